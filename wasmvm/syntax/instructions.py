@@ -1,0 +1,873 @@
+"""Instructions (spec 2.4), in the shape of the spec's abstract syntax.
+
+Meta-variables: ``t`` a value type, ``sx`` signedness (``signed=True`` is ``_s``),
+``x`` an index, ``l`` a label index, ``bt`` a block type.
+
+    Add("i32")                          i32.add
+    Div("i32", signed=False)            i32.div_u
+    Load("i32", offset=4)               i32.load offset=4
+    Load("i32", bits=8, signed=False)   i32.load8_u
+    Block(None, [Const(i32(1)), Drop()])
+    BrIf(0), Call(3), LocalGet(1)
+
+Every instruction knows its opcode-table row (``instr.op``), prints as WAT text
+(``str(instr)``) and compares by value. Instructions are values: do not mutate one after
+building it (the decoder shares one object for every occurrence of an instruction that
+has no immediates). Block bodies are plain lists.
+
+Nothing here recurses per nesting level: equality, ``repr`` and ``str`` walk nested
+bodies with an explicit stack, so 100,000 nested blocks are fine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from .. import opcodes
+from ..opcodes import BY_NAME, Op
+from .types import BlockType, ValType, blocktype_str, valtype
+from .values import VALUE_CLASSES, Value, i32, i64
+
+__all__ = [
+    "Instruction", "Unreachable", "Nop", "Block", "Loop", "If", "Br", "BrIf", "BrTable",
+    "Return", "Call", "CallIndirect", "RefNull", "RefIsNull", "RefFunc", "Drop", "Select",
+    "LocalGet", "LocalSet", "LocalTee", "GlobalGet", "GlobalSet", "TableGet", "TableSet",
+    "TableSize", "TableGrow", "TableFill", "TableCopy", "TableInit", "ElemDrop", "Load",
+    "Store", "MemorySize", "MemoryGrow", "MemoryFill", "MemoryCopy", "MemoryInit", "DataDrop",
+    "Const", "Push", "Eqz", "Eq", "Ne", "Lt", "Gt", "Le", "Ge", "Clz", "Ctz", "Popcnt", "Abs",
+    "Neg", "Sqrt", "Ceil", "Floor", "Trunc", "Nearest", "Add", "Sub", "Mul", "Div", "Rem",
+    "And", "Or", "Xor", "Shl", "Shr", "Rotl", "Rotr", "Min", "Max", "Copysign", "Wrap",
+    "ExtendI32", "SignExtend", "TruncF", "TruncSat", "Convert", "Demote", "Promote",
+    "Reinterpret", "VecOp", "VecMem", "VecLane", "VecMemLane", "Shuffle", "maker",
+    "walk", "format_body",
+]
+
+
+class Instruction:
+    """Base of all instructions. Subclasses list their fields in ``_fields``."""
+
+    __slots__ = ("op",)
+    _fields: tuple[str, ...] = ()
+    op: Op
+
+    # -- identity -------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The spec mnemonic, e.g. ``"i32.load8_u"``."""
+        return self.op.name
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, f) for f in self._fields)
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # instructions compare by value but hold lists: not hashable
+
+    _positional = 1  # fields shown positionally by repr; the rest as keywords
+
+    def __repr__(self) -> str:
+        values = self._values()
+        args = [repr(v) for v in values[: self._positional]]
+        args += [f"{f}={v!r}" for f, v in zip(self._fields[self._positional:],
+                                               values[self._positional:])]
+        return f"{type(self).__name__}({', '.join(args)})"
+
+    # -- text -----------------------------------------------------------------------
+    def imm_text(self) -> str:
+        """The immediates as WAT text (empty when there are none)."""
+        return ""
+
+    def __str__(self) -> str:
+        imm = self.imm_text()
+        return f"{self.name} {imm}" if imm else self.name
+
+
+def _row(name: str) -> Op:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"no such instruction: {name}") from None
+
+
+def _sx(signed: bool | None) -> str:
+    return "" if signed is None else ("_s" if signed else "_u")
+
+
+# ---------------------------------------------------------------------------------------
+# Instructions with no fields: one class per mnemonic.
+# ---------------------------------------------------------------------------------------
+class _Plain(Instruction):
+    __slots__ = ()
+    mnemonic = ""
+
+    def __init__(self):
+        self.op = _row(self.mnemonic)
+
+
+def _plain(cls_name: str, mnemonic: str, doc: str) -> type[_Plain]:
+    return type(cls_name, (_Plain,), {"__slots__": (), "mnemonic": mnemonic, "__doc__": doc})
+
+
+Unreachable = _plain("Unreachable", "unreachable", "Trap unconditionally.")
+Nop = _plain("Nop", "nop", "Do nothing.")
+Return = _plain("Return", "return", "Return from the current function.")
+Drop = _plain("Drop", "drop", "Pop one operand and discard it.")
+RefIsNull = _plain("RefIsNull", "ref.is_null", "Is the reference null? (pushes i32)")
+MemorySize = _plain("MemorySize", "memory.size", "Push the memory size in pages.")
+MemoryGrow = _plain("MemoryGrow", "memory.grow", "Grow memory; push the old size or -1.")
+MemoryFill = _plain("MemoryFill", "memory.fill", "Fill a memory range with a byte.")
+MemoryCopy = _plain("MemoryCopy", "memory.copy", "Copy a memory range (may overlap).")
+Wrap = _plain("Wrap", "i32.wrap_i64", "i64 to i32, keeping the low 32 bits.")
+Demote = _plain("Demote", "f32.demote_f64", "f64 to f32, rounding to nearest.")
+Promote = _plain("Promote", "f64.promote_f32", "f32 to f64, exactly.")
+
+
+# ---------------------------------------------------------------------------------------
+# Structured control (the bodies are lists of instructions)
+# ---------------------------------------------------------------------------------------
+class _Structured(Instruction):
+    __slots__ = ("blocktype",)
+
+    def imm_text(self) -> str:
+        return blocktype_str(self.blocktype)
+
+    def bodies(self) -> tuple[list[Instruction], ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return _structurally_equal(self, other)
+
+    def __repr__(self) -> str:
+        return _repr_iterative(self)
+
+    def __str__(self) -> str:
+        return "\n".join(format_body([self]))
+
+
+def _check_blocktype(bt) -> BlockType:
+    if bt is None or isinstance(bt, int) and not isinstance(bt, bool):
+        return bt
+    return valtype(bt)
+
+
+class Block(_Structured):
+    """``block bt instr* end``: a label whose branch target is the end."""
+
+    __slots__ = ("body",)
+    _fields = ("blocktype", "body")
+
+    def __init__(self, blocktype: BlockType = None, body: list[Instruction] | None = None):
+        self.op = BY_NAME["block"]
+        self.blocktype = _check_blocktype(blocktype)
+        self.body = [] if body is None else body
+
+    def bodies(self):
+        return (self.body,)
+
+
+class Loop(_Structured):
+    """``loop bt instr* end``: a label whose branch target is the start."""
+
+    __slots__ = ("body",)
+    _fields = ("blocktype", "body")
+
+    def __init__(self, blocktype: BlockType = None, body: list[Instruction] | None = None):
+        self.op = BY_NAME["loop"]
+        self.blocktype = _check_blocktype(blocktype)
+        self.body = [] if body is None else body
+
+    def bodies(self):
+        return (self.body,)
+
+
+class If(_Structured):
+    """``if bt instr* else instr* end``."""
+
+    __slots__ = ("then", "else_")
+    _fields = ("blocktype", "then", "else_")
+
+    def __init__(self, blocktype: BlockType = None, then: list[Instruction] | None = None,
+                 else_: list[Instruction] | None = None):
+        self.op = BY_NAME["if"]
+        self.blocktype = _check_blocktype(blocktype)
+        self.then = [] if then is None else then
+        self.else_ = [] if else_ is None else else_
+
+    def bodies(self):
+        return (self.then, self.else_)
+
+
+def walk(body: list[Instruction]) -> Iterator[tuple[str, Instruction | None]]:
+    """Pre-order walk with explicit structure events, without recursion.
+
+    Yields ``("instr", i)`` for every instruction, and for structured ones
+    ``("else", if_instr)`` between the arms of an If and ``("end", instr)`` after the
+    body. This is the order of the binary format.
+    """
+    stack: list[tuple[Iterator, _Structured | None, list]] = [(iter(body), None, [])]
+    while stack:
+        it, owner, pending = stack[-1]
+        instr = next(it, None)
+        if instr is None:
+            stack.pop()
+            if pending:  # the else arm of an If follows its then arm
+                yield "else", owner
+                stack.append((iter(pending.pop()), owner, pending))
+            elif owner is not None:
+                yield "end", owner
+            continue
+        yield "instr", instr
+        if isinstance(instr, _Structured):
+            bodies = instr.bodies()
+            stack.append((iter(bodies[0]), instr, [bodies[1]] if len(bodies) > 1 else []))
+
+
+def _structurally_equal(a: _Structured, b: _Structured) -> bool:
+    pairs = [(a, b)]
+    while pairs:
+        x, y = pairs.pop()
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, _Structured):
+            if x.blocktype != y.blocktype:
+                return False
+            for bx, by in zip(x.bodies(), y.bodies(), strict=True):
+                if len(bx) != len(by):
+                    return False
+                pairs.extend(zip(bx, by))
+        elif x != y:
+            return False
+    return True
+
+
+def _repr_iterative(root: _Structured) -> str:
+    out: list[str] = []
+    for event, instr in walk([root]):
+        if event == "instr":
+            if isinstance(instr, _Structured):
+                out.append(f"{type(instr).__name__}({instr.blocktype!r}, [")
+            else:
+                out.append(repr(instr) + ", ")
+        else:
+            if out[-1].endswith(", "):
+                out[-1] = out[-1][:-2]
+            out.append("], [" if event == "else" else "]), ")
+    return "".join(out)[:-2]
+
+
+def format_body(body: list[Instruction], indent: str = "  ", level: int = 0) -> list[str]:
+    """WAT text lines for a sequence of instructions, nested blocks indented."""
+    lines: list[str] = []
+    depth = level
+    for event, instr in walk(body):
+        if event == "instr":
+            if isinstance(instr, _Structured):
+                lines.append(indent * depth + f"{instr.name} {instr.imm_text()}".rstrip())
+                depth += 1
+            else:
+                lines.append(indent * depth + str(instr))
+        elif event == "else":
+            lines.append(indent * (depth - 1) + "else")
+        else:
+            depth -= 1
+            lines.append(indent * depth + "end")
+    return lines
+
+
+# ---------------------------------------------------------------------------------------
+# Instructions with index immediates
+# ---------------------------------------------------------------------------------------
+class _Indexed(Instruction):
+    """An instruction whose fields are all indices (u32)."""
+
+    __slots__ = ()
+    mnemonic = ""
+    _positional = 2
+
+    def imm_text(self) -> str:
+        return " ".join(str(v) for v in self._values())
+
+    def __init__(self, *indices: int):
+        if len(indices) != len(self._fields):
+            raise TypeError(f"{type(self).__name__} takes {len(self._fields)} index argument(s)")
+        for field, x in zip(self._fields, indices):
+            if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < 1 << 32:
+                raise ValueError(f"{type(self).__name__}.{field} must be a u32, got {x!r}")
+            object.__setattr__(self, field, x)
+        self.op = _row(self.mnemonic)
+
+
+def _indexed(cls_name: str, mnemonic: str, fields: tuple[str, ...], doc: str,
+             defaults: tuple[int, ...] = ()) -> type[_Indexed]:
+    cls = type(cls_name, (_Indexed,), {
+        "__slots__": fields, "_fields": fields, "mnemonic": mnemonic, "__doc__": doc})
+    if defaults:
+        base_init = cls.__init__
+
+        def __init__(self, *indices):
+            base_init(self, *indices, *defaults[len(indices) - len(fields) + len(defaults):])
+
+        cls.__init__ = __init__
+    return cls
+
+
+Br = _indexed("Br", "br", ("label",), "Branch to the label ``label`` levels out.")
+BrIf = _indexed("BrIf", "br_if", ("label",), "Branch if the popped i32 is not zero.")
+Call = _indexed("Call", "call", ("func",), "Call function ``func``.")
+RefFunc = _indexed("RefFunc", "ref.func", ("func",), "Push a reference to function ``func``.")
+LocalGet = _indexed("LocalGet", "local.get", ("index",), "Push local ``index``.")
+LocalSet = _indexed("LocalSet", "local.set", ("index",), "Pop into local ``index``.")
+LocalTee = _indexed("LocalTee", "local.tee", ("index",), "Store into local ``index``, keep it.")
+GlobalGet = _indexed("GlobalGet", "global.get", ("index",), "Push global ``index``.")
+GlobalSet = _indexed("GlobalSet", "global.set", ("index",), "Pop into global ``index``.")
+TableGet = _indexed("TableGet", "table.get", ("table",), "Push element of a table.", (0,))
+TableSet = _indexed("TableSet", "table.set", ("table",), "Set element of a table.", (0,))
+TableSize = _indexed("TableSize", "table.size", ("table",), "Push table size.", (0,))
+TableGrow = _indexed("TableGrow", "table.grow", ("table",), "Grow a table.", (0,))
+TableFill = _indexed("TableFill", "table.fill", ("table",), "Fill a table range.", (0,))
+TableCopy = _indexed("TableCopy", "table.copy", ("dst", "src"), "Copy table ranges.", (0, 0))
+TableInit = _indexed("TableInit", "table.init", ("elem", "table"),
+                     "Copy from element segment ``elem`` into ``table``.", (0,))
+ElemDrop = _indexed("ElemDrop", "elem.drop", ("elem",), "Drop an element segment.")
+MemoryInit = _indexed("MemoryInit", "memory.init", ("data",), "Copy from data segment.")
+DataDrop = _indexed("DataDrop", "data.drop", ("data",), "Drop a data segment.")
+
+
+def _table_init_text(self) -> str:
+    return f"{self.table} {self.elem}" if self.table else f"{self.elem}"
+
+
+TableInit.imm_text = _table_init_text
+TableCopy.imm_text = lambda self: f"{self.dst} {self.src}" if self.dst or self.src else ""
+for _cls in (TableGet, TableSet, TableSize, TableGrow, TableFill):
+    _cls.imm_text = lambda self: str(self.table) if self.table else ""
+
+
+class CallIndirect(Instruction):
+    """``call_indirect x y``: call through table ``table`` expecting type ``type``."""
+
+    __slots__ = ("type", "table")
+    _fields = ("type", "table")
+
+    def __init__(self, type: int, table: int = 0):  # noqa: A002 - the spec's name
+        self.op = BY_NAME["call_indirect"]
+        self.type = type
+        self.table = table
+
+    def imm_text(self) -> str:
+        return (f"{self.table} " if self.table else "") + f"(type {self.type})"
+
+
+class BrTable(Instruction):
+    """``br_table l* l_default``"""
+
+    __slots__ = ("labels", "default")
+    _fields = ("labels", "default")
+
+    def __init__(self, labels, default: int):
+        self.op = BY_NAME["br_table"]
+        self.labels = tuple(labels)
+        self.default = default
+
+    def imm_text(self) -> str:
+        return " ".join(str(x) for x in (*self.labels, self.default))
+
+
+class RefNull(Instruction):
+    """``ref.null t``"""
+
+    __slots__ = ("type",)
+    _fields = ("type",)
+
+    def __init__(self, type: str | ValType = ValType.FUNCREF):  # noqa: A002
+        self.op = BY_NAME["ref.null"]
+        self.type = valtype(type)
+        if not self.type.is_ref:
+            raise ValueError(f"ref.null needs a reference type, got {self.type}")
+
+    def imm_text(self) -> str:
+        return "func" if self.type is ValType.FUNCREF else "extern"
+
+
+class Select(Instruction):
+    """``select`` or, with types, ``select (result t*)``."""
+
+    __slots__ = ("types",)
+    _fields = ("types",)
+
+    def __init__(self, types=None):
+        self.types = None if types is None else tuple(valtype(t) for t in types)
+        self.op = BY_NAME["select" if self.types is None else "select_t"]
+
+    @property
+    def name(self) -> str:
+        return "select"
+
+    def imm_text(self) -> str:
+        return "" if self.types is None else "(result " + " ".join(self.types) + ")"
+
+
+# ---------------------------------------------------------------------------------------
+# Memory
+# ---------------------------------------------------------------------------------------
+class _MemArg(Instruction):
+    __slots__ = ("t", "offset", "align", "bits")
+
+    def _init_memarg(self, t, offset: int, align: int | None, bits: int | None) -> None:
+        self.t = valtype(t)
+        width = self.t.bit_width
+        if width is None or self.t.is_vec:
+            raise ValueError(f"{type(self).__name__} needs a numeric type, got {self.t}")
+        self.bits = None if bits == width else bits
+        natural = (bits or width).bit_length() - 4  # log2 of the access size in bytes
+        self.align = natural if align is None else align
+        self.offset = offset
+
+    @property
+    def natural_align(self) -> int:
+        return (self.bits or self.t.bit_width).bit_length() - 4
+
+    def imm_text(self) -> str:
+        parts = []
+        if self.offset:
+            parts.append(f"offset={self.offset}")
+        if self.align != self.natural_align:
+            parts.append(f"align={1 << self.align}" if self.align < 64 else f"align=2**{self.align}")
+        return " ".join(parts)
+
+
+class Load(_MemArg):
+    """``t.load``, ``t.loadN_sx``: pop an address, push the value read from memory."""
+
+    __slots__ = ("signed",)
+    _fields = ("t", "offset", "align", "bits", "signed")
+
+    def __init__(self, t, offset: int = 0, align: int | None = None, bits: int | None = None,
+                 signed: bool | None = None):
+        self._init_memarg(t, offset, align, bits)
+        if self.bits is not None and signed is None:
+            signed = True
+        self.signed = signed if self.bits is not None else None
+        suffix = "" if self.bits is None else f"{self.bits}{_sx(self.signed)}"
+        self.op = _row(f"{self.t}.load{suffix}")
+
+
+class Store(_MemArg):
+    """``t.store``, ``t.storeN``: pop address and value, write the value to memory."""
+
+    __slots__ = ()
+    _fields = ("t", "offset", "align", "bits")
+
+    def __init__(self, t, offset: int = 0, align: int | None = None, bits: int | None = None):
+        self._init_memarg(t, offset, align, bits)
+        self.op = _row(f"{self.t}.store{self.bits or ''}")
+
+
+# ---------------------------------------------------------------------------------------
+# Numeric
+# ---------------------------------------------------------------------------------------
+class Const(Instruction):
+    """``t.const c``. ``Const(i32(2))``; ``Const("i32", 2)`` works too."""
+
+    __slots__ = ("value",)
+    _fields = ("value",)
+
+    def __init__(self, value, c=None):
+        if not isinstance(value, Value):
+            t = valtype(value)
+            if c is None:
+                raise TypeError("Const(t, c) needs the constant c")
+            value = VALUE_CLASSES[t](c)
+        self.value = value
+        self.op = BY_NAME[f"{value.type}.const"]
+
+    def imm_text(self) -> str:
+        return str(self.value)
+
+
+Push = Const  # the learning API's name: Push(i32(2)) is i32.const 2
+
+
+class _Numeric(Instruction):
+    """A numeric operator of one type: ``t.mnemonic`` (with ``_s``/``_u`` if signed)."""
+
+    __slots__ = ("t",)
+    _fields = ("t",)
+    mnemonic = ""
+
+    def __init__(self, t):
+        self.t = valtype(t)
+        self.op = _row(f"{self.t}.{self.mnemonic}")
+
+
+class _SignedNumeric(Instruction):
+    """An operator that has ``_s``/``_u`` forms for integers (signed defaults to True)."""
+
+    __slots__ = ("t", "signed")
+    _fields = ("t", "signed")
+    mnemonic = ""
+
+    def __init__(self, t, signed: bool | None = None):
+        self.t = valtype(t)
+        if self.t.is_int:
+            self.signed = True if signed is None else bool(signed)
+        elif signed is not None:
+            raise ValueError(f"{self.t}.{self.mnemonic} has no signedness")
+        else:
+            self.signed = None
+        self.op = _row(f"{self.t}.{self.mnemonic}{_sx(self.signed)}")
+
+
+def _numeric(cls_name: str, mnemonic: str, doc: str, signed: bool = False) -> type:
+    base = _SignedNumeric if signed else _Numeric
+    return type(cls_name, (base,), {"__slots__": (), "mnemonic": mnemonic, "__doc__": doc})
+
+
+Eqz = _numeric("Eqz", "eqz", "Push 1 if the operand is zero, else 0.")
+Eq = _numeric("Eq", "eq", "a == b")
+Ne = _numeric("Ne", "ne", "a != b")
+Lt = _numeric("Lt", "lt", "a < b", signed=True)
+Gt = _numeric("Gt", "gt", "a > b", signed=True)
+Le = _numeric("Le", "le", "a <= b", signed=True)
+Ge = _numeric("Ge", "ge", "a >= b", signed=True)
+Clz = _numeric("Clz", "clz", "Count leading zero bits.")
+Ctz = _numeric("Ctz", "ctz", "Count trailing zero bits.")
+Popcnt = _numeric("Popcnt", "popcnt", "Count one bits.")
+Abs = _numeric("Abs", "abs", "Absolute value (clears the sign bit).")
+Neg = _numeric("Neg", "neg", "Negation (flips the sign bit).")
+Sqrt = _numeric("Sqrt", "sqrt", "Square root.")
+Ceil = _numeric("Ceil", "ceil", "Round up to an integer.")
+Floor = _numeric("Floor", "floor", "Round down to an integer.")
+Trunc = _numeric("Trunc", "trunc", "Round toward zero to an integer (float result).")
+Nearest = _numeric("Nearest", "nearest", "Round to nearest integer, ties to even.")
+Add = _numeric("Add", "add", "a + b")
+Sub = _numeric("Sub", "sub", "a - b")
+Mul = _numeric("Mul", "mul", "a * b")
+Div = _numeric("Div", "div", "a / b (integers truncate toward zero and trap on 0)", signed=True)
+Rem = _numeric("Rem", "rem", "Remainder of a / b, with the sign of a", signed=True)
+And = _numeric("And", "and", "Bitwise and.")
+Or = _numeric("Or", "or", "Bitwise or.")
+Xor = _numeric("Xor", "xor", "Bitwise exclusive or.")
+Shl = _numeric("Shl", "shl", "Shift left by b mod width.")
+Shr = _numeric("Shr", "shr", "Shift right by b mod width.", signed=True)
+Rotl = _numeric("Rotl", "rotl", "Rotate left.")
+Rotr = _numeric("Rotr", "rotr", "Rotate right.")
+Min = _numeric("Min", "min", "Minimum (NaN if either is NaN; -0 < +0).")
+Max = _numeric("Max", "max", "Maximum (NaN if either is NaN; -0 < +0).")
+Copysign = _numeric("Copysign", "copysign", "a with the sign of b.")
+
+
+class ExtendI32(Instruction):
+    """``i64.extend_i32_sx``"""
+
+    __slots__ = ("signed",)
+    _fields = ("signed",)
+
+    def __init__(self, signed: bool = True):
+        self.signed = bool(signed)
+        self.op = BY_NAME[f"i64.extend_i32{_sx(self.signed)}"]
+
+
+class SignExtend(Instruction):
+    """``t.extendN_s``: sign-extend the low ``bits`` bits."""
+
+    __slots__ = ("t", "bits")
+    _fields = ("t", "bits")
+
+    def __init__(self, t, bits: int):
+        self.t = valtype(t)
+        self.bits = bits
+        self.op = _row(f"{self.t}.extend{bits}_s")
+
+
+class _Conversion(Instruction):
+    """``t.op_src_sx``: convert from type ``src``."""
+
+    __slots__ = ("t", "src", "signed")
+    _fields = ("t", "src", "signed")
+    mnemonic = ""
+
+    def __init__(self, t, src, signed: bool = True):
+        self.t = valtype(t)
+        self.src = valtype(src)
+        self.signed = bool(signed)
+        self.op = _row(f"{self.t}.{self.mnemonic}_{self.src}{_sx(self.signed)}")
+
+
+class TruncF(_Conversion):
+    """``t.trunc_src_sx``: float to integer; traps on NaN and out of range."""
+
+    __slots__ = ()
+    mnemonic = "trunc"
+
+
+class TruncSat(_Conversion):
+    """``t.trunc_sat_src_sx``: float to integer, saturating (NaN gives 0)."""
+
+    __slots__ = ()
+    mnemonic = "trunc_sat"
+
+
+class Convert(_Conversion):
+    """``t.convert_src_sx``: integer to float, rounding to nearest."""
+
+    __slots__ = ()
+    mnemonic = "convert"
+
+
+class Reinterpret(Instruction):
+    """``t.reinterpret_src``: the same bits as another type."""
+
+    __slots__ = ("t",)
+    _fields = ("t",)
+    _SOURCE = {"i32": "f32", "i64": "f64", "f32": "i32", "f64": "i64"}
+
+    def __init__(self, t):
+        self.t = valtype(t)
+        self.op = _row(f"{self.t}.reinterpret_{self._SOURCE.get(self.t, '?')}")
+
+    @property
+    def src(self) -> ValType:
+        return ValType(self._SOURCE[self.t])
+
+
+# ---------------------------------------------------------------------------------------
+# Vector (SIMD): one class per immediate shape, named by mnemonic
+# ---------------------------------------------------------------------------------------
+class _Vec(Instruction):
+    __slots__ = ()
+
+    _positional = 2
+
+    def _values(self) -> tuple:
+        return (self.op.name, *super()._values())
+
+    def __repr__(self) -> str:
+        values = self._values()
+        args = [repr(values[0])] + [f"{f}={v!r}" for f, v in zip(self._fields, values[1:])]
+        return f"{type(self).__name__}({', '.join(args)})"
+
+
+class VecOp(_Vec):
+    """A vector instruction without immediates: ``VecOp("i8x16.add")``."""
+
+    __slots__ = ()
+
+    def __init__(self, name: str):
+        self.op = _vec_row(name, ())
+
+    def __repr__(self) -> str:
+        return f"VecOp({self.name!r})"
+
+
+class VecMem(_Vec):
+    """``v128.load*`` and ``v128.store`` with a memarg."""
+
+    __slots__ = ("offset", "align")
+    _fields = ("offset", "align")
+
+    def __init__(self, name: str, offset: int = 0, align: int | None = None):
+        self.op = _vec_row(name, ("memarg",))
+        self.offset = offset
+        self.align = self.natural_align if align is None else align
+
+    @property
+    def natural_align(self) -> int:
+        return _vec_natural_align(self.op.name)
+
+    imm_text = _MemArg.imm_text
+
+
+class VecLane(_Vec):
+    """``extract_lane`` and ``replace_lane``: ``VecLane("i32x4.extract_lane", 2)``."""
+
+    __slots__ = ("lane",)
+    _fields = ("lane",)
+
+    def __init__(self, name: str, lane: int):
+        self.op = _vec_row(name, ("laneidx",))
+        self.lane = lane
+
+    def imm_text(self) -> str:
+        return str(self.lane)
+
+
+class VecMemLane(_Vec):
+    """``v128.loadN_lane`` / ``v128.storeN_lane``: a memarg and a lane."""
+
+    __slots__ = ("offset", "align", "lane")
+    _fields = ("offset", "align", "lane")
+
+    def __init__(self, name: str, offset: int = 0, align: int | None = None, lane: int = 0):
+        self.op = _vec_row(name, ("memarg", "laneidx"))
+        self.offset = offset
+        self.align = self.natural_align if align is None else align
+        self.lane = lane
+
+    natural_align = VecMem.natural_align
+
+    def imm_text(self) -> str:
+        return (_MemArg.imm_text(self) + f" {self.lane}").strip()
+
+
+class Shuffle(_Vec):
+    """``i8x16.shuffle`` with 16 lane indices."""
+
+    __slots__ = ("lanes",)
+    _fields = ("lanes",)
+
+    def __init__(self, lanes):
+        self.op = BY_NAME["i8x16.shuffle"]
+        self.lanes = tuple(lanes)
+        if len(self.lanes) != 16:
+            raise ValueError("i8x16.shuffle needs 16 lane indices")
+
+    def _values(self) -> tuple:
+        return (self.lanes,)
+
+    def __repr__(self) -> str:
+        return f"Shuffle({self.lanes!r})"
+
+    def imm_text(self) -> str:
+        return " ".join(str(x) for x in self.lanes)
+
+
+def _vec_row(name: str, imm: tuple[str, ...]) -> Op:
+    op = _row(name)
+    if op.group != "vector" or op.imm != imm:
+        raise ValueError(f"{name} is not a vector instruction with immediates {imm}")
+    return op
+
+
+def _vec_natural_align(name: str) -> int:
+    m = re.search(r"load(\d+)x|load(\d+)_|store(\d+)_", name)
+    if not m:
+        return 4  # v128.load, v128.store: 16 bytes
+    bits = int(next(g for g in m.groups() if g))
+    return 3 if "x" in m.group(0) else (bits.bit_length() - 4)
+
+
+# ---------------------------------------------------------------------------------------
+# From a table row and decoded immediates to an instruction: ``maker(op)(*immediates)``.
+# Immediates arrive in binary order: a memarg is (align, offset); br_table is
+# (labels, default); a constant is its bit pattern (ints as signed ints).
+# ---------------------------------------------------------------------------------------
+_BY_MNEMONIC: dict[str, type] = {
+    "unreachable": Unreachable, "nop": Nop, "return": Return, "drop": Drop,
+    "ref.is_null": RefIsNull, "memory.size": MemorySize, "memory.grow": MemoryGrow,
+    "memory.fill": MemoryFill, "memory.copy": MemoryCopy, "i32.wrap_i64": Wrap,
+    "f32.demote_f64": Demote, "f64.promote_f32": Promote, "block": Block, "loop": Loop,
+    "if": If, "br": Br, "br_if": BrIf, "br_table": BrTable, "call": Call,
+    "call_indirect": CallIndirect, "ref.null": RefNull, "ref.func": RefFunc,
+    "select": Select, "local.get": LocalGet, "local.set": LocalSet, "local.tee": LocalTee,
+    "global.get": GlobalGet, "global.set": GlobalSet, "table.get": TableGet,
+    "table.set": TableSet, "table.size": TableSize, "table.grow": TableGrow,
+    "table.fill": TableFill, "table.copy": TableCopy, "elem.drop": ElemDrop,
+    "data.drop": DataDrop,
+}
+_NUMERIC = {c.mnemonic: c for c in (
+    Eqz, Eq, Ne, Clz, Ctz, Popcnt, Abs, Neg, Sqrt, Ceil, Floor, Trunc, Nearest, Add, Sub,
+    Mul, And, Or, Xor, Shl, Rotl, Rotr, Min, Max, Copysign)}
+_SIGNED = {c.mnemonic: c for c in (Lt, Gt, Le, Ge, Div, Rem, Shr)}
+_CONVERSIONS = {c.mnemonic: c for c in (TruncF, TruncSat, Convert)}
+
+
+def _make_for(op: Op) -> Callable[..., Instruction]:
+    name = op.name
+    cls = _BY_MNEMONIC.get(name)
+    if cls is not None:
+        if not op.imm or op.imm == ("memidx",):
+            shared = cls()
+            return lambda *_: shared
+        if name == "call_indirect":
+            return lambda typeidx, tableidx: CallIndirect(typeidx, tableidx)
+        if name in ("block", "loop"):
+            return lambda bt: cls(bt, [])
+        if name == "if":
+            return lambda bt: If(bt, [], [])
+        return cls
+    if name == "select_t":
+        return Select
+    if name == "table.init":
+        return lambda elem, table: TableInit(elem, table)
+    if name == "memory.init":
+        return lambda data, _mem: MemoryInit(data)
+    if name == "memory.copy":
+        shared = MemoryCopy()
+        return lambda *_: shared
+    if name == "i8x16.shuffle":
+        return Shuffle
+    if op.group == "vector":
+        return _make_vec(op)
+    return _make_scalar(op)
+
+
+def _make_vec(op: Op) -> Callable[..., Instruction]:
+    name = op.name
+    if op.imm == ():
+        shared = VecOp(name)
+        return lambda: shared
+    if op.imm == ("v128",):
+        from .values import v128
+        return lambda bits: Const(v128.from_bits(bits))
+    if op.imm == ("memarg",):
+        return lambda align, offset: VecMem(name, offset, align)
+    if op.imm == ("laneidx",):
+        return lambda lane: VecLane(name, lane)
+    return lambda align, offset, lane: VecMemLane(name, offset, align, lane)
+
+
+def _make_scalar(op: Op) -> Callable[..., Instruction]:
+    t, _, rest = op.name.partition(".")
+    if rest == "const":
+        vcls = VALUE_CLASSES[ValType(t)]
+        mask = (1 << vcls.width) - 1
+        if vcls in (i32, i64):
+            return lambda c: Const(vcls.from_bits(c & mask))
+        return lambda bits: Const(vcls.from_bits(bits))
+    m = re.fullmatch(r"(load|store)(\d+)?(?:_([su]))?", rest)
+    if m:
+        bits = int(m.group(2)) if m.group(2) else None
+        if m.group(1) == "load":
+            signed = None if m.group(3) is None else m.group(3) == "s"
+            return lambda align, offset: Load(t, offset, align, bits, signed)
+        return lambda align, offset: Store(t, offset, align, bits)
+    base, _, sx = rest.rpartition("_") if rest.endswith(("_s", "_u")) else (rest, "", "")
+    signed = None if not sx else sx == "s"
+    if base in _NUMERIC and not sx:
+        shared = _NUMERIC[base](t)
+    elif base in _SIGNED:
+        shared = _SIGNED[base](t, signed)
+    elif m := re.fullmatch(r"(trunc_sat|trunc|convert)_(\w\d\d)", base):
+        shared = _CONVERSIONS[m.group(1)](t, m.group(2), signed)
+    elif m := re.fullmatch(r"extend(8|16|32)", base):
+        shared = SignExtend(t, int(m.group(1)))
+    elif base == "extend_i32":
+        shared = ExtendI32(signed)
+    elif base.startswith("reinterpret_"):
+        shared = Reinterpret(t)
+    else:
+        raise ValueError(f"no instruction class for {op.name}")  # caught by the table tests
+    return lambda: shared
+
+
+_MAKERS: dict[str, Callable[..., Instruction]] = {}
+
+
+def maker(op: Op) -> Callable[..., Instruction]:
+    """A function from the row's decoded immediates to the instruction."""
+    fn = _MAKERS.get(op.name)
+    if fn is None:
+        fn = _MAKERS[op.name] = _make_for(op)
+    return fn
+
+
+def all_makers() -> dict[str, Callable[..., Instruction]]:
+    """The maker of every row (built once; used to prove the table is covered)."""
+    return {op.name: maker(op) for op in opcodes.OPS}

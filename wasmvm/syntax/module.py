@@ -1,0 +1,159 @@
+"""Modules (spec 2.5): the components a binary module decodes into.
+
+Meta-variables: ``x`` an index, ``e`` an expression (a list of instructions).
+Index spaces (functions, tables, memories, globals) count imports first, as in the spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .instructions import Instruction
+from .types import FuncType, GlobalType, MemoryType, TableType, ValType
+
+Expr = list[Instruction]
+ExternKind = Literal["func", "table", "memory", "global"]
+
+
+@dataclass
+class Import:
+    """``(import "module" "name" desc)``; ``desc`` is a type index for functions."""
+
+    module: str
+    name: str
+    kind: ExternKind
+    desc: int | TableType | MemoryType | GlobalType
+
+
+@dataclass
+class Export:
+    name: str
+    kind: ExternKind
+    index: int
+
+
+@dataclass
+class Local:
+    """``count`` locals of type ``type``: the binary format's run-length form."""
+
+    count: int
+    type: ValType
+
+
+@dataclass
+class Func:
+    """A function defined in the module: its type index, locals and body.
+
+    ``offsets`` (not part of equality) holds, when the function was decoded, the byte
+    offset in the file of each instruction in ``walk`` order, with the implicit
+    ``else``/``end`` positions of structured instructions and a last entry for the
+    function's own ``end``. ``body_offset`` is where the body's size field starts.
+    """
+
+    type: int
+    locals: list[Local] = field(default_factory=list)
+    body: Expr = field(default_factory=list)
+    offsets: object = field(default=None, compare=False, repr=False)
+    body_offset: int | None = field(default=None, compare=False, repr=False)
+
+    def local_types(self) -> list[ValType]:
+        """The declared locals, expanded (parameters not included)."""
+        return [loc.type for loc in self.locals for _ in range(loc.count)]
+
+
+@dataclass
+class Table:
+    type: TableType
+
+
+@dataclass
+class Memory:
+    type: MemoryType
+
+
+@dataclass
+class Global:
+    type: GlobalType
+    init: Expr
+
+
+@dataclass
+class ElemMode:
+    """``passive``, ``declarative``, or ``active`` with a table and an offset expression."""
+
+    kind: Literal["passive", "active", "declarative"]
+    table: int = 0
+    offset: Expr | None = None
+
+
+@dataclass
+class Elem:
+    """An element segment: a reference type, initialiser expressions and a mode."""
+
+    type: ValType
+    init: list[Expr]
+    mode: ElemMode
+
+
+@dataclass
+class DataMode:
+    kind: Literal["passive", "active"]
+    memory: int = 0
+    offset: Expr | None = None
+
+
+@dataclass
+class Data:
+    init: bytes
+    mode: DataMode
+
+
+@dataclass
+class CustomSection:
+    """A custom section, kept verbatim. ``after`` is the id of the last non-custom
+    section before it (0 when it comes first), so the encoder can put it back."""
+
+    name: str
+    data: bytes
+    after: int = 0
+
+
+@dataclass
+class Names:
+    """What the ``name`` custom section says, when it is well formed."""
+
+    module: str | None = None
+    funcs: dict[int, str] = field(default_factory=dict)
+    locals: dict[int, dict[int, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Module:
+    types: list[FuncType] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    funcs: list[Func] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    mems: list[Memory] = field(default_factory=list)
+    globals: list[Global] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
+    start: int | None = None
+    elems: list[Elem] = field(default_factory=list)
+    datas: list[Data] = field(default_factory=list)
+    #: The data count section's value, when the module has that section.
+    datacount: int | None = None
+    customs: list[CustomSection] = field(default_factory=list)
+    names: Names = field(default_factory=Names, compare=False, repr=False)
+
+    def imported(self, kind: ExternKind) -> list[Import]:
+        return [imp for imp in self.imports if imp.kind == kind]
+
+    def func_type(self, funcidx: int) -> FuncType:
+        """The type of a function in the function index space (imports first)."""
+        imported = self.imported("func")
+        if funcidx < len(imported):
+            return self.types[imported[funcidx].desc]
+        return self.types[self.funcs[funcidx - len(imported)].type]
+
+    def func_name(self, funcidx: int) -> str | None:
+        return self.names.funcs.get(funcidx)
