@@ -782,7 +782,7 @@ def _make_for(op: Op) -> Callable[..., Instruction]:
     name = op.name
     cls = _BY_MNEMONIC.get(name)
     if cls is not None:
-        if not op.imm or op.imm == ("memidx",):
+        if all(kind == "memidx" for kind in op.imm):
             shared = cls()
             return lambda *_: shared
         if name == "call_indirect":
@@ -798,9 +798,6 @@ def _make_for(op: Op) -> Callable[..., Instruction]:
         return lambda elem, table: TableInit(elem, table)
     if name == "memory.init":
         return lambda data, _mem: MemoryInit(data)
-    if name == "memory.copy":
-        shared = MemoryCopy()
-        return lambda *_: shared
     if name == "i8x16.shuffle":
         return Shuffle
     if op.group == "vector":

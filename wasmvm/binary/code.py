@@ -1,0 +1,302 @@
+"""Decoding instruction sequences (spec 5.4): function bodies and constant expressions.
+
+The decoder is iterative: nested blocks live on an explicit stack, so 100,000 nested
+blocks decode like any other input. Immediates are read according to the opcode table's
+immediate kinds (``IMMEDIATE_READERS``); only ``block``/``loop``/``if``, ``else`` and
+``end`` have code of their own.
+
+Instructions without immediates are shared objects (one ``i32.add`` for the whole
+module), and instructions with immediates are shared per distinct immediate within one
+decode, which keeps large modules small in memory.
+
+Reading is not bounded by the enclosing section, exactly as in the spec's reference
+decoder: a body that runs over its declared size is reported as "section size mismatch"
+by the caller, after the fact.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+
+from .. import opcodes
+from ..errors import MalformedError
+from ..opcodes import END, ELSE, FC, FD
+from ..syntax.instructions import If, maker
+from ..syntax.types import ValType
+from . import reader
+from .reader import byte, eof, le_uint, s33, sleb, u32
+
+
+# -- immediate readers: each returns (tuple of immediate values, new pos) --------------
+def _read_blocktype(data, pos):
+    b = data[pos] if pos < len(data) else None
+    if b == 0x40:
+        return (None,), pos + 1
+    if b is not None and b & 0xC0 == 0x40:  # a one-byte negative s33: a value type
+        t = ValType.from_code(b)
+        if t is None:
+            raise MalformedError("malformed value type", pos)
+        return (t,), pos + 1
+    start = pos
+    x, pos = s33(data, pos)
+    if x < 0:
+        raise MalformedError("malformed block type", start)
+    return (x,), pos
+
+
+def _read_index(data, pos):
+    x, pos = u32(data, pos)
+    return (x,), pos
+
+
+def _read_labelvec(data, pos):
+    n, pos = u32(data, pos)
+    labels = []
+    for _ in range(n):
+        x, pos = u32(data, pos)
+        labels.append(x)
+    default, pos = u32(data, pos)
+    return (tuple(labels), default), pos
+
+
+def _read_memidx(data, pos):
+    if pos >= len(data):
+        raise eof(data)
+    if data[pos] != 0:
+        raise MalformedError("zero byte expected", pos)
+    return (0,), pos + 1
+
+
+def _read_memarg(data, pos):
+    start = pos
+    align, pos = u32(data, pos)
+    if align >= 32:
+        raise MalformedError("malformed memop flags", start)
+    offset, pos = u32(data, pos)
+    return (align, offset), pos
+
+
+def _read_i32(data, pos):
+    c, pos = sleb(data, pos, 32)
+    return (c,), pos
+
+
+def _read_i64(data, pos):
+    c, pos = sleb(data, pos, 64)
+    return (c,), pos
+
+
+def _fixed_reader(size):
+    def read(data, pos):
+        bits, pos = le_uint(data, pos, size)
+        return (bits,), pos
+
+    return read
+
+
+def _read_lane(data, pos):
+    b, pos = byte(data, pos)
+    return (b,), pos
+
+
+def _read_shuffle(data, pos):
+    raw, pos = reader.fixed(data, pos, 16)
+    return (tuple(raw),), pos
+
+
+def _type_byte(data, pos) -> int:
+    """A type code: in the spec a signed 7-bit LEB128, so it is always one byte."""
+    if pos >= len(data):
+        raise eof(data)
+    b = data[pos]
+    if b & 0x80:
+        raise MalformedError("integer representation too long", pos + 1)
+    return b
+
+
+def read_reftype(data, pos):
+    t = ValType.from_code(_type_byte(data, pos))
+    if t is None or not t.is_ref:
+        raise MalformedError("malformed reference type", pos)
+    return t, pos + 1
+
+
+def read_valtype(data, pos):
+    t = ValType.from_code(_type_byte(data, pos))
+    if t is None:
+        raise MalformedError("malformed value type", pos)
+    return t, pos + 1
+
+
+def _read_reftype_imm(data, pos):
+    t, pos = read_reftype(data, pos)
+    return (t,), pos
+
+
+def _read_valtypes(data, pos):
+    n, pos = u32(data, pos)
+    types = []
+    for _ in range(n):
+        t, pos = read_valtype(data, pos)
+        types.append(t)
+    return (tuple(types),), pos
+
+
+IMMEDIATE_READERS: dict[str, Callable] = {
+    "blocktype": _read_blocktype,
+    "labelidx": _read_index,
+    "labelvec": _read_labelvec,
+    "funcidx": _read_index,
+    "typeidx": _read_index,
+    "tableidx": _read_index,
+    "localidx": _read_index,
+    "globalidx": _read_index,
+    "elemidx": _read_index,
+    "dataidx": _read_index,
+    "memidx": _read_memidx,
+    "memarg": _read_memarg,
+    "i32": _read_i32,
+    "i64": _read_i64,
+    "f32": _fixed_reader(4),
+    "f64": _fixed_reader(8),
+    "v128": _fixed_reader(16),
+    "laneidx": _read_lane,
+    "shuffle": _read_shuffle,
+    "reftype": _read_reftype_imm,
+    "valtypes": _read_valtypes,
+}
+
+
+def _immediates_reader(op: opcodes.Op) -> Callable:
+    readers = [IMMEDIATE_READERS[k] for k in op.imm]
+    if len(readers) == 1:
+        return readers[0]
+
+    def read(data, pos):
+        values: tuple = ()
+        for r in readers:
+            v, pos = r(data, pos)
+            values += v
+        return values, pos
+
+    return read
+
+
+class _Decoded:
+    """Per-row decoding data, built once from the opcode table."""
+
+    __slots__ = ("op", "make", "read", "shared", "structured", "uses_data")
+
+    def __init__(self, op: opcodes.Op):
+        self.op = op
+        self.make = maker(op)
+        self.structured = op.name in ("block", "loop", "if")
+        self.read = _immediates_reader(op) if op.imm else None
+        # Rows whose instruction is the same object wherever it occurs.
+        self.shared = self.make() if not op.imm else None
+        self.uses_data = op.name in ("memory.init", "data.drop")
+
+
+_SINGLE: list[_Decoded | None] = [None if op is None else _Decoded(op) for op in opcodes.SINGLE]
+_PREFIXED: dict[int, dict[int, _Decoded]] = {
+    prefix: {n: _Decoded(op) for n, op in rows.items()} for prefix, rows in opcodes.PREFIXED.items()
+}
+# memory.size and memory.grow read a zero byte but build the same object every time.
+for _d in _SINGLE:
+    if _d is not None and _d.op.imm == ("memidx",):
+        _d.shared = _d.make(0)
+# The hot path: one-byte opcodes without immediates, by byte.
+_FAST = [d.shared if d is not None and d.read is None else None for d in _SINGLE]
+
+
+class CodeReader:
+    """Decodes instruction sequences of one module; shares instructions across bodies.
+
+    ``uses_data`` becomes True once a ``memory.init`` or ``data.drop`` was decoded (the
+    data count section is then required).
+    """
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.uses_data = False
+        self._cache: dict[tuple, object] = {}
+
+    def expr(self, pos: int, offsets: array | None = None) -> tuple[list, int]:
+        """Decode ``instr* end`` starting at ``pos``; return (body, position after end).
+
+        When ``offsets`` is given, the offset of every instruction, ``else`` and ``end`` is
+        appended to it in ``syntax.instructions.walk`` order (see ``Func.offsets``).
+        """
+        data = self.data
+        end = len(data)
+        single = _SINGLE
+        fast = _FAST
+        cache = self._cache
+        record = offsets.append if offsets is not None else None
+        body: list = []
+        append = body.append
+        # Each entry: (outer body's append, the structured instruction, arm: 0 then, 1 else)
+        stack: list = []
+        while True:
+            if pos >= end:
+                raise eof(data)
+            start = pos
+            b = data[pos]
+            pos += 1
+            instr = fast[b]
+            if instr is not None:
+                append(instr)
+                if record:
+                    record(start)
+                continue
+            d = single[b]
+            if b == END:
+                if record:
+                    record(start)
+                if not stack:
+                    return body, pos
+                append, instr, arm = stack.pop()
+                if arm == 0 and record and type(instr) is If:
+                    record(start)  # an If without else: its else position is the end
+                continue
+            if b == ELSE:
+                if not stack or not isinstance(stack[-1][1], If) or stack[-1][2] != 0:
+                    raise MalformedError("END opcode expected", start)
+                outer, instr, _ = stack.pop()
+                stack.append((outer, instr, 1))
+                append = instr.else_.append
+                if record:
+                    record(start)
+                continue
+            if d is None:
+                if b == FC or b == FD:
+                    n, pos = u32(data, pos)
+                    d = _PREFIXED[b].get(n)
+                    if d is None:
+                        raise MalformedError(f"illegal opcode {b:02x} {n:02x}", start)
+                else:
+                    raise MalformedError(f"illegal opcode {b:02x}", start)
+            if record:
+                record(start)
+            if d.read is None:
+                append(d.shared)
+                continue
+            imm, pos = d.read(data, pos)
+            if d.structured:
+                instr = d.make(*imm)
+                append(instr)
+                stack.append((append, instr, 0))
+                append = (instr.then if b == 0x04 else instr.body).append
+                continue
+            if d.uses_data:
+                self.uses_data = True
+            if d.shared is not None:
+                append(d.shared)
+                continue
+            key = (d, imm)
+            instr = cache.get(key)
+            if instr is None:
+                instr = cache[key] = d.make(*imm)
+            append(instr)
+

@@ -1,0 +1,360 @@
+"""Decoding modules (spec 5.5): the preamble and one function per section.
+
+``decode_module(data) -> Module`` accepts exactly the well-formed WebAssembly 2.0
+binaries and raises ``MalformedError`` with the spec's message and the byte offset for
+everything else. Validation (types, indices) is a separate step (``wasmvm.valid``).
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from ..errors import InternalError, MalformedError, WasmError
+from ..syntax.module import (
+    CustomSection, Data, DataMode, Elem, ElemMode, Export, Func, Global, Import, Local, Memory,
+    Module, Names, Table,
+)
+from ..syntax.instructions import RefFunc
+from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+from .code import CodeReader, read_reftype, read_valtype
+from .reader import byte, eof, length, name, sleb, u32, uleb
+
+MAGIC = b"\x00asm"
+VERSION = b"\x01\x00\x00\x00"
+
+SECTION_NAMES = {
+    0: "custom", 1: "type", 2: "import", 3: "function", 4: "table", 5: "memory",
+    6: "global", 7: "export", 8: "start", 9: "element", 10: "code", 11: "data",
+    12: "datacount",
+}
+# The order sections must come in; datacount sits between element and code.
+SECTION_ORDER = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11, 11: 12}
+EXTERN_KINDS = ("func", "table", "memory", "global")
+
+
+def decode_module(data: bytes | bytearray | memoryview) -> Module:
+    """Decode a binary module. Raises MalformedError, never anything else on bad input."""
+    data = bytes(data)
+    try:
+        return _Decoder(data).module()
+    except WasmError:
+        raise
+    except (RecursionError, MemoryError) as e:  # pragma: no cover - defensive
+        raise MalformedError(f"module too large to decode: {type(e).__name__}") from None
+    except Exception as e:  # a bug in wasmvm, not a property of the input
+        raise InternalError(f"decoder failed: {type(e).__name__}: {e}") from e
+
+
+class _Decoder:
+    def __init__(self, data: bytes):
+        self.data = data
+        self.code = CodeReader(data)
+        self.m = Module()
+        self.func_types: list[int] = []
+
+    # -- preamble and section framing ---------------------------------------------
+    def module(self) -> Module:
+        data = self.data
+        if len(data) < 4:
+            raise MalformedError("unexpected end", len(data))
+        if data[:4] != MAGIC:
+            raise MalformedError("magic header not detected", 0)
+        if len(data) < 8:
+            raise MalformedError("unexpected end", len(data))
+        if data[4:8] != VERSION:
+            raise MalformedError("unknown binary version", 4)
+        pos = 8
+        last_order = 0
+        last_id = 0
+        while pos < len(data):
+            section_id = data[pos]
+            if section_id not in SECTION_NAMES:
+                raise MalformedError("malformed section id", pos)
+            if section_id != 0:
+                order = SECTION_ORDER[section_id]
+                if order <= last_order:
+                    raise MalformedError("unexpected content after last section", pos)
+                last_order = order
+            size, start = length(data, pos + 1)
+            end = self.section(section_id, start, size, last_id)
+            if end != start + size:
+                raise MalformedError("section size mismatch", start)
+            pos = end
+            if section_id != 0:
+                last_id = section_id
+        return self.finish()
+
+    def section(self, section_id: int, pos: int, size: int, last_id: int) -> int:
+        if section_id == 0:
+            return self.custom(pos, size, last_id)
+        return getattr(self, "sec_" + SECTION_NAMES[section_id])(pos)
+
+    def finish(self) -> Module:
+        m, data = self.m, self.data
+        if len(self.func_types) != len(m.funcs):
+            raise MalformedError("function and code section have inconsistent lengths", len(data))
+        if m.datacount is not None and m.datacount != len(m.datas):
+            raise MalformedError("data count and data section have inconsistent lengths",
+                                 len(data))
+        if m.datacount is None and self.code.uses_data:
+            raise MalformedError("data count section required", len(data))
+        return m
+
+    def vec(self, pos: int, item) -> tuple[list, int]:
+        # A count is not checked against the bytes left: a short vector runs into
+        # "unexpected end" instead, as in the spec's reference decoder.
+        n, pos = u32(self.data, pos)
+        out = []
+        for _ in range(n):
+            x, pos = item(pos)
+            out.append(x)
+        return out, pos
+
+    # -- types ----------------------------------------------------------------------
+    def functype(self, pos):
+        start = pos
+        tag, pos = sleb(self.data, pos, 7)
+        if tag != -0x20:  # the byte 0x60
+            raise MalformedError("malformed function type", start)
+        params, pos = self.vec(pos, self.valtype)
+        results, pos = self.vec(pos, self.valtype)
+        return FuncType(tuple(params), tuple(results)), pos
+
+    def valtype(self, pos):
+        return read_valtype(self.data, pos)
+
+    def limits(self, pos):
+        flag, pos = uleb(self.data, pos, 1)
+        lo, pos = u32(self.data, pos)
+        hi = None
+        if flag:
+            hi, pos = u32(self.data, pos)
+        return Limits(lo, hi), pos
+
+    def tabletype(self, pos):
+        t, pos = read_reftype(self.data, pos)
+        lim, pos = self.limits(pos)
+        return TableType(lim, t), pos
+
+    def memtype(self, pos):
+        lim, pos = self.limits(pos)
+        return MemoryType(lim), pos
+
+    def globaltype(self, pos):
+        t, pos = self.valtype(pos)
+        mut, pos = byte(self.data, pos)
+        if mut not in (0, 1):
+            raise MalformedError("malformed mutability", pos - 1)
+        return GlobalType(t, bool(mut)), pos
+
+    def expr(self, pos):
+        return self.code.expr(pos)
+
+    # -- sections ---------------------------------------------------------------------
+    def custom(self, pos: int, size: int, last_id: int) -> int:
+        end = pos + size
+        section_name, body = name(self.data, pos)
+        if body > end:
+            raise eof(self.data)
+        payload = self.data[body:end]
+        self.m.customs.append(CustomSection(section_name, payload, last_id))
+        if section_name == "name":
+            self.m.names = parse_names(payload)
+        return end
+
+    def sec_type(self, pos):
+        self.m.types, pos = self.vec(pos, self.functype)
+        return pos
+
+    def sec_import(self, pos):
+        def import_(pos):
+            module, pos = name(self.data, pos)
+            field, pos = name(self.data, pos)
+            kind, pos = byte(self.data, pos)
+            if kind == 0:
+                desc, pos = u32(self.data, pos)
+            elif kind == 1:
+                desc, pos = self.tabletype(pos)
+            elif kind == 2:
+                desc, pos = self.memtype(pos)
+            elif kind == 3:
+                desc, pos = self.globaltype(pos)
+            else:
+                raise MalformedError("malformed import kind", pos - 1)
+            return Import(module, field, EXTERN_KINDS[kind], desc), pos
+
+        self.m.imports, pos = self.vec(pos, import_)
+        return pos
+
+    def sec_function(self, pos):
+        self.func_types, pos = self.vec(pos, lambda p: u32(self.data, p))
+        return pos
+
+    def sec_table(self, pos):
+        def table(pos):
+            t, pos = self.tabletype(pos)
+            return Table(t), pos
+
+        self.m.tables, pos = self.vec(pos, table)
+        return pos
+
+    def sec_memory(self, pos):
+        def memory(pos):
+            t, pos = self.memtype(pos)
+            return Memory(t), pos
+
+        self.m.mems, pos = self.vec(pos, memory)
+        return pos
+
+    def sec_global(self, pos):
+        def global_(pos):
+            t, pos = self.globaltype(pos)
+            init, pos = self.expr(pos)
+            return Global(t, init), pos
+
+        self.m.globals, pos = self.vec(pos, global_)
+        return pos
+
+    def sec_export(self, pos):
+        def export(pos):
+            export_name, pos = name(self.data, pos)
+            kind, pos = byte(self.data, pos)
+            if kind > 3:
+                raise MalformedError("malformed export kind", pos - 1)
+            index, pos = u32(self.data, pos)
+            return Export(export_name, EXTERN_KINDS[kind], index), pos
+
+        self.m.exports, pos = self.vec(pos, export)
+        return pos
+
+    def sec_start(self, pos):
+        self.m.start, pos = u32(self.data, pos)
+        return pos
+
+    def sec_element(self, pos):
+        self.m.elems, pos = self.vec(pos, self.elem)
+        return pos
+
+    def elem(self, pos):
+        data = self.data
+        start = pos
+        flags, pos = u32(data, pos)
+        if flags > 7:
+            raise MalformedError("malformed elements segment kind", start)
+        table = 0
+        offset = None
+        if flags & 1 == 0:  # active
+            if flags & 2:
+                table, pos = u32(data, pos)
+            offset, pos = self.expr(pos)
+            kind = "active"
+        else:
+            kind = "declarative" if flags & 2 else "passive"
+        t = ValType.FUNCREF
+        if flags & 3:  # an element kind or reference type is given
+            if flags & 4:
+                t, pos = read_reftype(data, pos)
+            else:
+                b, pos = byte(data, pos)
+                if b != 0:
+                    raise MalformedError("malformed element kind", pos - 1)
+        if flags & 4:
+            init, pos = self.vec(pos, self.expr)
+        else:
+            init, pos = self.vec(pos, self.funcref_init)
+        return Elem(t, init, ElemMode(kind, table, offset)), pos
+
+    def funcref_init(self, pos):
+        x, pos = u32(self.data, pos)
+        return [RefFunc(x)], pos
+
+    def sec_datacount(self, pos):
+        self.m.datacount, pos = u32(self.data, pos)
+        return pos
+
+    def sec_code(self, pos):
+        def code(pos):
+            size, body_start = length(self.data, pos)
+            func, end = self.func_body(body_start)
+            if end != body_start + size:
+                raise MalformedError("section size mismatch", body_start)
+            func.body_offset = pos
+            return func, end
+
+        bodies, pos = self.vec(pos, code)
+        for i, func in enumerate(bodies):
+            if i < len(self.func_types):
+                func.type = self.func_types[i]
+        self.m.funcs = bodies
+        return pos
+
+    def func_body(self, pos):
+        start = pos
+        locals_, pos = self.vec(pos, self.local)
+        if sum(loc.count for loc in locals_) >= 1 << 32:
+            raise MalformedError("too many locals", start)
+        offsets = array("I")
+        body, pos = self.code.expr(pos, offsets)
+        return Func(-1, locals_, body, offsets), pos
+
+    def local(self, pos):
+        n, pos = u32(self.data, pos)
+        t, pos = self.valtype(pos)
+        return Local(n, t), pos
+
+    def sec_data(self, pos):
+        self.m.datas, pos = self.vec(pos, self.data_segment)
+        return pos
+
+    def data_segment(self, pos):
+        data = self.data
+        start = pos
+        flags, pos = u32(data, pos)
+        if flags > 2:
+            raise MalformedError("malformed data segment kind", start)
+        if flags == 1:
+            mode = DataMode("passive")
+        else:
+            memory = 0
+            if flags == 2:
+                memory, pos = u32(data, pos)
+            offset, pos = self.expr(pos)
+            mode = DataMode("active", memory, offset)
+        n, pos = u32(data, pos)
+        if pos + n > len(data):  # the spec reports this as running off the end
+            raise eof(data)
+        return Data(data[pos : pos + n], mode), pos + n
+
+
+def parse_names(payload: bytes) -> Names:
+    """The ``name`` custom section (spec 7.4.1), leniently: a malformed name section is
+    not a malformed module, so whatever cannot be read is left out."""
+    names = Names()
+    pos = 0
+    try:
+        while pos < len(payload):
+            sub_id, pos = byte(payload, pos)
+            size, pos = length(payload, pos)
+            end = pos + size
+            if sub_id == 0:
+                names.module, _ = name(payload, pos)
+            elif sub_id == 1:
+                names.funcs, _ = _name_map(payload, pos)
+            elif sub_id == 2:
+                n, p = length(payload, pos)
+                for _ in range(n):
+                    funcidx, p = u32(payload, p)
+                    names.locals[funcidx], p = _name_map(payload, p)
+            pos = end
+    except MalformedError:
+        pass
+    return names
+
+
+def _name_map(payload: bytes, pos: int) -> tuple[dict[int, str], int]:
+    n, pos = length(payload, pos)
+    out = {}
+    for _ in range(n):
+        idx, pos = u32(payload, pos)
+        out[idx], pos = name(payload, pos)
+    return out, pos
