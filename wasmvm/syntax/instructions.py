@@ -261,22 +261,31 @@ def _repr_iterative(root: _Structured) -> str:
     return "".join(out)[:-2]
 
 
-def format_body(body: list[Instruction], indent: str = "  ", level: int = 0) -> list[str]:
-    """WAT text lines for a sequence of instructions, nested blocks indented."""
+def format_body(body: list[Instruction], indent: str = "  ", level: int = 0,
+                max_depth: int = 40) -> list[str]:
+    """WAT text lines for a sequence of instructions, nested blocks indented.
+
+    Indentation stops growing at ``max_depth`` levels, so that printing deeply nested
+    compiler output stays linear in size.
+    """
     lines: list[str] = []
     depth = level
+
+    def pad(d: int) -> str:
+        return indent * min(d, max_depth)
+
     for event, instr in walk(body):
         if event == "instr":
             if isinstance(instr, _Structured):
-                lines.append(indent * depth + f"{instr.name} {instr.imm_text()}".rstrip())
+                lines.append(pad(depth) + f"{instr.name} {instr.imm_text()}".rstrip())
                 depth += 1
             else:
-                lines.append(indent * depth + str(instr))
+                lines.append(pad(depth) + str(instr))
         elif event == "else":
-            lines.append(indent * (depth - 1) + "else")
+            lines.append(pad(depth - 1) + "else")
         else:
             depth -= 1
-            lines.append(indent * depth + "end")
+            lines.append(pad(depth) + "end")
     return lines
 
 
