@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from wasmvm.binary import decode_module
 from wasmvm.binary.reader import sleb, uleb
 from wasmvm.errors import MalformedError
-from wasmvm.syntax import Block, Const, Drop, I32, If, Local, LocalGet, Loop, i32
+from wasmvm.syntax import I32, Block, Const, Drop, If, Local, LocalGet, Loop, i32
 from wasmvm.syntax.instructions import walk
 
 from .test_opcodes import _uleb, module_with_body

@@ -1,0 +1,83 @@
+"""wasmvm: a WebAssembly engine in pure Python, and a stack machine to learn it with.
+
+The learning API:
+
+    >>> from wasmvm import StackVM, Push, Add, i32
+    >>> vm = StackVM()
+    >>> vm.instructions = [Push(i32(2)), Push(i32(3)), Add("i32")]
+    >>> vm.run()
+    >>> vm.inspect()
+    [5]
+
+Real modules: ``wasmvm.binary.decode_module(data)`` gives a ``wasmvm.syntax.Module`` whose
+function bodies are lists of the same instruction objects; ``encode_module`` turns one
+back into bytes. The whole instruction model is in ``wasmvm.syntax``; the opcode table in
+``wasmvm.opcodes``.
+"""
+
+from .errors import (
+    InternalError,
+    InvalidError,
+    LinkError,
+    MalformedError,
+    Trap,
+    TrapCode,
+    WasmError,
+)
+from .exec.stackvm import StackVM, VMState
+from .syntax.instructions import (
+    Abs,
+    Add,
+    And,
+    Ceil,
+    Clz,
+    Const,
+    Copysign,
+    Ctz,
+    Div,
+    Drop,
+    Eq,
+    Eqz,
+    Floor,
+    Ge,
+    Gt,
+    Le,
+    Load,
+    Lt,
+    Max,
+    Min,
+    Mul,
+    Ne,
+    Nearest,
+    Neg,
+    Nop,
+    Or,
+    Popcnt,
+    Push,
+    Rem,
+    Rotl,
+    Rotr,
+    Select,
+    Shl,
+    Shr,
+    Sqrt,
+    Store,
+    Sub,
+    Trunc,
+    Unreachable,
+    Xor,
+)
+from .syntax.values import f32, f64, i32, i64, v128
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "StackVM", "VMState",
+    "i32", "i64", "f32", "f64", "v128",
+    "Push", "Const", "Add", "Sub", "Mul", "Div", "Rem", "Eq", "Ne", "Eqz", "Lt", "Le", "Gt",
+    "Ge", "And", "Or", "Xor", "Shl", "Shr", "Rotl", "Rotr", "Clz", "Ctz", "Popcnt", "Abs",
+    "Neg", "Sqrt", "Ceil", "Floor", "Trunc", "Nearest", "Min", "Max", "Copysign", "Drop",
+    "Select", "Nop", "Unreachable", "Load", "Store",
+    "WasmError", "MalformedError", "InvalidError", "LinkError", "Trap", "TrapCode",
+    "InternalError",
+]

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from .. import opcodes
 from ..errors import MalformedError
-from ..opcodes import END, ELSE, FC, FD
+from ..opcodes import ELSE, END, FC, FD
 from ..syntax.instructions import If, maker
 from ..syntax.types import ValType
 from . import reader

@@ -10,11 +10,23 @@ from __future__ import annotations
 from array import array
 
 from ..errors import InternalError, MalformedError, WasmError
-from ..syntax.module import (
-    CustomSection, Data, DataMode, Elem, ElemMode, Export, Func, Global, Import, Local, Memory,
-    Module, Names, Table,
-)
 from ..syntax.instructions import RefFunc
+from ..syntax.module import (
+    CustomSection,
+    Data,
+    DataMode,
+    Elem,
+    ElemMode,
+    Export,
+    Func,
+    Global,
+    Import,
+    Local,
+    Memory,
+    Module,
+    Names,
+    Table,
+)
 from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
 from .code import CodeReader, read_reftype, read_valtype
 from .reader import byte, eof, length, name, sleb, u32, uleb

@@ -477,12 +477,17 @@ def _write_customs(out: bytearray, customs: list) -> None:
 
 
 def encode_module(module: Module) -> bytes:
-    """The binary format of ``module``: magic, version, then the non-empty sections."""
+    """The binary format of ``module``: magic, version, then the non-empty sections
+    (and empty ones that a custom section is placed after)."""
     out = bytearray(MAGIC + VERSION)
     customs = _customs_by_rank(module)
     _write_customs(out, customs.get(-1, ()))
     for rank, sid in enumerate(SECTION_ORDER):
         content = _SECTIONS[sid](module)
+        if content is None and rank in customs and sid not in (8, 12):
+            # A custom section follows this section: keep it, empty, so that the
+            # custom section's position survives a round trip.
+            content = b"\x00"
         if content is not None:
             _write_section(out, sid, content)
         _write_customs(out, customs.get(rank, ()))

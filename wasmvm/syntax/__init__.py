@@ -3,12 +3,35 @@
 from .instructions import *  # noqa: F403
 from .instructions import __all__ as _instr_all
 from .module import (
-    CustomSection, Data, DataMode, Elem, ElemMode, Export, Func, Global, Import, Local, Memory,
-    Module, Names, Table,
+    CustomSection,
+    Data,
+    DataMode,
+    Elem,
+    ElemMode,
+    Export,
+    Func,
+    Global,
+    Import,
+    Local,
+    Memory,
+    Module,
+    Names,
+    Table,
 )
 from .types import (
-    EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, FuncType, GlobalType, Limits, MemoryType,
-    TableType, ValType,
+    EXTERNREF,
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    V128,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    TableType,
+    ValType,
 )
 from .values import Value, f32, f64, i32, i64, v128
 

@@ -93,6 +93,19 @@ def _row(name: str) -> Op:
         raise ValueError(f"no such instruction: {name}") from None
 
 
+def _u32(owner: str, field: str, x) -> int:
+    """An index or memarg field: an int in [0, 2**32)."""
+    if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < 1 << 32:
+        raise ValueError(f"{owner}.{field} must be a u32, got {x!r}")
+    return x
+
+
+def _byte(owner: str, field: str, x, limit: int = 256) -> int:
+    if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < limit:
+        raise ValueError(f"{owner}.{field} must be an int in [0, {limit}), got {x!r}")
+    return x
+
+
 def _sx(signed: bool | None) -> str:
     return "" if signed is None else ("_s" if signed else "_u")
 
@@ -282,7 +295,8 @@ def format_body(body: list[Instruction], indent: str = "  ", level: int = 0,
             else:
                 lines.append(pad(depth) + str(instr))
         elif event == "else":
-            lines.append(pad(depth - 1) + "else")
+            if instr.else_:
+                lines.append(pad(depth - 1) + "else")
         else:
             depth -= 1
             lines.append(pad(depth) + "end")
@@ -306,9 +320,7 @@ class _Indexed(Instruction):
         if len(indices) != len(self._fields):
             raise TypeError(f"{type(self).__name__} takes {len(self._fields)} index argument(s)")
         for field, x in zip(self._fields, indices):
-            if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < 1 << 32:
-                raise ValueError(f"{type(self).__name__}.{field} must be a u32, got {x!r}")
-            object.__setattr__(self, field, x)
+            object.__setattr__(self, field, _u32(type(self).__name__, field, x))
         self.op = _row(self.mnemonic)
 
 
@@ -366,8 +378,8 @@ class CallIndirect(Instruction):
 
     def __init__(self, type: int, table: int = 0):  # noqa: A002 - the spec's name
         self.op = BY_NAME["call_indirect"]
-        self.type = type
-        self.table = table
+        self.type = _u32("CallIndirect", "type", type)
+        self.table = _u32("CallIndirect", "table", table)
 
     def imm_text(self) -> str:
         return (f"{self.table} " if self.table else "") + f"(type {self.type})"
@@ -381,8 +393,8 @@ class BrTable(Instruction):
 
     def __init__(self, labels, default: int):
         self.op = BY_NAME["br_table"]
-        self.labels = tuple(labels)
-        self.default = default
+        self.labels = tuple(_u32("BrTable", "labels", x) for x in labels)
+        self.default = _u32("BrTable", "default", default)
 
     def imm_text(self) -> str:
         return " ".join(str(x) for x in (*self.labels, self.default))
@@ -435,8 +447,8 @@ class _MemArg(Instruction):
             raise ValueError(f"{type(self).__name__} needs a numeric type, got {self.t}")
         self.bits = None if bits == width else bits
         natural = (bits or width).bit_length() - 4  # log2 of the access size in bytes
-        self.align = natural if align is None else align
-        self.offset = offset
+        self.align = natural if align is None else _u32(type(self).__name__, "align", align)
+        self.offset = _u32(type(self).__name__, "offset", offset)
 
     @property
     def natural_align(self) -> int:
@@ -683,8 +695,8 @@ class VecMem(_Vec):
 
     def __init__(self, name: str, offset: int = 0, align: int | None = None):
         self.op = _vec_row(name, ("memarg",))
-        self.offset = offset
-        self.align = self.natural_align if align is None else align
+        self.offset = _u32("VecMem", "offset", offset)
+        self.align = self.natural_align if align is None else _u32("VecMem", "align", align)
 
     @property
     def natural_align(self) -> int:
@@ -701,7 +713,7 @@ class VecLane(_Vec):
 
     def __init__(self, name: str, lane: int):
         self.op = _vec_row(name, ("laneidx",))
-        self.lane = lane
+        self.lane = _byte("VecLane", "lane", lane)
 
     def imm_text(self) -> str:
         return str(self.lane)
@@ -715,9 +727,9 @@ class VecMemLane(_Vec):
 
     def __init__(self, name: str, offset: int = 0, align: int | None = None, lane: int = 0):
         self.op = _vec_row(name, ("memarg", "laneidx"))
-        self.offset = offset
-        self.align = self.natural_align if align is None else align
-        self.lane = lane
+        self.offset = _u32("VecMemLane", "offset", offset)
+        self.align = self.natural_align if align is None else _u32("VecMemLane", "align", align)
+        self.lane = _byte("VecMemLane", "lane", lane)
 
     natural_align = VecMem.natural_align
 
@@ -733,7 +745,7 @@ class Shuffle(_Vec):
 
     def __init__(self, lanes):
         self.op = BY_NAME["i8x16.shuffle"]
-        self.lanes = tuple(lanes)
+        self.lanes = tuple(_byte("Shuffle", "lanes", x) for x in lanes)
         if len(self.lanes) != 16:
             raise ValueError("i8x16.shuffle needs 16 lane indices")
 
