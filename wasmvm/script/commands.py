@@ -1,0 +1,351 @@
+"""The command model of a converted ``.wast`` script (``wasm-tools json-from-wast`` JSON).
+
+Meta-variables: ``cmd`` a command, ``act`` an action, ``v`` a value (an argument or an
+expected result). Every command carries the ``line`` of the ``.wast`` file it came from.
+
+    ModuleCommand          (module ...)                   define (and instantiate) a module
+    Register               (register "as" $name)
+    ActionCommand          (invoke ...) / (get ...)       at top level
+    AssertReturn           (assert_return action v*)
+    AssertTrap             (assert_trap action "text")    (a module that traps on start is
+                                                           AssertUninstantiable)
+    AssertExhaustion       (assert_exhaustion action "text")
+    AssertMalformed, AssertInvalid, AssertUnlinkable, AssertUninstantiable
+                           (assert_* module "text"); the module is a file in the wasm dir
+
+Values keep their exact bits. JSON shapes (wasm-tools 1.262, every one used by core-2.0):
+
+    {"type": "i32", "value": "-1"}                 decimal, signed or unsigned
+    {"type": "f32", "value": "2143289344"}         the unsigned bit pattern, in decimal
+    {"type": "f64", "value": "nan:canonical"}      also "nan:arithmetic" (expected only)
+    {"type": "v128", "lane_type": "i8", "value": ["0", "-128", ...]}
+                                                   lanes i8 i16 i32 i64 (decimal, signed or
+                                                   unsigned) or f32 f64 (bits, or a NaN pattern)
+    {"type": "funcref", "value": "null"}           also externref; "null" or a host ref number
+
+They become ``i32``/``i64``/``f32``/``f64``/``v128`` from ``wasmvm.syntax.values`` (built with
+``from_bits``), ``NanPattern``, ``V128Pattern`` (a v128 with a NaN-pattern lane) or
+``RefValue``. A shape the model does not know raises ``ScriptError`` naming ``file:line``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..syntax.values import F32_EXP, F32_FRAC, F64_EXP, F64_FRAC, Value, f32, f64, i32, i64, v128
+from .convert import Converted, convert, display_name
+
+ModuleType = Literal["binary", "text"]
+ActionKind = Literal["invoke", "get"]
+
+
+class ScriptError(ValueError):
+    """The JSON of a converted script holds something this model does not understand."""
+
+
+# -- values ----------------------------------------------------------------------------
+
+_FLOAT_FIELDS = {32: (F32_EXP, F32_FRAC), 64: (F64_EXP, F64_FRAC)}
+
+
+@dataclass(frozen=True)
+class NanPattern:
+    """An expected NaN result: ``canonical`` (only the quiet bit set in the payload) or
+    ``arithmetic`` (the quiet bit set, any other payload); either sign."""
+
+    width: Literal[32, 64]
+    kind: Literal["canonical", "arithmetic"]
+
+    def matches(self, bits: int) -> bool:
+        exp, frac_mask = _FLOAT_FIELDS[self.width]
+        if bits & exp != exp:
+            return False
+        frac, quiet = bits & frac_mask, (frac_mask + 1) >> 1  # quiet: the fraction's top bit
+        return frac == quiet if self.kind == "canonical" else bool(frac & quiet)
+
+    def __str__(self):
+        return f"nan:{self.kind}"
+
+
+@dataclass(frozen=True)
+class RefValue:
+    """A reference argument or result: ``value`` None is ``ref.null``; an int is a host
+    reference (``ref.extern 2``)."""
+
+    type: Literal["funcref", "externref"]
+    value: int | None
+
+    @property
+    def is_null(self) -> bool:
+        return self.value is None
+
+    def __str__(self):
+        return f"ref.null {self.type[:-3]}" if self.value is None else f"ref.{self.type[:-3]} {self.value}"
+
+
+_LANE_BITS = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "f32": 32, "f64": 64}
+
+
+@dataclass(frozen=True)
+class V128Pattern:
+    """An expected v128 with at least one NaN-pattern lane; other lanes are exact bits."""
+
+    lane_type: str
+    lanes: tuple[int | NanPattern, ...]
+
+    def matches(self, bits: int) -> bool:
+        width = _LANE_BITS[self.lane_type]
+        mask = (1 << width) - 1
+        for i, lane in enumerate(self.lanes):
+            actual = (bits >> (i * width)) & mask
+            if not (lane.matches(actual) if isinstance(lane, NanPattern) else lane == actual):
+                return False
+        return True
+
+    def __str__(self):
+        shape = f"{self.lane_type}x{128 // _LANE_BITS[self.lane_type]}"
+        return f"v128 {shape} " + " ".join(str(lane) for lane in self.lanes)
+
+
+Arg = Value | RefValue
+Expected = Value | NanPattern | V128Pattern | RefValue
+
+_NUM = {"i32": i32, "i64": i64, "f32": f32, "f64": f64}
+
+
+def parse_value(v: dict, expected: bool = False) -> Arg | Expected:
+    """One JSON value; NaN patterns are allowed only when ``expected``. Raises ValueError."""
+    t = v.get("type")
+    raw = v.get("value")
+    if t in _NUM:
+        cls = _NUM[t]
+        if isinstance(raw, str) and raw.startswith("nan:"):
+            return _nan(raw, cls.width, expected)
+        return cls.from_bits(_int(raw) & ((1 << cls.width) - 1))
+    if t == "v128":
+        return _v128(v.get("lane_type"), raw, expected)
+    if t in ("funcref", "externref"):
+        if raw == "null":
+            return RefValue(t, None)
+        return RefValue(t, _int(raw))
+    raise ValueError(f"unknown value shape {json.dumps(v)}")
+
+
+def _int(raw) -> int:
+    if not isinstance(raw, str):
+        raise ValueError(f"expected a decimal string, got {raw!r}")
+    return int(raw, 10)
+
+
+def _nan(raw: str, width: int, expected: bool) -> NanPattern:
+    kind = raw[4:]
+    if kind not in ("canonical", "arithmetic"):
+        raise ValueError(f"unknown NaN pattern {raw!r}")
+    if not expected:
+        raise ValueError(f"NaN pattern {raw!r} as an argument")
+    return NanPattern(width, kind)
+
+
+def _v128(lane_type, raw, expected: bool) -> v128 | V128Pattern:
+    width = _LANE_BITS.get(lane_type)
+    if width is None or not isinstance(raw, list) or len(raw) * width != 128:
+        raise ValueError(f"bad v128 value: lane_type {lane_type!r}, lanes {raw!r}")
+    mask = (1 << width) - 1
+    lanes: list[int | NanPattern] = []
+    for lane in raw:
+        if lane_type[0] == "f" and isinstance(lane, str) and lane.startswith("nan:"):
+            lanes.append(_nan(lane, width, expected))
+        else:
+            lanes.append(_int(lane) & mask)
+    if any(isinstance(lane, NanPattern) for lane in lanes):
+        return V128Pattern(lane_type, tuple(lanes))
+    return v128.from_bits(sum(lane << (i * width) for i, lane in enumerate(lanes)))
+
+
+# -- commands --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    line: int
+
+
+@dataclass(frozen=True)
+class ModuleCommand(Command):
+    """``(module ...)``. A text module (``module quote``) may come with a binary too."""
+
+    filename: str
+    name: str | None = None
+    module_type: ModuleType = "binary"
+    binary_filename: str | None = None
+
+    @property
+    def wasm_filename(self) -> str | None:
+        """The file holding the module's binary, or None for a text-only module."""
+        return self.filename if self.module_type == "binary" else self.binary_filename
+
+
+@dataclass(frozen=True)
+class Register(Command):
+    """``(register "as" $name)``: exports of module ``name`` (None: the latest) become
+    importable under the module name ``as_name``."""
+
+    as_name: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """``(invoke $module "field" args*)`` or ``(get $module "field")``; ``module`` None is
+    the latest module defined."""
+
+    kind: ActionKind
+    field: str
+    module: str | None = None
+    args: tuple[Arg, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionCommand(Command):
+    action: Action
+
+
+@dataclass(frozen=True)
+class AssertReturn(Command):
+    action: Action
+    expected: tuple[Expected, ...]
+
+
+@dataclass(frozen=True)
+class AssertTrap(Command):
+    action: Action
+    text: str
+
+
+@dataclass(frozen=True)
+class AssertExhaustion(Command):
+    action: Action
+    text: str
+
+
+@dataclass(frozen=True)
+class ModuleAssertion(Command):
+    """An assertion about a module file: decoding, validating or instantiating it fails."""
+
+    filename: str
+    module_type: ModuleType
+    text: str
+
+    @property
+    def wasm_filename(self) -> str | None:
+        """The file holding the module's binary, or None for a text module."""
+        return self.filename if self.module_type == "binary" else None
+
+
+class AssertMalformed(ModuleAssertion):
+    """Decoding fails (``module_type`` text: parsing the WAT fails)."""
+
+
+class AssertInvalid(ModuleAssertion):
+    """Validation fails."""
+
+
+class AssertUnlinkable(ModuleAssertion):
+    """Instantiation fails to link the imports."""
+
+
+class AssertUninstantiable(ModuleAssertion):
+    """Instantiation traps (the start function, or a segment out of bounds)."""
+
+
+_MODULE_ASSERTIONS: dict[str, type[ModuleAssertion]] = {
+    "assert_malformed": AssertMalformed,
+    "assert_invalid": AssertInvalid,
+    "assert_unlinkable": AssertUnlinkable,
+    "assert_uninstantiable": AssertUninstantiable,
+}
+
+
+def _module_type(raw) -> ModuleType:
+    if raw not in ("binary", "text"):
+        raise ValueError(f"unknown module_type {raw!r}")
+    return raw
+
+
+def _action(a: dict) -> Action:
+    kind = a.get("type")
+    if kind not in ("invoke", "get"):
+        raise ValueError(f"unknown action type {kind!r}")
+    args = tuple(parse_value(v) for v in a.get("args", ()))
+    return Action(kind, a["field"], a.get("module"), args)
+
+
+def parse_command(c: dict) -> Command:
+    """One JSON command. Raises ValueError or KeyError on shapes it does not know."""
+    t, line = c.get("type"), c["line"]
+    if t == "module":
+        return ModuleCommand(line, c["filename"], c.get("name"), _module_type(c["module_type"]),
+                             c.get("binary_filename"))
+    if t in _MODULE_ASSERTIONS:
+        return _MODULE_ASSERTIONS[t](line, c["filename"], _module_type(c["module_type"]), c["text"])
+    if t == "assert_return":
+        expected = tuple(parse_value(v, expected=True) for v in c["expected"])
+        return AssertReturn(line, _action(c["action"]), expected)
+    if t == "assert_trap":
+        return AssertTrap(line, _action(c["action"]), c["text"])
+    if t == "assert_exhaustion":
+        return AssertExhaustion(line, _action(c["action"]), c["text"])
+    if t == "action":
+        return ActionCommand(line, _action(c["action"]))
+    if t == "register":
+        return Register(line, c["as"], c.get("name"))
+    raise ValueError(f"unknown command type {t!r}")
+
+
+def parse_commands(data: dict, source: str) -> list[Command]:
+    """All commands of a converted script; errors name ``source:line``."""
+    commands = []
+    for c in data.get("commands", ()):
+        try:
+            commands.append(parse_command(c))
+        except (ValueError, KeyError, TypeError) as e:
+            what = f"missing key {e}" if isinstance(e, KeyError) else str(e)
+            raise ScriptError(f"{source}:{c.get('line', '?')}: {what}") from e
+    return commands
+
+
+# -- a whole script --------------------------------------------------------------------
+
+
+@dataclass
+class Script:
+    """A converted ``.wast`` file: its commands and where its module files are.
+
+    ``name`` is how reports name the file (``core-2.0/simd/simd_const.wast``), so that
+    ``f"{script.name}:{cmd.line}"`` points at the command in the testsuite.
+    """
+
+    name: str
+    converted: Converted
+    commands: list[Command]
+
+    def where(self, cmd: Command) -> str:
+        return f"{self.name}:{cmd.line}"
+
+    def module_bytes(self, filename: str) -> bytes:
+        return (self.converted.wasm_dir / filename).read_bytes()
+
+
+def load_converted(converted: Converted, name: str | None = None) -> Script:
+    name = name or display_name(converted.wast)
+    with open(converted.json_path, encoding="utf-8") as f:
+        data = json.load(f)
+    return Script(name, converted, parse_commands(data, name))
+
+
+def load_script(wast: str | Path, name: str | None = None) -> Script:
+    """Convert (cached) and parse one ``.wast`` file."""
+    return load_converted(convert(wast), name)
