@@ -1,0 +1,142 @@
+"""Linear memory (spec 4.2.8): a bytearray of 64 KiB pages with bounds-checked access.
+
+Addresses given to the load/store helpers are EFFECTIVE addresses: the instruction's
+operand plus its static offset, computed by the caller as an unbounded Python int. An
+i32 address plus a u32 offset can exceed 2**32; the bounds check is simply
+``ea + size <= len(data)``, so such accesses trap instead of wrapping around.
+
+Loaded integers are unsigned bit patterns (the representation of ``exec.numerics``); a
+``loadN_s`` instruction sign-extends with ``numerics.i32_extend8_s`` and friends. Float
+loads and stores go through the exact bit conversions of ``syntax.values``, so NaN
+payloads (signalling ones included) survive a round trip through memory.
+
+Only the minimum size is allocated up front; ``grow`` extends the bytearray in place
+(so ``data`` keeps its identity) and returns -1, never raising, when the new size is over
+the maximum, over the 65536-page limit of a 32-bit address space, or the host has no
+memory to give.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from ..errors import InvalidError, Trap, TrapCode
+from ..syntax.types import MAX_PAGES, PAGE_SIZE, MemoryType
+from ..syntax.values import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
+
+__all__ = ["Memory", "PAGE_SIZE", "MAX_PAGES"]
+
+_STRUCTS = {1: struct.Struct("<B"), 2: struct.Struct("<H"), 4: struct.Struct("<I"),
+            8: struct.Struct("<Q")}
+_UNPACK = {n: s.unpack_from for n, s in _STRUCTS.items()}
+_PACK = {n: s.pack_into for n, s in _STRUCTS.items()}
+
+
+def _out_of_bounds() -> Trap:
+    return Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
+
+
+class Memory:
+    """A memory instance: ``data`` (a bytearray) and its limits in pages.
+
+    ``Memory(1)`` is one page that may grow to 65536; ``Memory(1, 10)`` may grow to ten.
+    """
+
+    __slots__ = ("data", "min", "max")
+
+    def __init__(self, min_pages: int = 1, max_pages: int | None = None):
+        if not 0 <= min_pages <= MAX_PAGES or (max_pages is not None and max_pages > MAX_PAGES):
+            raise InvalidError("memory size must be at most 65536 pages (4GiB)")
+        if max_pages is not None and not min_pages <= max_pages:
+            raise InvalidError("size minimum must not be greater than maximum")
+        self.data = bytearray(min_pages * PAGE_SIZE)
+        self.min = min_pages
+        self.max = max_pages
+
+    @classmethod
+    def from_type(cls, memtype: MemoryType) -> Memory:
+        return cls(memtype.limits.min, memtype.limits.max)
+
+    def __repr__(self) -> str:
+        limit = "" if self.max is None else f", max {self.max}"
+        return f"<Memory {self.size} page(s){limit}>"
+
+    # -- size ------------------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        """The current size in pages (``memory.size``)."""
+        return len(self.data) // PAGE_SIZE
+
+    def grow(self, delta: int) -> int:
+        """``memory.grow``: add ``delta`` pages; the old size in pages, or -1. Never raises."""
+        old = self.size
+        limit = MAX_PAGES if self.max is None else self.max
+        if delta < 0 or old + delta > limit:
+            return -1
+        if delta:
+            try:
+                self.data.extend(bytes(delta * PAGE_SIZE))
+            except (MemoryError, BufferError):  # the host cannot, or the buffer is exported
+                return -1
+        return old
+
+    # -- scalar access ---------------------------------------------------------------
+    def load(self, ea: int, size: int) -> int:
+        """The unsigned little-endian int of ``size`` (1, 2, 4, 8 or 16) bytes at ``ea``."""
+        if ea < 0 or ea + size > len(self.data):
+            raise _out_of_bounds()
+        unpack = _UNPACK.get(size)
+        if unpack is None:
+            return int.from_bytes(self.data[ea : ea + size], "little")
+        return unpack(self.data, ea)[0]
+
+    def store(self, ea: int, size: int, value: int) -> None:
+        """Write the low ``size`` bytes of the int ``value`` at ``ea``, little-endian."""
+        if ea < 0 or ea + size > len(self.data):
+            raise _out_of_bounds()
+        pack = _PACK.get(size)
+        value &= (1 << (8 * size)) - 1
+        if pack is None:
+            self.data[ea : ea + size] = value.to_bytes(size, "little")
+        else:
+            pack(self.data, ea, value)
+
+    def load_f32(self, ea: int) -> float:
+        return f32_from_bits(self.load(ea, 4))
+
+    def load_f64(self, ea: int) -> float:
+        return f64_from_bits(self.load(ea, 8))
+
+    def store_f32(self, ea: int, x: float) -> None:
+        self.store(ea, 4, f32_to_bits(x))
+
+    def store_f64(self, ea: int, x: float) -> None:
+        self.store(ea, 8, f64_to_bits(x))
+
+    # -- ranges ----------------------------------------------------------------------
+    def _check_range(self, ea: int, n: int) -> None:
+        if ea < 0 or n < 0 or ea + n > len(self.data):
+            raise _out_of_bounds()
+
+    def read(self, ea: int, n: int) -> bytes:
+        """``n`` bytes from ``ea`` (a copy)."""
+        self._check_range(ea, n)
+        return bytes(self.data[ea : ea + n])
+
+    def write(self, ea: int, data: bytes) -> None:
+        """Write ``data`` at ``ea``, all or nothing."""
+        self._check_range(ea, len(data))
+        self.data[ea : ea + len(data)] = data
+
+    def fill(self, ea: int, value: int, n: int) -> None:
+        """``memory.fill``: ``n`` bytes of ``value & 0xFF`` from ``ea``; traps before writing."""
+        self._check_range(ea, n)
+        if n:
+            self.data[ea : ea + n] = bytes([value & 0xFF]) * n
+
+    def copy(self, dst: int, src: int, n: int) -> None:
+        """``memory.copy``: ranges may overlap; traps before writing if either is out of bounds."""
+        self._check_range(src, n)
+        self._check_range(dst, n)
+        if n:
+            self.data[dst : dst + n] = self.data[src : src + n]
