@@ -116,7 +116,6 @@ def test_readme_example_runs_from_the_wheel(venv, tmp_path):
     _run([str(venv / "python"), str(script)], cwd=tmp_path)
 
 
-@pytest.mark.xfail(reason="wasmvm CLI not written yet", strict=False)
 def test_cli_help_from_the_wheel(venv, tmp_path):
     proc = _run([str(venv / "wasmvm"), "--help"], cwd=tmp_path)
     assert "usage" in proc.stdout.lower()

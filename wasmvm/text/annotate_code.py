@@ -1,0 +1,201 @@
+"""Annotating instruction sequences: function bodies and constant expressions.
+
+Driven by the opcode table: an opcode byte (or prefix and LEB128 sub-opcode) is looked up
+in ``opcodes.SINGLE`` / ``opcodes.PREFIXED``, and each of the row's immediate kinds is
+first read by the decoder's own reader (``binary.code.IMMEDIATE_READERS``, so the same
+bytes are accepted and rejected) and then explained by the describer for that kind
+(``DESCRIBERS``, one entry per ``opcodes.IMMEDIATE_KINDS`` key). Only ``else`` and ``end``,
+which are structure rather than table rows, have code of their own.
+
+Nesting is tracked on a list, never by recursion, so 100,000 nested blocks are fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import opcodes
+from ..binary import reader
+from ..binary.code import IMMEDIATE_READERS
+from ..errors import InternalError, MalformedError
+from ..opcodes import ELSE, END, FC, FD
+from ..syntax.types import ValType
+from ..syntax.values import f32, f64, v128
+from .layout import named
+from .records import IMMEDIATE, OPCODE, Walker
+
+# A describer explains the bytes of one immediate starting at ``pos`` (already checked by
+# the decoder's reader) and returns the position after it. ``funcidx`` is the function
+# whose body is being read (for local names), or None in a constant expression.
+Describer = Callable[[Walker, int, "int | None"], int]
+
+
+def _index(description: str, name_of=None) -> Describer:
+    def describe(w: Walker, pos: int, funcidx: int | None) -> int:
+        x, end = reader.u32(w.data, pos)
+        name = name_of(w, funcidx, x) if name_of else None
+        w.emit(pos, end, IMMEDIATE, description, named(x, name))
+        return end
+
+    return describe
+
+
+def _blocktype(w: Walker, pos: int, funcidx: int | None) -> int:
+    b = w.data[pos]
+    if b == 0x40:
+        w.emit(pos, pos + 1, IMMEDIATE, "block type", "empty")
+        return pos + 1
+    if b & 0xC0 == 0x40:  # one byte, a negative s33: a value type
+        w.emit(pos, pos + 1, IMMEDIATE, "block type", ValType.from_code(b))
+        return pos + 1
+    x, end = reader.s33(w.data, pos)
+    w.emit(pos, end, IMMEDIATE, "block type", f"type index {x}")
+    return end
+
+
+def _labelvec(w: Walker, pos: int, funcidx: int | None) -> int:
+    n, pos = w.u32(pos, "br_table target count", kind=IMMEDIATE)
+    for _ in range(n):
+        _, pos = w.u32(pos, "br_table target", kind=IMMEDIATE)
+    _, pos = w.u32(pos, "br_table default target", kind=IMMEDIATE)
+    return pos
+
+
+def _memidx(w: Walker, pos: int, funcidx: int | None) -> int:
+    w.emit(pos, pos + 1, IMMEDIATE, "memory index (a zero byte)", 0)
+    return pos + 1
+
+
+def _memarg(w: Walker, pos: int, funcidx: int | None) -> int:
+    _, pos = w.u32(pos, "memarg align", lambda a: f"{a} (2**{a} = {1 << a} bytes)",
+                   kind=IMMEDIATE)
+    _, pos = w.u32(pos, "memarg offset", kind=IMMEDIATE)
+    return pos
+
+
+def _sleb(description: str, bits: int) -> Describer:
+    def describe(w: Walker, pos: int, funcidx: int | None) -> int:
+        c, end = reader.sleb(w.data, pos, bits)
+        w.emit(pos, end, IMMEDIATE, description, c)
+        return end
+
+    return describe
+
+
+def _fixed(description: str, value_class) -> Describer:
+    size = value_class.width // 8
+
+    def describe(w: Walker, pos: int, funcidx: int | None) -> int:
+        bits, end = reader.le_uint(w.data, pos, size)
+        w.emit(pos, end, IMMEDIATE, description, value_class.from_bits(bits))
+        return end
+
+    return describe
+
+
+def _laneidx(w: Walker, pos: int, funcidx: int | None) -> int:
+    w.emit(pos, pos + 1, IMMEDIATE, "lane index", w.data[pos])
+    return pos + 1
+
+
+def _shuffle(w: Walker, pos: int, funcidx: int | None) -> int:
+    raw, end = reader.fixed(w.data, pos, 16)
+    w.emit(pos, end, IMMEDIATE, "shuffle lane indices", " ".join(str(b) for b in raw))
+    return end
+
+
+def _reftype(w: Walker, pos: int, funcidx: int | None) -> int:
+    w.emit(pos, pos + 1, IMMEDIATE, "reference type", ValType.from_code(w.data[pos]))
+    return pos + 1
+
+
+def _valtypes(w: Walker, pos: int, funcidx: int | None) -> int:
+    n, pos = w.u32(pos, "num result types", kind=IMMEDIATE)
+    for _ in range(n):
+        w.emit(pos, pos + 1, IMMEDIATE, "result type", ValType.from_code(w.data[pos]))
+        pos += 1
+    return pos
+
+
+DESCRIBERS: dict[str, Describer] = {
+    "blocktype": _blocktype,
+    "labelidx": _index("label index"),
+    "labelvec": _labelvec,
+    "funcidx": _index("function index", lambda w, f, x: w.func_name(x)),
+    "typeidx": _index("type index"),
+    "tableidx": _index("table index"),
+    "localidx": _index("local index", lambda w, f, x: w.local_name(f, x)),
+    "globalidx": _index("global index"),
+    "elemidx": _index("element segment index"),
+    "dataidx": _index("data segment index"),
+    "memidx": _memidx,
+    "memarg": _memarg,
+    "i32": _sleb("i32 literal", 32),
+    "i64": _sleb("i64 literal", 64),
+    "f32": _fixed("f32 literal", f32),
+    "f64": _fixed("f64 literal", f64),
+    "v128": _fixed("v128 literal", v128),
+    "laneidx": _laneidx,
+    "shuffle": _shuffle,
+    "reftype": _reftype,
+    "valtypes": _valtypes,
+}
+
+
+def _opcode(data: bytes, start: int) -> tuple[opcodes.Op, int, str]:
+    """The table row at ``start``, the position after the opcode, and how it is encoded."""
+    b, pos = reader.byte(data, start)
+    op = opcodes.SINGLE[b]
+    if op is not None:
+        return op, pos, ""
+    if b == FC or b == FD:
+        n, pos = reader.u32(data, pos)
+        op = opcodes.PREFIXED[b].get(n)
+        if op is not None:
+            return op, pos, f"prefix 0x{b:02x}, sub-opcode {n}"
+        raise MalformedError(f"illegal opcode {b:02x} {n:02x}", start)
+    raise MalformedError(f"illegal opcode {b:02x}", start)
+
+
+def walk_expr(w: Walker, pos: int, funcidx: int | None = None) -> int:
+    """Annotate ``instr* end`` from ``pos``; return the position after the final ``end``.
+
+    Sets ``w.uses_data`` when an instruction refers to a data segment (the decoder then
+    requires the data count section).
+    """
+    data = w.data
+    base = w.depth
+    # One entry per open block: "if" while in the then arm of an if, else "block".
+    open_blocks: list[str] = []
+    try:
+        while True:
+            start = pos
+            b, pos = reader.byte(data, pos)
+            if b == END:
+                w.depth = base + max(len(open_blocks) - 1, 0)
+                w.emit(start, pos, OPCODE, "end")
+                if not open_blocks:
+                    return pos
+                open_blocks.pop()
+                continue
+            if b == ELSE:
+                if not open_blocks or open_blocks[-1] != "if":
+                    raise MalformedError("END opcode expected", start)
+                open_blocks[-1] = "else"
+                w.depth = base + len(open_blocks) - 1
+                w.emit(start, pos, OPCODE, "else")
+                continue
+            op, pos, encoding = _opcode(data, start)
+            w.depth = base + len(open_blocks)
+            w.emit(start, pos, OPCODE, op.name, encoding)
+            for kind in op.imm:
+                _, end = IMMEDIATE_READERS[kind](data, pos)  # the decoder's checks
+                if DESCRIBERS[kind](w, pos, funcidx) != end:
+                    raise InternalError(f"annotating {op.name}: {kind} size disagrees", pos)
+                pos = end
+            if "dataidx" in op.imm:
+                w.uses_data = True
+            if "blocktype" in op.imm:
+                open_blocks.append("if" if op.code == 0x04 else "block")
+    finally:
+        w.depth = base
