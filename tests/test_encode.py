@@ -491,7 +491,7 @@ def full_module() -> Module:
         types=[FuncType(), FuncType((I32, I64), (F32,)), FuncType((), (I32,))],
         imports=[
             Import("env", "f", "func", 0),
-            Import("env", "t", "table", TableType(Limits(1, 10), FUNCREF)),
+            Import("env", "t", "table", TableType(FUNCREF, Limits(1, 10))),
             Import("env", "g", "global", GlobalType(I32)),
             Import("ünï", "cödé ✓", "global", GlobalType(I64, mutable=True)),
         ],
@@ -502,7 +502,7 @@ def full_module() -> Module:
             Func(2, [], [Const(i32(0)), Const(i32(0)), Const(i32(1)), MemoryInit(1),
                          DataDrop(0), GlobalGet(0)]),
         ],
-        tables=[Table(TableType(Limits(2), EXTERNREF)), Table(TableType(Limits(4, 8)))],
+        tables=[Table(TableType(EXTERNREF, Limits(2))), Table(TableType(FUNCREF, Limits(4, 8)))],
         mems=[Memory(MemoryType(Limits(1, 65536)))],
         globals=[
             Global(GlobalType(I32), [GlobalGet(0)]),

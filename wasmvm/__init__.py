@@ -9,12 +9,45 @@ The learning API:
     >>> vm.inspect()
     [5]
 
-Real modules: ``wasmvm.binary.decode_module(data)`` gives a ``wasmvm.syntax.Module`` whose
+Real modules, wasmtime-py style:
+
+    >>> from wasmvm import Store, Module, Instance
+    >>> store = Store()
+    >>> module = Module.from_file(store.engine, "fixtures/fac.wasm")
+    >>> Instance(store, module, []).exports(store)["fac"](store, 5)
+    120
+
+The names ``Store``, ``Memory``, ``Table`` and ``Global`` here are the embedding API's;
+the instruction classes (``wasmvm.syntax.Load``, ``wasmvm.syntax.Store``, ...) live in
+``wasmvm.syntax``.
+
+The binary format on its own: ``wasmvm.binary.decode_module(data)`` gives a ``wasmvm.syntax.Module`` whose
 function bodies are lists of the same instruction objects; ``encode_module`` turns one
 back into bytes. The whole instruction model is in ``wasmvm.syntax``; the opcode table in
 ``wasmvm.opcodes``.
 """
 
+from .api import (
+    Config,
+    Engine,
+    ExportType,
+    Func,
+    FuncType,
+    Global,
+    GlobalType,
+    ImportType,
+    Instance,
+    Limits,
+    Linker,
+    Memory,
+    MemoryType,
+    Module,
+    Store,
+    Table,
+    TableType,
+    Val,
+    ValType,
+)
 from .errors import (
     InternalError,
     InvalidError,
@@ -42,7 +75,6 @@ from .syntax.instructions import (
     Ge,
     Gt,
     Le,
-    Load,
     Lt,
     Max,
     Min,
@@ -61,7 +93,6 @@ from .syntax.instructions import (
     Shl,
     Shr,
     Sqrt,
-    Store,
     Sub,
     Trunc,
     Unreachable,
@@ -72,12 +103,15 @@ from .syntax.values import f32, f64, i32, i64, v128
 __version__ = "0.1.0"
 
 __all__ = [
+    "Config", "Engine", "Store", "Module", "ImportType", "ExportType", "Instance", "Linker",
+    "Func", "Memory", "Table", "Global", "Val", "FuncType", "ValType", "Limits", "MemoryType",
+    "TableType", "GlobalType",
     "StackVM", "VMState",
     "i32", "i64", "f32", "f64", "v128",
     "Push", "Const", "Add", "Sub", "Mul", "Div", "Rem", "Eq", "Ne", "Eqz", "Lt", "Le", "Gt",
     "Ge", "And", "Or", "Xor", "Shl", "Shr", "Rotl", "Rotr", "Clz", "Ctz", "Popcnt", "Abs",
     "Neg", "Sqrt", "Ceil", "Floor", "Trunc", "Nearest", "Min", "Max", "Copysign", "Drop",
-    "Select", "Nop", "Unreachable", "Load", "Store",
+    "Select", "Nop", "Unreachable",
     "WasmError", "MalformedError", "InvalidError", "LinkError", "Trap", "TrapCode",
     "InternalError",
 ]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InternalError, MalformedError, WasmError
+from .errors import InternalError, MalformedError, Trap, WasmError
 
 
 class UserError(Exception):
@@ -115,6 +115,71 @@ def _annotate_valid(annotate, data: bytes):
         raise InternalError(f"the annotator rejects a module the decoder accepts: {e}") from e
 
 
+@command(
+    "invoke", "call an exported function and print its results",
+    arg("file", metavar="FILE", help="a .wasm file (a module without imports)"),
+    arg("func", metavar="FUNC", help="the name of an exported function"),
+    arg("args", metavar="ARG", nargs="*",
+        help="arguments, by the function's parameter types: 42, -1, 0x7f, 1.5, inf, "
+             "nan:0x200000, null"),
+)
+def cmd_invoke(args: argparse.Namespace) -> int:
+    """Instantiate the module and call one export; results print as TYPE:VALUE, one per
+    line (i32:3). A trap prints its message and the wasm backtrace, and exits 1."""
+    from .api import Func, Instance, Module, Store
+    from .api.values import format_value, parse_value
+
+    store = Store()
+    module = Module(store.engine, read_input(args.file))
+    if module.imports:
+        first = module.imports[0]
+        raise UserError(f"the module imports {first.module}.{first.name}; "
+                        f"invoke runs modules without imports")
+    exports = Instance(store, module, []).exports(store)
+    func = exports.get(args.func)
+    if not isinstance(func, Func):
+        names = ", ".join(n for n in exports if isinstance(exports[n], Func)) or "none"
+        raise UserError(f"no exported function {args.func!r} (exported functions: {names})")
+    params = func.type(store).params
+    if len(args.args) != len(params):
+        raise UserError(f"{args.func} takes {len(params)} argument(s) "
+                        f"({', '.join(params) or 'none'}), got {len(args.args)}")
+    try:
+        vals = [parse_value(t, text) for t, text in zip(params, args.args)]
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    for v in func.call_vals(store, vals):
+        print(format_value(v))
+    return 0
+
+
+@command(
+    "validate", "check that a binary module is well formed and valid",
+    arg("file", metavar="FILE", help="a .wasm file, or - for standard input"),
+)
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Decode and validate the module. Prints "valid" or the first error with its byte
+    offset (exit status 1)."""
+    from .api import Module
+
+    Module.validate(None, read_input(args.file))
+    print("valid")
+    return 0
+
+
+@command(
+    "spec", "run official spec-test scripts (.wast files or folders of them)",
+    arg("paths", metavar="PATH", nargs="+", help=".wast files or folders"),
+    arg("-v", "--verbose", action="store_true", help="list every failure"),
+)
+def cmd_spec(args: argparse.Namespace) -> int:
+    """Convert each .wast with wasm-tools json-from-wast (cached), run every command and
+    print a per-file table and a last line "N passed, M failed, K skipped"."""
+    from .script.report import spec_main
+
+    return spec_main(args.paths, verbose=args.verbose)
+
+
 # --------------------------------------------------------------------------------------
 # Plumbing
 # --------------------------------------------------------------------------------------
@@ -141,6 +206,11 @@ def write_lines(lines: Iterable[str]) -> None:
 
 def format_error(e: WasmError) -> str:
     where = f" at offset 0x{e.offset:x}" if e.offset is not None else ""
+    if isinstance(e, Trap):
+        lines = [f"trap: {e.message}{where}"]
+        for func in reversed(e.frames):  # innermost first, as backtraces read
+            lines.append(f"  in {getattr(func, 'name', func)}")
+        return "\n".join(lines)
     prefix = "internal error" if isinstance(e, InternalError) else "error"
     return f"{prefix}: {e.message}{where}"
 

@@ -5,6 +5,7 @@
     ├── InvalidError     the module fails validation       (assert_invalid)
     ├── LinkError        imports do not match              (assert_unlinkable)
     ├── Trap             execution trapped                 (assert_trap, assert_exhaustion)
+    ├── UnsupportedError valid input that wasmvm cannot run yet (e.g. SIMD execution)
     └── InternalError    a bug in wasmvm (the spec's "Crash"); never counts as a pass
 
 Each error carries the spec's message text in ``message`` (the spec-test runner matches it
@@ -23,7 +24,10 @@ class WasmError(Exception):
     def __init__(self, message: str, offset: int | None = None):
         self.message = message
         self.offset = offset
-        super().__init__(self._text())
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self._text()
 
     def _text(self) -> str:
         if self.offset is None:
@@ -41,6 +45,10 @@ class InvalidError(WasmError):
 
 class LinkError(WasmError):
     """Instantiation failed because the imports do not match."""
+
+
+class UnsupportedError(WasmError):
+    """The input is fine, but wasmvm does not implement what it needs yet."""
 
 
 class InternalError(WasmError):
@@ -74,4 +82,10 @@ class Trap(WasmError):
 
     def __init__(self, code: TrapCode, message: str | None = None, offset: int | None = None):
         self.code = code
+        self.frames: list = []  # the wasm functions active when it trapped, outermost first
         super().__init__(message or code.message, offset)
+
+    @property
+    def trap_code(self) -> TrapCode:
+        """wasmtime-py's name for ``code``."""
+        return self.code

@@ -146,7 +146,7 @@ class _Decoder:
     def tabletype(self, pos):
         t, pos = read_reftype(self.data, pos)
         lim, pos = self.limits(pos)
-        return TableType(lim, t), pos
+        return TableType(t, lim), pos
 
     def memtype(self, pos):
         lim, pos = self.limits(pos)

@@ -56,6 +56,35 @@ class ValType(enum.StrEnum):
     def from_code(cls, code: int) -> ValType | None:
         return _BY_CODE.get(code)
 
+    # wasmtime-py spellings: ValType.i32(), ValType.funcref(), ...
+    @classmethod
+    def i32(cls) -> ValType:
+        return cls.I32
+
+    @classmethod
+    def i64(cls) -> ValType:
+        return cls.I64
+
+    @classmethod
+    def f32(cls) -> ValType:
+        return cls.F32
+
+    @classmethod
+    def f64(cls) -> ValType:
+        return cls.F64
+
+    @classmethod
+    def v128(cls) -> ValType:
+        return cls.V128
+
+    @classmethod
+    def funcref(cls) -> ValType:
+        return cls.FUNCREF
+
+    @classmethod
+    def externref(cls) -> ValType:
+        return cls.EXTERNREF
+
 
 _CODES = {
     ValType.I32: 0x7F,
@@ -114,8 +143,10 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class TableType:
+    """The element type and the limits, in binary order (and wasmtime-py's)."""
+
+    elem: ValType
     limits: Limits
-    elem: ValType = ValType.FUNCREF
 
     def __str__(self) -> str:
         return f"{self.limits} {self.elem}"

@@ -1,0 +1,44 @@
+"""The core spec tests: every command of every core-2.0 script (SIMD included), run
+through ``wasmvm.script.runner`` against the public API.
+
+One item per ``.wast`` file; an item fails if any of its commands fails, listing each as
+``file:line: reason`` and the command that reruns just those lines. Skips are counted per
+command with their reason (text-format assert_malformed; the execution commands of
+``simd/`` scripts until SIMD execution exists). The session ends with
+``core: N passed, M failed, K skipped`` and the first failures.
+"""
+
+import pytest
+
+from wasmvm.script import CheckResult, CheckSummary
+from wasmvm.script.runner import run_script
+
+FAILURE_LIST_LIMIT = 50
+_PLUGIN_NAME = "wasmvm-core-summary"
+
+
+class _CoreSummary:
+    """A plugin, registered on first use, that writes the session's ``core:`` line."""
+
+    def __init__(self):
+        self.results: list[CheckResult] = []
+
+    def pytest_terminal_summary(self, terminalreporter):
+        terminalreporter.section("core spec tests")
+        terminalreporter.write_line(CheckSummary("core", self.results).report(FAILURE_LIST_LIMIT))
+
+
+@pytest.fixture
+def core_results(request) -> list[CheckResult]:
+    manager = request.config.pluginmanager
+    plugin = manager.get_plugin(_PLUGIN_NAME)
+    if plugin is None:
+        plugin = _CoreSummary()
+        manager.register(plugin, _PLUGIN_NAME)
+    return plugin.results
+
+
+def test_core(wast, spec_script, spec_lines, core_results, fail_spec_commands):
+    results = run_script(spec_script, spec_lines)
+    core_results.extend(results)
+    fail_spec_commands(results)

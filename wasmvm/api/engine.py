@@ -1,0 +1,112 @@
+"""Engine, Config, Store and Module, modelled on wasmtime-py."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..binary.decode import decode_module
+from ..errors import MalformedError
+from ..exec.store import DEFAULT_MAX_CALL_DEPTH
+from ..exec.store import Store as _ExecStore
+from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
+
+
+@dataclass
+class Config:
+    """Engine settings. ``max_call_depth``: WebAssembly frames allowed at once before
+    a call traps with "call stack exhausted"."""
+
+    max_call_depth: int = DEFAULT_MAX_CALL_DEPTH
+
+
+class Engine:
+    """Holds a Config; every wasmvm engine shares the same machinery."""
+
+    def __init__(self, config: Config | None = None):
+        self.config = config or Config()
+
+
+class Store:
+    """Execution state for instances: budgets and user data (``Store(engine, data)``)."""
+
+    def __init__(self, engine: Engine | None = None, data=None):
+        self.engine = engine or Engine()
+        self._store = _ExecStore(self.engine.config.max_call_depth)
+        self.data = data
+
+
+@dataclass(frozen=True)
+class ImportType:
+    module: str
+    name: str
+    type: FuncType | TableType | MemoryType | GlobalType
+
+
+@dataclass(frozen=True)
+class ExportType:
+    name: str
+    type: FuncType | TableType | MemoryType | GlobalType
+
+
+class Module:
+    """A decoded and validated module: ``Module(engine, wasm_bytes)``.
+
+    Raises ``MalformedError`` for a broken binary and ``InvalidError`` for one that does
+    not validate, each with the spec's message and the byte offset.
+    """
+
+    def __init__(self, engine: Engine | None, wasm: bytes | bytearray | memoryview):
+        from ..valid import validate_module
+
+        if isinstance(wasm, str):
+            raise MalformedError("wasmvm reads the binary format only; compile WAT text "
+                                 "with wat2wasm first")
+        self.engine = engine or Engine()
+        self._module = decode_module(wasm)
+        self._info = validate_module(self._module)
+
+    @classmethod
+    def from_file(cls, engine: Engine | None, path: str | os.PathLike) -> Module:
+        with open(path, "rb") as f:
+            return cls(engine, f.read())
+
+    @staticmethod
+    def validate(engine: Engine | None, wasm: bytes) -> None:
+        """Raise MalformedError or InvalidError if ``wasm`` is not a valid module."""
+        Module(engine, wasm)
+
+    @property
+    def syntax(self):
+        """The decoded module (``wasmvm.syntax.Module``): the instruction model."""
+        return self._module
+
+    @property
+    def imports(self) -> list[ImportType]:
+        m = self._module
+        return [ImportType(i.module, i.name, m.types[i.desc] if i.kind == "func" else i.desc)
+                for i in m.imports]
+
+    @property
+    def exports(self) -> list[ExportType]:
+        info = self._info
+        out = []
+        for e in self._module.exports:
+            if e.kind == "func":
+                ty = info.func_types[e.index]
+            else:
+                ty = _export_type(self._module, e.kind, e.index)
+            out.append(ExportType(e.name, ty))
+        return out
+
+
+def _export_type(m, kind: str, index: int):
+    imported = m.imported(kind)
+    if index < len(imported):
+        return imported[index].desc
+    index -= len(imported)
+    if kind == "table":
+        return m.tables[index].type
+    if kind == "memory":
+        return m.mems[index].type
+    return m.globals[index].type

@@ -1,0 +1,264 @@
+"""Functions, memories, tables and globals as the embedder sees them (wasmtime-py style).
+
+Each object is a handle on an instance in the engine (``_inst``); the ``store`` argument
+that every method takes is the store the call runs in (its call-depth budget).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..errors import Trap, TrapCode
+from ..exec import interp
+from ..exec.store import GlobalInst, HostFunc, MemInst, TableInst
+from ..syntax.types import FuncType, GlobalType, MemoryType, TableType, ValType
+from .values import Val, to_python, to_raw
+
+
+class Func:
+    """A function: ``Func(store, FuncType, callable)`` makes a host function; exported
+    WebAssembly functions come from ``instance.exports(store)``.
+
+    Calling: ``func(store, 1, 2)`` takes and returns Python values (``None`` for no
+    results, a tuple for several); ``func.call_vals(store, [Val, ...])`` takes and returns
+    ``Val`` lists, exact to the bit. A host function's exception reaches the caller of the
+    outermost WebAssembly call unchanged.
+    """
+
+    __slots__ = ("_inst",)
+
+    def __init__(self, store, ty: FuncType, fn: Callable, access_caller: bool = False):
+        if not isinstance(ty, FuncType):
+            raise TypeError("Func needs a FuncType")
+        params, results = ty.params, ty.results
+
+        def host(*raw_args):
+            args = [to_python(t, a) for t, a in zip(params, raw_args)]
+            if access_caller:
+                args.insert(0, store)
+            out = fn(*args)
+            return _results_to_raw(results, out)
+
+        self._inst = HostFunc(ty, host, getattr(fn, "__name__", "host"))
+
+    @classmethod
+    def _wrap(cls, inst) -> Func:
+        f = object.__new__(cls)
+        f._inst = inst
+        return f
+
+    def __eq__(self, other):
+        return isinstance(other, Func) and other._inst is self._inst
+
+    def __hash__(self):
+        return id(self._inst)
+
+    def __repr__(self):
+        return f"<Func {getattr(self._inst, 'name', '?')} {self._inst.type}>"
+
+    def type(self, store=None) -> FuncType:
+        return self._inst.type
+
+    @property
+    def param_arity(self) -> int:
+        return len(self._inst.type.params)
+
+    @property
+    def result_arity(self) -> int:
+        return len(self._inst.type.results)
+
+    def __call__(self, store, *args):
+        ty = self._inst.type
+        _check_arity(ty, len(args))
+        raw = [to_raw(t, a) for t, a in zip(ty.params, args)]
+        out = interp.invoke(_exec_store(store), self._inst, raw)
+        if not ty.results:
+            return None
+        values = [to_python(t, r) for t, r in zip(ty.results, out)]
+        return values[0] if len(values) == 1 else tuple(values)
+
+    def call_vals(self, store, args: Sequence[Val]) -> list[Val]:
+        ty = self._inst.type
+        _check_arity(ty, len(args))
+        raw = [to_raw(t, a) for t, a in zip(ty.params, args)]
+        out = interp.invoke(_exec_store(store), self._inst, raw)
+        return [Val(t, r) for t, r in zip(ty.results, out)]
+
+
+def _check_arity(ty: FuncType, n: int) -> None:
+    if n != len(ty.params):
+        raise TypeError(f"function {ty} takes {len(ty.params)} argument(s), got {n}")
+
+
+def _results_to_raw(results: tuple, out) -> list:
+    if not results:
+        if out is not None:
+            raise TypeError("host function returned a value but its type has no results")
+        return []
+    if len(results) == 1:
+        return [to_raw(results[0], out)]
+    if not isinstance(out, (tuple, list)) or len(out) != len(results):
+        raise TypeError(f"host function must return {len(results)} values")
+    return [to_raw(t, v) for t, v in zip(results, out)]
+
+
+def _exec_store(store):
+    from .engine import Store
+    if isinstance(store, Store):
+        return store._store
+    raise TypeError("expected a wasmvm Store")
+
+
+class Memory:
+    """A linear memory: ``Memory(store, MemoryType(Limits(1, 2)))`` or an export."""
+
+    __slots__ = ("_inst",)
+
+    def __init__(self, store, ty: MemoryType):
+        self._inst = MemInst.from_type(ty)
+
+    @classmethod
+    def _wrap(cls, inst) -> Memory:
+        m = object.__new__(cls)
+        m._inst = inst
+        return m
+
+    def __eq__(self, other):
+        return isinstance(other, Memory) and other._inst is self._inst
+
+    def __hash__(self):
+        return id(self._inst)
+
+    def type(self, store=None) -> MemoryType:
+        from ..syntax.types import Limits
+        return MemoryType(Limits(self._inst.size, self._inst.max))
+
+    def size(self, store=None) -> int:
+        """The size in pages of 64 KiB."""
+        return self._inst.size
+
+    def data_len(self, store=None) -> int:
+        """The size in bytes."""
+        return len(self._inst.data)
+
+    def grow(self, store, delta: int) -> int:
+        """Grow by ``delta`` pages; the old size. Raises if it cannot grow."""
+        old = self._inst.grow(delta)
+        if old < 0:
+            raise ValueError(f"failed to grow memory by {delta} pages")
+        return old
+
+    def read(self, store, start: int = 0, stop: int | None = None) -> bytearray:
+        """Bytes ``[start, stop)`` (a copy), like wasmtime-py's ``Memory.read``."""
+        data = self._inst.data
+        stop = len(data) if stop is None else stop
+        if not 0 <= start <= stop <= len(data):
+            raise IndexError(f"memory range {start}..{stop} out of bounds ({len(data)} bytes)")
+        return bytearray(data[start:stop])
+
+    def write(self, store, value: bytes, start: int = 0) -> int:
+        """Write ``value`` at ``start``; the number of bytes written."""
+        data = self._inst.data
+        if not 0 <= start <= start + len(value) <= len(data):
+            raise IndexError(f"memory write at {start} of {len(value)} bytes out of bounds")
+        data[start : start + len(value)] = value
+        return len(value)
+
+    def buffer(self, store=None) -> memoryview:
+        """A live view of the memory's bytes. While a view is alive the memory cannot
+        grow (``memory.grow`` returns -1), so release it (``del`` or ``with``) soon."""
+        return memoryview(self._inst.data)
+
+
+class Table:
+    """A table of references: ``Table(store, TableType(ValType.funcref(), Limits(1)), None)``."""
+
+    __slots__ = ("_inst",)
+
+    def __init__(self, store, ty: TableType, init=None):
+        self._inst = TableInst(ty, to_raw(ty.elem, init))
+
+    @classmethod
+    def _wrap(cls, inst) -> Table:
+        t = object.__new__(cls)
+        t._inst = inst
+        return t
+
+    def __eq__(self, other):
+        return isinstance(other, Table) and other._inst is self._inst
+
+    def __hash__(self):
+        return id(self._inst)
+
+    def type(self, store=None) -> TableType:
+        return self._inst.type
+
+    def size(self, store=None) -> int:
+        return len(self._inst.elements)
+
+    def get(self, store, index: int):
+        if not 0 <= index < len(self._inst.elements):
+            return None
+        return to_python(self._inst.elem_type, self._inst.elements[index])
+
+    def set(self, store, index: int, value) -> None:
+        if not 0 <= index < len(self._inst.elements):
+            raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+        self._inst.elements[index] = to_raw(self._inst.elem_type, value)
+
+    def grow(self, store, delta: int, init=None) -> int:
+        old = self._inst.grow(delta, to_raw(self._inst.elem_type, init))
+        if old < 0:
+            raise ValueError(f"failed to grow table by {delta} elements")
+        return old
+
+
+class Global:
+    """A global: ``Global(store, GlobalType(ValType.i32(), True), 42)``."""
+
+    __slots__ = ("_inst",)
+
+    def __init__(self, store, ty: GlobalType, value):
+        self._inst = GlobalInst(ty, to_raw(ty.type, value))
+
+    @classmethod
+    def _wrap(cls, inst) -> Global:
+        g = object.__new__(cls)
+        g._inst = inst
+        return g
+
+    def __eq__(self, other):
+        return isinstance(other, Global) and other._inst is self._inst
+
+    def __hash__(self):
+        return id(self._inst)
+
+    def type(self, store=None) -> GlobalType:
+        return self._inst.type
+
+    def value(self, store=None):
+        return to_python(self._inst.type.type, self._inst.value)
+
+    def get_val(self, store=None) -> Val:
+        return Val(self._inst.type.type, self._inst.value)
+
+    def set_value(self, store, value) -> None:
+        if not self._inst.type.mutable:
+            raise TypeError("global is immutable")
+        self._inst.value = to_raw(self._inst.type.type, value)
+
+
+def wrap_extern(kind: str, inst):
+    """The API object for an engine instance of an export or import kind."""
+    return {"func": Func, "table": Table, "memory": Memory, "global": Global}[kind]._wrap(inst)
+
+
+def unwrap_extern(obj):
+    """The engine instance behind an API object (Func, Table, Memory, Global)."""
+    inst = getattr(obj, "_inst", None)
+    if inst is None:
+        raise TypeError(f"not an extern: {obj!r}")
+    return inst
+
+
+ValType = ValType

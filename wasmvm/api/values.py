@@ -1,0 +1,216 @@
+"""Values across the embedding boundary: ``Val`` (exact bits) and Python conversions.
+
+Inside the engine values are raw (see ``exec.numerics``). At the boundary they are
+either plain Python values — ints (i32/i64 shown signed, as wasmtime-py does), floats,
+``Func`` or ``None`` for funcref, any object or ``None`` for externref, ints for v128 — or
+``Val`` objects, which carry the exact bit pattern both ways so NaN payloads survive.
+"""
+
+from __future__ import annotations
+
+from ..exec.store import ExternRef, FuncInst
+from ..syntax.types import ValType
+from ..syntax.values import (
+    f32_from_bits,
+    f32_round,
+    f32_to_bits,
+    f64_from_bits,
+    f64_to_bits,
+)
+
+_MASK = {ValType.I32: 0xFFFFFFFF, ValType.I64: 0xFFFFFFFFFFFFFFFF,
+         ValType.V128: (1 << 128) - 1}
+_WIDTH = {ValType.I32: 32, ValType.I64: 64, ValType.V128: 128}
+
+
+class Val:
+    """A typed WebAssembly value with exact bits: ``Val.i32(-1)``, ``Val.f32(1.5)``,
+    ``Val.from_bits(ValType.f32(), 0x7fa00000)``, ``Val.funcref(func)``,
+    ``Val.externref(obj)``. ``.type``, ``.value`` (a Python value) and ``.bits``."""
+
+    __slots__ = ("type", "_raw")
+
+    def __init__(self, t: ValType, raw):
+        self.type = t
+        self._raw = raw
+
+    # -- constructors ----------------------------------------------------------------
+    @classmethod
+    def i32(cls, n: int) -> Val:
+        return cls(ValType.I32, _int_raw(ValType.I32, n))
+
+    @classmethod
+    def i64(cls, n: int) -> Val:
+        return cls(ValType.I64, _int_raw(ValType.I64, n))
+
+    @classmethod
+    def f32(cls, x: float) -> Val:
+        return cls(ValType.F32, f32_round(float(x)))
+
+    @classmethod
+    def f64(cls, x: float) -> Val:
+        return cls(ValType.F64, float(x))
+
+    @classmethod
+    def v128(cls, n: int) -> Val:
+        return cls(ValType.V128, _int_raw(ValType.V128, n))
+
+    @classmethod
+    def funcref(cls, func) -> Val:
+        return cls(ValType.FUNCREF, None if func is None else func._inst)
+
+    @classmethod
+    def externref(cls, obj) -> Val:
+        return cls(ValType.EXTERNREF, None if obj is None else ExternRef(obj))
+
+    @classmethod
+    def from_bits(cls, t: ValType, bits: int) -> Val:
+        """The value of type ``t`` with exactly these bits (numeric and vector types)."""
+        t = ValType(t)
+        if t is ValType.F32:
+            return cls(t, f32_from_bits(bits & 0xFFFFFFFF))
+        if t is ValType.F64:
+            return cls(t, f64_from_bits(bits & 0xFFFFFFFFFFFFFFFF))
+        if t in _MASK:
+            return cls(t, bits & _MASK[t])
+        raise TypeError(f"{t} values have no bit pattern")
+
+    # -- views -----------------------------------------------------------------------
+    @property
+    def bits(self) -> int:
+        t = self.type
+        if t is ValType.F32:
+            return f32_to_bits(self._raw)
+        if t is ValType.F64:
+            return f64_to_bits(self._raw)
+        if t in _MASK:
+            return self._raw
+        raise TypeError(f"{t} values have no bit pattern")
+
+    @property
+    def value(self):
+        return to_python(self.type, self._raw)
+
+    def __eq__(self, other):
+        if not isinstance(other, Val) or other.type != self.type:
+            return NotImplemented
+        if self.type.is_ref:
+            return self._raw is other._raw or self._raw == other._raw
+        return self.bits == other.bits
+
+    def __hash__(self):
+        return hash((self.type, self.bits if not self.type.is_ref else id(self._raw)))
+
+    def __repr__(self):
+        t = self.type
+        if t is ValType.F32 or t is ValType.F64:
+            x = self._raw
+            if x != x:
+                return f"Val.from_bits(ValType.{t.name.lower()}(), {self.bits:#x})"
+        return f"Val.{t.value}({self.value!r})"
+
+
+def _int_raw(t: ValType, n) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{t} needs an int, got {type(n).__name__}")
+    width = _WIDTH[t]
+    if not -(1 << (width - 1)) <= n < 1 << width:
+        raise ValueError(f"{n} does not fit in {t}")
+    return n & _MASK[t]
+
+
+def to_raw(t: ValType, v):
+    """A Python value or Val, as the raw value of type ``t`` (TypeError if it cannot be)."""
+    if isinstance(v, Val):
+        if v.type != t:
+            raise TypeError(f"expected a {t} value, got {v.type}")
+        return v._raw
+    if t is ValType.I32 or t is ValType.I64 or t is ValType.V128:
+        return _int_raw(t, v)
+    if t is ValType.F32:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise TypeError(f"f32 needs a float, got {type(v).__name__}")
+        return f32_round(float(v))
+    if t is ValType.F64:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise TypeError(f"f64 needs a float, got {type(v).__name__}")
+        return float(v)
+    if t is ValType.FUNCREF:
+        if v is None:
+            return None
+        inst = getattr(v, "_inst", None)
+        if not isinstance(inst, FuncInst):
+            raise TypeError(f"funcref needs a Func or None, got {type(v).__name__}")
+        return inst
+    if t is ValType.EXTERNREF:
+        return None if v is None else (v if isinstance(v, ExternRef) else ExternRef(v))
+    raise TypeError(f"no conversion to {t}")
+
+
+def to_python(t: ValType, raw):
+    """A raw value as a Python value: signed ints, floats, Func/None, host object/None."""
+    if t is ValType.I32:
+        return raw - ((raw >> 31) << 32)
+    if t is ValType.I64:
+        return raw - ((raw >> 63) << 64)
+    if t is ValType.FUNCREF:
+        if raw is None:
+            return None
+        from .extern import Func
+        return Func._wrap(raw)
+    if t is ValType.EXTERNREF:
+        return None if raw is None else raw.value
+    return raw
+
+
+def to_val(t: ValType, raw) -> Val:
+    return Val(t, raw)
+
+
+# -- text forms, for command lines: "i32:3", "f32:nan:0x200000" -----------------------------
+def parse_value(t: ValType, text: str) -> Val:
+    """A value of type ``t`` from text: ints in decimal or 0x hex (negative allowed), floats
+    as decimal, hex floats, ``inf``, ``nan`` or ``nan:0xPAYLOAD``, references as ``null``."""
+    from ..syntax.values import F32_EXP, F64_EXP
+
+    s = text.strip().replace("_", "")
+    if t.is_ref:
+        if s != "null":
+            raise ValueError(f"a {t} argument can only be null, got {text!r}")
+        return Val(t, None)
+    if t in _MASK:
+        try:
+            return Val(t, _int_raw(t, int(s, 0)))
+        except ValueError:
+            raise ValueError(f"not an {t}: {text!r}") from None
+    sign = s.startswith("-")
+    body = s.lstrip("+-")
+    if body.startswith("nan"):
+        width = 32 if t is ValType.F32 else 64
+        frac = 23 if width == 32 else 52
+        payload = int(body[4:], 16) if body.startswith("nan:") else 1 << (frac - 1)
+        if not 0 < payload < 1 << frac:
+            raise ValueError(f"NaN payload out of range: {text!r}")
+        exp = F32_EXP if width == 32 else F64_EXP
+        return Val.from_bits(t, (int(sign) << (width - 1)) | exp | payload)
+    try:
+        x = float.fromhex(s) if "0x" in body.lower() else float(s)
+    except ValueError:
+        raise ValueError(f"not an {t}: {text!r}") from None
+    return Val.f32(x) if t is ValType.F32 else Val.f64(x)
+
+
+def format_value(v: Val) -> str:
+    """``i32:3``, ``f64:-0.0``, ``f32:nan:0x200000``, ``funcref:null``."""
+    from ..syntax.values import format_float
+
+    t = v.type
+    if t is ValType.F32 or t is ValType.F64:
+        text = format_float(v._raw, v.bits, 32 if t is ValType.F32 else 64)
+    elif t is ValType.V128:
+        text = f"{v.bits:#034x}"
+    elif t.is_ref:
+        text = "null" if v._raw is None else repr(v.value)
+    else:
+        text = str(v.value)
+    return f"{t}:{text}"

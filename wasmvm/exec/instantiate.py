@@ -1,0 +1,143 @@
+"""Instantiation (spec 4.5.4): match imports, allocate, initialise, run the start function.
+
+``instantiate(store, module, info, externs)`` takes a validated module, its validation
+info and the external values for its imports, in import order (``FuncInst``,
+``TableInst``, ``MemInst`` or ``GlobalInst``). Import mismatches raise ``LinkError``
+("incompatible import type"); a trap while initialising tables or memories, or in the
+start function, propagates as ``Trap`` (the instance is then unusable, but writes already
+done to imported tables and memories remain, as the spec says).
+"""
+
+from __future__ import annotations
+
+from ..errors import InternalError, LinkError, Trap, TrapCode
+from ..syntax.instructions import Const, GlobalGet, RefFunc, RefNull
+from ..syntax.module import Module
+from ..syntax.types import Limits
+from ..syntax.values import f32_from_bits, f64_from_bits
+from .interp import invoke
+from .numerics import NUMERIC_OPS
+from .store import (
+    DataInst,
+    ElemInst,
+    FuncInst,
+    GlobalInst,
+    MemInst,
+    ModuleInst,
+    Store,
+    TableInst,
+    WasmFunc,
+)
+
+_EXTERN_CLASSES = {"func": FuncInst, "table": TableInst, "memory": MemInst, "global": GlobalInst}
+
+
+def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst:
+    if len(externs) != len(module.imports):
+        raise LinkError(f"expected {len(module.imports)} imports, got {len(externs)}")
+    inst = ModuleInst(types=list(module.types), names=module.names)
+    for imp, ext in zip(module.imports, externs):
+        _check_import(module, imp, ext)
+        getattr(inst, {"func": "funcs", "table": "tables", "memory": "mems",
+                       "global": "globals"}[imp.kind]).append(ext)
+    first = len(inst.funcs)
+    for i, func in enumerate(module.funcs):
+        inst.funcs.append(WasmFunc(module.types[func.type], inst, func, info.funcs[i], first + i))
+    for g in module.globals:
+        inst.globals.append(GlobalInst(g.type, eval_const(inst, g.init)))
+    for t in module.tables:
+        inst.tables.append(TableInst(t.type))
+    for m in module.mems:
+        inst.mems.append(MemInst.from_type(m.type))
+    for e in module.elems:
+        inst.elems.append(ElemInst(e.type, [eval_const(inst, expr) for expr in e.init]))
+    for d in module.datas:
+        inst.datas.append(DataInst(d.init))
+    for export in module.exports:
+        space = {"func": inst.funcs, "table": inst.tables, "memory": inst.mems,
+                 "global": inst.globals}[export.kind]
+        inst.exports[export.name] = (export.kind, space[export.index])
+    _initialise(module, inst)
+    if module.start is not None:
+        invoke(store, inst.funcs[module.start], [])
+    return inst
+
+
+def _initialise(module: Module, inst: ModuleInst) -> None:
+    """Active element and data segments, in order, then drop them and the declarative
+    ones (spec: the table.init / memory.init / *.drop instruction sequences)."""
+    for i, e in enumerate(module.elems):
+        if e.mode.kind == "active":
+            offset = eval_const(inst, e.mode.offset)
+            table = inst.tables[e.mode.table]
+            seg = inst.elems[i]
+            n = len(seg.elements)
+            if offset + n > len(table.elements):
+                raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+            table.elements[offset : offset + n] = seg.elements
+            seg.elements = []
+        elif e.mode.kind == "declarative":
+            inst.elems[i].elements = []
+    for i, d in enumerate(module.datas):
+        if d.mode.kind == "active":
+            offset = eval_const(inst, d.mode.offset)
+            mem = inst.mems[d.mode.memory]
+            n = len(d.init)
+            if offset + n > len(mem.data):
+                raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
+            mem.data[offset : offset + n] = d.init
+            inst.datas[i].data = b""
+
+
+def eval_const(inst: ModuleInst, expr: list):
+    """Evaluate a (validated) constant expression to a raw value."""
+    stack: list = []
+    for instr in expr:
+        if isinstance(instr, Const):
+            v = instr.value
+            t = v.type
+            stack.append(f32_from_bits(v.bits) if t == "f32" else
+                         f64_from_bits(v.bits) if t == "f64" else v.bits)
+        elif isinstance(instr, GlobalGet):
+            stack.append(inst.globals[instr.index].value)
+        elif isinstance(instr, RefFunc):
+            stack.append(inst.funcs[instr.func])
+        elif isinstance(instr, RefNull):
+            stack.append(None)
+        elif instr.op.name in NUMERIC_OPS:  # extended constant expressions
+            fn = NUMERIC_OPS[instr.op.name]
+            b = stack.pop()
+            stack[-1] = fn(stack[-1], b)
+        else:
+            raise InternalError(f"not a constant instruction: {instr}")
+    if len(stack) != 1:
+        raise InternalError("constant expression left no single value")
+    return stack[0]
+
+
+def _check_import(module: Module, imp, ext) -> None:
+    cls = _EXTERN_CLASSES[imp.kind]
+    if not isinstance(ext, cls):
+        raise LinkError(f"incompatible import type for {imp.module}.{imp.name}: "
+                        f"expected a {imp.kind}")
+    ok = True
+    if imp.kind == "func":
+        ok = ext.type == module.types[imp.desc]
+    elif imp.kind == "table":
+        ok = ext.elem_type == imp.desc.elem and _limits_match(
+            Limits(len(ext.elements), ext.max), imp.desc.limits)
+    elif imp.kind == "memory":
+        ok = _limits_match(Limits(ext.size, ext.max), imp.desc.limits)
+    elif imp.kind == "global":
+        ok = ext.type == imp.desc
+    if not ok:
+        raise LinkError(f"incompatible import type for {imp.module}.{imp.name}")
+
+
+def _limits_match(actual: Limits, expected: Limits) -> bool:
+    """Import subtyping of limits (spec 4.5.2.4)."""
+    if actual.min < expected.min:
+        return False
+    if expected.max is None:
+        return True
+    return actual.max is not None and actual.max <= expected.max

@@ -1,0 +1,192 @@
+"""Runtime structure (spec 4.2): the store and the instances in it.
+
+Meta-variables: ``F`` a frame, ``S`` the store, ``a`` an address (here: the instance object
+itself; Python references are the addresses).
+
+Values at run time are "raw": i32/i64 as unsigned ints, floats as Python floats (see
+``exec.numerics``), v128 as an unsigned 128-bit int, references as the referenced
+``FuncInst`` / ``ExternRef`` or ``None`` for null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..syntax.module import Func
+from ..syntax.types import FuncType, GlobalType, Limits, TableType, ValType
+from .memory import Memory as MemInst
+
+__all__ = [
+    "FuncInst", "WasmFunc", "HostFunc", "TableInst", "MemInst", "GlobalInst", "ElemInst",
+    "DataInst", "ModuleInst", "ExternRef", "Store", "DEFAULT_MAX_CALL_DEPTH", "default_value",
+]
+
+#: Frames of WebAssembly functions that may be live at once (wasmtime's default stack
+#: of 512 KiB holds roughly as many small frames). Set per store with Config.
+DEFAULT_MAX_CALL_DEPTH = 10_000
+
+MAX_TABLE_SIZE = 10_000_000  # elements; a table.grow beyond this fails (returns -1)
+
+
+class FuncInst:
+    """A function instance: WebAssembly code of a module instance, or a host function."""
+
+    __slots__ = ("type",)
+    type: FuncType
+
+
+class WasmFunc(FuncInst):
+    """``{type, module, code}``; ``prepared`` is the reference tier's flat code, built on
+    the first call; ``index`` is its index in its module's function index space."""
+
+    __slots__ = ("module", "code", "info", "index", "prepared", "nparams", "zero_locals",
+                 "nresults", "compiled")
+
+    def __init__(self, functype: FuncType, module: ModuleInst, code: Func, info, index: int):
+        self.type = functype
+        self.module = module
+        self.code = code
+        self.info = info
+        self.index = index
+        self.prepared = None
+        self.compiled = None
+        self.nparams = len(functype.params)
+        self.nresults = len(functype.results)
+        self.zero_locals = [default_value(t) for t in info.local_types[self.nparams:]]
+
+    @property
+    def name(self) -> str:
+        name = self.module.names.funcs.get(self.index) if self.module.names else None
+        return name if name is not None else f"func[{self.index}]"
+
+    def __repr__(self) -> str:
+        return f"<WasmFunc {self.name} {self.type}>"
+
+
+class HostFunc(FuncInst):
+    """A function given by the embedder: ``fn(*raw_args) -> raw result, tuple or None``.
+
+    ``fn`` receives and returns raw values; the public API wraps Python callables into
+    this form (converting to and from Python numbers).
+    """
+
+    __slots__ = ("fn", "name")
+
+    def __init__(self, functype: FuncType, fn, name: str = "host"):
+        self.type = functype
+        self.fn = fn
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<HostFunc {self.name} {self.type}>"
+
+
+class ExternRef:
+    """A non-null ``externref``: wraps any host object."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return isinstance(other, ExternRef) and other.value is self.value
+
+    def __hash__(self):
+        return id(self.value)
+
+    def __repr__(self):
+        return f"ExternRef({self.value!r})"
+
+
+class TableInst:
+    """``{type, elem}``: a list of references (FuncInst, ExternRef or None)."""
+
+    __slots__ = ("elem_type", "elements", "max")
+
+    def __init__(self, tabletype: TableType, init=None):
+        self.elem_type = tabletype.elem
+        self.elements = [init] * tabletype.limits.min
+        self.max = tabletype.limits.max
+
+    @property
+    def type(self) -> TableType:
+        return TableType(self.elem_type, Limits(len(self.elements), self.max))
+
+    def grow(self, delta: int, init) -> int:
+        """``table.grow``: the old size, or -1 (never raises)."""
+        old = len(self.elements)
+        limit = MAX_TABLE_SIZE if self.max is None else min(self.max, MAX_TABLE_SIZE)
+        if delta < 0 or old + delta > limit or old + delta > 0xFFFFFFFF:
+            return -1
+        self.elements.extend([init] * delta)
+        return old
+
+
+class GlobalInst:
+    """``{type, value}`` with a raw value."""
+
+    __slots__ = ("type", "value")
+
+    def __init__(self, globaltype: GlobalType, value):
+        self.type = globaltype
+        self.value = value
+
+
+class ElemInst:
+    """An element segment at run time: its reference type and references (empty once
+    dropped)."""
+
+    __slots__ = ("type", "elements")
+
+    def __init__(self, t: ValType, elements: list):
+        self.type = t
+        self.elements = elements
+
+
+class DataInst:
+    """A data segment at run time: its bytes (empty once dropped)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+
+@dataclass(eq=False)
+class ModuleInst:
+    """A module instance: its types and the instances its index spaces refer to."""
+
+    types: list[FuncType] = field(default_factory=list)
+    funcs: list[FuncInst] = field(default_factory=list)
+    tables: list[TableInst] = field(default_factory=list)
+    mems: list[MemInst] = field(default_factory=list)
+    globals: list[GlobalInst] = field(default_factory=list)
+    elems: list[ElemInst] = field(default_factory=list)
+    datas: list[DataInst] = field(default_factory=list)
+    exports: dict[str, tuple[str, object]] = field(default_factory=dict)
+    names: object = None  # syntax.Names of the module, for backtraces
+    #: The reference tier's handlers, shared by the functions of this instance.
+    handlers: dict = field(default_factory=dict)
+
+
+class Store:
+    """The store: global execution state shared by the instances made in it.
+
+    Python's garbage collector owns the instances; the store keeps the execution budget
+    (call depth; fuel comes later) and the live call depth across nested invocations.
+    """
+
+    def __init__(self, max_call_depth: int = DEFAULT_MAX_CALL_DEPTH):
+        self.max_call_depth = max_call_depth
+        self.depth = 0  # wasm frames live across nested invocations (host -> wasm -> ...)
+        self.data = None  # user data, as wasmtime's Store(engine, data)
+
+
+def default_value(t: ValType):
+    """The zero value of a type, raw: 0, 0.0, or a null reference."""
+    if t is ValType.F32 or t is ValType.F64:
+        return 0.0
+    if t.is_ref:
+        return None
+    return 0

@@ -1,0 +1,573 @@
+"""Validating function bodies: the spec's validation algorithm (appendix "Validation
+Algorithm"), driven by the opcode table.
+
+The state is the algorithm's: an operand stack of value types (``vals``; ``None`` is the
+spec's ``Unknown``) and a stack of control frames (``ctrls``), each with its label types,
+start and end types, the operand-stack height at its start and an ``unreachable`` flag.
+
+How an instruction is typed comes from ``DISPATCH``, one entry per row of the opcode table:
+
+  * a row with a stack signature gets ``(pops, pushes, check)``: its params reversed (the
+    order they are popped), its results, and a check of its immediates chosen by their
+    kinds (``memarg``: a memory exists and the alignment is at most natural; ``laneidx``:
+    the lane exists; ...). No row has code of its own.
+  * a special row (signature ``None``) gets a handler from ``SPECIAL``: ``handler(v, instr)``
+    either returns a ``(pops, pushes)`` pair computed from the context (``local.get x``
+    pushes the type of local ``x``) or does the whole job and returns ``None``.
+
+The body is walked with an explicit stack of control frames (never Python recursion), in
+``syntax.instructions.walk`` order, and the operand-stack height before each walk event
+is recorded for the executors (``FuncInfo.heights``).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Callable
+
+from .. import opcodes
+from ..errors import InvalidError
+from ..opcodes import Op
+from ..syntax.module import Func
+from ..syntax.types import FUNCREF, I32, FuncType, ValType
+from . import simd
+from .context import Context, FuncInfo, Label, fail
+
+MISMATCH = "type mismatch"
+
+
+# ---------------------------------------------------------------------------------------
+# Control frames
+# ---------------------------------------------------------------------------------------
+class Ctrl:
+    """A control frame. ``dead`` marks a frame entered from unreachable code: everything
+    in it is unreachable too (for the heights), though it is typed as usual."""
+
+    __slots__ = ("kind", "types", "height", "unreachable", "dead", "it", "else_body")
+
+    def __init__(self, kind: str, types: Label, height: int, dead: bool, body: list,
+                 else_body: list | None = None):
+        self.kind = kind
+        self.types = types
+        self.height = height
+        self.unreachable = False
+        self.dead = dead
+        self.it = iter(body)
+        self.else_body = else_body
+
+
+class BodyValidator:
+    """The per-function part of the context (locals, labels, return) and the two stacks.
+
+    Handlers receive it as ``v``; ``v.vals`` is the operand stack, ``v.ctrls`` the control
+    stack (the innermost frame last).
+    """
+
+    __slots__ = ("ctx", "vals", "ctrls", "local_get", "local_set", "local_tee",
+                 "labels", "results_rev")
+
+    def __init__(self, ctx: Context, local_types: tuple[ValType, ...], results: tuple):
+        self.ctx = ctx
+        self.vals: list[ValType | None] = []
+        self.ctrls: list[Ctrl] = []
+        self.local_get = [_LOCAL_GET[t] for t in local_types]
+        self.local_set = [_LOCAL_SET[t] for t in local_types]
+        self.local_tee = [_LOCAL_TEE[t] for t in local_types]
+        self.labels = ctx.labels
+        self.results_rev = tuple(results)[::-1]
+
+    # -- the algorithm's auxiliary functions -----------------------------------------
+    def pop_val(self, name: str) -> ValType | None:
+        """Pop any operand (``None`` from a polymorphic stack)."""
+        frame = self.ctrls[-1]
+        if len(self.vals) == frame.height:
+            if frame.unreachable:
+                return None
+            fail(f"{MISMATCH}: {name} needs an operand but the stack is empty")
+        return self.vals.pop()
+
+    def pop_vals(self, types_rev: tuple, name: str) -> list:
+        """Pop operands of the given types (given in pop order); return what was popped."""
+        vals = self.vals
+        frame = self.ctrls[-1]
+        popped = []
+        for t in types_rev:
+            if len(vals) == frame.height:
+                if not frame.unreachable:
+                    fail(f"{MISMATCH}: {name} needs {t} but the stack is empty")
+                popped.append(None)
+                continue
+            a = vals.pop()
+            if a is not t and a is not None:
+                fail(f"{MISMATCH}: {name} needs {t} but the stack has {a}")
+            popped.append(a)
+        return popped
+
+    def set_unreachable(self) -> None:
+        frame = self.ctrls[-1]
+        del self.vals[frame.height:]
+        frame.unreachable = True
+
+    def label(self, depth: int) -> Label:
+        ctrls = self.ctrls
+        if depth >= len(ctrls):
+            fail(f"unknown label {depth}")
+        return ctrls[-1 - depth].types
+
+    def enter(self, kind: str, label: Label, body: list, else_body: list | None = None) -> None:
+        """``push_ctrl``: the block's params are already popped; push them back."""
+        outer = self.ctrls[-1]
+        self.ctrls.append(Ctrl(kind, label, len(self.vals), outer.unreachable or outer.dead,
+                               body, else_body))
+        if label.start:
+            self.vals += label.start
+
+
+_LOCAL_GET = {t: ((), (t,)) for t in ValType}
+_LOCAL_SET = {t: ((t,), ()) for t in ValType}
+_LOCAL_TEE = {t: ((t,), (t,)) for t in ValType}
+_REF_NULL = {t: ((), (t,)) for t in ValType if t.is_ref}
+
+
+# ---------------------------------------------------------------------------------------
+# The special rows: one small function each
+# ---------------------------------------------------------------------------------------
+def _blocktype(v: BodyValidator, instr, loop: bool) -> Label:
+    label = v.labels[loop].get(instr.blocktype)
+    if label is None:
+        fail(f"unknown type {instr.blocktype}")
+    return label
+
+
+def _block(v, instr):
+    label = _blocktype(v, instr, False)
+    if label.start_rev:
+        v.pop_vals(label.start_rev, "block")
+    v.enter("block", label, instr.body)
+
+
+def _loop(v, instr):
+    label = _blocktype(v, instr, True)
+    if label.start_rev:
+        v.pop_vals(label.start_rev, "loop")
+    v.enter("loop", label, instr.body)
+
+
+def _if(v, instr):
+    label = _blocktype(v, instr, False)
+    v.pop_vals(_I32_REV, "if")
+    if label.start_rev:
+        v.pop_vals(label.start_rev, "if")
+    v.enter("if", label, instr.then, instr.else_)
+
+
+def _unreachable(v, instr):
+    v.set_unreachable()
+
+
+def _br(v, instr):
+    v.pop_vals(v.label(instr.label).label_rev, "br")
+    v.set_unreachable()
+
+
+def _br_if(v, instr):
+    return v.label(instr.label).br_if
+
+
+def _br_table(v, instr):
+    default = v.label(instr.default)  # every label exists before any operand is popped
+    labels = [v.label(depth) for depth in instr.labels]
+    v.pop_vals(_I32_REV, "br_table")
+    arity = len(default.label)
+    for label in labels:
+        if len(label.label) != arity:
+            fail(f"{MISMATCH}: br_table targets labels of different arities "
+                 f"({len(label.label)} and {arity})")
+        popped = v.pop_vals(label.label_rev, "br_table")
+        v.vals += popped[::-1]
+    v.pop_vals(default.label_rev, "br_table")
+    v.set_unreachable()
+
+
+def _return(v, instr):
+    v.pop_vals(v.results_rev, "return")
+    v.set_unreachable()
+
+
+def _call(v, instr):
+    sigs = v.ctx.call_sig
+    if instr.func >= len(sigs):
+        fail(f"unknown function {instr.func}")
+    return sigs[instr.func]
+
+
+def _call_indirect(v, instr):
+    ctx = v.ctx
+    table = _table(ctx, instr.table)
+    if table.elem != FUNCREF:
+        fail(f"{MISMATCH}: call_indirect needs a table of funcref, table {instr.table} "
+             f"holds {table.elem}")
+    if instr.type >= len(ctx.types):
+        fail(f"unknown type {instr.type}")
+    return ctx.call_indirect_sig[instr.type]
+
+
+def _ref_null(v, instr):
+    return _REF_NULL[instr.type]
+
+
+def _ref_is_null(v, instr):
+    t = v.pop_val("ref.is_null")
+    if t is not None and not t.is_ref:
+        fail(f"{MISMATCH}: ref.is_null needs a reference but the stack has {t}")
+    v.vals.append(I32)
+
+
+def _ref_func(v, instr):
+    ctx = v.ctx
+    if instr.func >= len(ctx.funcs):
+        fail(f"unknown function {instr.func}")
+    if instr.func not in ctx.refs:
+        fail(f"undeclared function reference {instr.func}")
+    return _FUNCREF_PUSH
+
+
+def _drop(v, instr):
+    v.pop_val("drop")
+
+
+def _select(v, instr):
+    v.pop_vals(_I32_REV, "select")
+    t1 = v.pop_val("select")
+    t2 = v.pop_val("select")
+    for t in (t1, t2):
+        if t is not None and t.is_ref:
+            fail(f"{MISMATCH}: select without a type needs numeric or vector operands, "
+                 f"got {t}")
+    if t1 is not t2 and t1 is not None and t2 is not None:
+        fail(f"{MISMATCH}: select operands differ ({t2} and {t1})")
+    v.vals.append(t2 if t1 is None else t1)
+
+
+def _select_t(v, instr):
+    if len(instr.types) != 1:
+        fail(f"invalid result arity {len(instr.types)} for select (must be 1)")
+    t = instr.types[0]
+    return (I32, t, t), (t,)
+
+
+def _local_get(v, instr):
+    try:
+        return v.local_get[instr.index]
+    except IndexError:
+        fail(f"unknown local {instr.index}")
+
+
+def _local_set(v, instr):
+    try:
+        return v.local_set[instr.index]
+    except IndexError:
+        fail(f"unknown local {instr.index}")
+
+
+def _local_tee(v, instr):
+    try:
+        return v.local_tee[instr.index]
+    except IndexError:
+        fail(f"unknown local {instr.index}")
+
+
+def _global_get(v, instr):
+    sigs = v.ctx.global_get_sig
+    if instr.index >= len(sigs):
+        fail(f"unknown global {instr.index}")
+    return sigs[instr.index]
+
+
+def _global_set(v, instr):
+    sigs = v.ctx.global_set_sig
+    if instr.index >= len(sigs):
+        fail(f"unknown global {instr.index}")
+    sig = sigs[instr.index]
+    if sig is None:
+        fail(f"global is immutable: global.set {instr.index}")
+    return sig
+
+
+def _table(ctx: Context, x: int):
+    if x >= len(ctx.tables):
+        fail(f"unknown table {x}")
+    return ctx.tables[x]
+
+
+def _table_get(v, instr):
+    return (I32,), (ValType(_table(v.ctx, instr.table).elem),)
+
+
+def _table_set(v, instr):
+    return (ValType(_table(v.ctx, instr.table).elem), I32), ()
+
+
+def _table_size(v, instr):
+    _table(v.ctx, instr.table)
+    return (), (I32,)
+
+
+def _table_grow(v, instr):
+    return (I32, ValType(_table(v.ctx, instr.table).elem)), (I32,)
+
+
+def _table_fill(v, instr):
+    return (I32, ValType(_table(v.ctx, instr.table).elem), I32), ()
+
+
+def _table_copy(v, instr):
+    dst = _table(v.ctx, instr.dst)
+    src = _table(v.ctx, instr.src)
+    if dst.elem != src.elem:
+        fail(f"{MISMATCH}: table.copy from a table of {src.elem} to one of {dst.elem}")
+    return (I32, I32, I32), ()
+
+
+def _table_init(v, instr):
+    ctx = v.ctx
+    table = _table(ctx, instr.table)
+    if instr.elem >= len(ctx.elems):
+        fail(f"unknown elem segment {instr.elem}")
+    if ctx.elems[instr.elem] != table.elem:
+        fail(f"{MISMATCH}: table.init of a {ctx.elems[instr.elem]} segment into a table "
+             f"of {table.elem}")
+    return (I32, I32, I32), ()
+
+
+_I32_REV = (I32,)
+_FUNCREF_PUSH = ((), (FUNCREF,))
+
+#: The hand-written rules, one per special row of the opcode table (tests prove the
+#: two match exactly).
+SPECIAL: dict[str, Callable] = {
+    "unreachable": _unreachable, "block": _block, "loop": _loop, "if": _if, "br": _br,
+    "br_if": _br_if, "br_table": _br_table, "return": _return, "call": _call,
+    "call_indirect": _call_indirect, "ref.null": _ref_null, "ref.is_null": _ref_is_null,
+    "ref.func": _ref_func, "drop": _drop, "select": _select, "select_t": _select_t,
+    "local.get": _local_get, "local.set": _local_set, "local.tee": _local_tee,
+    "global.get": _global_get, "global.set": _global_set,
+    "table.get": _table_get, "table.set": _table_set, "table.init": _table_init,
+    "table.copy": _table_copy, "table.grow": _table_grow, "table.size": _table_size,
+    "table.fill": _table_fill,
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Immediate checks of the rows with a signature, chosen by immediate kind
+# ---------------------------------------------------------------------------------------
+_SCALAR_ACCESS = re.compile(r"(i32|i64|f32|f64)\.(?:load|store)(\d+)?(?:_[su])?")
+_TYPE_BITS = {"i32": 32, "i64": 64, "f32": 32, "f64": 64}
+
+
+def natural_alignment(op: Op) -> int:
+    """log2 of the bytes a memory instruction accesses: the largest alignment allowed."""
+    if op.group == "vector":
+        bits = simd.access_bits(op)
+    else:
+        m = _SCALAR_ACCESS.fullmatch(op.name)
+        if m is None:
+            raise ValueError(f"{op.name} does not access memory with a memarg")
+        bits = int(m.group(2)) if m.group(2) else _TYPE_BITS[m.group(1)]
+    return (bits // 8).bit_length() - 1
+
+
+def _check_memory(v, instr):
+    if not v.ctx.mems:
+        fail("unknown memory 0")
+
+
+def _memarg_check(op: Op):
+    natural = natural_alignment(op)
+
+    def check(v, instr):
+        if not v.ctx.mems:
+            fail("unknown memory 0")
+        if instr.align > natural:
+            fail(f"alignment must not be larger than natural ({1 << natural} bytes for "
+                 f"{op.name}, got 2**{instr.align})")
+
+    return check
+
+
+def _lane_check(op: Op):
+    lanes = simd.lane_count(op)
+
+    def check(v, instr):
+        if instr.lane >= lanes:
+            fail(f"invalid lane index {instr.lane} ({op.name} has {lanes} lanes)")
+
+    return check
+
+
+def _shuffle_check(op: Op):
+    def check(v, instr):
+        for lane in instr.lanes:
+            if lane >= simd.SHUFFLE_LANES:
+                fail(f"invalid lane index {lane} (i8x16.shuffle picks from 32 lanes)")
+
+    return check
+
+
+def _data_check(op: Op):
+    def check(v, instr):
+        if instr.data >= v.ctx.datas:
+            fail(f"unknown data segment {instr.data}")
+
+    return check
+
+
+def _elem_check(op: Op):
+    def check(v, instr):
+        if instr.elem >= len(v.ctx.elems):
+            fail(f"unknown elem segment {instr.elem}")
+
+    return check
+
+
+#: For each immediate kind that needs checking: a factory ``row -> check(v, instr)``.
+#: Memory checks come first (as in the reference interpreter: memory.init checks the
+#: memory, then the data segment).
+IMMEDIATE_CHECKS: dict[str, Callable] = {
+    "memarg": _memarg_check,
+    "memidx": lambda op: _check_memory,
+    "laneidx": _lane_check,
+    "shuffle": _shuffle_check,
+    "dataidx": _data_check,
+    "elemidx": _elem_check,
+}
+#: Immediate kinds that say nothing a validator must check.
+UNCHECKED_IMMEDIATES = frozenset({"i32", "i64", "f32", "f64", "v128"})
+
+
+def immediate_check(op: Op) -> Callable | None:
+    """One function checking all immediates of a row with a signature, or None."""
+    order = list(IMMEDIATE_CHECKS)
+    kinds = sorted({k for k in op.imm if k not in UNCHECKED_IMMEDIATES}, key=order.index)
+    checks = [IMMEDIATE_CHECKS[k](op) for k in kinds]
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+
+    def check_all(v, instr):
+        for check in checks:
+            check(v, instr)
+
+    return check_all
+
+
+def _entry(op: Op):
+    if op.special:
+        return SPECIAL[op.name]
+    types = tuple(ValType(t) for t in op.params)[::-1], tuple(ValType(t) for t in op.results)
+    return (*types, immediate_check(op))
+
+
+#: The typing rule of every row, by mnemonic.
+DISPATCH: dict[str, tuple | Callable] = {op.name: _entry(op) for op in opcodes.OPS}
+
+
+# ---------------------------------------------------------------------------------------
+# The loop
+# ---------------------------------------------------------------------------------------
+#: An implementation limit, as in wasmparser: the locals (parameters included) one function
+#: may declare. It bounds the memory a hostile module can make us spend on its locals.
+MAX_LOCALS = 50_000
+
+
+def validate_func(ctx: Context, func: Func, ft: FuncType) -> FuncInfo:
+    """Validate one function body under ``ctx``; raise InvalidError at the offending byte."""
+    declared = sum(loc.count for loc in func.locals)
+    if declared + len(ft.params) > MAX_LOCALS:
+        raise InvalidError(f"too many locals: {declared + len(ft.params)} (wasmvm's limit is "
+                           f"{MAX_LOCALS})", func.body_offset)
+    local_types = (*ft.params, *map(ValType, func.local_types()))
+    v = BodyValidator(ctx, local_types, ft.results)
+    heights: list[int] = []
+    try:
+        _run(v, func.body, Label((), tuple(ft.results), False), heights)
+    except InvalidError as e:
+        offsets = func.offsets
+        if e.offset is None and offsets is not None and 0 < len(heights) <= len(offsets):
+            raise InvalidError(e.message, offsets[len(heights) - 1]) from None
+        raise
+    return FuncInfo(ft, local_types, array("i", heights), max(heights))
+
+
+def _run(v: BodyValidator, body: list, func_label: Label, heights: list[int]) -> None:
+    """The algorithm's main loop over the walk events of ``body``.
+
+    ``h`` and ``unr`` cache the innermost frame's height and unreachable flag, ``mark``
+    whether events are unreachable (the flag, or a dead frame). Handlers that return
+    ``None`` may change the flag or push a frame, so they are re-read after them.
+    """
+    vals = v.vals
+    ctrls = v.ctrls
+    record = heights.append
+    dispatch = DISPATCH
+    ctrls.append(Ctrl("function", func_label, 0, False, body))
+    while True:
+        frame = ctrls[-1]
+        h = frame.height
+        unr = frame.unreachable
+        mark = unr or frame.dead
+        for instr in frame.it:
+            record(-1 if mark else len(vals))
+            entry = dispatch[instr.op.name]
+            if entry.__class__ is tuple:
+                pops, pushes, check = entry
+                if check is not None:
+                    check(v, instr)
+            else:
+                entry = entry(v, instr)
+                if entry is None:
+                    if ctrls[-1] is not frame:
+                        break  # entered a block: continue with its body
+                    unr = frame.unreachable
+                    mark = unr or frame.dead
+                    continue
+                pops, pushes = entry
+            for t in pops:
+                if len(vals) > h:
+                    a = vals.pop()
+                    if a is not t and a is not None:
+                        fail(f"{MISMATCH}: {instr.op.name} needs {t} but the stack has {a}")
+                elif not unr:
+                    fail(f"{MISMATCH}: {instr.op.name} needs {t} but the stack is empty")
+            if pushes:
+                vals += pushes
+        else:
+            # The body (or the then arm) is done: an `else` or `end` event.
+            record(-1 if mark else len(vals))
+            types = frame.types
+            for t in types.end_rev:
+                if len(vals) > h:
+                    a = vals.pop()
+                    if a is not t and a is not None:
+                        fail(f"{MISMATCH}: the {frame.kind} must end with {t} but the "
+                             f"stack has {a}")
+                elif not unr:
+                    fail(f"{MISMATCH}: the {frame.kind} must end with {t} but the "
+                         "stack is empty")
+            if len(vals) != h:
+                fail(f"{MISMATCH}: {len(vals) - h} value(s) left on the stack at the end "
+                     f"of the {frame.kind}")
+            if frame.else_body is not None:
+                frame.it = iter(frame.else_body)
+                frame.else_body = None
+                frame.unreachable = False
+                if types.start:
+                    vals += types.start
+                continue
+            ctrls.pop()
+            if not ctrls:
+                return
+            if types.end:
+                vals += types.end
