@@ -288,3 +288,19 @@ def test_tables_and_globals_from_the_host():
     assert table.get(store, 0) is None
     table.grow(store, 3, None)
     assert ex["size"](store) == 5
+
+
+def test_host_function_with_caller_reads_the_callers_memory():
+    store = Store()
+    seen = []
+
+    def puts(caller, ptr, n):
+        seen.append(bytes(caller.get("memory").read(caller.store, ptr, ptr + n)))
+        assert caller.get("nothing") is None
+
+    f = Func(store, FuncType([I32, I32], []), puts, access_caller=True)
+    store, ex = instance("""(module (import "env" "puts" (func $puts (param i32 i32)))
+      (memory (export "memory") 1) (data (i32.const 16) "hello")
+      (func (export "main") i32.const 16 i32.const 5 call $puts))""", [f], store)
+    ex["main"](store)
+    assert seen == [b"hello"]

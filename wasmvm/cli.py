@@ -232,7 +232,24 @@ def _version() -> str:
         return __version__
 
 
+#: Modules that register more subcommands with ``@command`` when imported (each feature
+#: keeps its command beside its code); a module not written yet is simply absent.
+COMMAND_MODULES = ("wasmvm.wasi.command", "wasmvm.difftest.command")
+
+
+def _load_command_modules() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name is None or not name.startswith(e.name):
+                raise
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _load_command_modules()
     parser = argparse.ArgumentParser(
         prog="wasmvm", description="wasmvm: a WebAssembly engine in pure Python.")
     parser.add_argument("--version", action="version", version=f"wasmvm {_version()}")

@@ -31,15 +31,16 @@ class Func:
         if not isinstance(ty, FuncType):
             raise TypeError("Func needs a FuncType")
         params, results = ty.params, ty.results
-
-        def host(*raw_args):
-            args = [to_python(t, a) for t, a in zip(params, raw_args)]
-            if access_caller:
-                args.insert(0, store)
-            out = fn(*args)
-            return _results_to_raw(results, out)
-
-        self._inst = HostFunc(ty, host, getattr(fn, "__name__", "host"))
+        name = getattr(fn, "__name__", "host")
+        if access_caller:
+            def host(caller_inst, *raw_args):
+                args = [to_python(t, a) for t, a in zip(params, raw_args)]
+                return _results_to_raw(results, fn(Caller(caller_inst, store), *args))
+        else:
+            def host(*raw_args):
+                args = [to_python(t, a) for t, a in zip(params, raw_args)]
+                return _results_to_raw(results, fn(*args))
+        self._inst = HostFunc(ty, host, name, takes_caller=access_caller)
 
     @classmethod
     def _wrap(cls, inst) -> Func:
@@ -83,6 +84,30 @@ class Func:
         raw = [to_raw(t, a) for t, a in zip(ty.params, args)]
         out = interp.invoke(_exec_store(store), self._inst, raw)
         return [Val(t, r) for t, r in zip(ty.results, out)]
+
+
+class Caller:
+    """What a host function made with ``access_caller=True`` gets first: the calling
+    instance's exports (``caller.get("memory")``) and the store."""
+
+    __slots__ = ("_inst", "store")
+
+    def __init__(self, inst, store):
+        self._inst = inst
+        self.store = store
+
+    def get(self, name: str):
+        """The caller's export ``name`` (Func, Memory, Table or Global), or None."""
+        if self._inst is None or name not in self._inst.exports:
+            return None
+        kind, item = self._inst.exports[name]
+        return wrap_extern(kind, item)
+
+    def __getitem__(self, name: str):
+        item = self.get(name)
+        if item is None:
+            raise KeyError(name)
+        return item
 
 
 def _check_arity(ty: FuncType, n: int) -> None:

@@ -138,19 +138,25 @@ def _call(callee: FuncInst):
         return h
 
     def host(F, pc):
-        call_host(F.stack, callee)
+        call_host(F, F.stack, callee)
         return pc + 1
     return host
 
 
-def call_host(stack: list, callee: HostFunc) -> None:
+def call_host(F: Frame | None, stack: list, callee: HostFunc) -> None:
+    """Call a host function with arguments from ``stack``; push its results there. A host
+    function that takes its caller gets the calling module instance first (None when
+    called from Python)."""
     n = len(callee.type.params)
     if n:
         args = stack[-n:]
         del stack[-n:]
     else:
         args = ()
-    results = callee.fn(*args)
+    if callee.takes_caller:
+        results = callee.fn(F.func.module if F is not None else None, *args)
+    else:
+        results = callee.fn(*args)
     if results:
         stack.extend(results)
 
@@ -170,7 +176,7 @@ def _call_indirect(table, expected):
             F.callee = callee
             F.pc = pc + 1
             return CALL
-        call_host(F.stack, callee)
+        call_host(F, F.stack, callee)
         return pc + 1
     return h
 
@@ -257,10 +263,8 @@ def invoke(store: Store, func: FuncInst, args: list) -> list:
     """Call ``func`` with raw arguments; return its raw results. Traps raise ``Trap``."""
     if isinstance(func, HostFunc):
         stack = list(args)
-        out: list = []
-        results = func.fn(*stack)
-        out.extend(results or ())
-        return out
+        call_host(None, stack, func)
+        return stack
     return _run(store, func, list(args))
 
 

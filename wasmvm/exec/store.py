@@ -64,18 +64,20 @@ class WasmFunc(FuncInst):
 
 
 class HostFunc(FuncInst):
-    """A function given by the embedder: ``fn(*raw_args) -> raw result, tuple or None``.
+    """A function given by the embedder: ``fn(*raw_args) -> list of raw results``.
 
-    ``fn`` receives and returns raw values; the public API wraps Python callables into
-    this form (converting to and from Python numbers).
+    With ``takes_caller``, ``fn(caller, *raw_args)`` also gets the calling ``ModuleInst``
+    (None when called directly from Python): WASI reads the caller's memory this way.
+    The public API wraps Python callables into this form.
     """
 
-    __slots__ = ("fn", "name")
+    __slots__ = ("fn", "name", "takes_caller")
 
-    def __init__(self, functype: FuncType, fn, name: str = "host"):
+    def __init__(self, functype: FuncType, fn, name: str = "host", takes_caller: bool = False):
         self.type = functype
         self.fn = fn
         self.name = name
+        self.takes_caller = takes_caller
 
     def __repr__(self) -> str:
         return f"<HostFunc {self.name} {self.type}>"
