@@ -5,7 +5,8 @@
 #     bash tools/test.sh -k stackvm      # extra arguments go to pytest
 #
 # Creates .venv (python3 -m venv) if it is missing, installs wasmvm in editable
-# mode with its test tools (pip install -e '.[test]'), runs `ruff check .`, then
+# mode with its test tools (pip install -e '.[test]'), installs the Debian C toolchain
+# for wasm32-wasi when it can (tools/setup-toolchain.sh), runs `ruff check .`, then
 # pytest. Exits non-zero on any failure, including pytest collecting no tests.
 set -euo pipefail
 
@@ -25,6 +26,8 @@ if ! .venv/bin/python -m pip install --disable-pip-version-check --no-input -q -
     echo "error: pip install -e '.[test]' failed (output above)" >&2
     exit 1
 fi
+
+bash tools/setup-toolchain.sh
 
 echo "==> ruff check ."
 .venv/bin/ruff check .
