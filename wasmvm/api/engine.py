@@ -12,12 +12,25 @@ from ..exec.store import Store as _ExecStore
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
 
 
+TIERS = ("reference", "compiled")
+
+
 @dataclass
 class Config:
-    """Engine settings. ``max_call_depth``: WebAssembly frames allowed at once before
-    a call traps with "call stack exhausted"."""
+    """Engine settings.
+
+    ``max_call_depth``: WebAssembly frames allowed at once before a call traps with
+    "call stack exhausted". ``tier``: "compiled" translates each function to Python once
+    (fast); "reference" executes the instruction model one instruction at a time (the one
+    observers and stepping use).
+    """
 
     max_call_depth: int = DEFAULT_MAX_CALL_DEPTH
+    tier: str = "reference"
+
+    def __post_init__(self):
+        if self.tier not in TIERS:
+            raise ValueError(f"tier must be one of {TIERS}, got {self.tier!r}")
 
 
 class Engine:
@@ -32,7 +45,8 @@ class Store:
 
     def __init__(self, engine: Engine | None = None, data=None):
         self.engine = engine or Engine()
-        self._store = _ExecStore(self.engine.config.max_call_depth)
+        config = self.engine.config
+        self._store = _ExecStore(config.max_call_depth, config.tier)
         self.data = data
 
 

@@ -179,8 +179,9 @@ class Store:
     (call depth; fuel comes later) and the live call depth across nested invocations.
     """
 
-    def __init__(self, max_call_depth: int = DEFAULT_MAX_CALL_DEPTH):
+    def __init__(self, max_call_depth: int = DEFAULT_MAX_CALL_DEPTH, tier: str = "reference"):
         self.max_call_depth = max_call_depth
+        self.tier = tier
         self.depth = 0  # wasm frames live across nested invocations (host -> wasm -> ...)
         self.data = None  # user data, as wasmtime's Store(engine, data)
 
