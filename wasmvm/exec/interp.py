@@ -265,6 +265,9 @@ def invoke(store: Store, func: FuncInst, args: list) -> list:
         stack = list(args)
         call_host(None, stack, func)
         return stack
+    if store.tier == "compiled":
+        from .compile import run_compiled
+        return run_compiled(store, func, list(args))
     return _run(store, func, list(args))
 
 

@@ -31,8 +31,10 @@ MAX_TABLE_SIZE = 10_000_000  # elements; a table.grow beyond this fails (returns
 class FuncInst:
     """A function instance: WebAssembly code of a module instance, or a host function."""
 
-    __slots__ = ("type",)
+    __slots__ = ("type", "compiled")
     type: FuncType
+    #: The compiled tier's callable for this function (see exec.compile_rt), once built.
+    compiled: object
 
 
 class WasmFunc(FuncInst):
@@ -40,7 +42,7 @@ class WasmFunc(FuncInst):
     the first call; ``index`` is its index in its module's function index space."""
 
     __slots__ = ("module", "code", "info", "index", "prepared", "nparams", "zero_locals",
-                 "nresults", "compiled")
+                 "nresults")
 
     def __init__(self, functype: FuncType, module: ModuleInst, code: Func, info, index: int):
         self.type = functype
@@ -78,6 +80,7 @@ class HostFunc(FuncInst):
         self.fn = fn
         self.name = name
         self.takes_caller = takes_caller
+        self.compiled = None
 
     def __repr__(self) -> str:
         return f"<HostFunc {self.name} {self.type}>"

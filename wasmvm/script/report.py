@@ -88,21 +88,24 @@ def select_scripts(paths: list[str], lines: str | None = None
     return list(chosen.items())
 
 
-def _run_one(converted: Converted, lines: frozenset[int] | None, verbose: bool) -> FileResult:
+def _run_one(converted: Converted, lines: frozenset[int] | None, verbose: bool,
+             tier: str = "compiled") -> FileResult:
+    from ..api import Config
+
     start = time.perf_counter()
     script = load_converted(converted)
-    results = run_script(script, lines, verbose=verbose)
+    results = run_script(script, lines, verbose=verbose, config=Config(tier=tier))
     return FileResult(script.name, results, time.perf_counter() - start)
 
 
 def _run_all(jobs_: list[tuple[Converted, frozenset[int] | None]], verbose: bool,
-             jobs: int) -> Iterator[FileResult]:
+             jobs: int, tier: str) -> Iterator[FileResult]:
     if jobs <= 1 or len(jobs_) <= 1:
         for converted, lines in jobs_:
-            yield _run_one(converted, lines, verbose)
+            yield _run_one(converted, lines, verbose, tier)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run_one, c, lines, verbose) for c, lines in jobs_]
+        futures = [pool.submit(_run_one, c, lines, verbose, tier) for c, lines in jobs_]
         for future in futures:
             yield future.result()
 
@@ -115,7 +118,7 @@ def _default_jobs(verbose: bool) -> int:
 
 def spec_main(paths: list[str], verbose: bool = False, lines: str | None = None,
               jobs: int | None = None, out: TextIO | None = None, err: TextIO | None = None,
-              failure_limit: int = FAILURE_LIMIT) -> int:
+              failure_limit: int = FAILURE_LIMIT, tier: str = "compiled") -> int:
     """Run the scripts ``paths`` name and print the report; the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -131,7 +134,7 @@ def spec_main(paths: list[str], verbose: bool = False, lines: str | None = None,
           file=out)
     files: list[FileResult] = []
     start = time.perf_counter()
-    for fr in _run_all(todo, verbose, jobs or _default_jobs(verbose)):
+    for fr in _run_all(todo, verbose, jobs or _default_jobs(verbose), tier):
         files.append(fr)
         print(f"{fr.name:<{width}}  {fr.count('passed'):>7}  {fr.count('failed'):>7}  "
               f"{fr.count('skipped'):>7}  {fr.seconds:>7.2f}", file=out, flush=True)

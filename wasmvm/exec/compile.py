@@ -1,0 +1,722 @@
+"""The compiled tier: translate a validated function into Python source, once.
+
+How WebAssembly maps onto Python here:
+
+* Locals are Python locals ``l0, l1, ...``. The operand stack is resolved at translation
+  time: the value at stack depth ``k`` lives in the Python variable ``s{k}``, so values
+  meet in the same variable wherever control flow joins. Pure, non-trapping expressions
+  over locals and constants are not stored at all but kept as Python expression text and
+  inlined where they are used (``local.get 0 local.get 1 i32.add local.set 2`` becomes
+  ``l2 = (l0 + l1) & 0xFFFFFFFF``); they are stored into their ``s{k}`` before anything
+  could change what they read (a ``local.set`` of a local they use) and at every control
+  flow boundary. Comparisons keep a boolean form, so ``br_if`` of ``i32.lt_s`` is one
+  Python ``if``.
+* A block or ``if`` that some branch targets becomes ``while True: ... break``; a loop
+  becomes ``while True: ... break`` whose branches ``continue``. Blocks nobody branches
+  to need no Python construct. A branch out of several Python loops sets ``_br`` to the
+  target's number and breaks; each loop it leaves dispatches on ``_br`` after itself.
+  A branch to the function's own label is ``return``.
+* Memory accesses are ``struct`` calls on the memory's bytearray: an access out of bounds
+  raises ``struct.error`` or ``IndexError`` in this function's own frame, which the
+  function turns into the spec's trap — the bounds check costs nothing when it passes.
+  Trapping numeric operators (division, truncation) call ``exec.numerics``.
+* Calls are Python calls with the call depth as a last argument, checked against the
+  store's budget on entry: "call stack exhausted", never RecursionError.
+
+Python cannot nest more than ~20 loops in one function; a function that would need more
+(or uses an instruction this translator does not know) runs on the reference tier instead,
+called from compiled code like any other function (``compile_rt.reference_callable``).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+
+from ..errors import Trap, TrapCode
+from ..syntax.instructions import Block, If, Loop, walk
+from ..syntax.values import f32_from_bits, f64_from_bits
+from . import compile_rt
+from .store import Store, WasmFunc
+
+_SLOT = re.compile(r"s\d+")
+MAX_LOOP_NESTING = 16  # CPython allows 20 statically nested blocks; the try takes one
+MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
+_NS_CACHE_ATTR = "_compiled_ns"
+
+
+class _Untranslatable(Exception):
+    """This function needs the reference tier."""
+
+
+def compile_function(func: WasmFunc, store: Store):
+    """The compiled-convention callable for ``func`` (see compile_rt)."""
+    mod = func.module
+    ns = getattr(mod, _NS_CACHE_ATTR, None)
+    if ns is None:
+        ns = compile_rt.make_namespace(mod, store)
+        ns.update(compile_rt.RUNTIME)
+        setattr(mod, _NS_CACHE_ATTR, ns)
+    try:
+        source = Translator(func, ns).translate()
+    except _Untranslatable:
+        return compile_rt.reference_callable(func, store)
+    name = f"f{func.index}"
+    try:
+        code = compile(source, f"<wasm {func.name}>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):
+        # CPython's own limits (indentation, nesting, expression depth): too big for it
+        return compile_rt.reference_callable(func, store)
+    exec(code, ns)
+    fn = ns[name]
+    fn.wasm_func = func
+    return fn
+
+
+def translate_source(func: WasmFunc, store: Store | None = None) -> str:
+    """The Python source the compiled tier makes of a function (for study and tests)."""
+    ns = compile_rt.make_namespace(func.module, store or Store())
+    return Translator(func, ns).translate()
+
+
+# ---------------------------------------------------------------------------------------
+# Symbolic stack entries
+# ---------------------------------------------------------------------------------------
+class E:
+    """A value on the symbolic stack: Python expression ``text``; ``cond`` a boolean form
+    when it is a comparison; ``uses`` the locals it reads (None: a stored slot or a
+    constant); ``weight`` how many operators it holds."""
+
+    __slots__ = ("text", "cond", "uses", "weight")
+
+    def __init__(self, text: str, uses=None, weight: int = 0, cond: str | None = None):
+        self.text = text
+        self.cond = cond
+        self.uses = uses
+        self.weight = weight
+
+    @property
+    def truth(self) -> str:
+        return self.cond if self.cond is not None else self.text
+
+
+class _Label:
+    __slots__ = ("kind", "base", "arity", "py_loop", "id", "escapes", "end_params",
+                 "saved_stack")
+
+    def __init__(self, kind: str, base: int, arity: int, py_loop: bool, ident: int):
+        self.kind = kind  # "block", "loop", "if", "func"
+        self.base = base
+        self.arity = arity
+        self.py_loop = py_loop
+        self.id = ident
+        self.escapes = False  # a branch inside leaves through this Python loop
+
+
+# Pure binary operators inlined as text: (template, boolean form or None).
+_BINOPS = {
+    "i32.add": "({a} + {b}) & 0xFFFFFFFF", "i32.sub": "({a} - {b}) & 0xFFFFFFFF",
+    "i32.mul": "({a} * {b}) & 0xFFFFFFFF", "i32.and": "{a} & {b}", "i32.or": "{a} | {b}",
+    "i32.xor": "{a} ^ {b}", "i32.shl": "({a} << ({b} & 31)) & 0xFFFFFFFF",
+    "i32.shr_u": "{a} >> ({b} & 31)",
+    "i64.add": "({a} + {b}) & 0xFFFFFFFFFFFFFFFF", "i64.sub": "({a} - {b}) & 0xFFFFFFFFFFFFFFFF",
+    "i64.mul": "({a} * {b}) & 0xFFFFFFFFFFFFFFFF", "i64.and": "{a} & {b}",
+    "i64.or": "{a} | {b}", "i64.xor": "{a} ^ {b}",
+    "i64.shl": "({a} << ({b} & 63)) & 0xFFFFFFFFFFFFFFFF", "i64.shr_u": "{a} >> ({b} & 63)",
+    "f64.add": "{a} + {b}", "f64.sub": "{a} - {b}", "f64.mul": "{a} * {b}",
+    "f32.add": "n_f32_add({a}, {b})", "f32.sub": "n_f32_sub({a}, {b})",
+    "f32.mul": "n_f32_mul({a}, {b})",
+}
+_CMP = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "le": "<=", "ge": ">="}
+_SIGN = {"i32": "0x80000000", "i64": "0x8000000000000000"}
+_UNOPS = {
+    "i32.eqz": None,  # special: boolean
+    "i64.eqz": None,
+    "i32.wrap_i64": "{a} & 0xFFFFFFFF",
+    "i64.extend_i32_u": "{a}",
+    "i64.extend_i32_s": "(({a} ^ 0x80000000) - 0x80000000) & 0xFFFFFFFFFFFFFFFF",
+    "f64.neg": None,  # bit operations stay with numerics (NaN payloads)
+}
+# Numeric operators that can trap: evaluated (stored) where they stand.
+_TRAPPING = {
+    f"{t}.{op}" for t in ("i32", "i64") for op in ("div_s", "div_u", "rem_s", "rem_u")
+} | {f"{d}.trunc_{s}_{x}" for d in ("i32", "i64") for s in ("f32", "f64") for x in "su"}
+
+_LOADS = {  # mnemonic: (python expression given address text A, access size)
+    "i32.load": ("_L4(M, {A})[0]", 4), "i64.load": ("_L8(M, {A})[0]", 8),
+    "f32.load": ("_f32_val(_L4(M, {A})[0])", 4), "f64.load": ("_Ld(M, {A})[0]", 8),
+    "i32.load8_u": ("M[{A}]", 1), "i32.load16_u": ("_L2(M, {A})[0]", 2),
+    "i64.load8_u": ("M[{A}]", 1), "i64.load16_u": ("_L2(M, {A})[0]", 2),
+    "i64.load32_u": ("_L4(M, {A})[0]", 4),
+    "i32.load8_s": ("n_i32_extend8_s(M[{A}])", 1),
+    "i32.load16_s": ("n_i32_extend16_s(_L2(M, {A})[0])", 2),
+    "i64.load8_s": ("n_i64_extend8_s(M[{A}])", 1),
+    "i64.load16_s": ("n_i64_extend16_s(_L2(M, {A})[0])", 2),
+    "i64.load32_s": ("n_i64_extend32_s(_L4(M, {A})[0])", 4),
+}
+_STORES = {  # mnemonic: statement given address A and value V
+    "i32.store": "_S4(M, {A}, {V})", "i64.store": "_S8(M, {A}, {V})",
+    "f32.store": "_S4(M, {A}, _f32_bits({V}))", "f64.store": "_Sd(M, {A}, {V})",
+    "i32.store8": "M[{A}] = {V} & 0xFF", "i64.store8": "M[{A}] = {V} & 0xFF",
+    "i32.store16": "_S2(M, {A}, {V} & 0xFFFF)", "i64.store16": "_S2(M, {A}, {V} & 0xFFFF)",
+    "i64.store32": "_S4(M, {A}, {V} & 0xFFFFFFFF)",
+}
+
+
+class Translator:
+    """Builds the Python source of one function (see the module docstring)."""
+
+    def __init__(self, func: WasmFunc, ns: dict):
+        self.func = func
+        self.mod = func.module
+        self.ns = ns
+        self.lines: list[str] = []
+        self.indent = 1
+        self.stack: list[E] = []
+        self.labels: list[_Label] = []
+        self.loop_depth = 0
+        self.next_id = 1
+        self.uses_br = False
+        self.consts: dict[object, str] = {}
+
+    # -- output ----------------------------------------------------------------------
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.indent + line)
+
+    def const_name(self, value) -> str:
+        """A namespace name for a constant Python cannot write exactly as a literal."""
+        key = (type(value), repr(value), id(value) if not isinstance(value, float) else 0)
+        name = self.consts.get(key)
+        if name is None:
+            name = self.consts[key] = f"C{self.func.index}_{len(self.consts)}"
+            self.ns[name] = value
+        return name
+
+    # -- the symbolic stack ----------------------------------------------------------------
+    def push(self, e: E) -> None:
+        if e.weight > MAX_EXPR_WEIGHT:
+            self.stack.append(e)
+            self.store(len(self.stack) - 1)
+        else:
+            self.stack.append(e)
+
+    def pop(self) -> E:
+        return self.stack.pop()
+
+    def store(self, k: int) -> None:
+        """Make stack entry ``k`` live in its slot variable."""
+        e = self.stack[k]
+        slot = f"s{k}"
+        if e.text != slot:
+            self.emit(f"{slot} = {e.text}")
+            self.stack[k] = E(slot)
+
+    def store_all(self) -> None:
+        for k in range(len(self.stack)):
+            self.store(k)
+
+    def store_readers_of(self, local: int) -> None:
+        for k, e in enumerate(self.stack):
+            if e.uses and local in e.uses:
+                self.store(k)
+
+    def result(self, text: str, args: list[E], trapping: bool = False,
+               cond: str | None = None) -> None:
+        """Push the value ``text`` computed from ``args``: deferred when pure."""
+        uses = set()
+        weight = 1
+        deferrable = not trapping
+        for a in args:
+            weight += a.weight
+            if a.uses:
+                uses |= a.uses
+            elif _SLOT.fullmatch(a.text):
+                deferrable = False  # slots may be reused; keep deferred text slot-free
+        e = E(text, uses or None, weight, cond)
+        if deferrable:
+            self.push(e)
+        else:
+            self.stack.append(e)
+            self.store(len(self.stack) - 1)
+
+    # -- translation ---------------------------------------------------------------------
+    def translate(self) -> str:
+        func = self.func
+        info = func.info
+        n = func.nparams
+        params = [f"l{i}" for i in range(n)]
+        header = f"def f{func.index}({', '.join([*params, 'd'])}):"
+        self.labels.append(_Label("func", 0, func.nresults, False, 0))
+        zero = {"i32": "0", "i64": "0", "f32": "0.0", "f64": "0.0", "v128": "0"}
+        for i, t in enumerate(info.local_types[n:], start=n):
+            self.emit(f"l{i} = {zero.get(t, 'None')}")
+        self.body(func.code.body, info.heights)
+        self.emit_return()
+        body = self.lines
+        if self.uses_br:
+            body.insert(0, "    _br = 0")
+        out = [header, "    if d > _LIMIT:", "        raise _exhausted()", "    try:"]
+        out += ["    " + line for line in body]
+        out += ["    except (_struct_error, IndexError) as e:",
+                "        if e.__traceback__.tb_next is None:",
+                "            raise _oob() from None",
+                "        raise"]
+        self.ns["_struct_error"] = struct.error
+        return "\n".join(out) + "\n"
+
+    def body(self, body: list, heights) -> None:
+        events = list(walk(body))
+        targeted = _branch_targets(events)
+        dead_depth = 0  # > 0: inside unreachable code, counting constructs opened there
+        dead = False
+        opened: list = []  # the structured instructions whose Python construct is open
+        for i, (event, instr) in enumerate(events):
+            if dead:
+                if event == "instr" and isinstance(instr, (Block, Loop, If)):
+                    dead_depth += 1
+                    continue
+                if event == "end" and dead_depth:
+                    dead_depth -= 1
+                    continue
+                if event == "instr" or (event == "else" and dead_depth):
+                    continue
+                dead = False  # this else/end belongs to a live construct
+            if event == "instr":
+                if heights[i] < 0:
+                    dead = True
+                    if isinstance(instr, (Block, Loop, If)):
+                        dead_depth += 1
+                    continue
+                if isinstance(instr, (Block, Loop, If)):
+                    self.open_construct(instr, i in targeted)
+                    opened.append(instr)
+                else:
+                    if self.instr(instr):
+                        dead = True
+            elif event == "else":
+                self.else_arm()
+            else:
+                self.close_construct(opened.pop())
+
+    # -- structured control ---------------------------------------------------------------
+    def arity(self, bt) -> tuple[int, int]:
+        if bt is None:
+            return 0, 0
+        if isinstance(bt, int) and not isinstance(bt, str):
+            ft = self.mod.types[bt]
+            return len(ft.params), len(ft.results)
+        return 0, 1
+
+    def open_construct(self, instr, targeted: bool) -> None:
+        params, results = self.arity(instr.blocktype)
+        cond = None
+        if isinstance(instr, If):
+            c = self.pop()
+            cond = c.truth
+        self.store_all()
+        base = len(self.stack) - params
+        kind = "loop" if isinstance(instr, Loop) else ("if" if cond is not None else "block")
+        py_loop = targeted or kind == "loop"
+        label = _Label(kind, base, params if kind == "loop" else results, py_loop,
+                       self.next_id)
+        label.end_params = (base, results)
+        self.next_id += 1
+        if py_loop:
+            if self.loop_depth >= MAX_LOOP_NESTING:
+                raise _Untranslatable("too many nested loops")
+            self.loop_depth += 1
+            self.emit("while True:")
+            self.indent += 1
+        self.labels.append(label)
+        if cond is not None:
+            self.emit(f"if {cond}:")
+            self.indent += 1
+            self.emit("pass")
+            label.saved_stack = list(self.stack)
+
+    def else_arm(self) -> None:
+        label = self.labels[-1]
+        self.store_all()
+        self.indent -= 1
+        self.emit("else:")
+        self.indent += 1
+        self.emit("pass")
+        self.stack = list(label.saved_stack)
+
+    def close_construct(self, instr) -> None:
+        label = self.labels.pop()
+        base, results = label.end_params
+        self.store_all()
+        if label.kind == "if":
+            self.indent -= 1
+        if label.py_loop:
+            self.emit("break")
+            self.indent -= 1
+            self.loop_depth -= 1
+            if label.escapes:
+                self.dispatch_after_loop()
+        self.stack = self.stack[:base] + [E(f"s{k}") for k in range(base, base + results)]
+
+    def dispatch_after_loop(self) -> None:
+        """After a Python loop that a branch left early: go on to its target."""
+        outer = next((lb for lb in reversed(self.labels) if lb.py_loop), None)
+        if outer is None:
+            return  # only returns leave the outermost loop
+        self.emit("if _br:")
+        self.indent += 1
+        self.emit(f"if _br == {outer.id}:")
+        self.emit("    _br = 0")
+        self.emit("    " + ("continue" if outer.kind == "loop" else "break"))
+        self.emit("break")
+        self.indent -= 1
+        outer.escapes = True
+
+    def branch(self, depth: int) -> None:
+        """Emit a taken branch to the label ``depth`` levels out (stack already stored)."""
+        label = self.labels[-1 - depth]
+        if label.kind == "func":
+            self.emit_return()
+            return
+        top = len(self.stack)
+        for j in range(label.arity):
+            src, dst = top - label.arity + j, label.base + j
+            if src != dst:
+                self.emit(f"s{dst} = s{src}")
+        inner = [lb for lb in self.labels[len(self.labels) - depth:] if lb.py_loop]
+        if not inner:
+            self.emit("continue" if label.kind == "loop" else "break")
+            return
+        for lb in inner:
+            lb.escapes = True
+        self.uses_br = True
+        self.emit(f"_br = {label.id}")
+        self.emit("break")
+
+    def emit_return(self) -> None:
+        n = self.func.nresults
+        if len(self.stack) < n:  # only in unreachable code (validation guarantees the rest)
+            self.emit("raise _unreachable()")
+            return
+        vals = [e.text for e in self.stack[len(self.stack) - n:]] if n else []
+        if n == 0:
+            self.emit("return")
+        elif n == 1:
+            self.emit(f"return {vals[0]}")
+        else:
+            self.emit(f"return ({', '.join(vals)})")
+
+    # -- instructions ------------------------------------------------------------------------
+    def instr(self, instr) -> bool:
+        """Translate one instruction; True when the code after it is unreachable."""
+        name = instr.op.name
+        handler = _SPECIAL.get(name)
+        if handler is not None:
+            return bool(handler(self, instr))
+        if name in _LOADS:
+            self.load(name, instr)
+        elif name in _STORES:
+            self.store_mem(name, instr)
+        elif instr.op.group == "numeric":
+            self.numeric(name)
+        else:
+            raise _Untranslatable(name)
+        return False
+
+    def numeric(self, name: str) -> None:
+        op = name.partition(".")[2]
+        t = name.partition(".")[0]
+        if len(_param_count(name)) == 2:
+            b = self.pop()
+            a = self.pop()
+            base, _, sx = op.partition("_")
+            if name in _BINOPS:
+                self.result(_BINOPS[name].format(a=_p(a), b=_p(b)), [a, b])
+            elif base in _CMP and t in ("i32", "i64") and sx in ("", "u"):
+                cond = f"{_p(a)} {_CMP[base]} {_p(b)}"
+                self.result(f"(1 if {cond} else 0)", [a, b], cond=cond)
+            elif base in _CMP and t in ("i32", "i64"):
+                s = _SIGN[t]
+                cond = f"({_p(a)} ^ {s}) {_CMP[base]} ({_p(b)} ^ {s})"
+                self.result(f"(1 if {cond} else 0)", [a, b], cond=cond)
+            elif base in _CMP:  # float comparisons: Python's are IEEE's (NaN unordered)
+                cond = f"{_p(a)} {_CMP[base]} {_p(b)}"
+                self.result(f"(1 if {cond} else 0)", [a, b], cond=cond)
+            else:
+                fn = "n_" + name.replace(".", "_")
+                self.result(f"{fn}({a.text}, {b.text})", [a, b], trapping=name in _TRAPPING)
+            return
+        a = self.pop()
+        if op == "eqz":
+            cond = f"not {a.cond}" if a.cond is not None else f"{_p(a)} == 0"
+            self.result(f"(1 if {cond} else 0)", [a], cond=f"({cond})")
+        elif _UNOPS.get(name):
+            self.result(_UNOPS[name].format(a=_p(a)), [a])
+        else:
+            fn = "n_" + name.replace(".", "_")
+            self.result(f"{fn}({a.text})", [a], trapping=name in _TRAPPING)
+
+    def address(self, instr) -> str:
+        a = self.pop()
+        return f"{_p(a)} + {instr.offset}" if instr.offset else a.text
+
+    def load(self, name: str, instr) -> None:
+        template, _ = _LOADS[name]
+        text = template.format(A=self.address(instr))
+        self.stack.append(E(text))
+        self.store(len(self.stack) - 1)
+
+    def store_mem(self, name: str, instr) -> None:
+        v = self.pop()
+        addr = self.address(instr)
+        self.emit(_STORES[name].format(A=addr, V=_p(v)))
+
+
+def _p(e: E) -> str:
+    """Operand text, parenthesised unless atomic."""
+    t = e.text
+    return t if t.isidentifier() or t.replace(".", "").replace("-", "").isalnum() else f"({t})"
+
+
+def _param_count(name: str):
+    from ..opcodes import BY_NAME
+    return BY_NAME[name].params
+
+
+def _branch_targets(events) -> set[int]:
+    """Walk indices of the structured instructions some branch targets."""
+    targeted: set[int] = set()
+    open_: list[int] = []
+    for i, (event, instr) in enumerate(events):
+        if event == "instr":
+            if isinstance(instr, (Block, Loop, If)):
+                open_.append(i)
+                continue
+            name = instr.op.name
+            depths = ()
+            if name in ("br", "br_if"):
+                depths = (instr.label,)
+            elif name == "br_table":
+                depths = (*instr.labels, instr.default)
+            for dpt in depths:
+                if dpt < len(open_):
+                    targeted.add(open_[-1 - dpt])
+        elif event == "end":
+            open_.pop()
+    return targeted
+
+
+# -- instructions with their own translation -------------------------------------------------
+def _local_get(t: Translator, instr):
+    i = instr.index
+    t.push(E(f"l{i}", {i}))
+
+
+def _local_set(t: Translator, instr):
+    v = t.pop()
+    t.store_readers_of(instr.index)
+    t.emit(f"l{instr.index} = {v.text}")
+
+
+def _local_tee(t: Translator, instr):
+    _local_set(t, instr)
+    _local_get(t, instr)
+
+
+def _global_get(t: Translator, instr):
+    t.stack.append(E(f"g{instr.index}.value"))
+    t.store(len(t.stack) - 1)
+
+
+def _global_set(t: Translator, instr):
+    t.emit(f"g{instr.index}.value = {t.pop().text}")
+
+
+def _const(t: Translator, instr):
+    v = instr.value
+    ty = v.type
+    if ty == "i32" or ty == "i64":
+        t.push(E(str(v.bits)))
+        return
+    x = f32_from_bits(v.bits) if ty == "f32" else f64_from_bits(v.bits)
+    if x != x or x in (float("inf"), float("-inf")):
+        t.push(E(t.const_name(x)))
+    else:
+        t.push(E(repr(x) if x >= 0 or repr(x).startswith("-") else repr(x)))
+
+
+def _drop(t: Translator, instr):
+    t.pop()
+
+
+def _select(t: Translator, instr):
+    c = t.pop()
+    b = t.pop()
+    a = t.pop()
+    t.result(f"({a.text} if {c.truth} else {b.text})", [a, b, c])
+
+
+def _nop(t: Translator, instr):
+    pass
+
+
+def _unreachable(t: Translator, instr):
+    t.emit("raise _unreachable()")
+    return True
+
+
+def _br(t: Translator, instr):
+    t.store_all()
+    t.branch(instr.label)
+    return True
+
+
+def _br_if(t: Translator, instr):
+    c = t.pop()
+    t.store_all()
+    t.emit(f"if {c.truth}:")
+    t.indent += 1
+    t.branch(instr.label)
+    t.indent -= 1
+
+
+def _br_table(t: Translator, instr):
+    i = t.pop()
+    t.store_all()
+    t.emit(f"_i = {i.text}")
+    groups: dict[int, list[int]] = {}
+    for k, depth in enumerate(instr.labels):
+        groups.setdefault(depth, []).append(k)
+    first = True
+    for depth, indices in groups.items():
+        if depth == instr.default:
+            continue
+        test = f"_i == {indices[0]}" if len(indices) == 1 else f"_i in {t.const_name(frozenset(indices))}"
+        t.emit(f"{'if' if first else 'elif'} {test}:")
+        first = False
+        t.indent += 1
+        t.branch(depth)
+        t.indent -= 1
+    if first:
+        t.branch(instr.default)
+    else:
+        t.emit("else:")
+        t.indent += 1
+        t.branch(instr.default)
+        t.indent -= 1
+    return True
+
+
+def _return(t: Translator, instr):
+    t.emit_return()
+    return True
+
+
+def _call_args(t: Translator, n: int) -> str:
+    args = t.stack[len(t.stack) - n:] if n else []
+    del t.stack[len(t.stack) - n:]
+    return ", ".join([a.text for a in args] + ["d + 1"])
+
+
+def _call_results(t: Translator, call: str, nresults: int) -> None:
+    base = len(t.stack)
+    if nresults == 0:
+        t.emit(call)
+    elif nresults == 1:
+        t.emit(f"s{base} = {call}")
+    else:
+        t.emit(", ".join(f"s{base + j}" for j in range(nresults)) + f" = {call}")
+    t.stack.extend(E(f"s{base + j}") for j in range(nresults))
+
+
+def _call(t: Translator, instr):
+    callee = t.mod.funcs[instr.func]
+    ft = callee.type
+    args = _call_args(t, len(ft.params))
+    _call_results(t, f"F{instr.func}({args})", len(ft.results))
+
+
+def _call_indirect(t: Translator, instr):
+    ft = t.mod.types[instr.type]
+    i = t.pop()
+    args = _call_args(t, len(ft.params))
+    target = f"_call_indirect(T{instr.table}, {i.text}, TY{instr.type}, _store, _mod)"
+    _call_results(t, f"{target}({args})", len(ft.results))
+
+
+def _memory_size(t: Translator, instr):
+    t.stack.append(E("(len(M) >> 16)"))
+    t.store(len(t.stack) - 1)
+
+
+def _memory_grow(t: Translator, instr):
+    n = t.pop()
+    t.stack.append(E(f"_mem.grow({n.text}) & 0xFFFFFFFF"))
+    t.store(len(t.stack) - 1)
+
+
+def _statement(template: str, nargs: int):
+    def translate(t: Translator, instr):
+        args = [t.pop() for _ in range(nargs)][::-1]
+        t.emit(template.format(*[a.text for a in args], i=instr))
+    return translate
+
+
+def _value(template: str, nargs: int):
+    def translate(t: Translator, instr):
+        args = [t.pop() for _ in range(nargs)][::-1]
+        t.stack.append(E(template.format(*[a.text for a in args], i=instr)))
+        t.store(len(t.stack) - 1)
+    return translate
+
+
+def _ref_null(t: Translator, instr):
+    t.push(E("None"))
+
+
+def _ref_is_null(t: Translator, instr):
+    a = t.pop()
+    cond = f"{_p(a)} is None"
+    t.result(f"(1 if {cond} else 0)", [a], cond=cond)
+
+
+def _ref_func(t: Translator, instr):
+    t.push(E(f"R{instr.func}"))
+
+
+_SPECIAL = {
+    "local.get": _local_get, "local.set": _local_set, "local.tee": _local_tee,
+    "global.get": _global_get, "global.set": _global_set,
+    "i32.const": _const, "i64.const": _const, "f32.const": _const, "f64.const": _const,
+    "drop": _drop, "select": _select, "select_t": _select, "nop": _nop,
+    "unreachable": _unreachable, "br": _br, "br_if": _br_if, "br_table": _br_table,
+    "return": _return, "call": _call, "call_indirect": _call_indirect,
+    "memory.size": _memory_size, "memory.grow": _memory_grow,
+    "memory.fill": _statement("_mem.fill({0}, {1}, {2})", 3),
+    "memory.copy": _statement("_mem.copy({0}, {1}, {2})", 3),
+    "memory.init": _statement("_memory_init(_mem, D{i.data}, {0}, {1}, {2})", 3),
+    "data.drop": _statement("D{i.data}.data = b''", 0),
+    "ref.null": _ref_null, "ref.is_null": _ref_is_null, "ref.func": _ref_func,
+    "table.get": _value("_table_get(T{i.table}, {0})", 1),
+    "table.set": _statement("_table_set(T{i.table}, {0}, {1})", 2),
+    "table.size": _value("len(T{i.table}.elements)", 0),
+    "table.grow": _value("T{i.table}.grow({1}, {0}) & 0xFFFFFFFF", 2),
+    "table.fill": _statement("_table_fill(T{i.table}, {0}, {1}, {2})", 3),
+    "table.copy": _statement("_table_copy(T{i.dst}, T{i.src}, {0}, {1}, {2})", 3),
+    "table.init": _statement("_table_init(T{i.table}, E{i.elem}, {0}, {1}, {2})", 3),
+    "elem.drop": _statement("E{i.elem}.elements = []", 0),
+}
+
+
+def run_compiled(store: Store, func: WasmFunc, args: list) -> list:
+    """Call ``func`` on the compiled tier with raw arguments; its raw results as a list."""
+    fn = func.compiled or compile_rt.callable_for(func, store)
+    compile_rt.ensure_recursion_limit(store.max_call_depth)
+    try:
+        out = fn(*args, store.depth + 1)
+    except RecursionError:
+        raise Trap(TrapCode.STACK_OVERFLOW) from None
+    if func.nresults == 0:
+        return []
+    if func.nresults == 1:
+        return [out]
+    return list(out)

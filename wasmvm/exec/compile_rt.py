@@ -1,0 +1,197 @@
+"""Run-time support of the compiled tier: the namespace generated code runs in.
+
+Calling convention of compiled code: a WebAssembly function becomes a Python function
+``f(*args, d)`` taking raw arguments and the call depth ``d``; it returns ``None`` (no
+results), the raw result, or a tuple of raw results. ``callable_for(func)`` gives that
+callable for any function instance: the compiled function (built on first use), a
+wrapper of a host function, or — for a function the translator cannot express in
+Python — a wrapper that runs it on the reference tier.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+
+from ..errors import Trap, TrapCode
+from ..syntax.values import f32_from_bits, f32_to_bits
+from . import numerics
+from .store import HostFunc, ModuleInst, Store, WasmFunc
+
+M32 = 0xFFFFFFFF
+M64 = 0xFFFFFFFFFFFFFFFF
+
+
+def _trap(code: TrapCode, message: str | None = None):
+    def make():
+        return Trap(code, message)
+    return make
+
+
+def _call_stack_exhausted():
+    return Trap(TrapCode.STACK_OVERFLOW)
+
+
+def make_namespace(mod: ModuleInst, store: Store) -> dict:
+    """The globals of the compiled functions of one module instance."""
+    ns: dict = {
+        "__builtins__": {"len": len, "float": float, "int": int, "IndexError": IndexError},
+        "Trap": Trap,
+        "_oob": _trap(TrapCode.MEMORY_OUT_OF_BOUNDS),
+        "_unreachable": _trap(TrapCode.UNREACHABLE),
+        "_exhausted": _call_stack_exhausted,
+        "_LIMIT": store.max_call_depth,
+        "_f32_bits": f32_to_bits,
+        "_f32_val": f32_from_bits,
+        "_call_indirect": call_indirect,
+        "_mod": mod,
+        "_store": store,
+    }
+    for name, fn in numerics.NUMERIC_OPS.items():
+        ns["n_" + name.replace(".", "_")] = fn
+    for size, fmt in ((2, "H"), (4, "I"), (8, "Q")):
+        s = struct.Struct("<" + fmt)
+        ns[f"_L{size}"] = s.unpack_from
+        ns[f"_S{size}"] = s.pack_into
+    sd = struct.Struct("<d")
+    ns["_Ld"] = sd.unpack_from
+    ns["_Sd"] = sd.pack_into
+    if mod.mems:
+        mem = mod.mems[0]
+        ns["_mem"] = mem
+        ns["M"] = mem.data  # grows in place: the same bytearray for the instance's life
+    for i, g in enumerate(mod.globals):
+        ns[f"g{i}"] = g
+    for i, t in enumerate(mod.tables):
+        ns[f"T{i}"] = t
+    for i, f in enumerate(mod.funcs):
+        if isinstance(f, HostFunc):  # its caller is this instance
+            ns[f"F{i}"] = host_callable(f, mod)
+        else:
+            ns[f"F{i}"] = _lazy(ns, f"F{i}", f, store)
+        ns[f"R{i}"] = f  # the instance itself, for ref.func
+    for i, seg in enumerate(mod.datas):
+        ns[f"D{i}"] = seg
+    for i, seg in enumerate(mod.elems):
+        ns[f"E{i}"] = seg
+    for i, t in enumerate(mod.types):
+        ns[f"TY{i}"] = t
+    return ns
+
+
+def _lazy(ns: dict, name: str, func, store: Store):
+    """A stand-in that builds the real callable on the first call and replaces itself."""
+    def first_call(*args):
+        fn = ns[name] = callable_for(func, store)
+        return fn(*args)
+    return first_call
+
+
+def callable_for(func: WasmFunc, store: Store):
+    """The compiled-convention callable of a WebAssembly function (built once)."""
+    fn = func.compiled
+    if fn is None:
+        from .compile import compile_function
+        fn = func.compiled = compile_function(func, store)
+    return fn
+
+
+def host_callable(func: HostFunc, caller: ModuleInst | None):
+    """A host function in the compiled convention, called from ``caller``."""
+    n = len(func.type.params)
+    nres = len(func.type.results)
+    fn = func.fn
+    takes_caller = func.takes_caller
+
+    def call(*args):
+        raw = args[:n]  # the last argument is the call depth
+        results = fn(caller, *raw) if takes_caller else fn(*raw)
+        if nres == 0:
+            return None
+        if nres == 1:
+            return results[0]
+        return tuple(results)
+    return call
+
+
+def reference_callable(func: WasmFunc, store: Store):
+    """Run one function on the reference tier from compiled code."""
+    from .interp import _run
+
+    n = func.nparams
+    nres = func.nresults
+
+    def call(*args):
+        results = _run(store, func, list(args[:n]))
+        if nres == 0:
+            return None
+        if nres == 1:
+            return results[0]
+        return tuple(results)
+    return call
+
+
+def call_indirect(table, i: int, expected, store: Store, caller: ModuleInst):
+    """The callable for element ``i`` of ``table``, checked as call_indirect must."""
+    elements = table.elements
+    if i >= len(elements):
+        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS, f"undefined element {i}")
+    func = elements[i]
+    if func is None:
+        raise Trap(TrapCode.INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
+    if func.type != expected:
+        raise Trap(TrapCode.BAD_SIGNATURE)
+    if isinstance(func, HostFunc):
+        return host_callable(func, caller)
+    return func.compiled or callable_for(func, store)
+
+
+def ensure_recursion_limit(depth: int) -> None:
+    """Compiled calls are Python calls: let Python allow the store's budget of them."""
+    need = depth * 2 + 1000
+    if sys.getrecursionlimit() < need:
+        sys.setrecursionlimit(need)
+
+
+# -- table and segment operations (explicit checks, as the reference tier does) ------------
+def table_get(table, i):
+    if i >= len(table.elements):
+        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+    return table.elements[i]
+
+
+def table_set(table, i, v):
+    if i >= len(table.elements):
+        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+    table.elements[i] = v
+
+
+def table_fill(table, i, v, n):
+    if i + n > len(table.elements):
+        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+    table.elements[i : i + n] = [v] * n
+
+
+def table_copy(dst, src, di, si, n):
+    if si + n > len(src.elements) or di + n > len(dst.elements):
+        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+    dst.elements[di : di + n] = src.elements[si : si + n]
+
+
+def table_init(table, seg, di, si, n):
+    if si + n > len(seg.elements) or di + n > len(table.elements):
+        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+    table.elements[di : di + n] = seg.elements[si : si + n]
+
+
+def memory_init(mem, seg, d, s, n):
+    data = seg.data
+    if s + n > len(data) or d + n > len(mem.data):
+        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
+    mem.data[d : d + n] = data[s : s + n]
+
+
+RUNTIME = {
+    "_table_get": table_get, "_table_set": table_set, "_table_fill": table_fill,
+    "_table_copy": table_copy, "_table_init": table_init, "_memory_init": memory_init,
+}
