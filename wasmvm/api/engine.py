@@ -26,7 +26,7 @@ class Config:
     """
 
     max_call_depth: int = DEFAULT_MAX_CALL_DEPTH
-    tier: str = "reference"
+    tier: str = "compiled"
 
     def __post_init__(self):
         if self.tier not in TIERS:

@@ -102,7 +102,7 @@ class E:
 
 class _Label:
     __slots__ = ("kind", "base", "arity", "py_loop", "id", "escapes", "end_params",
-                 "saved_stack")
+                 "saved_stack", "alias_loop", "instr_body_last")
 
     def __init__(self, kind: str, base: int, arity: int, py_loop: bool, ident: int):
         self.kind = kind  # "block", "loop", "if", "func"
@@ -111,6 +111,8 @@ class _Label:
         self.py_loop = py_loop
         self.id = ident
         self.escapes = False  # a branch inside leaves through this Python loop
+        self.alias_loop = None  # a block ending in a loop: breaking that loop reaches our end
+        self.instr_body_last = None
 
 
 # Pure binary operators inlined as text: (template, boolean form or None).
@@ -327,6 +329,10 @@ class Translator:
             self.loop_depth += 1
             self.emit("while True:")
             self.indent += 1
+        outer = self.labels[-1]
+        if (kind == "loop" and outer.kind == "block" and outer.instr_body_last is instr):
+            outer.alias_loop = label
+        label.instr_body_last = instr.body[-1] if kind == "block" and instr.body else None
         self.labels.append(label)
         if cond is not None:
             self.emit(f"if {cond}:")
@@ -367,6 +373,10 @@ class Translator:
         self.emit(f"if _br == {outer.id}:")
         self.emit("    _br = 0")
         self.emit("    " + ("continue" if outer.kind == "loop" else "break"))
+        if outer.kind == "loop":
+            self.emit(f"if _br == {-outer.id}:")
+            self.emit("    _br = 0")
+            self.emit("    break")
         self.emit("break")
         self.indent -= 1
         outer.escapes = True
@@ -382,14 +392,21 @@ class Translator:
             src, dst = top - label.arity + j, label.base + j
             if src != dst:
                 self.emit(f"s{dst} = s{src}")
-        inner = [lb for lb in self.labels[len(self.labels) - depth:] if lb.py_loop]
+        exit_loop = label.alias_loop if label.alias_loop in self.labels else None
+        if exit_loop is not None:  # leave the block by breaking the loop it ends with
+            inside = self.labels[self.labels.index(exit_loop) + 1:]
+            action, ident = "break", -exit_loop.id
+        else:
+            inside = self.labels[len(self.labels) - depth:]
+            action, ident = ("continue" if label.kind == "loop" else "break"), label.id
+        inner = [lb for lb in inside if lb.py_loop]
         if not inner:
-            self.emit("continue" if label.kind == "loop" else "break")
+            self.emit(action)
             return
         for lb in inner:
             lb.escapes = True
         self.uses_br = True
-        self.emit(f"_br = {label.id}")
+        self.emit(f"_br = {ident}")
         self.emit("break")
 
     def emit_return(self) -> None:
@@ -431,6 +448,15 @@ class Translator:
             base, _, sx = op.partition("_")
             if name in _BINOPS:
                 self.result(_BINOPS[name].format(a=_p(a), b=_p(b)), [a, b])
+            elif base in ("rotl", "rotr") and b.text.isdigit():
+                w = 32 if t == "i32" else 64
+                k = int(b.text) % w
+                if base == "rotr":
+                    k = (w - k) % w
+                mask = (1 << w) - 1
+                text = (f"((({_p(a)} << {k}) & {mask}) | ({_p(a)} >> {w - k}))" if k
+                        else a.text)
+                self.result(text, [a, b])
             elif base in _CMP and t in ("i32", "i64") and sx in ("", "u"):
                 cond = f"{_p(a)} {_CMP[base]} {_p(b)}"
                 self.result(f"(1 if {cond} else 0)", [a, b], cond=cond)
@@ -483,13 +509,17 @@ def _param_count(name: str):
 
 
 def _branch_targets(events) -> set[int]:
-    """Walk indices of the structured instructions some branch targets."""
+    """Walk indices of the structured instructions that need a Python construct of their
+    own because some branch targets them. A branch to a block whose last instruction is
+    a loop, taken from inside that loop, is a ``break`` of the loop and does not count."""
     targeted: set[int] = set()
     open_: list[int] = []
+    open_instrs: list = []
     for i, (event, instr) in enumerate(events):
         if event == "instr":
             if isinstance(instr, (Block, Loop, If)):
                 open_.append(i)
+                open_instrs.append(instr)
                 continue
             name = instr.op.name
             depths = ()
@@ -498,11 +528,23 @@ def _branch_targets(events) -> set[int]:
             elif name == "br_table":
                 depths = (*instr.labels, instr.default)
             for dpt in depths:
-                if dpt < len(open_):
-                    targeted.add(open_[-1 - dpt])
+                if dpt >= len(open_):
+                    continue  # the function's label: return
+                k = len(open_) - 1 - dpt
+                if not _ends_in_open_loop(open_instrs, k):
+                    targeted.add(open_[k])
         elif event == "end":
             open_.pop()
+            open_instrs.pop()
     return targeted
+
+
+def _ends_in_open_loop(open_instrs: list, k: int) -> bool:
+    """Is open construct ``k`` a block whose last instruction is the open construct k+1,
+    a loop?"""
+    b = open_instrs[k]
+    return (type(b) is Block and k + 1 < len(open_instrs) and bool(b.body)
+            and b.body[-1] is open_instrs[k + 1] and type(open_instrs[k + 1]) is Loop)
 
 
 # -- instructions with their own translation -------------------------------------------------
