@@ -49,7 +49,8 @@ BR_TABLE = """(module (func (export "f") (param i32) (result i32)
 
 @pytest.mark.parametrize("tier", TIERS)
 def test_br_table(tier):
-    assert [run(BR_TABLE, tier, "f", i) for i in range(7)] == [10, 20, 30, 10, 20, 20, 20]  # $b is the default
+    # $b, the last label, is the default
+    assert [run(BR_TABLE, tier, "f", i) for i in range(7)] == [10, 20, 30, 10, 20, 20, 20]
 
 
 MULTI = """(module

@@ -11,7 +11,6 @@ from ..exec.store import DEFAULT_MAX_CALL_DEPTH
 from ..exec.store import Store as _ExecStore
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
 
-
 TIERS = ("reference", "compiled")
 
 
