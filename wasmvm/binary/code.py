@@ -206,8 +206,14 @@ _PREFIXED: dict[int, dict[int, _Decoded]] = {
 for _d in _SINGLE:
     if _d is not None and _d.op.imm == ("memidx",):
         _d.shared = _d.make(0)
-# The hot path: one-byte opcodes without immediates, by byte.
+# The hot paths, by opcode byte: one-byte opcodes without immediates (the shared
+# instruction); with one index immediate (local.get, call, br_if, ...); with a memarg.
 _FAST = [d.shared if d is not None and d.read is None else None for d in _SINGLE]
+_INDEX_KINDS = {"labelidx", "funcidx", "localidx", "globalidx", "tableidx", "elemidx",
+                "dataidx"}
+_ONE_INDEX = [d if d is not None and len(d.op.imm) == 1 and d.op.imm[0] in _INDEX_KINDS
+              and not d.structured else None for d in _SINGLE]
+_MEMARG = [d if d is not None and d.op.imm == ("memarg",) else None for d in _SINGLE]
 
 
 class CodeReader:
@@ -221,6 +227,8 @@ class CodeReader:
         self.data = data
         self.uses_data = False
         self._cache: dict[tuple, object] = {}
+        # per opcode byte: immediate value -> the shared instruction (fast paths)
+        self._by_byte: list[dict] = [{} for _ in range(256)]
 
     def expr(self, pos: int, offsets: array | None = None) -> tuple[list, int]:
         """Decode ``instr* end`` starting at ``pos``; return (body, position after end).
@@ -234,6 +242,9 @@ class CodeReader:
         fast = _FAST
         cache = self._cache
         record = offsets.append if offsets is not None else None
+        one_index = _ONE_INDEX
+        memarg = _MEMARG
+        by_byte = self._by_byte
         body: list = []
         append = body.append
         # Each entry: (outer body's append, the structured instruction, arm: 0 then, 1 else)
@@ -246,6 +257,48 @@ class CodeReader:
             pos += 1
             instr = fast[b]
             if instr is not None:
+                append(instr)
+                if record:
+                    record(start)
+                continue
+            d = one_index[b]
+            if d is not None:  # local.get 3, call 7, br_if 0, ...
+                x = data[pos] if pos < end else 0x80
+                if x < 0x80:
+                    pos += 1
+                else:
+                    x, pos = u32(data, pos)
+                cache_b = by_byte[b]
+                instr = cache_b.get(x)
+                if instr is None:
+                    instr = cache_b[x] = d.make(x)
+                append(instr)
+                if record:
+                    record(start)
+                continue
+            if b == 0x41:  # i32.const
+                c = data[pos] if pos < end else 0x80
+                if c < 0x80:
+                    pos += 1
+                    if c & 0x40:
+                        c -= 0x80
+                else:
+                    c, pos = sleb(data, pos, 32)
+                cache_b = by_byte[b]
+                instr = cache_b.get(c)
+                if instr is None:
+                    instr = cache_b[c] = single[b].make(c)
+                append(instr)
+                if record:
+                    record(start)
+                continue
+            d = memarg[b]
+            if d is not None:  # loads and stores
+                imm, pos = _read_memarg(data, pos)
+                cache_b = by_byte[b]
+                instr = cache_b.get(imm)
+                if instr is None:
+                    instr = cache_b[imm] = d.make(*imm)
                 append(instr)
                 if record:
                     record(start)
