@@ -3,8 +3,7 @@ through ``wasmvm.script.runner`` against the public API.
 
 One item per ``.wast`` file; an item fails if any of its commands fails, listing each as
 ``file:line: reason`` and the command that reruns just those lines. Skips are counted per
-command with their reason (text-format assert_malformed; the execution commands of
-``simd/`` scripts until SIMD execution exists). The session ends with
+command with their reason (only text-format assert_malformed). The session ends with
 ``core: N passed, M failed, K skipped`` and the first failures.
 """
 

@@ -505,3 +505,7 @@ def _elem_drop(instr, mod):
 
 
 __all__ = ["FACTORIES", "ExternRef"]
+
+from .simd_ops import register as _register_simd  # noqa: E402 - simd_ops adds the vector rows
+
+_register_simd(FACTORIES)

@@ -43,7 +43,7 @@ import sys
 import traceback
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TextIO
 
 from ..api import Config, Engine, Func, Global, Instance, Linker, Module, Store, Val
@@ -74,10 +74,8 @@ from .spectest import spectest_items
 
 __all__ = [
     "ScriptRunner", "run_script", "execution_skip_reason", "HostRef", "match_result",
-    "SIMD_EXECUTION_SKIP", "EXECUTION_COMMANDS",
+    "EXECUTION_COMMANDS",
 ]
-
-SIMD_EXECUTION_SKIP = "SIMD execution is not implemented yet (issue: SIMD)"
 
 #: Commands that execute code; ``execution_skip_reason`` may skip these for a script.
 EXECUTION_COMMANDS = (AssertReturn, AssertTrap, AssertExhaustion, ActionCommand)
@@ -86,12 +84,9 @@ EXECUTION_COMMANDS = (AssertReturn, AssertTrap, AssertExhaustion, ActionCommand)
 def execution_skip_reason(script_name: str) -> str | None:
     """Why the execution commands of this script are skipped, or None to run them.
 
-    Scripts in a ``simd/`` folder: the reference tier does not execute SIMD yet (their
-    modules must still decode, validate and instantiate; their assert_invalid and
-    assert_malformed still count).
+    Every script of core-2.0 runs (``simd/`` included); the hook stays for callers that
+    pass their own ``skips`` to ``run_script``.
     """
-    if "simd" in PurePosixPath(Path(script_name).as_posix()).parts[:-1]:
-        return SIMD_EXECUTION_SKIP
     return None
 
 
