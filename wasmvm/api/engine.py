@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from ..binary.decode import decode_module
-from ..errors import MalformedError
+from ..errors import MalformedError, WasmError
 from ..exec.store import DEFAULT_MAX_CALL_DEPTH
 from ..exec.store import Store as _ExecStore
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
@@ -26,6 +26,8 @@ class Config:
 
     max_call_depth: int = DEFAULT_MAX_CALL_DEPTH
     tier: str = "compiled"
+    #: Count fuel as wasmtime does (``store.set_fuel``); running out traps OUT_OF_FUEL.
+    consume_fuel: bool = False
 
     def __post_init__(self):
         if self.tier not in TIERS:
@@ -45,8 +47,37 @@ class Store:
     def __init__(self, engine: Engine | None = None, data=None):
         self.engine = engine or Engine()
         config = self.engine.config
-        self._store = _ExecStore(config.max_call_depth, config.tier)
+        self._store = _ExecStore(config.max_call_depth, config.tier, config.consume_fuel)
         self.data = data
+
+    # -- fuel (wasmtime's API) ------------------------------------------------------------
+    def set_fuel(self, fuel: int) -> None:
+        """Set the fuel left; needs ``Config(consume_fuel=True)``."""
+        if self._store.fuel is None:
+            raise WasmError("fuel is not enabled: use Config(consume_fuel=True)")
+        if isinstance(fuel, bool) or not isinstance(fuel, int) or fuel < 0:
+            raise ValueError("fuel must be a non-negative int")
+        self._store.fuel[0] = fuel
+
+    def get_fuel(self) -> int:
+        """The fuel left."""
+        if self._store.fuel is None:
+            raise WasmError("fuel is not enabled: use Config(consume_fuel=True)")
+        return self._store.fuel[0]
+
+    # -- observers ----------------------------------------------------------------------------
+    def add_observer(self, observer):
+        """Watch every instruction: an ``observe.Observer`` (paired events) or a function
+        called with an ``ExecState`` after each instruction. While any is attached, calls
+        run on the reference tier's instrumented loop. Returns ``observer``."""
+        from ..observe import as_observer
+
+        as_observer(observer)  # type check now, not at the first instruction
+        self._store.observers.append(observer)
+        return observer
+
+    def remove_observer(self, observer) -> None:
+        self._store.observers.remove(observer)
 
 
 @dataclass(frozen=True)

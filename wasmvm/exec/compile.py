@@ -37,6 +37,7 @@ from ..errors import Trap, TrapCode
 from ..syntax.instructions import Block, If, Loop, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import compile_rt
+from .fuel import BULK, COST, FUNCTION_ENTRY
 from .store import Store, WasmFunc
 
 _SLOT = re.compile(r"s\d+")
@@ -57,8 +58,9 @@ def compile_function(func: WasmFunc, store: Store):
         ns = compile_rt.make_namespace(mod, store)
         ns.update(compile_rt.RUNTIME)
         setattr(mod, _NS_CACHE_ATTR, ns)
+    translator = Translator(func, ns)
     try:
-        source = Translator(func, ns).translate()
+        source = translator.translate()
     except _Untranslatable:
         return compile_rt.reference_callable(func, store)
     name = f"f{func.index}"
@@ -70,6 +72,7 @@ def compile_function(func: WasmFunc, store: Store):
     exec(code, ns)
     fn = ns[name]
     fn.wasm_func = func
+    compile_rt.CODE_INFO[fn.__code__] = (func, translator.pc_of_line)
     return fn
 
 
@@ -173,6 +176,8 @@ class Translator:
         self.mod = func.module
         self.ns = ns
         self.lines: list[str] = []
+        self.line_pc: list[int] = []  # the walk index each line was emitted for
+        self.cur = 0
         self.indent = 1
         self.stack: list[E] = []
         self.labels: list[_Label] = []
@@ -180,10 +185,48 @@ class Translator:
         self.next_id = 1
         self.uses_br = False
         self.consts: dict[object, str] = {}
+        # fuel: charged per straight-line segment, at its start (a placeholder line that
+        # is filled in when the segment ends)
+        self.fuel = ns.get("_F") is not None
+        self.segment_line: int | None = None
+        self.segment_cost = 0
 
     # -- output ----------------------------------------------------------------------
     def emit(self, line: str) -> None:
         self.lines.append("    " * self.indent + line)
+        self.line_pc.append(self.cur)
+
+    # -- fuel -----------------------------------------------------------------------------
+    def start_segment(self, cost: int = 0) -> None:
+        """Close the current straight-line segment and open one here."""
+        if not self.fuel:
+            return
+        self.end_segment()
+        self.segment_line = len(self.lines)
+        self._segment_pad = "    " * self.indent
+        self.lines.append("")
+        self.line_pc.append(self.cur)
+        self.segment_cost = cost
+
+    def end_segment(self) -> None:
+        if self.segment_line is None:
+            return
+        if self.segment_cost:
+            self.lines[self.segment_line] = (
+                f"{self._segment_pad}_F[0] -= {self.segment_cost}; "
+                f"_F[0] < 0 and _out_of_fuel()")
+        self.segment_line = None
+        self.segment_cost = 0
+
+    def charge(self, name: str) -> None:
+        if self.fuel:
+            self.segment_cost += COST[name]
+
+    def charge_bulk(self) -> None:
+        """A bulk instruction also costs its length operand (the stack top)."""
+        if self.fuel:
+            n = self.stack[-1].text
+            self.emit(f"_F[0] -= {n}; _F[0] < 0 and _out_of_fuel()")
 
     def const_name(self, value) -> str:
         """A namespace name for a constant Python cannot write exactly as a literal."""
@@ -252,12 +295,17 @@ class Translator:
         zero = {"i32": "0", "i64": "0", "f32": "0.0", "f64": "0.0", "v128": "0"}
         for i, t in enumerate(info.local_types[n:], start=n):
             self.emit(f"l{i} = {zero.get(t, 'None')}")
+        self.start_segment(FUNCTION_ENTRY)
         self.body(func.code.body, info.heights)
         self.emit_return()
+        self.end_segment()
         body = self.lines
         if self.uses_br:
             body.insert(0, "    _br = 0")
+            self.line_pc.insert(0, 0)
         out = [header, "    if d > _LIMIT:", "        raise _exhausted()", "    try:"]
+        # Python line number (1-based) -> walk index, for trap offsets and backtraces
+        self.pc_of_line = {len(out) + 1 + k: pc for k, pc in enumerate(self.line_pc)}
         out += ["    " + line for line in body]
         out += ["    except (_struct_error, IndexError) as e:",
                 "        if e.__traceback__.tb_next is None:",
@@ -273,6 +321,7 @@ class Translator:
         dead = False
         opened: list = []  # the structured instructions whose Python construct is open
         for i, (event, instr) in enumerate(events):
+            self.cur = i
             if dead:
                 if event == "instr" and isinstance(instr, (Block, Loop, If)):
                     dead_depth += 1
@@ -289,16 +338,23 @@ class Translator:
                     if isinstance(instr, (Block, Loop, If)):
                         dead_depth += 1
                     continue
+                self.charge(instr.op.name)
                 if isinstance(instr, (Block, Loop, If)):
                     self.open_construct(instr, i in targeted)
                     opened.append(instr)
                 else:
+                    if instr.op.name in BULK:
+                        self.charge_bulk()
                     if self.instr(instr):
                         dead = True
+                    elif instr.op.name == "br_if":
+                        self.start_segment()
             elif event == "else":
                 self.else_arm()
+                self.start_segment()
             else:
                 self.close_construct(opened.pop())
+                self.start_segment()
 
     # -- structured control ---------------------------------------------------------------
     def arity(self, bt) -> tuple[int, int]:
@@ -329,6 +385,8 @@ class Translator:
             self.loop_depth += 1
             self.emit("while True:")
             self.indent += 1
+            if kind == "loop":
+                self.start_segment()
         outer = self.labels[-1]
         if (kind == "loop" and outer.kind == "block" and outer.instr_body_last is instr):
             outer.alias_loop = label
@@ -339,6 +397,7 @@ class Translator:
             self.indent += 1
             self.emit("pass")
             label.saved_stack = list(self.stack)
+            self.start_segment()
 
     def else_arm(self) -> None:
         label = self.labels[-1]
@@ -757,6 +816,9 @@ def run_compiled(store: Store, func: WasmFunc, args: list) -> list:
         out = fn(*args, store.depth + 1)
     except RecursionError:
         raise Trap(TrapCode.STACK_OVERFLOW) from None
+    except Trap as trap:
+        compile_rt.locate_trap(trap)
+        raise
     if func.nresults == 0:
         return []
     if func.nresults == 1:

@@ -21,6 +21,40 @@ from .store import HostFunc, ModuleInst, Store, WasmFunc
 M32 = 0xFFFFFFFF
 M64 = 0xFFFFFFFFFFFFFFFF
 
+#: code object of a compiled function -> (WasmFunc, {python line: walk index})
+CODE_INFO: dict = {}
+
+
+def locate_trap(trap: Trap) -> None:
+    """Give a trap from compiled code its wasm backtrace and the byte offset of the
+    trapping instruction, from the Python traceback and the translator's line table."""
+    if trap.frames:
+        return
+    frames = []
+    where = None
+    tb = trap.__traceback__
+    while tb is not None:
+        info = CODE_INFO.get(tb.tb_frame.f_code)
+        if info is not None:
+            func, lines = info
+            frames.append(func)
+            where = (func, lines.get(tb.tb_lineno))
+        tb = tb.tb_next
+    trap.frames = frames
+    cause = trap.__context__  # a bounds check raised by struct/IndexError: its own line
+    if where is not None and where[1] is None and cause is not None:
+        tb = cause.__traceback__
+        while tb is not None:
+            info = CODE_INFO.get(tb.tb_frame.f_code)
+            if info is not None:
+                where = (info[0], info[1].get(tb.tb_lineno))
+            tb = tb.tb_next
+    if where is not None and trap.offset is None and trap.code is not TrapCode.STACK_OVERFLOW:
+        func, pc = where
+        offsets = func.code.offsets
+        if pc is not None and offsets is not None and pc < len(offsets):
+            trap.offset = offsets[pc]
+
 
 def _trap(code: TrapCode, message: str | None = None):
     def make():
@@ -46,7 +80,15 @@ def make_namespace(mod: ModuleInst, store: Store) -> dict:
         "_call_indirect": call_indirect,
         "_mod": mod,
         "_store": store,
+        "_F": store.fuel,  # [remaining] when fuel is on, else None
     }
+    if store.fuel is not None:
+        cell = store.fuel
+
+        def out_of_fuel():
+            cell[0] = 0
+            raise Trap(TrapCode.OUT_OF_FUEL)
+        ns["_out_of_fuel"] = out_of_fuel
     for name, fn in numerics.NUMERIC_OPS.items():
         ns["n_" + name.replace(".", "_")] = fn
     for size, fmt in ((2, "H"), (4, "I"), (8, "Q")):
@@ -116,13 +158,14 @@ def host_callable(func: HostFunc, caller: ModuleInst | None):
 
 def reference_callable(func: WasmFunc, store: Store):
     """Run one function on the reference tier from compiled code."""
-    from .interp import _run
+    from .interp import _run, _run_instrumented
 
+    run = _run if store.fuel is None else _run_instrumented
     n = func.nparams
     nres = func.nresults
 
     def call(*args):
-        results = _run(store, func, list(args[:n]))
+        results = run(store, func, list(args[:n]))
         if nres == 0:
             return None
         if nres == 1:

@@ -35,7 +35,7 @@ _EXTERN_CLASSES = {"func": FuncInst, "table": TableInst, "memory": MemInst, "glo
 def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst:
     if len(externs) != len(module.imports):
         raise LinkError(f"expected {len(module.imports)} imports, got {len(externs)}")
-    inst = ModuleInst(types=list(module.types), names=module.names)
+    inst = ModuleInst(types=list(module.types), names=module.names, syntax=module)
     for imp, ext in zip(module.imports, externs):
         _check_import(module, imp, ext)
         getattr(inst, {"func": "funcs", "table": "tables", "memory": "mems",

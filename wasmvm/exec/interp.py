@@ -31,6 +31,7 @@ from ..syntax.instructions import (
     Return,
     walk,
 )
+from .fuel import BULK, FUNCTION_ENTRY, cost_of_event
 from .ops import FACTORIES
 from .store import FuncInst, HostFunc, Store, WasmFunc
 
@@ -254,6 +255,8 @@ def prepare(func: WasmFunc) -> list:
                 h = cache[id(instr)] = make(instr, mod)
             code[i] = h
     code[n] = _return
+    func.costs = [cost_of_event(event, instr) if event != "instr" or
+                  instr.op.name not in BULK else -1 for event, instr in events] + [0]
     func.prepared = code
     return code
 
@@ -265,9 +268,13 @@ def invoke(store: Store, func: FuncInst, args: list) -> list:
         stack = list(args)
         call_host(None, stack, func)
         return stack
+    if store.observers:
+        return _run_instrumented(store, func, list(args))
     if store.tier == "compiled":
         from .compile import run_compiled
         return run_compiled(store, func, list(args))
+    if store.fuel is not None:
+        return _run_instrumented(store, func, list(args))
     return _run(store, func, list(args))
 
 
@@ -323,3 +330,141 @@ def _run(store: Store, func: WasmFunc, args: list) -> list:
         raise Trap(TrapCode.STACK_OVERFLOW) from None
     finally:
         store.depth = depth0
+
+
+# -- the instrumented loop: fuel and observers ------------------------------------------------
+def _out_of_fuel(store: Store) -> Trap:
+    store.fuel[0] = 0
+    return Trap(TrapCode.OUT_OF_FUEL)
+
+
+def _run_instrumented(store: Store, func: WasmFunc, args: list) -> list:
+    """The reference tier's loop with fuel accounting and observer events. Same results
+    and traps as ``_run``; chosen once per call, so the plain loop pays nothing."""
+    from ..observe import ExecState, as_observer
+
+    observers = [as_observer(o) for o in store.observers]
+    fuel = store.fuel
+    frames: list[Frame] = []
+    limit = store.max_call_depth
+    depth0 = store.depth
+    if depth0 >= limit:
+        raise Trap(TrapCode.STACK_OVERFLOW)
+    store.depth = depth0 + 1
+    if fuel is not None:
+        fuel[0] -= FUNCTION_ENTRY
+        if fuel[0] < 0:
+            raise _out_of_fuel(store)
+    F = Frame(func, args + func.zero_locals)
+    code = F.code
+    costs = func.costs
+    pc = 0
+    state = ExecState(F, frames, 0)
+    pending: list = []  # the states of calls waiting for their callee to return
+    for o in observers:
+        o.enter(state)
+    try:
+        while True:
+            if fuel is not None:
+                c = costs[pc]
+                if c < 0:  # a bulk instruction: 1, plus its length operand
+                    c = 1 + F.stack[-1]
+                fuel[0] -= c
+                if fuel[0] < 0:
+                    raise _out_of_fuel(store)
+            if observers:
+                state = ExecState(F, frames, pc)
+                _note_memory_access(state, F, code, pc)
+                for o in observers:
+                    o.before(state)
+            nxt = code[pc](F, pc)
+            if observers and nxt != CALL:  # a call's after comes when the callee returns
+                _finish_memory_access(state)
+                state.after = True
+                for o in observers:
+                    o.after(state)
+            pc = nxt
+            if pc >= 0:
+                continue
+            if pc == CALL:
+                callee = F.callee
+                if len(frames) + depth0 + 1 >= limit:
+                    raise Trap(TrapCode.STACK_OVERFLOW)
+                if fuel is not None:
+                    fuel[0] -= FUNCTION_ENTRY
+                    if fuel[0] < 0:
+                        raise _out_of_fuel(store)
+                s = F.stack
+                k = callee.nparams
+                if k:
+                    args = s[-k:]
+                    del s[-k:]
+                else:
+                    args = []
+                frames.append(F)
+                if observers:
+                    pending.append(state)
+                F = Frame(callee, args + callee.zero_locals)
+                code = F.code
+                costs = callee.costs
+                pc = 0
+                if observers:
+                    state = ExecState(F, frames, 0)
+                    for o in observers:
+                        o.enter(state)
+                continue
+            k = F.func.nresults
+            results = F.stack[-k:] if k else []
+            if observers:
+                state = ExecState(F, frames, len(code) - 1)
+                for o in observers:
+                    o.leave(state)
+            if not frames:
+                return results
+            F = frames.pop()
+            F.stack.extend(results)
+            code = F.code
+            costs = F.func.costs
+            pc = F.pc
+            if observers:
+                state = pending.pop()
+                state.after = True
+                for o in observers:
+                    o.after(state)
+    except Trap as trap:
+        if trap.offset is None and trap.code is not TrapCode.STACK_OVERFLOW:
+            offsets = F.func.code.offsets
+            if offsets is not None and 0 <= pc < len(offsets):
+                trap.offset = offsets[pc]
+        if not trap.frames:
+            trap.frames = [fr.func for fr in (*frames, F)]
+        if observers:
+            state = ExecState(F, frames, pc)
+            for o in observers:
+                o.trap(state, trap)
+        raise
+    finally:
+        store.depth = depth0
+
+
+def _note_memory_access(state, F, code, pc) -> None:
+    """Before a load or store: remember where it goes (read back after it ran)."""
+    instr = state.instruction
+    name = getattr(getattr(instr, "op", None), "name", "")
+    if ".load" in name or ".store" in name:
+        stores = ".store" in name
+        s = F.stack
+        if len(s) >= (2 if stores else 1):
+            base = s[-2] if stores else s[-1]
+            size = (getattr(instr, "bits", None) or instr.t.bit_width) // 8 if hasattr(
+                instr, "t") else 16
+            state._access = ("store" if stores else "load", base + instr.offset, size)
+
+
+def _finish_memory_access(state) -> None:
+    if state._access is None:
+        return
+    kind, ea, size = state._access
+    mem = state.memory
+    data = bytes(mem.data[ea : ea + size]) if mem is not None and ea + size <= len(mem.data) else b""
+    state._access = (kind, ea, data)

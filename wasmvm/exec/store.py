@@ -42,7 +42,7 @@ class WasmFunc(FuncInst):
     the first call; ``index`` is its index in its module's function index space."""
 
     __slots__ = ("module", "code", "info", "index", "prepared", "nparams", "zero_locals",
-                 "nresults")
+                 "nresults", "costs", "observed")
 
     def __init__(self, functype: FuncType, module: ModuleInst, code: Func, info, index: int):
         self.type = functype
@@ -52,6 +52,8 @@ class WasmFunc(FuncInst):
         self.index = index
         self.prepared = None
         self.compiled = None
+        self.costs = None  # fuel cost of each pc (reference tier), built with ``prepared``
+        self.observed = None  # what observers need (walk events, type stacks), on demand
         self.nparams = len(functype.params)
         self.nresults = len(functype.results)
         self.zero_locals = [default_value(t) for t in info.local_types[self.nparams:]]
@@ -171,6 +173,7 @@ class ModuleInst:
     datas: list[DataInst] = field(default_factory=list)
     exports: dict[str, tuple[str, object]] = field(default_factory=dict)
     names: object = None  # syntax.Names of the module, for backtraces
+    syntax: object = None  # the decoded syntax.Module it was instantiated from
     #: The reference tier's handlers, shared by the functions of this instance.
     handlers: dict = field(default_factory=dict)
 
@@ -182,9 +185,13 @@ class Store:
     (call depth; fuel comes later) and the live call depth across nested invocations.
     """
 
-    def __init__(self, max_call_depth: int = DEFAULT_MAX_CALL_DEPTH, tier: str = "reference"):
+    def __init__(self, max_call_depth: int = DEFAULT_MAX_CALL_DEPTH, tier: str = "reference",
+                 consume_fuel: bool = False):
         self.max_call_depth = max_call_depth
         self.tier = tier
+        #: ``[remaining]`` when fuel is on (one cell that compiled code updates), else None
+        self.fuel: list[int] | None = [0] if consume_fuel else None
+        self.observers: list = []
         self.depth = 0  # wasm frames live across nested invocations (host -> wasm -> ...)
         self.data = None  # user data, as wasmtime's Store(engine, data)
 

@@ -36,3 +36,26 @@ def validate(module: Module) -> Module:
     """Raise InvalidError unless ``module`` is valid; return it unchanged."""
     validate_module(module)
     return module
+
+
+def stack_types(module: Module, func_index: int) -> list[tuple | None]:
+    """The operand stack's types before every walk event of defined function
+    ``func_index`` (``None`` in unreachable code; a type is ``None`` where the spec's
+    algorithm knows it only as "unknown"). For observers: one extra validation pass."""
+    from .context import Context
+    from .instr import BodyValidator, Label, _run
+    from .module import declared_refs
+
+    ctx = Context(module, declared_refs(module))
+    imported = len(module.imported("func"))
+    func = module.funcs[func_index]
+    ft = ctx.funcs[imported + func_index]
+    v = BodyValidator(ctx, (*ft.params, *func.local_types()), ft.results)
+    snapshots: list[tuple | None] = []
+
+    class _Recorder(list):
+        def append(self, height: int) -> None:
+            snapshots.append(None if height < 0 else tuple(v.vals))
+
+    _run(v, func.body, Label((), tuple(ft.results), False), _Recorder())
+    return snapshots
