@@ -1,5 +1,5 @@
 """The core spec tests: every command of every core-2.0 script (SIMD included), run
-through ``wasmvm.script.runner`` against the public API.
+through ``wasmvm.script.runner`` against the public API, on each execution tier.
 
 One item per ``.wast`` file; an item fails if any of its commands fails, listing each as
 ``file:line: reason`` and the command that reruns just those lines. Skips are counted per
@@ -9,6 +9,7 @@ command with their reason (only text-format assert_malformed). The session ends 
 
 import pytest
 
+from wasmvm.api import Config
 from wasmvm.script import CheckResult, CheckSummary
 from wasmvm.script.runner import run_script
 
@@ -20,15 +21,17 @@ class _CoreSummary:
     """A plugin, registered on first use, that writes the session's ``core:`` line."""
 
     def __init__(self):
-        self.results: list[CheckResult] = []
+        self.results: dict[str, list[CheckResult]] = {}
 
     def pytest_terminal_summary(self, terminalreporter):
         terminalreporter.section("core spec tests")
-        terminalreporter.write_line(CheckSummary("core", self.results).report(FAILURE_LIST_LIMIT))
+        for tier, results in self.results.items():
+            line = CheckSummary(f"core ({tier} tier)", results).report(FAILURE_LIST_LIMIT)
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture
-def core_results(request) -> list[CheckResult]:
+def core_results(request) -> dict[str, list[CheckResult]]:
     manager = request.config.pluginmanager
     plugin = manager.get_plugin(_PLUGIN_NAME)
     if plugin is None:
@@ -37,7 +40,8 @@ def core_results(request) -> list[CheckResult]:
     return plugin.results
 
 
-def test_core(wast, spec_script, spec_lines, core_results, fail_spec_commands):
-    results = run_script(spec_script, spec_lines)
-    core_results.extend(results)
+@pytest.mark.parametrize("tier", ["compiled", "reference"])
+def test_core(tier, wast, spec_script, spec_lines, core_results, fail_spec_commands):
+    results = run_script(spec_script, spec_lines, config=Config(tier=tier))
+    core_results.setdefault(tier, []).extend(results)
     fail_spec_commands(results)
