@@ -494,9 +494,55 @@ class Translator:
             self.store_mem(name, instr)
         elif instr.op.group == "numeric":
             self.numeric(name)
+        elif instr.op.group == "vector":
+            self.vector(instr)
         else:
             raise _Untranslatable(name)
         return False
+
+    def vector(self, instr) -> None:
+        """SIMD: calls of the pure lane functions of ``exec.simd``."""
+        from . import simd
+
+        name = instr.op.name
+        key = name.replace(".", "_")
+        imm = instr.op.imm
+        if imm == ():
+            args = [self.pop() for _ in instr.op.params][::-1]
+            self.result(f"v_{key}({', '.join(a.text for a in args)})", args)
+        elif imm == ("laneidx",):
+            fn = (simd.extract_lane if "extract" in name else simd.replace_lane)(name)
+            fname = self.const_name(fn)
+            if "extract" in name:
+                a = self.pop()
+                self.result(f"{fname}({a.text}, {instr.lane})", [a])
+            else:
+                x = self.pop()
+                a = self.pop()
+                self.result(f"{fname}({a.text}, {instr.lane}, {x.text})", [a, x])
+        elif name == "i8x16.shuffle":
+            b = self.pop()
+            a = self.pop()
+            sel = self.const_name(bytes(instr.lanes))
+            self.result(f"_shuffle({a.text}, {b.text}, {sel})", [a, b])
+        elif name == "v128.store":
+            v = self.pop()
+            self.emit(f"_v_store(_mem, {self.address(instr)}, {v.text})")
+        elif imm == ("memarg",):
+            size, fn = simd.LOADS[name]
+            self.stack.append(E(f"_v_load(_mem, {self.address(instr)}, {size}, "
+                                f"{self.const_name(fn)})"))
+            self.store(len(self.stack) - 1)
+        else:  # loadN_lane / storeN_lane
+            w = simd.lane_width(name)
+            v = self.pop()
+            addr = self.address(instr)
+            if "store" in name:
+                self.emit(f"_v_store_lane(_mem, {addr}, {w}, {instr.lane}, {v.text})")
+            else:
+                self.stack.append(E(f"_v_load_lane(_mem, {addr}, {w}, {instr.lane}, "
+                                    f"{v.text})"))
+                self.store(len(self.stack) - 1)
 
     def numeric(self, name: str) -> None:
         op = name.partition(".")[2]
@@ -635,7 +681,7 @@ def _global_set(t: Translator, instr):
 def _const(t: Translator, instr):
     v = instr.value
     ty = v.type
-    if ty == "i32" or ty == "i64":
+    if ty == "i32" or ty == "i64" or ty == "v128":
         t.push(E(str(v.bits)))
         return
     x = f32_from_bits(v.bits) if ty == "f32" else f64_from_bits(v.bits)
@@ -788,6 +834,7 @@ _SPECIAL = {
     "local.get": _local_get, "local.set": _local_set, "local.tee": _local_tee,
     "global.get": _global_get, "global.set": _global_set,
     "i32.const": _const, "i64.const": _const, "f32.const": _const, "f64.const": _const,
+    "v128.const": _const,
     "drop": _drop, "select": _select, "select_t": _select, "nop": _nop,
     "unreachable": _unreachable, "br": _br, "br_if": _br_if, "br_table": _br_table,
     "return": _return, "call": _call, "call_indirect": _call_indirect,

@@ -91,6 +91,11 @@ def make_namespace(mod: ModuleInst, store: Store) -> dict:
         ns["_out_of_fuel"] = out_of_fuel
     for name, fn in numerics.NUMERIC_OPS.items():
         ns["n_" + name.replace(".", "_")] = fn
+    from . import simd
+
+    for name, fn in simd.SIMD_OPS.items():
+        ns["v_" + name.replace(".", "_")] = fn
+    ns["_shuffle"] = simd.shuffle
     for size, fmt in ((2, "H"), (4, "I"), (8, "Q")):
         s = struct.Struct("<" + fmt)
         ns[f"_L{size}"] = s.unpack_from
@@ -234,7 +239,42 @@ def memory_init(mem, seg, d, s, n):
     mem.data[d : d + n] = data[s : s + n]
 
 
+# -- vector memory access ------------------------------------------------------------------
+def v_load(mem, ea: int, size: int, fn):
+    data = mem.data
+    if ea + size > len(data):
+        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
+    return fn(data[ea : ea + size])
+
+
+def v_store(mem, ea: int, v: int) -> None:
+    data = mem.data
+    if ea + 16 > len(data):
+        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
+    data[ea : ea + 16] = v.to_bytes(16, "little")
+
+
+def v_load_lane(mem, ea: int, w: int, lane: int, v: int) -> int:
+    from .simd import load_lane
+
+    data = mem.data
+    if ea + w // 8 > len(data):
+        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
+    return load_lane(v, w, lane, data[ea : ea + w // 8])
+
+
+def v_store_lane(mem, ea: int, w: int, lane: int, v: int) -> None:
+    from .simd import store_lane
+
+    data = mem.data
+    if ea + w // 8 > len(data):
+        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
+    data[ea : ea + w // 8] = store_lane(v, w, lane)
+
+
 RUNTIME = {
+    "_v_load": v_load, "_v_store": v_store, "_v_load_lane": v_load_lane,
+    "_v_store_lane": v_store_lane,
     "_table_get": table_get, "_table_set": table_set, "_table_fill": table_fill,
     "_table_copy": table_copy, "_table_init": table_init, "_memory_init": memory_init,
 }
