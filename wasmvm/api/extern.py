@@ -15,7 +15,25 @@ from ..syntax.types import FuncType, GlobalType, MemoryType, TableType, ValType
 from .values import Val, to_python, to_raw
 
 
-class Func:
+class _Extern:
+    """A handle on an engine instance (``_inst``); equal when the instance is the same."""
+
+    __slots__ = ("_inst",)
+
+    @classmethod
+    def _wrap(cls, inst):
+        obj = object.__new__(cls)
+        obj._inst = inst
+        return obj
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other._inst is self._inst
+
+    def __hash__(self):
+        return id(self._inst)
+
+
+class Func(_Extern):
     """A function: ``Func(store, FuncType, callable)`` makes a host function; exported
     WebAssembly functions come from ``instance.exports(store)``.
 
@@ -25,7 +43,7 @@ class Func:
     outermost WebAssembly call unchanged.
     """
 
-    __slots__ = ("_inst",)
+    __slots__ = ()
 
     def __init__(self, store, ty: FuncType, fn: Callable, access_caller: bool = False):
         if not isinstance(ty, FuncType):
@@ -42,17 +60,6 @@ class Func:
                 return _results_to_raw(results, fn(*args))
         self._inst = HostFunc(ty, host, name, takes_caller=access_caller)
 
-    @classmethod
-    def _wrap(cls, inst) -> Func:
-        f = object.__new__(cls)
-        f._inst = inst
-        return f
-
-    def __eq__(self, other):
-        return isinstance(other, Func) and other._inst is self._inst
-
-    def __hash__(self):
-        return id(self._inst)
 
     def __repr__(self):
         return f"<Func {getattr(self._inst, 'name', '?')} {self._inst.type}>"
@@ -134,25 +141,14 @@ def _exec_store(store):
     raise TypeError("expected a wasmvm Store")
 
 
-class Memory:
+class Memory(_Extern):
     """A linear memory: ``Memory(store, MemoryType(Limits(1, 2)))`` or an export."""
 
-    __slots__ = ("_inst",)
+    __slots__ = ()
 
     def __init__(self, store, ty: MemoryType):
         self._inst = MemInst.from_type(ty)
 
-    @classmethod
-    def _wrap(cls, inst) -> Memory:
-        m = object.__new__(cls)
-        m._inst = inst
-        return m
-
-    def __eq__(self, other):
-        return isinstance(other, Memory) and other._inst is self._inst
-
-    def __hash__(self):
-        return id(self._inst)
 
     def type(self, store=None) -> MemoryType:
         from ..syntax.types import Limits
@@ -195,25 +191,14 @@ class Memory:
         return memoryview(self._inst.data)
 
 
-class Table:
+class Table(_Extern):
     """A table of references: ``Table(store, TableType(ValType.funcref(), Limits(1)), None)``."""
 
-    __slots__ = ("_inst",)
+    __slots__ = ()
 
     def __init__(self, store, ty: TableType, init=None):
         self._inst = TableInst(ty, to_raw(ty.elem, init))
 
-    @classmethod
-    def _wrap(cls, inst) -> Table:
-        t = object.__new__(cls)
-        t._inst = inst
-        return t
-
-    def __eq__(self, other):
-        return isinstance(other, Table) and other._inst is self._inst
-
-    def __hash__(self):
-        return id(self._inst)
 
     def type(self, store=None) -> TableType:
         return self._inst.type
@@ -238,25 +223,14 @@ class Table:
         return old
 
 
-class Global:
+class Global(_Extern):
     """A global: ``Global(store, GlobalType(ValType.i32(), True), 42)``."""
 
-    __slots__ = ("_inst",)
+    __slots__ = ()
 
     def __init__(self, store, ty: GlobalType, value):
         self._inst = GlobalInst(ty, to_raw(ty.type, value))
 
-    @classmethod
-    def _wrap(cls, inst) -> Global:
-        g = object.__new__(cls)
-        g._inst = inst
-        return g
-
-    def __eq__(self, other):
-        return isinstance(other, Global) and other._inst is self._inst
-
-    def __hash__(self):
-        return id(self._inst)
 
     def type(self, store=None) -> GlobalType:
         return self._inst.type

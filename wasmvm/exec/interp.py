@@ -319,17 +319,22 @@ def _run(store: Store, func: WasmFunc, args: list) -> list:
             code = F.code
             pc = F.pc
     except Trap as trap:
-        if trap.offset is None and trap.code is not TrapCode.STACK_OVERFLOW:
-            offsets = F.func.code.offsets
-            if offsets is not None and 0 <= pc < len(offsets):
-                trap.offset = offsets[pc]
-        if not trap.frames:
-            trap.frames = [fr.func for fr in (*frames, F)]
+        _locate(trap, F, frames, pc)
         raise
     except RecursionError:  # a host function recursed through Python: report it as wasm does
         raise Trap(TrapCode.STACK_OVERFLOW) from None
     finally:
         store.depth = depth0
+
+
+def _locate(trap: Trap, F: Frame, frames: list, pc: int) -> None:
+    """Give a trap the byte offset of the trapping instruction and the wasm backtrace."""
+    if trap.offset is None and trap.code is not TrapCode.STACK_OVERFLOW:
+        offsets = F.func.code.offsets
+        if offsets is not None and 0 <= pc < len(offsets):
+            trap.offset = offsets[pc]
+    if not trap.frames:
+        trap.frames = [fr.func for fr in (*frames, F)]
 
 
 # -- the instrumented loop: fuel and observers ------------------------------------------------
@@ -432,12 +437,7 @@ def _run_instrumented(store: Store, func: WasmFunc, args: list) -> list:
                 for o in observers:
                     o.after(state)
     except Trap as trap:
-        if trap.offset is None and trap.code is not TrapCode.STACK_OVERFLOW:
-            offsets = F.func.code.offsets
-            if offsets is not None and 0 <= pc < len(offsets):
-                trap.offset = offsets[pc]
-        if not trap.frames:
-            trap.frames = [fr.func for fr in (*frames, F)]
+        _locate(trap, F, frames, pc)
         if observers:
             state = ExecState(F, frames, pc)
             for o in observers:
