@@ -187,7 +187,8 @@ def call_indirect(table, i: int, expected, store: Store, caller: ModuleInst):
     func = elements[i]
     if func is None:
         raise Trap(TrapCode.INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
-    if func.type != expected:
+    ty = func.type
+    if ty is not expected and ty != expected:  # identity first: the common, cheap case
         raise Trap(TrapCode.BAD_SIGNATURE)
     if isinstance(func, HostFunc):
         return host_callable(func, caller)

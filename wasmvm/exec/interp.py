@@ -171,7 +171,8 @@ def _call_indirect(table, expected):
         callee = elements[i]
         if callee is None:
             raise Trap(TrapCode.INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
-        if callee.type != expected:
+        ty = callee.type
+        if ty is not expected and ty != expected:  # identity first: the common case
             raise Trap(TrapCode.BAD_SIGNATURE)
         if isinstance(callee, WasmFunc):
             F.callee = callee
