@@ -304,3 +304,18 @@ def test_host_function_with_caller_reads_the_callers_memory():
       (func (export "main") i32.const 16 i32.const 5 call $puts))""", [f], store)
     ex["main"](store)
     assert seen == [b"hello"]
+
+
+def test_v128_values_as_text():
+    from wasmvm.api.values import format_value, parse_value
+
+    v = parse_value(ValType.v128(), "i32x4 1 2 -1 0x10")
+    assert v.bits == 1 | 2 << 32 | 0xFFFFFFFF << 64 | 0x10 << 96
+    assert format_value(v) == "v128:i32x4 0x00000001 0x00000002 0xffffffff 0x00000010"
+    assert parse_value(ValType.v128(), "i8x16 " + " ".join(["-1"] * 16)).bits == (1 << 128) - 1
+    with pytest.raises(ValueError):
+        parse_value(ValType.v128(), "i32x4 1 2 3")
+    store, ex = instance("""(module (func (export "f") (param v128 v128) (result v128)
+      local.get 0 local.get 1 i32x4.add))""")
+    (out,) = ex["f"].call_vals(store, [v, Val.v128(1)])
+    assert out.bits == v.bits + 1

@@ -178,6 +178,8 @@ def parse_value(t: ValType, text: str) -> Val:
         if s != "null":
             raise ValueError(f"a {t} argument can only be null, got {text!r}")
         return Val(t, None)
+    if t is ValType.V128 and s.split()[0] in _LANES:
+        return Val(t, _parse_lanes(text))
     if t in _MASK:
         try:
             return Val(t, _int_raw(t, int(s, 0)))
@@ -208,9 +210,29 @@ def format_value(v: Val) -> str:
     if t is ValType.F32 or t is ValType.F64:
         text = format_float(v._raw, v.bits, 32 if t is ValType.F32 else 64)
     elif t is ValType.V128:
-        text = f"{v.bits:#034x}"
+        from ..syntax.values import v128
+
+        text = str(v128.from_bits(v.bits))  # i32x4 0x... lanes, as WAT writes it
     elif t.is_ref:
         text = "null" if v._raw is None else repr(v.value)
     else:
         text = str(v.value)
     return f"{t}:{text}"
+
+
+_LANES = {"i8x16": (8, 16), "i16x8": (16, 8), "i32x4": (32, 4), "i64x2": (64, 2)}
+
+
+def _parse_lanes(text: str) -> int:
+    """``i32x4 1 2 3 4`` (lanes in decimal or 0x hex, negative allowed) as 128 bits."""
+    shape, *values = text.split()
+    width, count = _LANES[shape]
+    if len(values) != count:
+        raise ValueError(f"{shape} needs {count} lanes, got {len(values)}")
+    bits = 0
+    for i, x in enumerate(values):
+        n = int(x.replace("_", ""), 0)
+        if not -(1 << (width - 1)) <= n < 1 << width:
+            raise ValueError(f"lane {x} does not fit in {width} bits")
+        bits |= (n & ((1 << width) - 1)) << (i * width)
+    return bits
