@@ -624,7 +624,7 @@ def test_val_v128_round_trips():
     assert Val.v128(-1).bits == M128
     assert Val.v128(-(1 << 127)).bits == 1 << 127
     assert Val.from_bits(V128, (1 << 130) | 5).bits == 5
-    assert format_value(Val.v128(1)) == "v128:0x00000000000000000000000000000001"
+    assert format_value(Val.v128(1)) == "v128:i32x4 0x00000001 0x00000000 0x00000000 0x00000000"
     for bad in (1 << 128, -(1 << 127) - 1):
         with pytest.raises(ValueError):
             Val.v128(bad)

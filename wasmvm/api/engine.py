@@ -50,6 +50,12 @@ class Store:
         self._store = _ExecStore(config.max_call_depth, config.tier, config.consume_fuel)
         self.data = data
 
+    def set_wasi(self, config) -> None:
+        """Give this store's programs WASI as ``config`` (a ``wasmvm.wasi.WasiConfig``)."""
+        from ..wasi import set_wasi
+
+        set_wasi(self, config)
+
     # -- fuel (wasmtime's API) ------------------------------------------------------------
     def set_fuel(self, fuel: int) -> None:
         """Set the fuel left; needs ``Config(consume_fuel=True)``."""

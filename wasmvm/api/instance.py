@@ -64,6 +64,7 @@ class Linker:
         self.engine = engine or Engine()
         self.allow_shadowing = False
         self._defs: dict[tuple[str, str], object] = {}
+        self._wasi = False  # define_wasi(): WASI imports come from the instantiating store
 
     def define(self, store: Store, module: str, name: str, item) -> None:
         key = (module, name)
@@ -81,6 +82,12 @@ class Linker:
         for export_name in exports:
             self.define(store, name, export_name, exports[export_name])
 
+    def define_wasi(self) -> None:
+        """Define the wasi_snapshot_preview1 imports, from each store's ``set_wasi`` config."""
+        from ..wasi import define_wasi
+
+        define_wasi(self)
+
     def get(self, store: Store, module: str, name: str):
         return self._defs.get((module, name))
 
@@ -88,6 +95,10 @@ class Linker:
         imports = []
         for imp in module.imports:
             item = self._defs.get((imp.module, imp.name))
+            if item is None and self._wasi:
+                from ..wasi import wasi_import
+
+                item = wasi_import(store, imp.module, imp.name)
             if item is None:
                 raise LinkError(f"unknown import: {imp.module}.{imp.name}")
             imports.append(item)

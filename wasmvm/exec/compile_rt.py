@@ -28,8 +28,6 @@ CODE_INFO: dict = {}
 def locate_trap(trap: Trap) -> None:
     """Give a trap from compiled code its wasm backtrace and the byte offset of the
     trapping instruction, from the Python traceback and the translator's line table."""
-    if trap.frames:
-        return
     frames = []
     where = None
     tb = trap.__traceback__
@@ -40,6 +38,11 @@ def locate_trap(trap: Trap) -> None:
             frames.append(func)
             where = (func, lines.get(tb.tb_lineno))
         tb = tb.tb_next
+    if trap.frames:  # from a function that ran on the reference tier: keep its frames and
+        # offset, and put the compiled callers found above it in front
+        if trap.frames[: len(frames)] != frames:
+            trap.frames = frames + trap.frames
+        return
     trap.frames = frames
     cause = trap.__context__  # a bounds check raised by struct/IndexError: its own line
     if where is not None and where[1] is None and cause is not None:

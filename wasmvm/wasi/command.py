@@ -1,0 +1,143 @@
+"""``wasmvm run``: run a WASI program the way ``wasmtime run`` does.
+
+    wasmvm run hello.wasm
+    wasmvm run --dir data::/data --env LANG=C prog.wasm arg1 arg2
+    wasmvm run --invoke add lib.wasm 1 2          # a reactor: _initialize, then add(1, 2)
+
+Options come before FILE; everything after FILE goes to the program. The program gets
+this process's stdin, stdout and stderr, its arguments (FILE first, as argv[0]), the
+environment given with --env and the directories given with --dir. Exit status: the
+program's (``proc_exit`` or ``main``'s return value); 134 after a trap (128 + SIGABRT,
+as wasmtime), whose message and wasm backtrace go to stderr; 1 when the module cannot be
+loaded or linked; 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..cli import UserError, arg, command, format_error, read_input
+from ..errors import Trap
+
+#: The exit status after a trap: 128 + SIGABRT, as wasmtime's.
+TRAP_EXIT_STATUS = 134
+
+
+@command(
+    "run", "run a WASI program (its _start, or --invoke a function of a reactor)",
+    arg("--dir", action="append", default=[], metavar="HOST[::GUEST]",
+        help="give the program the host directory HOST, as GUEST (default: HOST); repeatable"),
+    arg("--env", action="append", default=[], metavar="NAME[=VALUE]",
+        help="set an environment variable (NAME alone: this process's value); repeatable"),
+    arg("--invoke", metavar="FUNC",
+        help="call FUNC instead of _start (after _initialize if the module has one); "
+             "ARGS are then FUNC's arguments, and its results print as TYPE:VALUE"),
+    arg("--fuel", type=int, metavar="N",
+        help="run with N units of fuel (one per instruction); running out traps"),
+    arg("file", metavar="FILE", help="a .wasm module, or - for standard input"),
+    arg("args", metavar="ARGS", nargs=argparse.REMAINDER, help="the program's arguments"),
+)
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a WebAssembly program compiled for WASI preview1 (wasm32-wasi), as wasmtime
+    run does, in a sandbox: the program reaches only the directories given with --dir."""
+    from ..api import Config, Engine, Func, Linker, Module, Store
+    from . import ExitTrap, WasiConfig, define_wasi, set_wasi
+
+    if args.fuel is not None and args.fuel < 0:
+        raise UserError("--fuel needs a number of at least 0")
+    config = _wasi_config(WasiConfig(), args)
+    engine = Engine(Config(consume_fuel=args.fuel is not None))
+    module = Module(engine, read_input(args.file))
+    store = Store(engine)
+    if args.fuel is not None:
+        store.set_fuel(args.fuel)
+    try:
+        ctx = set_wasi(store, config)
+    except OSError as e:
+        raise UserError(str(e)) from None
+    try:
+        linker = Linker(engine)
+        define_wasi(linker, store)
+        instance = linker.instantiate(store, module)
+        exports = instance.exports(store)
+        func_names = [n for n in exports if isinstance(exports[n], Func)]
+        try:
+            if args.invoke is None:
+                start = exports.get("_start")
+                if not isinstance(start, Func):
+                    raise UserError(f"{args.file} exports no _start function; for a reactor or "
+                                    f"library, name a function with --invoke (exported "
+                                    f"functions: {', '.join(func_names) or 'none'})")
+                start(store)
+            else:
+                _invoke(store, exports, func_names, args)
+        except ExitTrap as e:
+            return e.code
+        except Trap as e:
+            _flush()
+            print(format_error(e), file=sys.stderr)
+            return TRAP_EXIT_STATUS
+        return 0
+    finally:
+        _flush()
+        ctx.close()
+
+
+def _wasi_config(config, args: argparse.Namespace):
+    config.argv = [args.file, *args.args] if args.invoke is None else [args.file]
+    env = []
+    for item in args.env:
+        name, sep, value = item.partition("=")
+        if not name:
+            raise UserError(f"--env {item!r}: expected NAME=VALUE")
+        if not sep:
+            value = os.environ.get(name)
+            if value is None:
+                continue
+        env.append((name, value))
+    config.env = env
+    for item in args.dir:
+        host, sep, guest = item.partition("::")
+        try:
+            config.preopen_dir(host, guest if sep else host)
+        except OSError as e:
+            raise UserError(f"--dir {item}: {e}") from None
+    config.inherit_stdin()
+    config.inherit_stdout()
+    config.inherit_stderr()
+    return config
+
+
+def _invoke(store, exports, func_names: list[str], args: argparse.Namespace) -> None:
+    from ..api import Func
+    from ..api.values import format_value, parse_value
+
+    init = exports.get("_initialize")
+    func = exports.get(args.invoke)
+    if not isinstance(func, Func):
+        raise UserError(f"no exported function {args.invoke!r} "
+                        f"(exported functions: {', '.join(func_names) or 'none'})")
+    params = func.type(store).params
+    if len(args.args) != len(params):
+        raise UserError(f"{args.invoke} takes {len(params)} argument(s) "
+                        f"({', '.join(params) or 'none'}), got {len(args.args)}")
+    try:
+        vals = [parse_value(t, text) for t, text in zip(params, args.args)]
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    if isinstance(init, Func) and args.invoke != "_initialize":
+        init(store)
+    results = func.call_vals(store, vals)
+    _flush()
+    for v in results:
+        print(format_value(v))
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (ValueError, OSError):
+            pass
