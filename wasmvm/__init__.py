@@ -99,13 +99,14 @@ from .syntax.instructions import (
     Xor,
 )
 from .syntax.values import f32, f64, i32, i64, v128
+from .wasi import ExitTrap, WasiConfig
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Config", "Engine", "Store", "Module", "ImportType", "ExportType", "Instance", "Linker",
     "Func", "Memory", "Table", "Global", "Val", "FuncType", "ValType", "Limits", "MemoryType",
-    "TableType", "GlobalType",
+    "TableType", "GlobalType", "WasiConfig", "ExitTrap",
     "StackVM", "VMState",
     "i32", "i64", "f32", "f64", "v128",
     "Push", "Const", "Add", "Sub", "Mul", "Div", "Rem", "Eq", "Ne", "Eqz", "Lt", "Le", "Gt",
