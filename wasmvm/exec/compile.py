@@ -37,7 +37,7 @@ from ..errors import Trap, TrapCode
 from ..syntax.instructions import Block, If, Loop, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import compile_rt
-from .fuel import BULK, COST, FUNCTION_ENTRY
+from .fuel import BULK, COST, FUNCTION_ENTRY, GROW
 from .store import Store, WasmFunc
 
 _SLOT = re.compile(r"s\d+")
@@ -222,15 +222,26 @@ class Translator:
         if self.fuel:
             self.segment_cost += COST[name]
 
-    def charge_bulk(self) -> None:
-        """A bulk instruction also costs its length operand (the stack top)."""
-        if self.fuel:
-            n = self.stack[-1].text
-            self.emit(f"_F[0] -= {n}; _F[0] < 0 and _out_of_fuel()")
+    def variable_cost(self, name: str) -> str | None:
+        """The operand text a bulk or grow instruction charges after it ran (or None)."""
+        if self.fuel and (name in BULK or name in GROW):
+            return self.stack[-1].text
+        return None
+
+    def charge_variable(self, name: str, n: str) -> None:
+        charge = f"_F[0] -= {n}; _F[0] < 0 and _out_of_fuel()"
+        if name in GROW:  # only a grow that succeeded
+            self.emit(f"if {self.stack[-1].text} != 0xFFFFFFFF:")
+            self.emit("    " + charge)
+        else:
+            self.emit(charge)
 
     def const_name(self, value) -> str:
         """A namespace name for a constant Python cannot write exactly as a literal."""
-        key = (type(value), repr(value), id(value) if not isinstance(value, float) else 0)
+        if isinstance(value, float):  # by bits: every NaN has the repr "nan"
+            key = (float, struct.pack("<d", value))
+        else:
+            key = (type(value), repr(value), id(value))
         name = self.consts.get(key)
         if name is None:
             name = self.consts[key] = f"C{self.func.index}_{len(self.consts)}"
@@ -343,10 +354,11 @@ class Translator:
                     self.open_construct(instr, i in targeted)
                     opened.append(instr)
                 else:
-                    if instr.op.name in BULK:
-                        self.charge_bulk()
+                    n = self.variable_cost(instr.op.name)
                     if self.instr(instr):
                         dead = True
+                    if n is not None:
+                        self.charge_variable(instr.op.name, n)
                     elif instr.op.name == "br_if":
                         self.start_segment()
             elif event == "else":

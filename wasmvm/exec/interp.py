@@ -31,7 +31,7 @@ from ..syntax.instructions import (
     Return,
     walk,
 )
-from .fuel import BULK, FUNCTION_ENTRY, cost_of_event
+from .fuel import FUNCTION_ENTRY, GROW, GROW_FAILED, VARIABLE, cost_of_event
 from .ops import FACTORIES
 from .store import FuncInst, HostFunc, Store, WasmFunc
 
@@ -257,7 +257,8 @@ def prepare(func: WasmFunc) -> list:
             code[i] = h
     code[n] = _return
     func.costs = [cost_of_event(event, instr) if event != "instr" or
-                  instr.op.name not in BULK else -1 for event, instr in events] + [0]
+                  instr.op.name not in VARIABLE else
+                  (-2 if instr.op.name in GROW else -1) for event, instr in events] + [0]
     func.prepared = code
     return code
 
@@ -371,10 +372,12 @@ def _run_instrumented(store: Store, func: WasmFunc, args: list) -> list:
         o.enter(state)
     try:
         while True:
+            variable = None
             if fuel is not None:
                 c = costs[pc]
-                if c < 0:  # a bulk instruction: 1, plus its length operand
-                    c = 1 + F.stack[-1]
+                if c < 0:  # bulk (-1) or grow (-2): 1 now, the operand once it succeeded
+                    variable = (c, F.stack[-1])
+                    c = 1
                 fuel[0] -= c
                 if fuel[0] < 0:
                     raise _out_of_fuel(store)
@@ -384,6 +387,10 @@ def _run_instrumented(store: Store, func: WasmFunc, args: list) -> list:
                 for o in observers:
                     o.before(state)
             nxt = code[pc](F, pc)
+            if variable is not None and (variable[0] == -1 or F.stack[-1] != GROW_FAILED):
+                fuel[0] -= variable[1]
+                if fuel[0] < 0:
+                    raise _out_of_fuel(store)
             if observers and nxt != CALL:  # a call's after comes when the callee returns
                 _finish_memory_access(state)
                 state.after = True
