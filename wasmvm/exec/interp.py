@@ -345,6 +345,32 @@ def _out_of_fuel(store: Store) -> Trap:
     return Trap(TrapCode.OUT_OF_FUEL)
 
 
+def charge_before(store: Store, cost: int, stack: list):
+    """Charge an instruction's fuel before it runs. For bulk (cost -1) and grow (-2)
+    instructions charge 1 and return what to charge once it ran (see ``charge_after``)."""
+    fuel = store.fuel
+    variable = None
+    if cost < 0:
+        variable = (cost, stack[-1])
+        cost = 1
+    fuel[0] -= cost
+    if fuel[0] < 0:
+        raise _out_of_fuel(store)
+    return variable
+
+
+def charge_after(store: Store, variable: tuple, stack: list) -> None:
+    """A bulk instruction's length, or a successful grow's delta (wasmtime charges these
+    once the instruction has run)."""
+    kind, amount = variable
+    if kind == -2 and stack[-1] == GROW_FAILED:
+        return
+    fuel = store.fuel
+    fuel[0] -= amount
+    if fuel[0] < 0:
+        raise _out_of_fuel(store)
+
+
 def _run_instrumented(store: Store, func: WasmFunc, args: list) -> list:
     """The reference tier's loop with fuel accounting and observer events. Same results
     and traps as ``_run``; chosen once per call, so the plain loop pays nothing."""
@@ -357,11 +383,11 @@ def _run_instrumented(store: Store, func: WasmFunc, args: list) -> list:
     depth0 = store.depth
     if depth0 >= limit:
         raise Trap(TrapCode.STACK_OVERFLOW)
-    store.depth = depth0 + 1
-    if fuel is not None:
+    if fuel is not None:  # before the depth is taken: a trap here leaves nothing behind
         fuel[0] -= FUNCTION_ENTRY
         if fuel[0] < 0:
             raise _out_of_fuel(store)
+    store.depth = depth0 + 1
     F = Frame(func, args + func.zero_locals)
     code = F.code
     costs = func.costs
@@ -374,23 +400,15 @@ def _run_instrumented(store: Store, func: WasmFunc, args: list) -> list:
         while True:
             variable = None
             if fuel is not None:
-                c = costs[pc]
-                if c < 0:  # bulk (-1) or grow (-2): 1 now, the operand once it succeeded
-                    variable = (c, F.stack[-1])
-                    c = 1
-                fuel[0] -= c
-                if fuel[0] < 0:
-                    raise _out_of_fuel(store)
+                variable = charge_before(store, costs[pc], F.stack)
             if observers:
                 state = ExecState(F, frames, pc)
                 _note_memory_access(state, F, code, pc)
                 for o in observers:
                     o.before(state)
             nxt = code[pc](F, pc)
-            if variable is not None and (variable[0] == -1 or F.stack[-1] != GROW_FAILED):
-                fuel[0] -= variable[1]
-                if fuel[0] < 0:
-                    raise _out_of_fuel(store)
+            if variable is not None:
+                charge_after(store, variable, F.stack)
             if observers and nxt != CALL:  # a call's after comes when the callee returns
                 _finish_memory_access(state)
                 state.after = True
@@ -447,7 +465,9 @@ def _run_instrumented(store: Store, func: WasmFunc, args: list) -> list:
     except Trap as trap:
         _locate(trap, F, frames, pc)
         if observers:
-            state = ExecState(F, frames, pc)
+            # at a call that could not be made (no fuel, no depth) pc is CALL: the state
+            # is the call instruction's
+            state = ExecState(F, frames, F.pc - 1 if pc < 0 else pc)
             for o in observers:
                 o.trap(state, trap)
         raise

@@ -3,8 +3,9 @@
 An observer is attached to a store (``store.add_observer(obs)``) and sees every
 instruction the reference tier executes, in pairs: ``before(state)`` then ``after(state)``
 — or ``trap(state, trap)`` if the instruction traps — plus ``enter(state)`` and
-``leave(state)`` around every function call. A plain function works too: it is called
-after each instruction, like the StackVM's observers.
+``leave(state)`` around every function call. Running out of fuel (or call depth) before an
+instruction or a call starts fires ``trap`` without a ``before``: nothing began. A plain
+function works too: it is called after each instruction, like the StackVM's observers.
 
 While any observer is attached (or fuel is on) execution runs on the instrumented loop
 of the reference tier; with none, the plain loop runs and pays nothing for this.
@@ -16,7 +17,20 @@ from ..syntax.instructions import Block, If, Loop, walk
 from ..syntax.types import ValType
 from ..syntax.values import VALUE_CLASSES, f32_to_bits, f64_to_bits
 
-__all__ = ["Observer", "ExecState", "as_observer"]
+__all__ = ["Observer", "ExecState", "as_observer", "Debugger", "Tracer"]
+
+
+def __getattr__(name: str):
+    # Imported on first use: the stepper and the tracer import the interpreter.
+    if name == "Debugger":
+        from .stepper import Debugger
+
+        return Debugger
+    if name == "Tracer":
+        from .trace import Tracer
+
+        return Tracer
+    raise AttributeError(name)
 
 
 class Observer:
@@ -77,16 +91,15 @@ class ExecState:
     (``(kind, address, bytes)`` for loads and stores, after they ran).
     """
 
-    __slots__ = ("_frame", "_frames", "pc", "_access", "after", "_depth", "_chain")
+    __slots__ = ("_frame", "_frames", "pc", "_access", "after", "_depth")
 
     def __init__(self, frame, frames: list, pc: int):
         self._frame = frame
-        self._frames = frames
+        self._frames = frames  # the live list of caller frames; its first _depth are ours
         self.pc = pc
         self._access = None
         self.after = False  # True once the instruction ran (in ``after`` events)
         self._depth = len(frames)
-        self._chain = [fr.func.name for fr in frames]
 
     @property
     def func(self):
@@ -122,6 +135,11 @@ class ExecState:
     @property
     def text(self) -> str:
         kind, instr = self.event
+        if kind == "else":
+            offsets = self._frame.func.code.offsets
+            if offsets is not None and self.pc + 1 < len(offsets) and (
+                    offsets[self.pc] == offsets[self.pc + 1]):
+                return "end"  # an if without else: the binary has only the end here
         if kind != "instr":
             return kind
         if isinstance(instr, (Block, Loop, If)):
@@ -146,13 +164,17 @@ class ExecState:
         return [_typed(known[i] if i < len(known) else None, v) for i, v in enumerate(raw)]
 
     @property
+    def raw_locals(self) -> list:
+        return list(self._frame.locals)
+
+    @property
     def locals(self) -> list:
         ts = self._frame.func.info.local_types
         return [_typed(t, v) for t, v in zip(ts, self._frame.locals)]
 
     @property
     def frames(self) -> list[str]:
-        return self._chain + [self._frame.func.name]
+        return [fr.func.name for fr in self._frames[: self._depth]] + [self._frame.func.name]
 
     @property
     def labels(self) -> list:

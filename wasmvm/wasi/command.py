@@ -36,6 +36,9 @@ TRAP_EXIT_STATUS = 134
              "ARGS are then FUNC's arguments, and its results print as TYPE:VALUE"),
     arg("--fuel", type=int, metavar="N",
         help="run with N units of fuel (one per instruction); running out traps"),
+    arg("--trace", action="store_true",
+        help="trace every instruction to standard error (as `wasmvm trace` prints it; "
+             "runs on the reference tier)"),
     arg("file", metavar="FILE", help="a .wasm module, or - for standard input"),
     arg("args", metavar="ARGS", nargs=argparse.REMAINDER, help="the program's arguments"),
 )
@@ -53,6 +56,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     store = Store(engine)
     if args.fuel is not None:
         store.set_fuel(args.fuel)
+    if args.trace:
+        from ..observe.trace import Tracer, format_record
+
+        store.add_observer(Tracer(lambda record: print(format_record(record), file=sys.stderr)))
     try:
         ctx = set_wasi(store, config)
     except OSError as e:

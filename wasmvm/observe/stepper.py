@@ -1,0 +1,319 @@
+"""Stepping: run a call one instruction at a time, with breakpoints, and look around.
+
+    >>> from wasmvm import Store, Module, Instance
+    >>> from wasmvm.observe.stepper import Debugger
+    >>> store = Store()
+    >>> module = Module.from_file(store.engine, "fixtures/fac.wasm")
+    >>> fac = Instance(store, module, []).exports(store)["fac_rec"]
+    >>> dbg = Debugger(store, fac, [3])
+    >>> dbg.state.text, dbg.state.stack
+    ('local.get 0', [])
+    >>> dbg.step().stack                  # local.get ran; the next is i64.eqz
+    [i64(3)]
+    >>> bp = dbg.add_breakpoint(offset=0x43)  # i64.mul, after the recursive call
+    >>> dbg.continue_().frames                # the innermost multiplication comes first
+    ['fac_rec', 'fac_rec', 'fac_rec']
+    >>> dbg.step_out()                        # back in its caller, at its multiplication
+    <ExecState fac_rec pc=10 'i64.mul' stack=[i64(2), i64(1)]>
+    >>> dbg.remove_breakpoint(bp)
+    >>> dbg.continue_() is None, dbg.done, dbg.results
+    (True, True, 6)
+
+A ``Debugger`` is paused before an instruction: ``dbg.state`` is an ``ExecState`` of the
+instruction about to run (its function, pc, byte offset, WAT text, typed stack, locals,
+frames, labels, memory). Every motion runs at least one instruction and returns the new
+state, or None once the call has returned:
+
+    step()       run one instruction (a call steps into its callee)
+    step_over()  run one instruction; a call runs to completion
+    step_out()   run until the current function has returned to its caller
+    continue_()  run until a breakpoint or the end
+
+A motion also stops at a breakpoint (``dbg.hit`` says which): ``add_breakpoint(function=
+NAME_OR_INDEX)`` stops on entering that function, ``add_breakpoint(offset=N)`` before the
+instruction at byte offset N of the module's file (both: that offset, in that function).
+When the call returns, ``dbg.done`` is True and ``dbg.results`` holds what the function
+returned (as ``func(store, ...)`` would: None, a value or a tuple; ``dbg.result_vals`` as
+``Val``s). A trap raises ``Trap`` from the motion that ran into it; ``dbg.trap`` keeps it
+and ``dbg.state`` stays at the trapping instruction, with its stack and locals.
+
+The debugger needs no threads (the web playground drives it from JavaScript): the call
+runs in a generator that yields before each instruction. The store's fuel is charged and
+its observers see their events, as in a normal call on the reference tier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..api.extern import Func
+from ..api.values import Val, to_raw
+from ..errors import Trap, TrapCode
+from ..exec.fuel import FUNCTION_ENTRY
+from ..exec.interp import (
+    CALL,
+    Frame,
+    _finish_memory_access,
+    _locate,
+    _note_memory_access,
+    _out_of_fuel,
+    charge_after,
+    charge_before,
+    invoke,
+)
+from ..exec.store import WasmFunc
+from . import ExecState, as_observer
+
+__all__ = ["Debugger", "Breakpoint"]
+
+
+@dataclass(frozen=True)
+class Breakpoint:
+    """Where to stop: on entering ``func``, or before the instruction at ``offset`` (in
+    ``func``). Made by ``Debugger.add_breakpoint``."""
+
+    func: WasmFunc
+    offset: int | None = None
+
+    def matches(self, state: ExecState) -> bool:
+        if state.func is not self.func:
+            return False
+        return state.pc == 0 if self.offset is None else state.offset == self.offset
+
+    def __repr__(self) -> str:
+        where = f" at 0x{self.offset:x}" if self.offset is not None else ""
+        return f"<Breakpoint {self.func.name}{where}>"
+
+
+class Debugger:
+    """``Debugger(store, func, args)``: a call of ``func`` (an exported ``Func``) with
+    ``args`` (Python values or ``Val``s), paused before its first instruction."""
+
+    def __init__(self, store, func: Func, args=()):
+        self._store = store._store
+        self._func = func._inst
+        ty = self._func.type
+        args = list(args)
+        if len(args) != len(ty.params):
+            raise TypeError(f"function {ty} takes {len(ty.params)} argument(s), got {len(args)}")
+        raw = [to_raw(t, a) for t, a in zip(ty.params, args)]
+        self.breakpoints: list[Breakpoint] = []
+        self.state: ExecState | None = None
+        self.hit: Breakpoint | None = None
+        self.done = False
+        self.trap: Trap | None = None
+        self.result_vals: list[Val] | None = None
+        self._trap_state = None
+        self._base = self._store.depth  # the live wasm depth this call starts from
+        if not isinstance(self._func, WasmFunc):  # a host function: nothing to step
+            self._gen = None
+            self._finish(invoke(self._store, self._func, raw))
+            return
+        self._gen = _execute(self, self._store, self._func, raw, self._base)
+        self._advance()
+
+    # -- results --------------------------------------------------------------------------
+    @property
+    def results(self):
+        """What the call returned, as ``func(store, ...)`` returns it; None until done."""
+        if self.result_vals is None:
+            return None
+        values = [v.value for v in self.result_vals]
+        if not values:
+            return None
+        return values[0] if len(values) == 1 else tuple(values)
+
+    # -- breakpoints --------------------------------------------------------------------
+    def add_breakpoint(self, function: str | int | None = None,
+                       offset: int | None = None) -> Breakpoint:
+        """Stop on entering ``function`` (its name or index in the module of the function
+        being debugged), or before the instruction at byte ``offset`` of that module."""
+        if function is None and offset is None:
+            raise ValueError("a breakpoint needs a function or an offset")
+        module = self._func.module if isinstance(self._func, WasmFunc) else None
+        funcs = [f for f in (module.funcs if module else ()) if isinstance(f, WasmFunc)]
+        if function is not None:
+            funcs = [f for f in funcs if (f.index if isinstance(function, int) else f.name)
+                     == function]
+            if not funcs:
+                raise ValueError(f"no function {function!r} defined in this module")
+        if offset is not None:
+            funcs = [f for f in funcs if f.code.offsets is not None and offset in f.code.offsets]
+            if not funcs:
+                raise ValueError(f"no instruction at offset 0x{offset:x}"
+                                 + (f" in {function}" if function is not None else ""))
+        bp = Breakpoint(funcs[0], offset)
+        self.breakpoints.append(bp)
+        return bp
+
+    def remove_breakpoint(self, bp: Breakpoint) -> None:
+        self.breakpoints.remove(bp)
+
+    # -- motions ----------------------------------------------------------------------------
+    def step(self) -> ExecState | None:
+        """Run one instruction; stop before the next (in a callee, for a call)."""
+        self._check_running()
+        self.hit = None
+        return self._advance()
+
+    def step_over(self) -> ExecState | None:
+        """Run one instruction; a call runs to its return (unless a breakpoint stops it)."""
+        depth = self._check_running().depth
+        return self._run_until(lambda s: s.depth <= depth)
+
+    def step_out(self) -> ExecState | None:
+        """Run until the current function returns (unless a breakpoint stops it)."""
+        depth = self._check_running().depth
+        return self._run_until(lambda s: s.depth < depth)
+
+    def continue_(self) -> ExecState | None:
+        """Run until a breakpoint or the end."""
+        self._check_running()
+        return self._run_until(lambda s: False)
+
+    def close(self) -> None:
+        """Abandon the call (nothing more runs)."""
+        if self._gen is not None:
+            self._gen.close()
+        self.done = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- machinery ------------------------------------------------------------------------
+    def _check_running(self) -> ExecState:
+        if self.done:
+            raise RuntimeError("the call has finished" if self.trap is None else
+                               f"the call trapped: {self.trap.message}")
+        return self.state
+
+    def _run_until(self, stop) -> ExecState | None:
+        self.hit = None
+        while True:
+            state = self._advance()
+            if state is None:
+                return None
+            for bp in self.breakpoints:
+                if bp.matches(state):
+                    self.hit = bp
+                    return state
+            if stop(state):
+                return state
+
+    def _advance(self) -> ExecState | None:
+        """Resume the call until it pauses before its next instruction."""
+        store = self._store
+        saved = store.depth
+        store.depth = self._base + 1  # while it runs, as for a normal call
+        try:
+            self.state = next(self._gen)
+            return self.state
+        except StopIteration as stop:
+            self._finish(stop.value)
+            return None
+        except Trap as trap:
+            self.done, self.trap = True, trap
+            if self._trap_state is not None:
+                self.state = self._trap_state
+            raise
+        except BaseException:
+            self.done = True
+            raise
+        finally:
+            store.depth = saved
+
+    def _finish(self, raw: list) -> None:
+        self.done = True
+        self.result_vals = [Val(t, r) for t, r in zip(self._func.type.results, raw)]
+
+
+# The instrumented loop of exec.interp (``_run_instrumented``), turned into a generator that
+# yields before each instruction. It duplicates that loop's structure rather than sharing
+# it, because a generator's ``yield`` cannot live in a helper and adding it to the shared
+# loop would make every instrumented call pay for suspending; it reuses the same Frame,
+# flat code (``prepare``), handlers, CALL/RETURN protocol, fuel costs and observer events,
+# and tests prove that it gives the same results and traps as a normal call.
+def _execute(dbg: Debugger, store, func: WasmFunc, args: list, base: int):
+    observers = [as_observer(o) for o in store.observers]
+    fuel = store.fuel
+    limit = store.max_call_depth
+    if base >= limit:
+        raise Trap(TrapCode.STACK_OVERFLOW)
+    if fuel is not None:
+        fuel[0] -= FUNCTION_ENTRY
+        if fuel[0] < 0:
+            raise _out_of_fuel(store)
+    frames: list[Frame] = []
+    F = Frame(func, args + func.zero_locals)
+    code, costs, pc = F.code, func.costs, 0
+    pending: list[ExecState] = []  # the states of calls waiting for their callee to return
+    state = ExecState(F, frames, 0)
+    for o in observers:
+        o.enter(state)
+    try:
+        while True:
+            state = ExecState(F, frames, pc)
+            _note_memory_access(state, F, code, pc)
+            yield state
+            variable = charge_before(store, costs[pc], F.stack) if fuel is not None else None
+            for o in observers:
+                o.before(state)
+            nxt = code[pc](F, pc)
+            if variable is not None:
+                charge_after(store, variable, F.stack)
+            if nxt != CALL:  # a call's after comes when the callee returns
+                _finish_memory_access(state)
+                state.after = True
+                for o in observers:
+                    o.after(state)
+            pc = nxt
+            if pc >= 0:
+                continue
+            if pc == CALL:
+                callee = F.callee
+                if len(frames) + base + 1 >= limit:
+                    raise Trap(TrapCode.STACK_OVERFLOW)
+                if fuel is not None:
+                    fuel[0] -= FUNCTION_ENTRY
+                    if fuel[0] < 0:
+                        raise _out_of_fuel(store)
+                s = F.stack
+                k = callee.nparams
+                args = s[-k:] if k else []
+                del s[len(s) - k:]
+                frames.append(F)
+                pending.append(state)
+                F = Frame(callee, args + callee.zero_locals)
+                code, costs, pc = F.code, callee.costs, 0
+                state = ExecState(F, frames, 0)
+                for o in observers:
+                    o.enter(state)
+                continue
+            # RETURN
+            k = F.func.nresults
+            results = F.stack[-k:] if k else []
+            state = ExecState(F, frames, len(code) - 1)
+            for o in observers:
+                o.leave(state)
+            if not frames:
+                return results
+            F = frames.pop()
+            F.stack.extend(results)
+            code, costs, pc = F.code, F.func.costs, F.pc
+            state = pending.pop()
+            state.after = True
+            for o in observers:
+                o.after(state)
+    except (Trap, RecursionError) as error:
+        # a RecursionError: a host function recursed through Python; wasm reports that so
+        trap = error if isinstance(error, Trap) else Trap(TrapCode.STACK_OVERFLOW)
+        _locate(trap, F, frames, pc)  # the offset and backtrace, as a normal call gives
+        dbg._trap_state = state  # the instruction that trapped (a call, if entering did)
+        for o in observers:
+            o.trap(state, trap)
+        if trap is error:
+            raise
+        raise trap from None

@@ -1,0 +1,249 @@
+"""Traces: a readable record of a module running, one record per line.
+
+``Tracer`` is an observer. Attached to a store (``store.add_observer(Tracer(emit))``) it
+turns the paired events of every call into records, dicts that ``format_record`` prints
+as a line of text and ``json.dumps`` as a line of JSON:
+
+    call     ``function``, ``depth``, ``args`` (typed strings: "i64:3")
+    instr    ``function``, ``depth``, ``pc``, ``offset`` (in the file), ``instruction``
+             (WAT text), ``operands`` (the values it takes), ``stack`` (after it; None for a
+             call into WebAssembly: that stack comes with its return), ``memory`` (loads and
+             stores: ``{"access", "address", "bytes"}``)
+    return   ``function``, ``depth``, ``results``, ``stack`` (the caller's, results pushed;
+             None when returning to the host)
+    trap     ``function``, ``depth``, ``pc``, ``offset``, ``instruction``, ``code``,
+             ``message``
+
+As text (``depth`` indents two spaces a level; ``return`` lines sit under their ``call``):
+
+    call fac(n=i64:1)
+      00002e: local.get 0 <n>                               [i64:1]
+      000030: i64.eqz                i64:1                  [i32:0]
+      ...
+      00003d: call 0 <fac>           i64:0
+      call fac(n=i64:0)
+        ...
+      return fac:                    i64:1                  [i64:1, i64:1]
+      00003f: i64.mul                i64:1, i64:1           [i64:1]
+
+Why records wait: the stack after an instruction is printed with its types, and the
+types of the values a taken branch keeps are known only at the next instruction, so an
+instruction's record is completed (and emitted) by the next event of its frame, which
+sees exactly that stack. Nothing else happens in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..api.values import Val, format_value
+from ..syntax.instructions import Call, CallIndirect
+from ..syntax.module import Names
+from ..syntax.types import ValType
+from ..text.disasm import instruction_text
+from . import Observer, _types
+
+__all__ = ["Tracer", "format_record", "format_typed", "operand_count", "instruction_at"]
+
+#: How many operands the instructions typed by hand take (the rest: the opcode table).
+_SPECIAL_OPERANDS = {
+    "unreachable": 0, "block": 0, "loop": 0, "if": 1, "br": 0, "br_if": 1, "br_table": 1,
+    "return": 0, "ref.null": 0, "ref.is_null": 1, "ref.func": 0, "drop": 1, "select": 3,
+    "select_t": 3, "local.get": 0, "local.set": 1, "local.tee": 1, "global.get": 0,
+    "global.set": 1, "table.get": 1, "table.set": 2, "table.init": 3, "table.copy": 3,
+    "table.grow": 2, "table.size": 0, "table.fill": 3,
+}
+_NO_NAMES = Names()
+#: Text columns: the instruction, then its operands, then the stack.
+TEXT_WIDTH = 22
+OPERANDS_WIDTH = 22
+
+
+def format_typed(t, raw) -> str:
+    """A raw value as ``type:value`` (``i32:-1``, ``f32:nan:0x200000``, ``funcref:fac``);
+    ``?:raw`` when its type is not known."""
+    if t is None:
+        return f"?:{raw!r}"
+    t = ValType(t)
+    if t.is_ref:
+        if raw is None:
+            return f"{t}:null"
+        name = getattr(raw, "name", None)
+        return f"{t}:{name}" if name is not None else f"{t}:{getattr(raw, 'value', raw)!r}"
+    return format_value(Val(t, raw))
+
+
+def typed_stack(state) -> list[str]:
+    """The operand stack of ``state`` as typed strings, bottom first. Before an
+    instruction runs the validator's type stack always fits the run-time stack."""
+    raw = state.raw_stack
+    types = _types(state.func)
+    known = types[state.pc] if 0 <= state.pc < len(types) else None
+    if known is None or len(known) != len(raw):
+        known = ()
+    return [format_typed(known[i] if i < len(known) else None, v) for i, v in enumerate(raw)]
+
+
+def operand_count(state) -> int:
+    """How many values the instruction at ``state`` takes from the stack."""
+    kind, instr = state.event
+    if kind != "instr":
+        return 0
+    op = instr.op
+    if op.params is not None:
+        return len(op.params)
+    if isinstance(instr, Call):
+        return len(state.func.module.funcs[instr.func].type.params)
+    if isinstance(instr, CallIndirect):
+        return len(state.func.module.types[instr.type].params) + 1
+    return _SPECIAL_OPERANDS[op.name]
+
+
+def instruction_at(state) -> str:
+    """The WAT text of the instruction at ``state``, with names as ``wasmvm dump -d``
+    prints them (``call 0 <fac>``, ``local.get 0 <n>``). The ``else`` the decoder records
+    for an ``if`` without one (at the offset of its ``end``) reads ``end``."""
+    kind, instr = state.event
+    if kind == "else":
+        offsets = state.func.code.offsets
+        pc = state.pc
+        phantom = offsets is not None and pc + 1 < len(offsets) and offsets[pc] == offsets[pc + 1]
+        return "end" if phantom else "else"
+    if kind != "instr":
+        return kind
+    names = state.func.module.names or _NO_NAMES
+    return instruction_text(instr, names, state.func_index)
+
+
+class Tracer(Observer):
+    """An observer that emits one trace record per call, instruction, return and trap
+    (see the module docstring); ``emit`` gets each record (a dict) as it is complete.
+    Without ``emit`` records are kept in ``tracer.records``."""
+
+    def __init__(self, emit: Callable[[dict], object] | None = None):
+        self.records: list[dict] = []
+        self._emit = emit if emit is not None else self.records.append
+        self._level = 0  # calls entered and not left (1 inside the invoked function)
+        self._cur = None  # (state, record) of the instruction running: before, no after yet
+        self._open = None  # (record, stack before) waiting for the stack after it
+        self._calls: list[list] = []  # [state, return record] of calls into WebAssembly
+        self._last_trap = None
+
+    # -- completing records -----------------------------------------------------------------
+    def _close(self, stack: list[str] | None) -> list[str] | None:
+        """Complete the waiting record with the stack now (None: the stack it saw before
+        it ran, unchanged by it); emit it; return the stack used."""
+        if self._open is None:
+            return stack
+        record, before = self._open
+        self._open = None
+        record["stack"] = before if stack is None else stack
+        self._emit(record)
+        return record["stack"]
+
+    # -- the observer events ----------------------------------------------------------------
+    def enter(self, state) -> None:
+        if self._cur is not None:  # the call instruction that led here: emit it now
+            cstate, record, _ = self._cur
+            self._cur = None
+            self._emit(record)
+            self._calls.append([cstate, None])
+        func = state.func
+        names = (func.module.names or _NO_NAMES).locals.get(func.index, {})
+        args = []
+        # the frame's raw locals: the typed view (state.locals) has no types for references
+        for i, (t, raw) in enumerate(zip(func.type.params, state._frame.locals)):
+            text = format_typed(t, raw)
+            args.append(f"{names[i]}={text}" if i in names else text)
+        self._emit({"event": "call", "function": state.function, "depth": self._level,
+                    "args": args})
+        self._level += 1
+
+    def before(self, state) -> None:
+        stack = typed_stack(state)
+        self._close(stack)
+        k = operand_count(state)
+        record = {"event": "instr", "function": state.function, "depth": self._level - 1,
+                  "pc": state.pc, "offset": state.offset, "instruction": instruction_at(state),
+                  "operands": stack[len(stack) - k:] if k else [], "stack": None}
+        self._cur = (state, record, stack)
+
+    def after(self, state) -> None:
+        if self._calls and self._calls[-1][0] is state:  # a call into WebAssembly returned
+            _, ret = self._calls.pop()
+            self._open = (ret, None) if ret is not None else None
+            return
+        if self._cur is None or self._cur[0] is not state:
+            return  # attached in the middle of an instruction
+        _, record, stack = self._cur
+        self._cur = None
+        access = state.memory_access
+        if access is not None:
+            kind, address, data = access
+            record["memory"] = {"access": kind, "address": address,
+                                "bytes": data.hex() if isinstance(data, bytes) else None}
+        self._open = (record, stack)
+
+    def leave(self, state) -> None:
+        stack = self._close(None)
+        if stack is None:
+            stack = typed_stack(state)
+        self._level -= 1
+        k = state.func.nresults
+        ret = {"event": "return", "function": state.function, "depth": self._level,
+               "results": stack[len(stack) - k:] if k else [], "stack": None}
+        if self._calls and self._calls[-1][1] is None:
+            self._calls[-1][1] = ret  # completed by the caller's stack after the call
+        else:
+            self._emit(ret)
+
+    def trap(self, state, trap) -> None:
+        if trap is self._last_trap:  # the same trap, leaving an outer invocation
+            return
+        self._last_trap = trap
+        if self._cur is not None:
+            self._emit(self._cur[1])  # the trapping instruction: no stack after it
+            self._cur = None
+        else:
+            self._close(typed_stack(state))
+        self._calls.clear()
+        depth = max(self._level - 1, 0)
+        self._level = 0
+        self._emit({"event": "trap", "function": state.function, "depth": depth,
+                    "pc": state.pc, "offset": trap.offset if trap.offset is not None
+                    else state.offset, "instruction": instruction_at(state),
+                    "code": trap.code.name, "message": trap.message})
+
+
+def format_record(record: dict) -> str:
+    """One trace record as a line of text (see the module docstring)."""
+    event = record["event"]
+    depth = record["depth"]
+    if event == "call":
+        return f"{'  ' * depth}call {record['function']}({', '.join(record['args'])})"
+    if event == "return":
+        head = f"{'  ' * depth}return {record['function']}"
+        results = ", ".join(record["results"])
+        if record["stack"] is None:
+            return f"{head}: {results}" if results else head
+        return _columns(f"{head}:", results, record["stack"], indent=2 * depth)
+    indent = 2 * (depth + 1)
+    where = f"{record['offset']:06x}: " if record.get("offset") is not None else "?: "
+    if event == "trap":
+        return f"{' ' * indent}trap: {record['message']} ({where}{record['instruction']})"
+    line = _columns(f"{' ' * indent}{where}{record['instruction']}",
+                    ", ".join(record["operands"]), record["stack"], indent)
+    memory = record.get("memory")
+    if memory is not None and memory["bytes"] is not None:
+        arrow = "->" if memory["access"] == "load" else "<-"
+        data = " ".join(memory["bytes"][i:i + 2] for i in range(0, len(memory["bytes"]), 2))
+        line += f"  ;; mem[{memory['address']:#x}] {arrow} {data}"
+    return line
+
+
+def _columns(head: str, operands: str, stack: list[str] | None, indent: int) -> str:
+    line = f"{head:<{indent + 8 + TEXT_WIDTH}} {operands}"
+    if stack is None:
+        return line.rstrip()
+    line = f"{line:<{indent + 8 + TEXT_WIDTH + 1 + OPERANDS_WIDTH}} [{', '.join(stack)}]"
+    return line
