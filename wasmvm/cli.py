@@ -237,7 +237,10 @@ def _version() -> str:
 
 #: Modules that register more subcommands with ``@command`` when imported (each feature
 #: keeps its command beside its code); a module not written yet is simply absent.
-COMMAND_MODULES = ("wasmvm.wasi.command", "wasmvm.difftest.command", "wasmvm.observe.command")
+COMMAND_MODULES = (
+    "wasmvm.wasi.command", "wasmvm.difftest.command", "wasmvm.observe.command",
+    "wasmvm.web.command",
+)
 
 
 def _load_command_modules() -> None:
