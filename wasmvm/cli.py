@@ -122,14 +122,16 @@ def _annotate_valid(annotate, data: bytes):
     arg("args", metavar="ARG", nargs="*",
         help="arguments, by the function's parameter types: 42, -1, 0x7f, 1.5, inf, "
              "nan:0x200000, null"),
+    arg("--tier", choices=("compiled", "reference"), default="compiled",
+        help="the execution tier (default: compiled)"),
 )
 def cmd_invoke(args: argparse.Namespace) -> int:
     """Instantiate the module and call one export; results print as TYPE:VALUE, one per
     line (i32:3). A trap prints its message and the wasm backtrace, and exits 1."""
-    from .api import Func, Instance, Module, Store
+    from .api import Config, Engine, Func, Instance, Module, Store
     from .api.values import format_value, parse_value
 
-    store = Store()
+    store = Store(Engine(Config(tier=args.tier)))
     module = Module(store.engine, read_input(args.file))
     if module.imports:
         first = module.imports[0]

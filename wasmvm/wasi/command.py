@@ -36,6 +36,8 @@ TRAP_EXIT_STATUS = 134
              "ARGS are then FUNC's arguments, and its results print as TYPE:VALUE"),
     arg("--fuel", type=int, metavar="N",
         help="run with N units of fuel (one per instruction); running out traps"),
+    arg("--tier", choices=("compiled", "reference"), default="compiled",
+        help="the execution tier (default: compiled)"),
     arg("--trace", action="store_true",
         help="trace every instruction to standard error (as `wasmvm trace` prints it; "
              "runs on the reference tier)"),
@@ -51,7 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.fuel is not None and args.fuel < 0:
         raise UserError("--fuel needs a number of at least 0")
     config = _wasi_config(WasiConfig(), args)
-    engine = Engine(Config(consume_fuel=args.fuel is not None))
+    engine = Engine(Config(consume_fuel=args.fuel is not None, tier=args.tier))
     module = Module(engine, read_input(args.file))
     store = Store(engine)
     if args.fuel is not None:
