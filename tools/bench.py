@@ -28,6 +28,9 @@ engine's result is compared with plain Python's: a different one is reported as 
 The engines:
   reference    wasmvm, Config(tier="reference"), in this Python
   compiled     wasmvm, Config(tier="compiled"), in this Python
+  detached     the reference tier in a store that had an observer attached and removed
+               before the call: detached observers must cost nothing (not in the default
+               set; ``-e reference,detached``)
   pywasm       PyPI pywasm==2.2.3, installed on first use into .cache/bench/pywasm-venv
                (never a dependency of wasmvm)
   wasmtime     PyPI wasmtime (Cranelift JIT), in this Python
@@ -69,6 +72,7 @@ BENCH_DIR = ROOT / "tools" / "bench"
 CACHE = ROOT / ".cache" / "bench"
 PYWASM_VERSION = "2.2.3"
 ENGINES = ("reference", "compiled", "pywasm", "wasmtime", "wasm-interp", "python")
+EXTRA_ENGINES = ("detached",)
 MASKS = {"i32": 0xFFFFFFFF, "i64": 0xFFFFFFFFFFFFFFFF}
 CFLAGS = ("--target=wasm32", "-O2", "-nostdlib", "-Wl,--no-entry", "-Wl,--strip-debug")
 #: (label, numerator, denominator): each ratio is call(numerator) / call(denominator).
@@ -79,6 +83,7 @@ RATIOS = (
     ("reference/python", "reference", "python"),
     ("compiled/wasm-interp", "compiled", "wasm-interp"),
     ("compiled/wasmtime", "compiled", "wasmtime"),
+    ("detached/reference", "detached", "reference"),
 )
 
 
@@ -206,7 +211,8 @@ def normalize(value, result: str) -> int:
 
 
 # -- running one engine once, in-process (used by the child and by the tests) ---------------
-def run_wasmvm(data: bytes, n: int, tier: str) -> tuple[float, float, object]:
+def run_wasmvm(data: bytes, n: int, tier: str, detach: bool = False
+               ) -> tuple[float, float, object]:
     from wasmvm import Config, Engine, Instance, Module, Store
 
     # wasmvm imports its validator on the first Module (~8 ms): an empty module first, so
@@ -218,6 +224,8 @@ def run_wasmvm(data: bytes, n: int, tier: str) -> tuple[float, float, object]:
     store = Store(engine)
     instance = Instance(store, Module(engine, data), [])
     run = instance.exports(store)["run"]
+    if detach:
+        store.remove_observer(store.add_observer(lambda state: None))
     t1 = time.perf_counter()
     result = run(store, n)
     return t1 - t0, time.perf_counter() - t1, result
@@ -294,6 +302,8 @@ def child(engine: str, path: str, n: int, result: str) -> dict:
             data = Path(path).read_bytes()
             if engine in ("reference", "compiled"):
                 load, call, value = run_wasmvm(data, n, engine)
+            elif engine == "detached":
+                load, call, value = run_wasmvm(data, n, "reference", detach=True)
             elif engine == "wasmtime":
                 load, call, value = run_wasmtime(data, n)
             elif engine == "pywasm":
@@ -346,7 +356,7 @@ def engine_setup(engines: list[str], cache: Path) -> dict[str, dict]:
     setup: dict[str, dict] = {}
     for engine in engines:
         try:
-            if engine in ("reference", "compiled", "python"):
+            if engine in ("reference", "compiled", "python", "detached"):
                 setup[engine] = {"cmd": this}
             elif engine == "wasmtime":
                 why = python_has("wasmtime")
@@ -653,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     args = ap.parse_args(argv)
     engines = [x for x in args.engines.split(",") if x]
-    unknown = [x for x in engines if x not in ENGINES]
+    unknown = [x for x in engines if x not in ENGINES + EXTRA_ENGINES]
     if unknown:
         ap.error(f"unknown engine(s) {', '.join(unknown)}; known: {', '.join(ENGINES)}")
     benches = load_benchmarks(args.bench.split(",") if args.bench else None)
