@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import struct
+import sys
 
 from ..errors import Trap, TrapCode
 from ..syntax.instructions import Block, If, Loop, walk
@@ -870,7 +871,7 @@ _SPECIAL = {
 def run_compiled(store: Store, func: WasmFunc, args: list) -> list:
     """Call ``func`` on the compiled tier with raw arguments; its raw results as a list."""
     fn = func.compiled or compile_rt.callable_for(func, store)
-    compile_rt.ensure_recursion_limit(store.max_call_depth)
+    restore = compile_rt.raise_recursion_limit(store.max_call_depth)
     try:
         out = fn(*args, store.depth + 1)
     except RecursionError:
@@ -878,6 +879,9 @@ def run_compiled(store: Store, func: WasmFunc, args: list) -> list:
     except Trap as trap:
         compile_rt.locate_trap(trap)
         raise
+    finally:
+        if restore is not None:  # give the embedding application its own limit back
+            sys.setrecursionlimit(restore)
     if func.nresults == 0:
         return []
     if func.nresults == 1:

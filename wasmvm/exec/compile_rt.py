@@ -198,11 +198,15 @@ def call_indirect(table, i: int, expected, store: Store, caller: ModuleInst):
     return func.compiled or callable_for(func, store)
 
 
-def ensure_recursion_limit(depth: int) -> None:
-    """Compiled calls are Python calls: let Python allow the store's budget of them."""
+def raise_recursion_limit(depth: int) -> int | None:
+    """Compiled calls are Python calls: let Python allow the store's budget of them for
+    the duration of a call. Returns the limit to restore afterwards (None: unchanged)."""
     need = depth * 2 + 1000
-    if sys.getrecursionlimit() < need:
-        sys.setrecursionlimit(need)
+    old = sys.getrecursionlimit()
+    if old >= need:
+        return None
+    sys.setrecursionlimit(need)
+    return old
 
 
 # -- table and segment operations (explicit checks, as the reference tier does) ------------
