@@ -248,8 +248,12 @@ def _arg_sets(params) -> list[list]:
 
 
 def _calls(path: Path) -> list[tuple[str, list]]:
+    """Every exported function with a few argument sets. Functions with v128 in their
+    signature are left out: wasmtime-py 50 cannot pass v128 values (its value conversion
+    has no v128 kind); tests/test_difftest.py compares them through the raw value union."""
     module = Module.from_file(None, path)
     return [(e.name, args) for e in module.exports if isinstance(e.type, FuncType)
+            and "v128" not in (*e.type.params, *e.type.results)
             for args in _arg_sets(e.type.params)]
 
 

@@ -127,13 +127,30 @@ def module_nan_exact(module, include_vector: bool = True) -> bool:
 
 
 def agree(expected: DiffVal, got: DiffVal, nan_exact: bool) -> bool:
-    """Does ``got`` (wasmvm's) match ``expected`` (wasmtime's)? See the module docstring."""
+    """Does ``got`` (wasmvm's) match ``expected`` (wasmtime's)? See the module docstring.
+    A v128 agrees when, read as f32x4 or as f64x2 lanes, each lane is bit-equal or both
+    lanes are arithmetic NaNs (float lanes follow the scalar rule)."""
     if expected == got:
         return True
-    if nan_exact or expected.type != got.type or expected.type not in FLOAT_TYPES:
+    if nan_exact or expected.type != got.type:
         return False
     t = expected.type
+    if t == "v128":
+        return any(_lanes_agree(expected.bits, got.bits, lt, w)
+                   for lt, w in (("f32", 32), ("f64", 64)))
+    if t not in FLOAT_TYPES:
+        return False
     return is_arithmetic_nan(t, expected.bits) and is_arithmetic_nan(t, got.bits)
+
+
+def _lanes_agree(a: int, b: int, lane_type: str, width: int) -> bool:
+    mask = (1 << width) - 1
+    for i in range(128 // width):
+        x = (a >> (i * width)) & mask
+        y = (b >> (i * width)) & mask
+        if x != y and not (is_arithmetic_nan(lane_type, x) and is_arithmetic_nan(lane_type, y)):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------
