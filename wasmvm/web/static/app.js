@@ -1,0 +1,758 @@
+// The wasmvm playground. Plain JavaScript, no build step.
+//
+// Two back ends answer the same requests with the same JSON:
+//   server   fetch() to the FastAPI service (/api/...)
+//   browser  wasmvm itself, running inside this page on Pyodide (wasmvm.web.browser)
+// Each answer is {status, body}: the HTTP status and body the server sends, or the same
+// pair computed in the page. Stepping differs: the server sends a recording of a bounded
+// run that the page moves through; in the browser a live Debugger moves on every click.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const hex = (n, width = 6) => n.toString(16).padStart(width, "0");
+const pairs = (h) => (h.match(/../g) || []).join(" ");
+
+const playground = {
+  mode: "server",
+  config: null,
+  info: null,           // the module's description (POST /api/modules)
+  bytes: null,          // its bytes (Uint8Array)
+  name: null,
+  sourceUrl: null,
+  browser: null,        // the in-browser back end, once Pyodide is loaded
+  timings: {},          // browserLoadSeconds, ...
+  session: null,        // the debugging session
+  busy: 0,
+};
+window.wasmvmPlayground = playground;
+
+// ---- back ends ---------------------------------------------------------------------------
+async function post(url, body, type) {
+  const response = await fetch(url, {method: "POST", headers: {"content-type": type}, body});
+  let json;
+  try {
+    json = await response.json();
+  } catch (e) {
+    json = {error: "bad_response", message: `HTTP ${response.status} ${response.statusText}`};
+  }
+  return {status: response.status, body: json};
+}
+
+const server = {
+  describe: (bytes) => post("/api/modules", bytes, "application/wasm"),
+  invoke: (req) => post("/api/invoke", JSON.stringify(req), "application/json"),
+  stackvm: (req) => post("/api/stackvm", JSON.stringify(req), "application/json"),
+  async debug(req) {
+    const answer = await post("/api/steps", JSON.stringify(req), "application/json");
+    if (answer.status !== 200) return answer;
+    return {status: 200, body: new Recording(answer.body)};
+  },
+};
+
+function browserBackend(py) {
+  const call = (text) => JSON.parse(text);
+  return {
+    describe: async (bytes) => call(py.describe(bytes)),
+    invoke: async (req) => call(py.invoke(JSON.stringify(req))),
+    stackvm: async (req) => call(py.stackvm(JSON.stringify(req))),
+    async debug(req) {
+      const answer = call(py.debug_start(JSON.stringify(req)));
+      if (answer.status !== 200) return answer;
+      return {status: 200, body: new LiveSession(py, answer.body)};
+    },
+  };
+}
+
+const backend = () => (playground.mode === "browser" ? playground.browser : server);
+
+// ---- debugging sessions: {snapshot(), move(how), back(), canGoBack} ---------------------------
+// A snapshot: {state, done, results, trap, note}.
+class Recording {
+  constructor(body) {
+    this.body = body;
+    this.steps = body.steps;
+    this.i = 0;
+    this.canGoBack = true;
+    this.kind = `server: a recording of ${body.steps.length} step(s)` +
+      (body.truncated ? " (stopped at the limit)" : "");
+  }
+  snapshot() {
+    const n = this.steps.length;
+    if (this.i < n) return {state: this.steps[this.i], done: false, index: this.i};
+    const b = this.body;
+    const note = b.truncated ? `the recording stops here: ${n} steps is the limit` : null;
+    return {state: b.trap && n ? this.steps[n - 1] : null, done: true, results: b.results,
+            trap: b.trap, note, index: n};
+  }
+  move(how) {
+    const s = this.steps, n = s.length;
+    if (this.i >= n) return this.snapshot();
+    const depth = s[this.i].depth;
+    let j = this.i + 1;
+    if (how === "over") while (j < n && s[j].depth > depth) j++;
+    else if (how === "out") while (j < n && s[j].depth >= depth) j++;
+    else if (how === "continue") j = n;
+    this.i = Math.min(j, n);
+    return this.snapshot();
+  }
+  back() {
+    this.i = Math.max(0, this.i - 1);
+    return this.snapshot();
+  }
+}
+
+class LiveSession {
+  constructor(py, first) {
+    this.py = py;
+    this.last = first;
+    this.canGoBack = false;
+    this.kind = "in this browser: a live Debugger";
+  }
+  snapshot() { return {...this.last, index: this.last.steps}; }
+  move(how) {
+    const answer = JSON.parse(this.py.debug_move(how));
+    if (answer.status !== 200) throw new Error(answer.body.message);
+    this.last = answer.body;
+    return this.snapshot();
+  }
+  back() { return this.snapshot(); }
+}
+
+// ---- the mode ------------------------------------------------------------------------------
+function showMode() {
+  const browser = playground.mode === "browser";
+  document.body.classList.toggle("mode-browser", browser);
+  document.body.classList.toggle("mode-server", !browser);
+  const badge = $("mode-badge");
+  badge.dataset.mode = playground.mode;
+  badge.textContent = browser ? "Mode: in-browser" : "Mode: server";
+  const t = playground.timings;
+  $("mode-detail").textContent = browser
+    ? `wasmvm runs inside this page on Pyodide ${t.pyodideVersion} (Python ${t.pythonVersion}), ` +
+      `loaded in ${t.browserLoadSeconds.toFixed(1)} s`
+    : "the engine runs in Python on the server";
+  $("use-server").disabled = !browser;
+  $("use-browser").disabled = browser;
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`cannot load ${src}`));
+    document.head.appendChild(script);
+  });
+}
+
+async function loadBrowser() {
+  const cfg = playground.config.browser;
+  const t0 = performance.now();
+  $("mode-badge").dataset.mode = "loading";
+  $("mode-badge").textContent = "Mode: loading Pyodide…";
+  $("mode-detail").textContent = `from ${cfg.pyodide_url}, then the wasmvm wheel from ${cfg.wheel_url}`;
+  await loadScript(cfg.pyodide_url + "pyodide.js");
+  const pyodide = await window.loadPyodide({indexURL: cfg.pyodide_url});
+  const response = await fetch(cfg.wheel_url);
+  if (!response.ok) throw new Error(`${cfg.wheel_url}: HTTP ${response.status}`);
+  pyodide.unpackArchive(await response.arrayBuffer(), "wheel");
+  const py = pyodide.pyimport("wasmvm.web.browser");
+  playground.timings.browserLoadSeconds = (performance.now() - t0) / 1000;
+  playground.timings.pyodideVersion = pyodide.version;
+  playground.timings.pythonVersion = pyodide.runPython("import sys; sys.version.split()[0]");
+  playground.browser = browserBackend(py);
+}
+
+async function setMode(mode) {
+  const note = $("mode-note");
+  note.hidden = true;
+  if (mode === "browser" && !playground.browser) {
+    const cfg = playground.config.browser;
+    if (!cfg.available) {
+      note.textContent = `The in-browser mode is not available: ${cfg.reason}`;
+      note.hidden = false;
+      return;
+    }
+    try {
+      await loadBrowser();
+    } catch (e) {
+      note.textContent = `Loading the in-browser mode failed: ${e.message}`;
+      note.hidden = false;
+      showMode();
+      return;
+    }
+  }
+  playground.mode = mode;
+  showMode();
+  $("program-steps").innerHTML = "";
+  $("program-status").textContent = "";
+  if (playground.bytes) await showModule(playground.bytes, playground.name, playground.sourceUrl);
+}
+
+// ---- loading a module ------------------------------------------------------------------------
+async function loadExamples() {
+  const examples = await (await fetch("/api/examples")).json();
+  const select = $("example");
+  select.innerHTML = "";
+  for (const ex of examples) {
+    const option = document.createElement("option");
+    option.value = ex.url;
+    option.textContent = `${ex.name} (${ex.size} bytes)`;
+    option.dataset.name = ex.name;
+    option.dataset.source = ex.source_url || "";
+    select.appendChild(option);
+  }
+  const preferred = [...select.options].find((o) => o.dataset.name === "bundled/fac.wasm");
+  if (preferred) select.value = preferred.value;
+}
+
+async function loadExample() {
+  const option = $("example").selectedOptions[0];
+  if (!option) return;
+  const bytes = new Uint8Array(await (await fetch(option.value)).arrayBuffer());
+  await showModule(bytes, option.dataset.name, option.dataset.source || null);
+}
+
+async function loadFile(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  await showModule(bytes, file.name, null);
+}
+
+function showError(element, answer) {
+  const b = answer.body || {};
+  const where = b.offset != null ? ` at offset 0x${b.offset.toString(16)}` : "";
+  element.textContent = `${answer.status} ${b.error || "error"}: ${b.message || "?"}${where}`;
+  element.hidden = false;
+}
+
+async function showModule(bytes, name, sourceUrl) {
+  playground.bytes = bytes;
+  playground.name = name;
+  playground.sourceUrl = sourceUrl;
+  playground.session = null;
+  resetDebugger();
+  $("load-error").hidden = true;
+  const answer = await backend().describe(bytes);
+  if (answer.status !== 200) {
+    playground.info = null;
+    for (const id of ["structure", "views", "run", "debug"]) $(id).hidden = true;
+    $("module-summary").textContent = `${name}: ${bytes.length} bytes`;
+    showError($("load-error"), answer);
+    return;
+  }
+  const info = (playground.info = answer.body);
+  $("module-summary").textContent =
+    `${name}: ${info.size} bytes, ${info.sections.length} sections, ` +
+    `${info.exports.length} exports` + (info.name ? ` — module $${info.name}` : "");
+  renderStructure(info);
+  renderBytes(info, bytes);
+  renderDisassembly(info);
+  renderExports(info);
+  for (const id of ["structure", "views", "run", "debug"]) $(id).hidden = false;
+  $("result").textContent = "";
+  $("trace-out").hidden = true;
+  const source = $("source");
+  source.textContent = "(no .wat source for this module)";
+  if (sourceUrl) {
+    const response = await fetch(sourceUrl);
+    if (response.ok) source.textContent = await response.text();
+  }
+}
+
+function cell(row, text, cls) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (cls) td.className = cls;
+  row.appendChild(td);
+  return td;
+}
+
+function renderStructure(info) {
+  const table = $("sections");
+  table.innerHTML = "<tr><th>id</th><th>name</th><th>offset</th><th>size</th><th>contents</th></tr>";
+  for (const s of info.sections) {
+    const row = table.insertRow();
+    cell(row, s.id);
+    cell(row, s.name);
+    cell(row, "0x" + hex(s.offset), "mono");
+    cell(row, s.size);
+    cell(row, s.custom_name != null ? `"${s.custom_name}"` : s.id === 8 ? `start: ${s.count}` : `count: ${s.count}`);
+  }
+  const list = (id, items, text) => {
+    const ul = $(id);
+    ul.innerHTML = "";
+    if (!items.length) ul.innerHTML = "<li class='muted'>none</li>";
+    for (const item of items) {
+      const li = document.createElement("li");
+      li.textContent = text(item);
+      ul.appendChild(li);
+    }
+  };
+  list("imports", info.imports, (i) => `${i.module}.${i.name}: ${i.type.text}`);
+  list("exports", info.exports, (e) => `${e.name}: ${e.type.text}`);
+}
+
+// ---- the annotated bytes and the disassembly, side by side -----------------------------------
+const MAX_BYTES_SHOWN = 65536;
+const view = {records: [], context: [], recAt: null, lineAt: null, lineFunc: [], spans: [], lines: [], lit: []};
+
+function renderBytes(info, bytes) {
+  const n = Math.min(bytes.length, MAX_BYTES_SHOWN);
+  view.records = [];
+  view.context = [];
+  view.recAt = new Int32Array(n).fill(-1);
+  const headings = [];
+  for (const r of info.annotations) {
+    if (r.kind === "heading") {
+      headings.length = r.depth;
+      headings[r.depth] = r.description;
+      continue;
+    }
+    const index = view.records.length;
+    view.records.push(r);
+    view.context.push(headings.slice(0, r.depth + 1).filter(Boolean).join(" › "));
+    for (let k = 0; k < r.bytes.length / 2; k++) {
+      if (r.offset + k < n) view.recAt[r.offset + k] = index;
+    }
+  }
+  const grid = $("bytes");
+  grid.innerHTML = "";
+  view.spans = new Array(n);
+  const fragment = document.createDocumentFragment();
+  for (let row = 0; row < n; row += 16) {
+    const line = document.createElement("div");
+    line.className = "hexrow";
+    const label = document.createElement("span");
+    label.className = "addr";
+    label.textContent = hex(row) + ":";
+    line.appendChild(label);
+    for (let k = row; k < Math.min(row + 16, n); k++) {
+      const span = document.createElement("span");
+      const rec = view.records[view.recAt[k]];
+      span.className = "b " + (rec ? "k-" + rec.kind : "k-none");
+      span.textContent = hex(bytes[k], 2);
+      span.dataset.offset = k;
+      view.spans[k] = span;
+      line.appendChild(span);
+    }
+    fragment.appendChild(line);
+  }
+  grid.appendChild(fragment);
+  const note = $("bytes-note");
+  const cut = [];
+  if (bytes.length > n) cut.push(`the first ${n} of ${bytes.length} bytes are shown`);
+  if (info.annotations_truncated) cut.push("the annotations stop at the service's limit");
+  note.textContent = cut.join("; ");
+  note.hidden = !cut.length;
+}
+
+function renderDisassembly(info) {
+  const box = $("disasm");
+  box.innerHTML = "";
+  const n = Math.min(playground.bytes.length, MAX_BYTES_SHOWN);
+  view.lineAt = new Int32Array(n).fill(-1);
+  view.lines = [];
+  view.lineFunc = [];
+  let func = "";
+  info.disassembly.forEach((line, i) => {
+    const div = document.createElement("div");
+    div.className = "dline";
+    if (line.offset == null) {
+      div.classList.add(line.text ? "dhead" : "dblank");
+      div.textContent = line.text || "\u00a0";
+      if (line.text) func = line.text.split(":")[0];
+    } else {
+      div.dataset.offset = line.offset;
+      div.dataset.length = line.length;
+      const off = document.createElement("span");
+      off.className = "addr";
+      off.textContent = hex(line.offset) + ":";
+      const raw = document.createElement("span");
+      raw.className = "dbytes";
+      raw.textContent = pairs(line.bytes).slice(0, 23);
+      const text = document.createElement("span");
+      text.className = line.text.trim().startsWith(";;") ? "dcomment" : "dtext";
+      text.textContent = line.text;
+      div.append(off, raw, text);
+      for (let k = 0; k < line.length; k++) {
+        if (line.offset + k < n) view.lineAt[line.offset + k] = i;
+      }
+    }
+    view.lines.push(div);
+    view.lineFunc.push(func);
+    box.appendChild(div);
+  });
+  if (info.disassembly_truncated) {
+    const div = document.createElement("div");
+    div.className = "note";
+    div.textContent = "(the disassembly stops at the service's limit)";
+    box.appendChild(div);
+  }
+}
+
+function clearHighlight(cls) {
+  for (const el of document.querySelectorAll("." + cls)) el.classList.remove(cls);
+}
+
+function highlightRange(offset, length, cls) {
+  for (let k = offset; k < offset + length; k++) view.spans[k]?.classList.add(cls);
+}
+
+function describeByte(k) {
+  const rec = view.records[view.recAt[k]];
+  const info = $("byte-info");
+  clearHighlight("hl");
+  clearHighlight("hl-instr");
+  if (!rec) {
+    info.textContent = `0x${hex(k)}: not annotated`;
+    return;
+  }
+  highlightRange(rec.offset, rec.bytes.length / 2, "hl");
+  const lineIndex = view.lineAt[k];
+  const line = lineIndex >= 0 ? playground.info.disassembly[lineIndex] : null;
+  const parts = [
+    ["at", `0x${hex(rec.offset)} (${rec.bytes.length / 2} byte${rec.bytes.length === 2 ? "" : "s"}: ${pairs(rec.bytes).slice(0, 47)})`],
+    ["field", rec.value ? `${rec.description}: ${rec.value}` : rec.description],
+    ["kind", rec.kind],
+    ["in", view.context[view.recAt[k]] || "the module header"],
+  ];
+  if (line) {
+    parts.push(["instruction", `${line.text.trim()}   (${view.lineFunc[lineIndex]})`]);
+    view.lines[lineIndex].classList.add("hl");
+    if (!line.text.trim().startsWith(";;")) highlightRange(line.offset, line.length, "hl-instr");
+  }
+  info.innerHTML = "";
+  for (const [key, value] of parts) {
+    const row = document.createElement("div");
+    const b = document.createElement("b");
+    b.textContent = key + ": ";
+    row.append(b, document.createTextNode(value));
+    row.className = "info-" + key;
+    info.appendChild(row);
+  }
+}
+
+function describeLine(div) {
+  clearHighlight("hl");
+  clearHighlight("hl-instr");
+  div.classList.add("hl");
+  const offset = Number(div.dataset.offset);
+  highlightRange(offset, Number(div.dataset.length), "hl-instr");
+  view.spans[offset]?.scrollIntoView({block: "nearest"});
+}
+
+// ---- invoking ---------------------------------------------------------------------------------
+const DEFAULTS = {i32: "3", i64: "3", f32: "1.5", f64: "1.5", v128: "i32x4 1 2 3 4"};
+
+function funcExports(info) {
+  return info.exports.filter((e) => e.type.kind === "func");
+}
+
+function renderExports(info) {
+  const select = $("export");
+  select.innerHTML = "";
+  for (const e of funcExports(info)) {
+    const option = document.createElement("option");
+    option.value = e.name;
+    option.textContent = `${e.name} ${e.type.text}`;
+    select.appendChild(option);
+  }
+  renderParams();
+}
+
+function renderParams() {
+  const e = funcExports(playground.info).find((x) => x.name === $("export").value);
+  const box = $("params");
+  box.innerHTML = "";
+  if (!e) return;
+  e.type.params.forEach((t, i) => {
+    const input = document.createElement("input");
+    input.className = "arg";
+    input.dataset.index = i;
+    input.placeholder = t;
+    input.title = `argument ${i}: ${t}`;
+    input.value = DEFAULTS[t] ?? "null";
+    box.appendChild(input);
+  });
+}
+
+function currentCall() {
+  return {
+    module_id: playground.info.id,
+    export: $("export").value,
+    args: [...document.querySelectorAll("#params .arg")].map((x) => x.value),
+  };
+}
+
+function trapText(trap) {
+  const where = trap.offset != null ? ` at 0x${trap.offset.toString(16)}` : "";
+  const trace = trap.backtrace.length ? ` in ${trap.backtrace.join(" ← ")}` : "";
+  return `trap: ${trap.message}${where} (${trap.code})${trace}`;
+}
+
+function traceLine(r) {
+  const indent = "  ".repeat(r.depth);
+  if (r.event === "call") return `${indent}call ${r.function}(${r.args.join(", ")})`;
+  if (r.event === "return") {
+    const head = `${indent}return ${r.function}: ${r.results.join(", ")}`;
+    return r.stack ? `${head.padEnd(54)} [${r.stack.join(", ")}]` : head;
+  }
+  const where = r.offset != null ? hex(r.offset) + ": " : "?: ";
+  if (r.event === "trap") return `${indent}  trap: ${r.message} (${where}${r.instruction})`;
+  const line = `${indent}  ${where}${r.instruction.padEnd(22)} ${r.operands.join(", ").padEnd(22)}`;
+  return r.stack ? `${line} [${r.stack.join(", ")}]` : line;
+}
+
+async function invoke() {
+  const req = {...currentCall(), trace: $("trace").checked, trace_limit: 2000};
+  const out = $("result");
+  out.className = "result";
+  out.textContent = "running…";
+  const answer = await backend().invoke(req);
+  const body = answer.body;
+  const result = answer.status === 200 ? body : body.result;
+  out.innerHTML = "";
+  const line = (text, cls) => {
+    const div = document.createElement("div");
+    div.textContent = text;
+    if (cls) div.className = cls;
+    out.appendChild(div);
+  };
+  if (answer.status !== 200) line(`${answer.status} ${body.error}: ${body.message}`, "error");
+  if (result) {
+    const call = `${result.export}(${result.args.join(", ")})`;
+    if (result.trap) line(`${call}: ${trapText(result.trap)}`, "trap");
+    else {
+      const values = result.results.map((v) => v.text).join(", ") || "(no results)";
+      line(`${call} = ${values}`, "value");
+      for (const v of result.results) if (v.bits) line(`${v.text}  bits ${v.bits}`, "bits");
+    }
+    line(`fuel: ${result.fuel.consumed} of ${result.fuel.budget} consumed · ${result.tier} tier · ` +
+         (playground.mode === "browser" ? "ran in this browser" : "ran on the server"), "muted");
+  }
+  const trace = $("trace-out");
+  trace.hidden = !(result && result.trace);
+  if (result && result.trace) {
+    trace.textContent = result.trace.map(traceLine).join("\n") +
+      (result.trace_truncated ? "\n… (the trace stops here: its limit)" : "");
+  }
+}
+
+// ---- stepping -------------------------------------------------------------------------------
+const MOTION_BUTTONS = ["debug-step", "debug-over", "debug-out", "debug-continue"];
+
+function resetDebugger() {
+  for (const id of [...MOTION_BUTTONS, "debug-back"]) $(id).disabled = true;
+  $("debug-status").textContent = "";
+  $("debug-kind").textContent = "";
+  $("stack").innerHTML = "";
+  $("locals").innerHTML = "";
+  $("frames").innerHTML = "";
+  $("memory").textContent = "no memory";
+  clearHighlight("current");
+  clearHighlight("current-bytes");
+}
+
+async function startDebugger() {
+  resetDebugger();
+  $("debug-status").textContent = "starting…";
+  const answer = await backend().debug(currentCall());
+  if (answer.status !== 200) {
+    showError($("debug-status"), answer);
+    return;
+  }
+  playground.session = answer.body;
+  $("debug-kind").textContent = `(${answer.body.kind})`;
+  renderSnapshot(playground.session.snapshot());
+}
+
+function motion(how) {
+  const session = playground.session;
+  if (!session) return;
+  renderSnapshot(how === "back" ? session.back() : session.move(how));
+}
+
+function renderSnapshot(snap) {
+  const session = playground.session;
+  for (const id of MOTION_BUTTONS) $(id).disabled = snap.done;
+  $("debug-back").disabled = !session.canGoBack || snap.index === 0;
+  const status = $("debug-status");
+  status.className = "";
+  const s = snap.state;
+  clearHighlight("current");
+  clearHighlight("current-bytes");
+  if (snap.done) {
+    if (snap.trap) {
+      status.textContent = trapText(snap.trap);
+      status.className = "trap";
+    } else if (snap.note) {
+      status.textContent = snap.note;
+    } else {
+      status.textContent = "returned " + ((snap.results || []).map((v) => v.text).join(", ") || "nothing");
+      status.className = "value";
+    }
+  } else {
+    status.textContent = `step ${snap.index}: before ${s.instruction} in ${s.function} at 0x${hex(s.offset)}`;
+  }
+  renderState(s);
+}
+
+function renderState(s) {
+  const stack = $("stack"), locals = $("locals"), frames = $("frames");
+  stack.innerHTML = "";
+  locals.innerHTML = "";
+  frames.innerHTML = "";
+  if (!s) {
+    $("memory").textContent = "";
+    return;
+  }
+  if (!s.stack.length) stack.innerHTML = "<li class='muted'>(empty)</li>";
+  for (const v of [...s.stack].reverse()) {
+    const li = document.createElement("li");
+    li.textContent = v;
+    stack.appendChild(li);
+  }
+  locals.innerHTML = "<tr><th>#</th><th>name</th><th>value</th></tr>";
+  for (const l of s.locals) {
+    const row = locals.insertRow();
+    cell(row, l.index);
+    cell(row, l.name ?? "");
+    cell(row, l.value, "mono");
+  }
+  for (const f of s.frames) {
+    const li = document.createElement("li");
+    li.textContent = f;
+    frames.appendChild(li);
+  }
+  renderMemory(s.memory);
+  const lineIndex = s.offset != null && view.lineAt ? view.lineAt[s.offset] : -1;
+  if (lineIndex >= 0) {
+    const line = view.lines[lineIndex];
+    line.classList.add("current");
+    line.scrollIntoView({block: "nearest"});
+    const d = playground.info.disassembly[lineIndex];
+    highlightRange(d.offset, d.length, "current-bytes");
+  }
+}
+
+function renderMemory(m) {
+  const box = $("memory");
+  box.innerHTML = "";
+  if (!m) {
+    box.textContent = "no memory";
+    return;
+  }
+  const head = document.createElement("div");
+  const a = m.access;
+  head.textContent = `${m.pages} page(s)` + (a ? ` · last ${a.kind}: ${a.bytes.length / 2} bytes at 0x${a.address.toString(16)}` : "");
+  box.appendChild(head);
+  const bytes = m.window.bytes.match(/../g) || [];
+  for (let row = 0; row < bytes.length; row += 16) {
+    const line = document.createElement("div");
+    line.className = "hexrow";
+    const label = document.createElement("span");
+    label.className = "addr";
+    label.textContent = hex(m.window.address + row) + ":";
+    line.appendChild(label);
+    for (let k = row; k < Math.min(row + 16, bytes.length); k++) {
+      const span = document.createElement("span");
+      span.className = "b";
+      const address = m.window.address + k;
+      if (a && address >= a.address && address < a.address + a.bytes.length / 2) span.classList.add("touched");
+      span.textContent = bytes[k];
+      line.appendChild(span);
+    }
+    box.appendChild(line);
+  }
+}
+
+// ---- the stack machine ------------------------------------------------------------------------
+async function runProgram() {
+  const status = $("program-status");
+  const table = $("program-steps");
+  table.innerHTML = "";
+  status.className = "";
+  let program;
+  try {
+    program = JSON.parse($("program").value);
+  } catch (e) {
+    status.textContent = `not JSON: ${e.message}`;
+    status.className = "error";
+    return;
+  }
+  const answer = await backend().stackvm({program});
+  if (answer.status !== 200) {
+    showError(status, answer);
+    status.className = "error";
+    return;
+  }
+  const body = answer.body;
+  table.innerHTML = "<tr><th>pc</th><th>instruction</th><th>stack after it</th></tr>";
+  for (const step of body.steps) {
+    const row = table.insertRow();
+    cell(row, step.pc);
+    cell(row, step.instruction, "mono");
+    cell(row, `[${step.stack.join(", ")}]`, "mono");
+  }
+  if (body.error) {
+    status.textContent = `${body.error.kind} at pc ${body.error.pc} (${body.error.instruction}): ${body.error.message}`;
+    status.className = "trap";
+  } else {
+    status.textContent = `stack: [${body.stack.join(", ")}] · ran ${playground.mode === "browser" ? "in this browser" : "on the server"}`;
+    status.className = "value";
+  }
+}
+
+// ---- wiring -----------------------------------------------------------------------------------
+function guard(fn) {
+  return async (...args) => {
+    playground.busy++;
+    document.body.classList.add("busy");
+    try {
+      await fn(...args);
+    } catch (e) {
+      const note = $("mode-note");
+      note.textContent = `error: ${e.message}`;
+      note.hidden = false;
+    } finally {
+      if (--playground.busy === 0) document.body.classList.remove("busy");
+    }
+  };
+}
+
+async function main() {
+  playground.config = await (await fetch("/api/config")).json();
+  $("version").textContent = `wasmvm ${playground.config.version}`;
+  const browserButton = $("use-browser");
+  if (!playground.config.browser.available) {
+    browserButton.title = `not available: ${playground.config.browser.reason}`;
+    browserButton.classList.add("unavailable");
+  }
+  showMode();
+  $("use-server").addEventListener("click", guard(() => setMode("server")));
+  browserButton.addEventListener("click", guard(() => setMode("browser")));
+  $("load-example").addEventListener("click", guard(loadExample));
+  $("file").addEventListener("change", guard(async (ev) => {
+    if (ev.target.files[0]) await loadFile(ev.target.files[0]);
+  }));
+  $("export").addEventListener("change", renderParams);
+  $("invoke").addEventListener("click", guard(invoke));
+  $("debug-start").addEventListener("click", guard(startDebugger));
+  $("debug-step").addEventListener("click", guard(async () => motion("step")));
+  $("debug-over").addEventListener("click", guard(async () => motion("over")));
+  $("debug-out").addEventListener("click", guard(async () => motion("out")));
+  $("debug-continue").addEventListener("click", guard(async () => motion("continue")));
+  $("debug-back").addEventListener("click", guard(async () => motion("back")));
+  $("run-program").addEventListener("click", guard(runProgram));
+  $("bytes").addEventListener("mouseover", (ev) => {
+    if (ev.target.dataset.offset !== undefined) describeByte(Number(ev.target.dataset.offset));
+  });
+  $("disasm").addEventListener("mouseover", (ev) => {
+    const div = ev.target.closest(".dline");
+    if (div && div.dataset.offset !== undefined) describeLine(div);
+  });
+  await loadExamples();
+  document.body.dataset.ready = "true";
+}
+
+document.addEventListener("DOMContentLoaded", guard(main));
