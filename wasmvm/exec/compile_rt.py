@@ -209,44 +209,6 @@ def raise_recursion_limit(depth: int) -> int | None:
     return old
 
 
-# -- table and segment operations (explicit checks, as the reference tier does) ------------
-def table_get(table, i):
-    if i >= len(table.elements):
-        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
-    return table.elements[i]
-
-
-def table_set(table, i, v):
-    if i >= len(table.elements):
-        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
-    table.elements[i] = v
-
-
-def table_fill(table, i, v, n):
-    if i + n > len(table.elements):
-        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
-    table.elements[i : i + n] = [v] * n
-
-
-def table_copy(dst, src, di, si, n):
-    if si + n > len(src.elements) or di + n > len(dst.elements):
-        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
-    dst.elements[di : di + n] = src.elements[si : si + n]
-
-
-def table_init(table, seg, di, si, n):
-    if si + n > len(seg.elements) or di + n > len(table.elements):
-        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
-    table.elements[di : di + n] = seg.elements[si : si + n]
-
-
-def memory_init(mem, seg, d, s, n):
-    data = seg.data
-    if s + n > len(data) or d + n > len(mem.data):
-        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
-    mem.data[d : d + n] = data[s : s + n]
-
-
 # -- vector memory access ------------------------------------------------------------------
 def v_load(mem, ea: int, size: int, fn):
     data = mem.data
@@ -283,6 +245,4 @@ def v_store_lane(mem, ea: int, w: int, lane: int, v: int) -> None:
 RUNTIME = {
     "_v_load": v_load, "_v_store": v_store, "_v_load_lane": v_load_lane,
     "_v_store_lane": v_store_lane,
-    "_table_get": table_get, "_table_set": table_set, "_table_fill": table_fill,
-    "_table_copy": table_copy, "_table_init": table_init, "_memory_init": memory_init,
 }

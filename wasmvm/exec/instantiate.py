@@ -10,7 +10,7 @@ done to imported tables and memories remain, as the spec says).
 
 from __future__ import annotations
 
-from ..errors import InternalError, LinkError, Trap, TrapCode
+from ..errors import InternalError, LinkError
 from ..syntax.instructions import Const, GlobalGet, RefFunc, RefNull
 from ..syntax.module import Module
 from ..syntax.types import Limits
@@ -68,24 +68,16 @@ def _initialise(module: Module, inst: ModuleInst) -> None:
     ones (spec: the table.init / memory.init / *.drop instruction sequences)."""
     for i, e in enumerate(module.elems):
         if e.mode.kind == "active":
-            offset = eval_const(inst, e.mode.offset)
-            table = inst.tables[e.mode.table]
             seg = inst.elems[i]
-            n = len(seg.elements)
-            if offset + n > len(table.elements):
-                raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
-            table.elements[offset : offset + n] = seg.elements
+            inst.tables[e.mode.table].init(eval_const(inst, e.mode.offset), seg.elements, 0,
+                                           len(seg.elements))
             seg.elements = []
         elif e.mode.kind == "declarative":
             inst.elems[i].elements = []
     for i, d in enumerate(module.datas):
         if d.mode.kind == "active":
-            offset = eval_const(inst, d.mode.offset)
-            mem = inst.mems[d.mode.memory]
-            n = len(d.init)
-            if offset + n > len(mem.data):
-                raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
-            mem.data[offset : offset + n] = d.init
+            inst.mems[d.mode.memory].init(eval_const(inst, d.mode.offset), d.init, 0,
+                                          len(d.init))
             inst.datas[i].data = b""
 
 

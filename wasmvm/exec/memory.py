@@ -134,6 +134,13 @@ class Memory:
         if n:
             self.data[ea : ea + n] = bytes([value & 0xFF]) * n
 
+    def init(self, d: int, data: bytes, s: int, n: int) -> None:
+        """``memory.init`` from a data segment's bytes (also active segments); traps
+        before writing if either range is out of bounds."""
+        if s + n > len(data) or d + n > len(self.data):
+            raise _out_of_bounds()
+        self.data[d : d + n] = data[s : s + n]
+
     def copy(self, dst: int, src: int, n: int) -> None:
         """``memory.copy``: ranges may overlap; traps before writing if either is out of bounds."""
         self._check_range(src, n)

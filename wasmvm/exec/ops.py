@@ -38,10 +38,6 @@ def _oob() -> Trap:
     return Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
 
 
-def _table_oob() -> Trap:
-    return Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
-
-
 # -- numeric ---------------------------------------------------------------------------------
 def _numeric_factory(name: str, arity: int):
     fn = numerics.NUMERIC_OPS[name]
@@ -345,11 +341,7 @@ def _memory_init(instr, mod):
         s = F.stack
         n = s.pop()
         src = s.pop()
-        d = s.pop()
-        data = seg.data
-        if src + n > len(data) or d + n > len(mem.data):
-            raise _oob()
-        mem.data[d : d + n] = data[src : src + n]
+        mem.init(s.pop(), seg.data, src, n)
         return pc + 1
     return h
 
@@ -395,29 +387,23 @@ def _ref_func(instr, mod):
 # -- tables ----------------------------------------------------------------------------------
 @factory("table.get")
 def _table_get(instr, mod):
-    table = mod.tables[instr.table]
+    get = mod.tables[instr.table].get
 
     def h(F, pc):
         s = F.stack
-        i = s[-1]
-        if i >= len(table.elements):
-            raise _table_oob()
-        s[-1] = table.elements[i]
+        s[-1] = get(s[-1])
         return pc + 1
     return h
 
 
 @factory("table.set")
 def _table_set(instr, mod):
-    table = mod.tables[instr.table]
+    set_ = mod.tables[instr.table].set
 
     def h(F, pc):
         s = F.stack
         v = s.pop()
-        i = s.pop()
-        if i >= len(table.elements):
-            raise _table_oob()
-        table.elements[i] = v
+        set_(s.pop(), v)
         return pc + 1
     return h
 
@@ -446,50 +432,41 @@ def _table_grow(instr, mod):
 
 @factory("table.fill")
 def _table_fill(instr, mod):
-    table = mod.tables[instr.table]
+    fill = mod.tables[instr.table].fill
 
     def h(F, pc):
         s = F.stack
         n = s.pop()
         v = s.pop()
-        i = s.pop()
-        if i + n > len(table.elements):
-            raise _table_oob()
-        table.elements[i : i + n] = [v] * n
+        fill(s.pop(), v, n)
         return pc + 1
     return h
 
 
 @factory("table.copy")
 def _table_copy(instr, mod):
-    dst = mod.tables[instr.dst]
+    copy = mod.tables[instr.dst].copy
     src = mod.tables[instr.src]
 
     def h(F, pc):
         s = F.stack
         n = s.pop()
         si = s.pop()
-        di = s.pop()
-        if si + n > len(src.elements) or di + n > len(dst.elements):
-            raise _table_oob()
-        dst.elements[di : di + n] = src.elements[si : si + n]
+        copy(s.pop(), src, si, n)
         return pc + 1
     return h
 
 
 @factory("table.init")
 def _table_init(instr, mod):
-    table = mod.tables[instr.table]
+    init = mod.tables[instr.table].init
     seg = mod.elems[instr.elem]
 
     def h(F, pc):
         s = F.stack
         n = s.pop()
         si = s.pop()
-        di = s.pop()
-        if si + n > len(seg.elements) or di + n > len(table.elements):
-            raise _table_oob()
-        table.elements[di : di + n] = seg.elements[si : si + n]
+        init(s.pop(), seg.elements, si, n)
         return pc + 1
     return h
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import Trap, TrapCode
 from ..syntax.module import Func
 from ..syntax.types import FuncType, GlobalType, Limits, TableType, ValType
 from .memory import Memory as MemInst
@@ -119,6 +120,37 @@ class TableInst:
     @property
     def type(self) -> TableType:
         return TableType(self.elem_type, Limits(len(self.elements), self.max))
+
+    # The table instructions' semantics, shared by both tiers and by instantiation.
+    def get(self, i: int):
+        """``table.get``"""
+        if i >= len(self.elements):
+            raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+        return self.elements[i]
+
+    def set(self, i: int, ref) -> None:
+        """``table.set``"""
+        if i >= len(self.elements):
+            raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+        self.elements[i] = ref
+
+    def fill(self, i: int, ref, n: int) -> None:
+        """``table.fill``: traps before writing anything if the range is out of bounds."""
+        if i + n > len(self.elements):
+            raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+        self.elements[i : i + n] = [ref] * n
+
+    def copy(self, d: int, src: TableInst, s: int, n: int) -> None:
+        """``table.copy`` from ``src`` (may be this table; ranges may overlap)."""
+        if s + n > len(src.elements) or d + n > len(self.elements):
+            raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+        self.elements[d : d + n] = src.elements[s : s + n]
+
+    def init(self, d: int, refs: list, s: int, n: int) -> None:
+        """``table.init`` from an element segment's references (also active segments)."""
+        if s + n > len(refs) or d + n > len(self.elements):
+            raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+        self.elements[d : d + n] = refs[s : s + n]
 
     def grow(self, delta: int, init) -> int:
         """``table.grow``: the old size, or -1 (never raises)."""
