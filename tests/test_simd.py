@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from wasmvm import Config, Engine, Instance, Module, Store, Trap, TrapCode, Val, ValType
 from wasmvm.api.values import format_value, parse_value
 from wasmvm.exec import simd
+from wasmvm.exec.memory import Memory
 from wasmvm.exec.ops import FACTORIES
 from wasmvm.exec.simd import SIMD_OPS
 from wasmvm.exec.simd_ops import register
@@ -100,7 +101,9 @@ _RESULT_TYPES = {"i32": int, "i64": int, "f32": float, "f64": float, "v128": int
 
 @pytest.mark.parametrize("row", VECTOR_ROWS, ids=lambda row: row.name)
 def test_every_vector_handler_runs_with_its_stack_signature(row):
-    mod = SimpleNamespace(mems=[SimpleNamespace(data=bytearray(range(256)) * 4)])
+    memory = Memory(1)
+    memory.write(0, bytes(range(256)) * 4)
+    mod = SimpleNamespace(mems=[memory])
     h = FACTORIES[row.name](_instruction(row), mod)
     frame = SimpleNamespace(stack=["below"] + [_SAMPLE[t] for t in row.params])
     assert h(frame, 10) == 11

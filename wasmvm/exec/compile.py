@@ -57,7 +57,6 @@ def compile_function(func: WasmFunc, store: Store):
     ns = getattr(mod, _NS_CACHE_ATTR, None)
     if ns is None:
         ns = compile_rt.make_namespace(mod, store)
-        ns.update(compile_rt.RUNTIME)
         setattr(mod, _NS_CACHE_ATTR, ns)
     translator = Translator(func, ns)
     try:
@@ -540,21 +539,21 @@ class Translator:
             self.result(f"_shuffle({a.text}, {b.text}, {sel})", [a, b])
         elif name == "v128.store":
             v = self.pop()
-            self.emit(f"_v_store(_mem, {self.address(instr)}, {v.text})")
+            self.emit(f"_mem.write({self.address(instr)}, {_p(v)}.to_bytes(16, 'little'))")
         elif imm == ("memarg",):
             size, fn = simd.LOADS[name]
-            self.stack.append(E(f"_v_load(_mem, {self.address(instr)}, {size}, "
-                                f"{self.const_name(fn)})"))
+            self.stack.append(E(f"{self.const_name(fn)}(_mem.read({self.address(instr)}, "
+                                f"{size}))"))
             self.store(len(self.stack) - 1)
-        else:  # loadN_lane / storeN_lane
+        else:  # loadN_lane / storeN_lane (the memory's read/write check the bounds)
             w = simd.lane_width(name)
             v = self.pop()
             addr = self.address(instr)
             if "store" in name:
-                self.emit(f"_v_store_lane(_mem, {addr}, {w}, {instr.lane}, {v.text})")
+                self.emit(f"_mem.write({addr}, _store_lane({v.text}, {w}, {instr.lane}))")
             else:
-                self.stack.append(E(f"_v_load_lane(_mem, {addr}, {w}, {instr.lane}, "
-                                    f"{v.text})"))
+                self.stack.append(E(f"_load_lane({v.text}, {w}, {instr.lane}, "
+                                    f"_mem.read({addr}, {w // 8}))"))
                 self.store(len(self.stack) - 1)
 
     def numeric(self, name: str) -> None:

@@ -99,6 +99,8 @@ def make_namespace(mod: ModuleInst, store: Store) -> dict:
     for name, fn in simd.SIMD_OPS.items():
         ns["v_" + name.replace(".", "_")] = fn
     ns["_shuffle"] = simd.shuffle
+    ns["_load_lane"] = simd.load_lane
+    ns["_store_lane"] = simd.store_lane
     for size, fmt in ((2, "H"), (4, "I"), (8, "Q")):
         s = struct.Struct("<" + fmt)
         ns[f"_L{size}"] = s.unpack_from
@@ -207,42 +209,3 @@ def raise_recursion_limit(depth: int) -> int | None:
         return None
     sys.setrecursionlimit(need)
     return old
-
-
-# -- vector memory access ------------------------------------------------------------------
-def v_load(mem, ea: int, size: int, fn):
-    data = mem.data
-    if ea + size > len(data):
-        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
-    return fn(data[ea : ea + size])
-
-
-def v_store(mem, ea: int, v: int) -> None:
-    data = mem.data
-    if ea + 16 > len(data):
-        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
-    data[ea : ea + 16] = v.to_bytes(16, "little")
-
-
-def v_load_lane(mem, ea: int, w: int, lane: int, v: int) -> int:
-    from .simd import load_lane
-
-    data = mem.data
-    if ea + w // 8 > len(data):
-        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
-    return load_lane(v, w, lane, data[ea : ea + w // 8])
-
-
-def v_store_lane(mem, ea: int, w: int, lane: int, v: int) -> None:
-    from .simd import store_lane
-
-    data = mem.data
-    if ea + w // 8 > len(data):
-        raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
-    data[ea : ea + w // 8] = store_lane(v, w, lane)
-
-
-RUNTIME = {
-    "_v_load": v_load, "_v_store": v_store, "_v_load_lane": v_load_lane,
-    "_v_store_lane": v_store_lane,
-}

@@ -15,13 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import Trap, TrapCode
 from ..opcodes import OPS
 from . import simd
-
-
-def _oob() -> Trap:
-    return Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
 
 
 # -- no immediates: the functions of simd.SIMD_OPS, by arity -----------------------------------
@@ -112,38 +107,30 @@ def _replace_lane(name: str) -> Callable:
     return make
 
 
-# -- memory ----------------------------------------------------------------------------------
+# -- memory (the memory instance's read/write do the bounds checks) -----------------------
 def _load(name: str) -> Callable:
     size, fn = simd.LOADS[name]
 
     def make(instr, mod):
-        mem = mod.mems[0]
+        read = mod.mems[0].read
         offset = instr.offset
 
         def h(F, pc):
             s = F.stack
-            ea = s[-1] + offset
-            data = mem.data
-            if ea + size > len(data):
-                raise _oob()
-            s[-1] = fn(data[ea : ea + size])
+            s[-1] = fn(read(s[-1] + offset, size))
             return pc + 1
         return h
     return make
 
 
 def _store(instr, mod):
-    mem = mod.mems[0]
+    write = mod.mems[0].write
     offset = instr.offset
 
     def h(F, pc):
         s = F.stack
         v = s.pop()
-        ea = s.pop() + offset
-        data = mem.data
-        if ea + 16 > len(data):
-            raise _oob()
-        data[ea : ea + 16] = v.to_bytes(16, "little")
+        write(s.pop() + offset, v.to_bytes(16, "little"))
         return pc + 1
     return h
 
@@ -154,17 +141,13 @@ def _load_lane(name: str) -> Callable:
     load_lane = simd.load_lane
 
     def make(instr, mod):
-        mem = mod.mems[0]
+        read = mod.mems[0].read
         offset, lane = instr.offset, instr.lane
 
         def h(F, pc):
             s = F.stack
             v = s.pop()
-            ea = s[-1] + offset
-            data = mem.data
-            if ea + size > len(data):
-                raise _oob()
-            s[-1] = load_lane(v, w, lane, data[ea : ea + size])
+            s[-1] = load_lane(v, w, lane, read(s[-1] + offset, size))
             return pc + 1
         return h
     return make
@@ -172,21 +155,16 @@ def _load_lane(name: str) -> Callable:
 
 def _store_lane(name: str) -> Callable:
     w = simd.lane_width(name)
-    size = w // 8
     store_lane = simd.store_lane
 
     def make(instr, mod):
-        mem = mod.mems[0]
+        write = mod.mems[0].write
         offset, lane = instr.offset, instr.lane
 
         def h(F, pc):
             s = F.stack
             v = s.pop()
-            ea = s.pop() + offset
-            data = mem.data
-            if ea + size > len(data):
-                raise _oob()
-            data[ea : ea + size] = store_lane(v, w, lane)
+            write(s.pop() + offset, store_lane(v, w, lane))
             return pc + 1
         return h
     return make
