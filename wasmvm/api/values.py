@@ -16,6 +16,7 @@ from ..syntax.values import (
     f32_to_bits,
     f64_from_bits,
     f64_to_bits,
+    signed,
 )
 
 _MASK = {ValType.I32: 0xFFFFFFFF, ValType.I64: 0xFFFFFFFFFFFFFFFF,
@@ -150,9 +151,9 @@ def to_raw(t: ValType, v):
 def to_python(t: ValType, raw):
     """A raw value as a Python value: signed ints, floats, Func/None, host object/None."""
     if t is ValType.I32:
-        return raw - ((raw >> 31) << 32)
+        return signed(raw, 32)
     if t is ValType.I64:
-        return raw - ((raw >> 63) << 64)
+        return signed(raw, 64)
     if t is ValType.FUNCREF:
         if raw is None:
             return None

@@ -41,7 +41,15 @@ from ..errors import InvalidError, Trap, TrapCode
 from ..opcodes import OPS
 from ..syntax.instructions import Instruction
 from ..syntax.types import ValType
-from ..syntax.values import VALUE_CLASSES, Value, f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
+from ..syntax.values import (
+    VALUE_CLASSES,
+    Value,
+    f32_from_bits,
+    f32_to_bits,
+    f64_from_bits,
+    f64_to_bits,
+    signed,
+)
 from . import numerics as num
 from .memory import Memory
 
@@ -72,9 +80,9 @@ def to_value(t: ValType, raw: int | float) -> Value:
 def to_python(t: ValType, raw: int | float) -> int | float:
     """A raw operand as a plain Python number: ints signed, floats as floats."""
     if t is I32:
-        return raw - ((raw >> 31) << 32)
+        return signed(raw, 32)
     if t is I64:
-        return raw - ((raw >> 63) << 64)
+        return signed(raw, 64)
     return raw
 
 

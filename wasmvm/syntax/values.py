@@ -33,6 +33,12 @@ F64_EXP = 0x7FF0000000000000
 F64_FRAC = 0x000FFFFFFFFFFFFF
 
 
+def signed(bits: int, width: int) -> int:
+    """The two's-complement value of an unsigned ``width``-bit pattern (how i32 and i64
+    are shown to people: ``signed(0xFFFFFFFF, 32) == -1``)."""
+    return bits - ((bits >> (width - 1)) << width)
+
+
 def f64_from_bits(bits: int) -> float:
     """The float with these 64 bits (NaN payloads kept)."""
     return _unpack_d(_pack_q(bits))[0]
@@ -128,8 +134,7 @@ class _Int(Value):
     @property
     def value(self) -> int:
         """The value as a signed int (as wasmtime-py shows it)."""
-        b = self.bits
-        return b - (1 << self.width) if b >> (self.width - 1) else b
+        return signed(self.bits, self.width)
 
     @property
     def unsigned(self) -> int:
