@@ -505,7 +505,7 @@ class Translator:
         elif name in _STORES:
             self.store_mem(name, instr)
         elif instr.op.group == "numeric":
-            self.numeric(name)
+            self.numeric(instr.op)
         elif instr.op.group == "vector":
             self.vector(instr)
         else:
@@ -556,10 +556,11 @@ class Translator:
                                     f"_mem.read({addr}, {w // 8}))"))
                 self.store(len(self.stack) - 1)
 
-    def numeric(self, name: str) -> None:
-        op = name.partition(".")[2]
-        t = name.partition(".")[0]
-        if len(_param_count(name)) == 2:
+    def numeric(self, row) -> None:
+        """A scalar numeric instruction, from its opcode-table row."""
+        name = row.name
+        t, _, op = name.partition(".")
+        if len(row.params) == 2:
             b = self.pop()
             a = self.pop()
             base, _, sx = op.partition("_")
@@ -618,11 +619,6 @@ def _p(e: E) -> str:
     """Operand text, parenthesised unless atomic."""
     t = e.text
     return t if t.isidentifier() or t.replace(".", "").replace("-", "").isalnum() else f"({t})"
-
-
-def _param_count(name: str):
-    from ..opcodes import BY_NAME
-    return BY_NAME[name].params
 
 
 def _branch_targets(events) -> set[int]:
