@@ -46,7 +46,7 @@ def _must_be_invalid(data: bytes, text: str) -> str | None:
     try:
         validate_module(module)
     except InvalidError as e:
-        return None if e.message.startswith(text) else (
+        return None if e.matches(text) else (
             f"message mismatch: expected {text!r}, got {e.message!r}")
     except Exception as e:  # noqa: BLE001 - any other escape is the bug we report
         return f"expected InvalidError {text!r}, but validation raised {type(e).__name__}: {e}"

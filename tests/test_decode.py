@@ -65,7 +65,7 @@ def test_signed_leb_accepts_sign_extension_in_last_byte():
     (b"", "unexpected end", 0),
     (b"\x00asm\x02\x00\x00\x00", "unknown binary version", 4),
     (b"\x00abc\x01\x00\x00\x00", "magic header not detected", 0),
-    (HEADER + b"\x0d\x00", "malformed section id", 8),
+    (HEADER + b"\x0e\x00", "malformed section id", 8),  # 13, the tag section: test_later_features
     (HEADER + section(3, b"\x00") + section(1, b"\x00"), "unexpected content after last section", 11),
     (HEADER + b"\x01\x05\x00", "length out of bounds", 9),
     (HEADER + section(1, b"\x00\x00"), "section size mismatch", 10),
@@ -79,11 +79,11 @@ def test_malformed_offsets(data, message, offset):
 
 
 def test_illegal_opcode_names_byte_and_offset():
-    data = module_with_func(b"\x41\x00\x06")
+    data = module_with_func(b"\x41\x00\x27")
     with pytest.raises(MalformedError) as e:
         decode_module(data)
-    assert e.value.message == "illegal opcode 06"
-    assert data[e.value.offset] == 0x06
+    assert e.value.message == "illegal opcode 0x27"
+    assert data[e.value.offset] == 0x27
 
 
 def test_data_count_required_for_memory_init():

@@ -55,6 +55,8 @@ from .errors import (
     MalformedError,
     Trap,
     TrapCode,
+    UnsupportedError,
+    UnsupportedFeatureError,
     WasmError,
 )
 from .exec.stackvm import StackVM, VMState
@@ -114,5 +116,5 @@ __all__ = [
     "Neg", "Sqrt", "Ceil", "Floor", "Trunc", "Nearest", "Min", "Max", "Copysign", "Drop",
     "Select", "Nop", "Unreachable",
     "WasmError", "MalformedError", "InvalidError", "LinkError", "Trap", "TrapCode",
-    "InternalError",
+    "InternalError", "UnsupportedError", "UnsupportedFeatureError",
 ]

@@ -21,10 +21,10 @@ from collections.abc import Callable
 
 from .. import opcodes
 from ..errors import MalformedError
-from ..opcodes import ELSE, END, FC, FD
+from ..opcodes import ELSE, END
 from ..syntax.instructions import If, maker
 from ..syntax.types import ValType
-from . import reader
+from . import later, reader
 from .reader import byte, eof, le_uint, s33, sleb, u32
 
 
@@ -36,7 +36,7 @@ def _read_blocktype(data, pos):
     if b is not None and b & 0xC0 == 0x40:  # a one-byte negative s33: a value type
         t = ValType.from_code(b)
         if t is None:
-            raise MalformedError("malformed value type", pos)
+            raise _bad_type(b, pos, "malformed value type")
         return (t,), pos + 1
     start = pos
     x, pos = s33(data, pos)
@@ -64,14 +64,27 @@ def _read_memidx(data, pos):
     if pos >= len(data):
         raise eof(data)
     if data[pos] != 0:
-        raise MalformedError("zero byte expected", pos)
+        raise _memidx_error(data, pos)
     return (0,), pos + 1
+
+
+def _memidx_error(data, pos) -> MalformedError:
+    """2.0 has one memory, its index a single 0x00 byte; multi-memory allows any u32."""
+    try:
+        x, end = u32(data, pos)
+    except MalformedError:
+        return MalformedError("zero byte expected", pos)
+    what = f"memory index {x}" if x else f"memory index 0 in {end - pos} bytes"
+    return later.unsupported(what, later.MULTI_MEMORY, pos, "zero byte expected")
 
 
 def _read_memarg(data, pos):
     start = pos
     align, pos = u32(data, pos)
     if align >= 32:
+        if align & 0x40 and align & ~0x40 < 32:  # bit 6: a memory index follows
+            raise later.unsupported("a memory index in a memory argument", later.MULTI_MEMORY,
+                                    start, "malformed memop flags")
         raise MalformedError("malformed memop flags", start)
     offset, pos = u32(data, pos)
     return (align, offset), pos
@@ -115,17 +128,26 @@ def _type_byte(data, pos) -> int:
     return b
 
 
+def _bad_type(b: int, pos: int, spec_message: str) -> MalformedError:
+    known = later.TYPES.get(b)
+    if known is None:
+        return MalformedError(spec_message, pos)
+    return later.unsupported(*known, pos, spec_message)
+
+
 def read_reftype(data, pos):
-    t = ValType.from_code(_type_byte(data, pos))
+    b = _type_byte(data, pos)
+    t = ValType.from_code(b)
     if t is None or not t.is_ref:
-        raise MalformedError("malformed reference type", pos)
+        raise _bad_type(b, pos, "malformed reference type")
     return t, pos + 1
 
 
 def read_valtype(data, pos):
-    t = ValType.from_code(_type_byte(data, pos))
+    b = _type_byte(data, pos)
+    t = ValType.from_code(b)
     if t is None:
-        raise MalformedError("malformed value type", pos)
+        raise _bad_type(b, pos, "malformed value type")
     return t, pos + 1
 
 
@@ -202,6 +224,11 @@ _SINGLE: list[_Decoded | None] = [None if op is None else _Decoded(op) for op in
 _PREFIXED: dict[int, dict[int, _Decoded]] = {
     prefix: {n: _Decoded(op) for n, op in rows.items()} for prefix, rows in opcodes.PREFIXED.items()
 }
+# Prefixes whose sub-opcode is read before rejecting it: 2.0's, and those of later
+# proposals, so the error names the instruction (binary.later).
+for _prefix in later.PREFIXES:
+    _PREFIXED.setdefault(_prefix, {})
+_PREFIX_SET = frozenset(_PREFIXED)
 # memory.size and memory.grow read a zero byte but build the same object every time.
 for _d in _SINGLE:
     if _d is not None and _d.op.imm == ("memidx",):
@@ -323,13 +350,13 @@ class CodeReader:
                     record(start)
                 continue
             if d is None:
-                if b == FC or b == FD:
+                if b in _PREFIX_SET:
                     n, pos = u32(data, pos)
                     d = _PREFIXED[b].get(n)
                     if d is None:
-                        raise MalformedError(f"illegal opcode {b:02x} {n:02x}", start)
+                        raise later.illegal_opcode(b, n, start)
                 else:
-                    raise MalformedError(f"illegal opcode {b:02x}", start)
+                    raise later.illegal_opcode(b, None, start)
             if record:
                 record(start)
             if d.read is None:

@@ -28,8 +28,9 @@ from ..syntax.module import (
     Table,
 )
 from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+from . import later
 from .code import CodeReader, read_reftype, read_valtype
-from .reader import byte, eof, length, name, sleb, u32, uleb
+from .reader import byte, eof, length, name, sleb, u32
 
 MAGIC = b"\x00asm"
 VERSION = b"\x01\x00\x00\x00"
@@ -57,9 +58,28 @@ def decode_module(data: bytes | bytearray | memoryview) -> Module:
         raise InternalError(f"decoder failed: {type(e).__name__}: {e}") from e
 
 
+def decode_partial(data: bytes | bytearray | memoryview) -> tuple[Module, dict[int, MalformedError]]:
+    """Decode what can be decoded, for tools that show a module they cannot run (``wasmvm
+    dump -h -x`` of a module using a later feature): a section whose contents fail is
+    skipped by its size and its error kept, keyed by the section's offset (the module-level
+    checks at the end by the file's length). The module holds every other section.
+    Raises MalformedError only when the preamble or the section framing is broken."""
+    data = bytes(data)
+    decoder = _Decoder(data, keep_going=True)
+    try:
+        module = decoder.module()
+    except WasmError:
+        raise
+    except Exception as e:  # a bug in wasmvm, not a property of the input
+        raise InternalError(f"decoder failed: {type(e).__name__}: {e}") from e
+    return module, decoder.failed
+
+
 class _Decoder:
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, keep_going: bool = False):
         self.data = data
+        self.keep_going = keep_going
+        self.failed: dict[int, MalformedError] = {}
         self.code = CodeReader(data)
         self.m = Module()
         self.func_types: list[int] = []
@@ -81,19 +101,39 @@ class _Decoder:
         while pos < len(data):
             section_id = data[pos]
             if section_id not in SECTION_NAMES:
-                raise MalformedError("malformed section id", pos)
+                error = later.section_id_error(section_id, pos)
+                if not (self.keep_going and section_id in later.SECTIONS):
+                    raise error
+                self.failed[pos] = error  # a later section: skipped by its size
+                size, start = length(data, pos + 1)
+                pos = start + size
+                continue
             if section_id != 0:
                 order = SECTION_ORDER[section_id]
                 if order <= last_order:
                     raise MalformedError("unexpected content after last section", pos)
                 last_order = order
             size, start = length(data, pos + 1)
-            end = self.section(section_id, start, size, last_id)
-            if end != start + size:
-                raise MalformedError("section size mismatch", start)
+            try:
+                end = self.section(section_id, start, size, last_id)
+                if end != start + size:
+                    raise MalformedError("section size mismatch", start)
+            except MalformedError as e:
+                if not self.keep_going or start + size > len(data):
+                    raise
+                self.failed[pos] = e
+                end = start + size
             pos = end
             if section_id != 0:
                 last_id = section_id
+        if self.keep_going:
+            if self.failed and not self.m.funcs:  # the code section failed: keep the
+                self.m.funcs = [Func(t) for t in self.func_types]  # function section's types
+            try:
+                return self.finish()
+            except MalformedError as e:
+                self.failed.setdefault(len(data), e)
+                return self.m
         return self.finish()
 
     def section(self, section_id: int, pos: int, size: int, last_id: int) -> int:
@@ -127,7 +167,7 @@ class _Decoder:
         start = pos
         tag, pos = sleb(self.data, pos, 7)
         if tag != -0x20:  # the byte 0x60
-            raise MalformedError("malformed function type", start)
+            raise later.type_form_error(self.data, start)
         params, pos = self.vec(pos, self.valtype)
         results, pos = self.vec(pos, self.valtype)
         return FuncType(tuple(params), tuple(results)), pos
@@ -136,7 +176,7 @@ class _Decoder:
         return read_valtype(self.data, pos)
 
     def limits(self, pos):
-        flag, pos = uleb(self.data, pos, 1)
+        flag, pos = later.limits_flags(self.data, pos)
         lo, pos = u32(self.data, pos)
         hi = None
         if flag:
@@ -192,7 +232,7 @@ class _Decoder:
             elif kind == 3:
                 desc, pos = self.globaltype(pos)
             else:
-                raise MalformedError("malformed import kind", pos - 1)
+                raise later.extern_kind_error(kind, pos - 1, exporting=False)
             return Import(module, field, EXTERN_KINDS[kind], desc), pos
 
         self.m.imports, pos = self.vec(pos, import_)
@@ -204,6 +244,7 @@ class _Decoder:
 
     def sec_table(self, pos):
         def table(pos):
+            later.check_table_entry(self.data, pos)
             t, pos = self.tabletype(pos)
             return Table(t), pos
 
@@ -232,7 +273,7 @@ class _Decoder:
             export_name, pos = name(self.data, pos)
             kind, pos = byte(self.data, pos)
             if kind > 3:
-                raise MalformedError("malformed export kind", pos - 1)
+                raise later.extern_kind_error(kind, pos - 1, exporting=True)
             index, pos = u32(self.data, pos)
             return Export(export_name, EXTERN_KINDS[kind], index), pos
 

@@ -177,7 +177,7 @@ class _BinaryChecker:
         try:
             self.decode(data)
         except MalformedError as e:
-            if e.message.startswith(text):
+            if e.matches(text):
                 return None
             return f"message mismatch: expected {text!r}, got {e.message!r}"
         except Exception as e:  # noqa: BLE001

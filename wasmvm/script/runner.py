@@ -402,7 +402,7 @@ class ScriptRunner:
         try:
             thunk()
         except cls as e:
-            if e.message.startswith(text):
+            if e.matches(text):
                 return
             raise _Failure(f"expected {cls.__name__} {text!r}, got {e.message!r}") from None
         except Exception as e:  # noqa: BLE001

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..binary import reader
+from ..binary import later, reader
 from ..binary.code import read_reftype, read_valtype
 from ..binary.decode import EXTERN_KINDS, MAGIC, SECTION_NAMES, SECTION_ORDER, VERSION, parse_names
 from ..errors import MalformedError
@@ -128,7 +128,7 @@ class _ModuleWalker(Walker):
         data = self.data
         section_id = data[pos]
         if section_id not in SECTION_NAMES:
-            raise MalformedError("malformed section id", pos)
+            raise later.section_id_error(section_id, pos)
         if section_id != 0:
             if SECTION_ORDER[section_id] <= last_order:
                 raise MalformedError("unexpected content after last section", pos)
@@ -182,14 +182,14 @@ class _ModuleWalker(Walker):
     def functype(self, pos: int, _i: int) -> int:
         tag, end = reader.sleb(self.data, pos, 7)
         if tag != -0x20:
-            raise MalformedError("malformed function type", pos)
+            raise later.type_form_error(self.data, pos)
         self.emit(pos, end, FIELD, "func type form", "0x60 (func)")
         _, pos = self.vec(end, "params", lambda p, _: self.valtype(p, "param type"))
         _, pos = self.vec(pos, "results", lambda p, _: self.valtype(p, "result type"))
         return pos
 
     def limits(self, pos: int) -> int:
-        flag, pos = reader.uleb(self.data, pos, 1)
+        flag, pos = later.limits_flags(self.data, pos)
         self.emit(pos - 1, pos, FIELD, "limits flags", "1 (min and max)" if flag else "0 (min only)")
         _, pos = self.u32(pos, "limits min")
         if flag:
@@ -229,7 +229,7 @@ class _ModuleWalker(Walker):
         _, pos = self.name(pos, "import field name")
         kind, end = reader.byte(self.data, pos)
         if kind > 3:
-            raise MalformedError("malformed import kind", pos)
+            raise later.extern_kind_error(kind, pos, exporting=False)
         self.emit(pos, end, FIELD, "import kind", f"{kind} ({EXTERN_KINDS[kind]})")
         self.imported[EXTERN_KINDS[kind]] += 1
         if kind == 0:
@@ -250,8 +250,11 @@ class _ModuleWalker(Walker):
         return self.vec(pos, "functions", func)[1]
 
     def sec_table(self, pos: int, end: int) -> int:
-        return self.vec(pos, "tables", lambda p, _: self.tabletype(p), "table",
-                        self.imported["table"])[1]
+        def table(p: int, _i: int) -> int:
+            later.check_table_entry(self.data, p)
+            return self.tabletype(p)
+
+        return self.vec(pos, "tables", table, "table", self.imported["table"])[1]
 
     def sec_memory(self, pos: int, end: int) -> int:
         return self.vec(pos, "memories", lambda p, _: self.limits(p), "memory",
@@ -266,7 +269,7 @@ class _ModuleWalker(Walker):
             _, p = self.name(p, "export name")
             kind, end = reader.byte(self.data, p)
             if kind > 3:
-                raise MalformedError("malformed export kind", p)
+                raise later.extern_kind_error(kind, p, exporting=True)
             self.emit(p, end, FIELD, "export kind", f"{kind} ({EXTERN_KINDS[kind]})")
             show = (lambda x: named(x, self.func_name(x))) if kind == 0 else str
             return self.u32(end, "export index", show)[1]

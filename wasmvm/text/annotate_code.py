@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import opcodes
-from ..binary import reader
+from ..binary import later, reader
 from ..binary.code import IMMEDIATE_READERS
 from ..errors import InternalError, MalformedError
 from ..opcodes import ELSE, END, FC, FD
@@ -148,13 +148,13 @@ def _opcode(data: bytes, start: int) -> tuple[opcodes.Op, int, str]:
     op = opcodes.SINGLE[b]
     if op is not None:
         return op, pos, ""
-    if b == FC or b == FD:
+    if b == FC or b == FD or b in later.PREFIXES:
         n, pos = reader.u32(data, pos)
-        op = opcodes.PREFIXED[b].get(n)
+        op = opcodes.PREFIXED.get(b, {}).get(n)
         if op is not None:
             return op, pos, f"prefix 0x{b:02x}, sub-opcode {n}"
-        raise MalformedError(f"illegal opcode {b:02x} {n:02x}", start)
-    raise MalformedError(f"illegal opcode {b:02x}", start)
+        raise later.illegal_opcode(b, n, start)
+    raise later.illegal_opcode(b, None, start)
 
 
 def walk_expr(w: Walker, pos: int, funcidx: int | None = None) -> int:

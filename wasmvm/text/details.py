@@ -26,10 +26,16 @@ __all__ = ["format_details"]
 MAX_LISTED = 16
 
 
-def format_details(data: bytes, module: Module) -> Iterator[str]:
+def format_details(data: bytes, module: Module,
+                   failed: dict[int, MalformedError] | None = None) -> Iterator[str]:
+    """The contents of every section. ``failed`` (from ``binary.decode_partial``) names
+    the sections that could not be decoded: each is listed with its error instead."""
     customs = iter(module.customs)
     for header in section_headers(data):
-        if header.id == 0:
+        error = (failed or {}).get(header.offset)
+        if error is not None:
+            yield f"{header.name.capitalize()}: not decoded: {error}"
+        elif header.id == 0:
             yield from _custom(module, next(customs), header.size)
         else:
             yield from _SECTIONS[header.id](module, data)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..binary import reader
+from ..binary import later, reader
 from ..binary.decode import SECTION_NAMES
 from ..errors import MalformedError
 from ..syntax.module import Module
@@ -35,7 +35,7 @@ class SectionHeader:
 
     @property
     def name(self) -> str:
-        return SECTION_NAMES[self.id]
+        return SECTION_NAMES.get(self.id) or later.SECTION_NAMES[self.id]
 
     @property
     def size(self) -> int:
@@ -58,7 +58,7 @@ def section_headers(data: bytes) -> list[SectionHeader]:
     pos = 8
     while pos < len(data):
         section_id = data[pos]
-        if section_id not in SECTION_NAMES:
+        if section_id not in SECTION_NAMES and section_id not in later.SECTION_NAMES:
             raise MalformedError("malformed section id", pos)
         size, start = reader.length(data, pos + 1)
         end = start + size
@@ -72,10 +72,10 @@ def section_headers(data: bytes) -> list[SectionHeader]:
     return out
 
 
-def format_headers(data: bytes, module: Module, filename: str) -> list[str]:
+def format_headers(data: bytes, module: Module | None, filename: str) -> list[str]:
     version = int.from_bytes(data[4:8], "little")
     lines = [f"{filename}: WebAssembly binary, version {version}, {len(data)} bytes"]
-    if module.names.module is not None:
+    if module is not None and module.names.module is not None:
         lines.append(f"module name: <{module.names.module}>")
     headers = section_headers(data)
     w = offset_width(len(data)) + 2

@@ -9,6 +9,7 @@ global).
 
 from __future__ import annotations
 
+from ..binary import later
 from ..syntax.module import Elem, Expr, Module
 from ..syntax.types import FUNCREF, I32, FuncType, Limits, MemoryType, TableType, ValType
 from .context import Context, ModuleInfo, fail
@@ -51,7 +52,7 @@ def validate_module(module: Module) -> ModuleInfo:
         check_start(ctx, module.start)
     check_exports(ctx, module)
     if len(ctx.mems) > 1:
-        fail(f"multiple memories are not allowed in WebAssembly 2.0 ({len(ctx.mems)})")
+        fail(f"multiple memories ({len(ctx.mems)}): {later.not_supported(later.MULTI_MEMORY)}")
     return info
 
 
@@ -95,6 +96,9 @@ def check_const(ctx: Context, expr: Expr, t: ValType) -> None:
     for instr in expr:
         name = instr.op.name
         if name not in CONSTANT_INSTRUCTIONS:
+            if name in later.EXTENDED_CONST_INSTRUCTIONS:
+                fail(f"constant expression required, found {name}: "
+                     f"{later.not_supported(later.EXTENDED_CONST)}")
             fail(f"constant expression required, found {name}")
         if name == "global.get":
             x = instr.index

@@ -1,0 +1,196 @@
+"""Encodings of known later proposals, so that rejecting them names what they are.
+
+wasmvm decodes WebAssembly 2.0. A module built for WebAssembly 3.0 (tail calls,
+exception handling, typed function references, GC, memory64, multi-memory, relaxed SIMD)
+or for a later proposal (threads) uses bytes that 2.0 leaves undefined. The decoder still
+rejects them, but with an ``UnsupportedFeatureError`` that says which feature the bytes
+belong to ("tail calls (WebAssembly 3.0) are not supported yet: return_call at offset
+0x20") and keeps the message a 2.0 decoder gives as its ``spec_message``, which the
+spec-test runner matches. As each feature lands, its rows leave this module.
+"""
+
+from __future__ import annotations
+
+from ..errors import MalformedError, UnsupportedFeatureError
+from . import reader
+
+WASM3 = "WebAssembly 3.0"
+
+TAIL_CALLS = ("tail calls", WASM3)
+EXCEPTIONS = ("exception handling", WASM3)
+LEGACY_EXCEPTIONS = ("legacy exception handling", "a proposal not in WebAssembly 3.0")
+FUNCTION_REFERENCES = ("typed function references", WASM3)
+GC = ("garbage collection", WASM3)
+MULTI_MEMORY = ("multi-memory", WASM3)
+MEMORY64 = ("memory64", WASM3)
+RELAXED_SIMD = ("relaxed SIMD", WASM3)
+THREADS = ("threads", "a proposal after WebAssembly 3.0")
+CUSTOM_PAGE_SIZES = ("custom page sizes", "a proposal after WebAssembly 3.0")
+EXTENDED_CONST = ("extended constant expressions", WASM3)
+
+#: instructions that extended constant expressions allow in a constant expression
+EXTENDED_CONST_INSTRUCTIONS = frozenset(
+    {"i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.mul"})
+
+
+def not_supported(feature: tuple[str, str]) -> str:
+    """ "multi-memory (WebAssembly 3.0) is not supported yet", for validation messages """
+    return UnsupportedFeatureError.phrase(*feature)
+
+#: one-byte opcodes: byte -> (mnemonic, feature)
+OPCODES: dict[int, tuple[str, tuple[str, str]]] = {
+    0x06: ("try", LEGACY_EXCEPTIONS),
+    0x07: ("catch", LEGACY_EXCEPTIONS),
+    0x08: ("throw", EXCEPTIONS),
+    0x09: ("rethrow", LEGACY_EXCEPTIONS),
+    0x0A: ("throw_ref", EXCEPTIONS),
+    0x12: ("return_call", TAIL_CALLS),
+    0x13: ("return_call_indirect", TAIL_CALLS),
+    0x14: ("call_ref", FUNCTION_REFERENCES),
+    0x15: ("return_call_ref", TAIL_CALLS),
+    0x18: ("delegate", LEGACY_EXCEPTIONS),
+    0x19: ("catch_all", LEGACY_EXCEPTIONS),
+    0x1F: ("try_table", EXCEPTIONS),
+    0xD3: ("ref.eq", GC),
+    0xD4: ("ref.as_non_null", FUNCTION_REFERENCES),
+    0xD5: ("br_on_null", FUNCTION_REFERENCES),
+    0xD6: ("br_on_non_null", FUNCTION_REFERENCES),
+}
+
+_GC_OPS = (
+    "struct.new struct.new_default struct.get struct.get_s struct.get_u struct.set "
+    "array.new array.new_default array.new_fixed array.new_data array.new_elem array.get "
+    "array.get_s array.get_u array.set array.len array.fill array.copy array.init_data "
+    "array.init_elem ref.test ref.test ref.cast ref.cast br_on_cast br_on_cast_fail "
+    "any.convert_extern extern.convert_any ref.i31 i31.get_s i31.get_u").split()
+
+_RELAXED_OPS = (
+    "i8x16.relaxed_swizzle i32x4.relaxed_trunc_f32x4_s i32x4.relaxed_trunc_f32x4_u "
+    "i32x4.relaxed_trunc_f64x2_s_zero i32x4.relaxed_trunc_f64x2_u_zero f32x4.relaxed_madd "
+    "f32x4.relaxed_nmadd f64x2.relaxed_madd f64x2.relaxed_nmadd i8x16.relaxed_laneselect "
+    "i16x8.relaxed_laneselect i32x4.relaxed_laneselect i64x2.relaxed_laneselect "
+    "f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min f64x2.relaxed_max "
+    "i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s "
+    "i32x4.relaxed_dot_i8x16_i7x16_add_s").split()
+
+#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature)
+PREFIXED: dict[tuple[int, int], tuple[str, tuple[str, str]]] = {
+    **{(0xFB, n): (name, GC) for n, name in enumerate(_GC_OPS)},
+    **{(0xFD, 0x100 + n): (name, RELAXED_SIMD) for n, name in enumerate(_RELAXED_OPS)},
+}
+
+#: whole prefixes of a later proposal: prefix -> (what, feature)
+PREFIXES: dict[int, tuple[str, tuple[str, str]]] = {
+    0xFB: ("a GC instruction", GC),
+    0xFE: ("an atomic instruction", THREADS),
+}
+
+#: value and reference type bytes -> (text, feature)
+TYPES: dict[int, tuple[str, tuple[str, str]]] = {
+    0x64: ("(ref $t)", FUNCTION_REFERENCES),
+    0x63: ("(ref null $t)", FUNCTION_REFERENCES),
+    0x69: ("exnref", EXCEPTIONS),
+    0x74: ("nullexnref", EXCEPTIONS),
+    0x6E: ("anyref", GC),
+    0x6D: ("eqref", GC),
+    0x6C: ("i31ref", GC),
+    0x6B: ("structref", GC),
+    0x6A: ("arrayref", GC),
+    0x71: ("nullref", GC),
+    0x72: ("nullexternref", GC),
+    0x73: ("nullfuncref", GC),
+}
+
+#: the type section's composite and recursive type forms -> (text, feature)
+TYPE_FORMS: dict[int, tuple[str, tuple[str, str]]] = {
+    0x4E: ("a recursive type group (rec)", GC),
+    0x50: ("a subtype (sub)", GC),
+    0x4F: ("a final subtype (sub final)", GC),
+    0x5F: ("a struct type", GC),
+    0x5E: ("an array type", GC),
+}
+
+#: section ids -> (what, feature), and the sections' short names (for dumps)
+SECTIONS: dict[int, tuple[str, tuple[str, str]]] = {13: ("the tag section", EXCEPTIONS)}
+SECTION_NAMES = {13: "tag"}
+
+#: import and export kinds -> (what, feature)
+EXTERN_KINDS: dict[int, tuple[str, tuple[str, str]]] = {4: ("a tag", EXCEPTIONS)}
+
+
+def _limits_feature(flags: int) -> tuple[str, tuple[str, str]] | None:
+    """What a limits flags byte beyond 2.0's 0 and 1 asks for."""
+    if flags & ~0x0F:
+        return None
+    if flags & 0x08:
+        return (f"limits flags 0x{flags:02x} (a page size)", CUSTOM_PAGE_SIZES)
+    if flags & 0x04:
+        return (f"limits flags 0x{flags:02x} (64-bit addresses)", MEMORY64)
+    if flags & 0x02:
+        return (f"limits flags 0x{flags:02x} (shared)", THREADS)
+    return None
+
+
+def unsupported(what: str, feature: tuple[str, str], offset: int | None,
+                spec_message: str) -> UnsupportedFeatureError:
+    """The error for ``what`` (a mnemonic or a description) of a later ``feature``; a
+    2.0 decoder's own message for the same bytes is ``spec_message``."""
+    name, version = feature
+    return UnsupportedFeatureError(name, version, what, offset, spec_message)
+
+
+def illegal_opcode(b: int, n: int | None, start: int) -> MalformedError:
+    """The error for an opcode 2.0 does not define: byte ``b`` (with sub-opcode ``n`` after
+    a prefix, when it was read) at offset ``start``."""
+    spec = f"illegal opcode 0x{b:02x}" if n is None else f"illegal opcode 0x{b:02x} 0x{n:02x}"
+    known = OPCODES.get(b) if n is None else PREFIXED.get((b, n)) or PREFIXES.get(b)
+    if known is None:
+        return MalformedError(spec, start)
+    what, feature = known
+    return unsupported(what, feature, start, spec)
+
+
+# -- the checks the decoder and the annotator share (text.annotate fails exactly where and
+# -- how binary.decode does) -------------------------------------------------------------
+def section_id_error(section_id: int, pos: int) -> MalformedError:
+    """A section id 2.0 does not define."""
+    if section_id in SECTIONS:
+        return unsupported(*SECTIONS[section_id], pos, "malformed section id")
+    return MalformedError("malformed section id", pos)
+
+
+def type_form_error(data: bytes, pos: int) -> MalformedError:
+    """A type section entry that is not ``0x60`` (a function type)."""
+    form = TYPE_FORMS.get(data[pos])
+    if form is not None:
+        return unsupported(*form, pos, "malformed function type")
+    return MalformedError("malformed function type", pos)
+
+
+def limits_flags(data: bytes, pos: int) -> tuple[int, int]:
+    """The limits flags (0: min only, 1: min and max), naming the flags of later
+    proposals (64-bit addresses, shared memories, page sizes)."""
+    try:
+        return reader.uleb(data, pos, 1)
+    except MalformedError as e:
+        known = _limits_feature(data[pos]) if pos < len(data) else None
+        if known is None:
+            raise
+        raise unsupported(*known, pos, e.message) from None
+
+
+def extern_kind_error(kind: int, pos: int, exporting: bool) -> MalformedError:
+    """An import or export kind beyond func, table, memory and global."""
+    spec = "malformed export kind" if exporting else "malformed import kind"
+    if kind in EXTERN_KINDS:
+        what, feature = EXTERN_KINDS[kind]
+        return unsupported(f"{'exporting' if exporting else 'importing'} {what}", feature, pos,
+                           spec)
+    return MalformedError(spec, pos)
+
+
+def check_table_entry(data: bytes, pos: int) -> None:
+    """A table section entry ``0x40 0x00``: a table with an initializer expression."""
+    if data[pos : pos + 2] == b"\x40\x00":
+        raise unsupported("a table with an initializer expression", FUNCTION_REFERENCES, pos,
+                          "malformed reference type")
