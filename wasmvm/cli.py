@@ -13,7 +13,9 @@ traceback of an internal error.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,17 +45,19 @@ class Command:
     help: str
     arguments: tuple[Arg, ...]
     run: Callable[[argparse.Namespace], int]
+    epilog: str | None = None
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, help: str, *arguments: Arg):  # noqa: A002 - argparse's word
+def command(name: str, help: str, *arguments: Arg, epilog: str | None = None):  # noqa: A002
     """Register ``fn(args) -> int`` as the subcommand ``name``; its docstring is the
-    subcommand's description in ``--help``."""
+    subcommand's description in ``--help``, and ``epilog`` (indented lines kept as
+    written) comes after the list of arguments."""
 
     def register(fn: Callable[[argparse.Namespace], int]):
-        COMMANDS[name] = Command(name, help, arguments, fn)
+        COMMANDS[name] = Command(name, help, arguments, fn, epilog)
         return fn
 
     return register
@@ -83,18 +87,16 @@ def cmd_dump(args: argparse.Namespace) -> int:
     everything before the bad byte)."""
     from .binary import decode_module
     from .text import format_details, format_disassembly, format_headers
-    from .text.annotate import annotate, annotate_partial, format_annotations
+    from .text.annotate import annotate, format_annotations
 
     data = read_input(args.file)
     modes = [m for m in DUMP_MODES if getattr(args, m)] or ["headers"]
+    filename = "<stdin>" if args.file == "-" else Path(args.file).name
     try:
         module = decode_module(data)
     except MalformedError:
-        if "annotate" in modes:
-            records, _ = annotate_partial(data)
-            write_lines(format_annotations(records, len(data)))
+        _dump_partial(data, modes, filename)
         raise
-    filename = "<stdin>" if args.file == "-" else Path(args.file).name
     views = {
         "headers": lambda: format_headers(data, module, filename),
         "details": lambda: format_details(data, module),
@@ -108,6 +110,31 @@ def cmd_dump(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dump_partial(data: bytes, modes: list[str], filename: str) -> None:
+    """What ``dump`` still shows of a module it cannot decode: the section headers and
+    the details of every section that decodes (when the framing holds), the annotated
+    bytes up to the bad one. The decoder's error follows."""
+    from .binary.decode import decode_partial
+    from .text import format_details, format_headers
+    from .text.annotate import annotate_partial, format_annotations
+
+    try:
+        module, failed = decode_partial(data)
+    except MalformedError:
+        module = failed = None
+    views = []
+    if module is not None and "headers" in modes:
+        views.append(format_headers(data, module, filename))
+    if module is not None and "details" in modes:
+        views.append(format_details(data, module, failed))
+    if "annotate" in modes:
+        views.append(format_annotations(annotate_partial(data)[0], len(data)))
+    for i, lines in enumerate(views):
+        if i:
+            write_lines([""])
+        write_lines(lines)
+
+
 def _annotate_valid(annotate, data: bytes):
     try:
         return annotate(data)
@@ -115,15 +142,41 @@ def _annotate_valid(annotate, data: bytes):
         raise InternalError(f"the annotator rejects a module the decoder accepts: {e}") from e
 
 
+#: How command-line arguments are written (``api.values.parse_value`` reads them), for the
+#: help of every command that takes them. tests/test_cli_help.py invokes each example.
+ARGUMENT_SYNTAX = """\
+ARG syntax: one shell word per argument, read by the parameter's type. An argument
+that starts with - but is not a plain decimal number (-inf, -nan, -0x7f, -1e-3) needs
+-- before the arguments: wasmvm invoke m.wasm f -- -inf
+
+  i32, i64    42  -7  0x7f  0xffffffff  1_000_000  0b101  0o17
+              (a sign, decimal or 0x/0b/0o, _ between digits; from the lowest
+              signed to the highest unsigned value: -1 and 0xffffffff are the
+              same i32)
+  f32, f64    1.5  -0.0  1e-3  0x1.8p1  inf  -inf  nan  -nan  nan:0x200000
+              (decimal or hex float, rounded to the type; nan is the canonical
+              NaN, nan:0xPAYLOAD sets the payload: 0x1 to 0x7fffff for f32,
+              to 0xfffffffffffff for f64)
+  v128        'i32x4 1 2 3 -1'  'i64x2 -1 0x10'  'i16x8 -1 0 1 2 3 4 5 0x7fff'
+              'i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 0xff'
+              0x000102030405060708090a0b0c0d0e0f
+              (i8x16, i16x8, i32x4 or i64x2, then every lane, lane 0 first,
+              all quoted as one word; or the 128 bits as one integer, lane 0 in
+              the low bits; no f32x4 or f64x2)
+  funcref, externref
+              null  (the only reference a command line can give)"""
+
+
 @command(
     "invoke", "call an exported function and print its results",
     arg("file", metavar="FILE", help="a .wasm file (a module without imports)"),
     arg("func", metavar="FUNC", help="the name of an exported function"),
     arg("args", metavar="ARG", nargs="*",
-        help="arguments, by the function's parameter types: 42, -1, 0x7f, 1.5, inf, "
-             "nan:0x200000, null"),
+        help="the function's arguments, written as below: 42, -1, 0x7f, 1.5, inf, "
+             "nan:0x200000, null, ..."),
     arg("--tier", choices=("compiled", "reference"), default="compiled",
         help="the execution tier (default: compiled)"),
+    epilog=ARGUMENT_SYNTAX,
 )
 def cmd_invoke(args: argparse.Namespace) -> int:
     """Instantiate the module and call one export; results print as TYPE:VALUE, one per
@@ -212,10 +265,8 @@ def write_lines(lines: Iterable[str]) -> None:
 def format_error(e: WasmError) -> str:
     where = f" at offset 0x{e.offset:x}" if e.offset is not None else ""
     if isinstance(e, Trap):
-        lines = [f"trap: {e.message}{where}"]
-        for func in reversed(e.frames):  # innermost first, as backtraces read
-            lines.append(f"  in {getattr(func, 'name', func)}")
-        return "\n".join(lines)
+        # innermost first, as backtraces read; the middle of a deep one elided
+        return "\n".join([f"trap: {e.message}{where}", *("  " + ln for ln in e.backtrace_lines())])
     prefix = "internal error" if isinstance(e, InternalError) else "error"
     return f"{prefix}: {e.message}{where}"
 
@@ -256,15 +307,42 @@ def _load_command_modules() -> None:
                 raise
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's layout with two changes. An argument that takes the rest of the command
+    line (``nargs=argparse.REMAINDER``) shows in the usage as ``[ARGS ...]``, the name the
+    argument list gives it (argparse writes a bare ``...``). In a description or epilog,
+    paragraphs (separated by blank lines) are filled one by one, and one with indented
+    lines is kept as written (a table of examples)."""
+
+    def _format_args(self, action, default_metavar):
+        if action.nargs == argparse.REMAINDER:
+            (metavar,) = self._metavar_formatter(action, default_metavar)(1)
+            return f"[{metavar} ...]"
+        return super()._format_args(action, default_metavar)
+
+    def _fill_text(self, text, width, indent):
+        paragraphs = []
+        for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
+            lines = paragraph.splitlines()
+            if any(line[:1].isspace() for line in lines):
+                paragraphs.append("\n".join(indent + line for line in lines))
+            else:
+                paragraphs.append(super()._fill_text(paragraph, width, indent))
+        return "\n\n".join(paragraphs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     _load_command_modules()
     parser = argparse.ArgumentParser(
-        prog="wasmvm", description="wasmvm: a WebAssembly engine in pure Python.")
+        prog="wasmvm", description="wasmvm: a WebAssembly engine in pure Python.",
+        formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"wasmvm {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for c in COMMANDS.values():
         flags = {f for a in c.arguments for f in a.flags}
-        p = sub.add_parser(c.name, help=c.help, description=c.run.__doc__, add_help=False)
+        description = inspect.cleandoc(c.run.__doc__) if c.run.__doc__ else None
+        p = sub.add_parser(c.name, help=c.help, description=description, epilog=c.epilog,
+                           formatter_class=HelpFormatter, add_help=False)
         # `dump -h` means --headers (as in wasm-objdump), so help is --help only there.
         p.add_argument(*(["--help"] if "-h" in flags else ["-h", "--help"]), action="help",
                        help="show this help and exit")

@@ -175,9 +175,11 @@ def parse_value(t: ValType, text: str) -> Val:
     from ..syntax.values import F32_EXP, F64_EXP
 
     s = text.strip().replace("_", "")
+    if not s:
+        raise ValueError(f"an empty argument is not {_article(t)} {t}")
     if t.is_ref:
         if s != "null":
-            raise ValueError(f"a {t} argument can only be null, got {text!r}")
+            raise ValueError(f"{_article(t)} {t} argument can only be null, got {text!r}")
         return Val(t, None)
     if t is ValType.V128 and s.split()[0] in _LANES:
         return Val(t, _parse_lanes(text))
@@ -185,7 +187,7 @@ def parse_value(t: ValType, text: str) -> Val:
         try:
             return Val(t, _int_raw(t, int(s, 0)))
         except ValueError:
-            raise ValueError(f"not an {t}: {text!r}") from None
+            raise ValueError(f"not {_article(t)} {t}: {text!r}") from None
     sign = s.startswith("-")
     body = s.lstrip("+-")
     if body.startswith("nan"):
@@ -199,7 +201,7 @@ def parse_value(t: ValType, text: str) -> Val:
     try:
         x = float.fromhex(s) if "0x" in body.lower() else float(s)
     except ValueError:
-        raise ValueError(f"not an {t}: {text!r}") from None
+        raise ValueError(f"not {_article(t)} {t}: {text!r}") from None
     return Val.f32(x) if t is ValType.F32 else Val.f64(x)
 
 
@@ -219,6 +221,11 @@ def format_value(v: Val) -> str:
     else:
         text = str(v.value)
     return f"{t}:{text}"
+
+
+def _article(t: ValType) -> str:
+    """As the names are read aloud: an i32, an f64, an externref, a v128, a funcref."""
+    return "a" if str(t) in ("v128", "funcref") else "an"
 
 
 _LANES = {"i8x16": (8, 16), "i16x8": (16, 8), "i32x4": (32, 4), "i64x2": (64, 2)}

@@ -98,13 +98,16 @@ def _invoke_call(data: bytes, invoke: list[str], parse_val):
 
 
 def _summary(report) -> str:
+    from .compare import plural
+
     kinds: dict[str, int] = {}
     for d in report.divergences:
         kinds[d.kind] = kinds.get(d.kind, 0) + 1
     text = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
     verdict = "agree" if not report.divergences else f"DIFFER ({text})"
-    return (f"diff: {report.calls_compared} calls compared, {len(report.divergences)} "
-            f"divergences: {verdict}")
+    calls, n = report.calls_compared, len(report.divergences)
+    return (f"diff: {calls} {plural(calls, 'call')} compared, {n} {plural(n, 'divergence')}: "
+            f"{verdict}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -142,14 +142,16 @@ def _opt(v) -> str:
 def describe_memory_difference(a: bytes | None, b: bytes | None) -> tuple[str, str]:
     """Sizes, the number of differing bytes, and the first differing range on each side."""
     if a is None or b is None:
-        return ("(absent)" if a is None else f"{len(a)} bytes",
-                "(absent)" if b is None else f"{len(b)} bytes")
+        return ("(absent)" if a is None else f"{len(a)} {plural(len(a), 'byte')}",
+                "(absent)" if b is None else f"{len(b)} {plural(len(b), 'byte')}")
     if len(a) != len(b):
-        return f"{len(a) // 65536} pages", f"{len(b) // 65536} pages"
+        pages = len(a) // 65536, len(b) // 65536
+        return f"{pages[0]} {plural(pages[0], 'page')}", f"{pages[1]} {plural(pages[1], 'page')}"
     diffs = [i for i in range(len(a)) if a[i] != b[i]]
     first = diffs[0]
     start = first - first % 16
-    count = f"{len(diffs)} byte(s) differ, first at 0x{first:x}"
+    count = (f"1 byte differs, at 0x{first:x}" if len(diffs) == 1
+             else f"{len(diffs)} bytes differ, first at 0x{first:x}")
     return (f"{count}; [0x{start:x}..]: {a[start:start + 16].hex(' ')}",
             f"{count}; [0x{start:x}..]: {b[start:start + 16].hex(' ')}")
 
@@ -164,18 +166,25 @@ def _describe_tables(a, b) -> tuple[str, str]:
 
 def _describe_output(data: bytes) -> str:
     text = data[:200].decode("utf-8", errors="replace")
-    return f"{len(data)} bytes: {text!r}" + ("..." if len(data) > 200 else "")
+    return f"{len(data)} {plural(len(data), 'byte')}: {text!r}" + ("..." if len(data) > 200 else "")
 
 
 def _describe_logs(a: tuple, b: tuple) -> tuple[str, str]:
     i = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
-    return (f"call #{i}: {a[i] if i < len(a) else '(none)'} ({len(a)} calls)",
-            f"call #{i}: {b[i] if i < len(b) else '(none)'} ({len(b)} calls)")
+    return (f"call #{i}: {a[i] if i < len(a) else '(none)'} ({len(a)} {plural(len(a), 'call')})",
+            f"call #{i}: {b[i] if i < len(b) else '(none)'} ({len(b)} {plural(len(b), 'call')})")
 
 
 # ---------------------------------------------------------------------------------------
 # Figures
 # ---------------------------------------------------------------------------------------
+def plural(n: int, word: str) -> str:
+    """``word`` as it reads after the number ``n``: ``plural(1, "call")`` is ``call``,
+    ``plural(0, "call")`` and ``plural(2, "call")`` are ``calls``. The reports' nouns all
+    take an s (byte, call, divergence, module, page)."""
+    return word if n == 1 else word + "s"
+
+
 @dataclass
 class Figures:
     """What a run did: modules tried (and how many both engines rejected or could not
@@ -228,11 +237,13 @@ class Figures:
             extra.append(f"{self.rejected} rejected by both")
         if self.not_instantiated:
             extra.append(f"{self.not_instantiated} failed to instantiate alike")
-        mods = f"{self.modules:,} modules" + (f" ({', '.join(extra)})" if extra else "")
-        divs = f"{self.total_divergences} divergences"
+        mods = (f"{self.modules:,} {plural(self.modules, 'module')}"
+                + (f" ({', '.join(extra)})" if extra else ""))
+        divs = f"{self.total_divergences} {plural(self.total_divergences, 'divergence')}"
         if self.divergences:
             divs += " (" + ", ".join(f"{k} {n}" for k, n in sorted(self.divergences.items())) + ")"
-        line = f"{self.label}: {mods}, {self.calls:,} calls compared ({self.traps:,} trapped alike), {divs}"
+        calls = f"{self.calls:,} {plural(self.calls, 'call')}"
+        line = f"{self.label}: {mods}, {calls} compared ({self.traps:,} trapped alike), {divs}"
         if self.known:
             line += "; known bugs: " + ", ".join(f"{k} {n}" for k, n in sorted(self.known.items()))
         if self.inconclusive:

@@ -20,7 +20,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .compare import Divergence, compare_outcomes, compare_snapshots
+from .compare import Divergence, compare_outcomes, compare_snapshots, plural
 from .engines import ExportInfo, Outcome, WasmtimeSide, WasmvmSide
 from .values import EDGE_VALUES, TYPICAL, DiffVal, argument_sets, module_nan_exact, random_val
 
@@ -104,8 +104,9 @@ class ModuleReport:
         return not self.divergences
 
     def format(self, verbose: bool = False) -> str:
-        lines = [f"{self.name}: {self.calls_compared} calls compared, "
-                 f"{len(self.divergences)} divergences"
+        n = len(self.divergences)
+        lines = [f"{self.name}: {self.calls_compared} {plural(self.calls_compared, 'call')} "
+                 f"compared, {n} {plural(n, 'divergence')}"
                  + (f" ({self.status})" if self.status != "compared" else "")]
         if self.inconclusive:
             lines[0] += "; inconclusive: " + ", ".join(

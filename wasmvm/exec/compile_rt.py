@@ -28,22 +28,26 @@ CODE_INFO: dict = {}
 def locate_trap(trap: Trap) -> None:
     """Give a trap from compiled code its wasm backtrace and the byte offset of the
     trapping instruction, from the Python traceback and the translator's line table."""
-    frames = []
-    where = None
+    seen = []  # (function, walk index or None), outermost first
     tb = trap.__traceback__
     while tb is not None:
         info = CODE_INFO.get(tb.tb_frame.f_code)
         if info is not None:
-            func, lines = info
-            frames.append(func)
-            where = (func, lines.get(tb.tb_lineno))
+            seen.append((info[0], info[1].get(tb.tb_lineno)))
         tb = tb.tb_next
+    frames = [func for func, _ in seen]
     if trap.frames:  # from a function that ran on the reference tier: keep its frames and
         # offset, and put the compiled callers found above it in front
         if trap.frames[: len(frames)] != frames:
-            trap.frames = frames + trap.frames
+            trap.prepend_frames(frames)
         return
-    trap.frames = frames
+    if trap.code is TrapCode.STACK_OVERFLOW and len(seen) > 1 and seen[-1][1] is None:
+        # raised by the depth check on entry to a callee that never ran: the trap is at
+        # the caller's call instruction, and the callee is not part of the backtrace
+        seen.pop()
+        frames.pop()
+    trap.set_frames(frames)
+    where = seen[-1] if seen else None
     cause = trap.__context__  # a bounds check raised by struct/IndexError: its own line
     if where is not None and where[1] is None and cause is not None:
         tb = cause.__traceback__
@@ -52,7 +56,7 @@ def locate_trap(trap: Trap) -> None:
             if info is not None:
                 where = (info[0], info[1].get(tb.tb_lineno))
             tb = tb.tb_next
-    if where is not None and trap.offset is None and trap.code is not TrapCode.STACK_OVERFLOW:
+    if where is not None and trap.offset is None:
         func, pc = where
         offsets = func.code.offsets
         if pc is not None and offsets is not None and pc < len(offsets):

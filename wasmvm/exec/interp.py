@@ -330,13 +330,17 @@ def _run(store: Store, func: WasmFunc, args: list) -> list:
 
 
 def _locate(trap: Trap, F: Frame, frames: list, pc: int) -> None:
-    """Give a trap the byte offset of the trapping instruction and the wasm backtrace."""
-    if trap.offset is None and trap.code is not TrapCode.STACK_OVERFLOW:
+    """Give a trap the byte offset of the trapping instruction and the wasm backtrace.
+    A trap at a call that could not be made (``pc`` is ``CALL``: no depth or fuel left to
+    enter the callee) is located at that call instruction."""
+    if trap.offset is None:
+        if pc < 0:
+            pc = F.pc - 1
         offsets = F.func.code.offsets
         if offsets is not None and 0 <= pc < len(offsets):
             trap.offset = offsets[pc]
     if not trap.frames:
-        trap.frames = [fr.func for fr in (*frames, F)]
+        trap.set_frames([fr.func for fr in (*frames, F)])
 
 
 # -- the instrumented loop: fuel and observers ------------------------------------------------

@@ -1,7 +1,8 @@
 """wasmvm on the web: a FastAPI service and a playground page.
 
-    wasmvm serve [--host 127.0.0.1] [--port 8000]       start it (needs fastapi, uvicorn:
-                                                        pip install 'wasmvm[web]')
+    wasmvm serve [--host 127.0.0.1] [--port 8000]       start it (needs FastAPI, uvicorn and
+                                                        python-multipart: in a checkout,
+                                                        pip install -e '.[web]')
 
 ``app.create_app()`` builds the service; ``core``, ``steps`` and ``program`` do the work
 and import nothing but wasmvm, so the playground's in-browser mode runs them unchanged

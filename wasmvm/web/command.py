@@ -6,9 +6,21 @@ Registered with the CLI through ``COMMAND_MODULES`` in ``wasmvm/cli.py``.
 from __future__ import annotations
 
 import argparse
+import re
+import shlex
+import sys
 from pathlib import Path
 
 from ..cli import UserError, arg, command
+
+#: What ``wasmvm serve`` needs: (PyPI package, the modules that provide it: any one will
+#: do). The same packages and versions as the ``web`` extra of pyproject.toml.
+REQUIREMENTS = (
+    ("fastapi>=0.115", ("fastapi",)),
+    ("uvicorn>=0.30", ("uvicorn",)),
+    # python-multipart >= 0.0.13 is python_multipart (with a multipart shim); before, multipart
+    ("python-multipart>=0.0.9", ("python_multipart", "multipart")),
+)
 
 
 @command(
@@ -32,14 +44,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the HTTP API (OpenAPI docs at /docs) and the playground page (/) with
     uvicorn. Limits on untrusted input come from WASMVM_WEB_<LIMIT> environment variables
     (GET /api/config lists them). Stop it with Ctrl-C."""
+    missing = missing_requirements()
+    if missing:
+        raise UserError(requirements_message(missing))
     try:
         import uvicorn
 
         from .app import create_app
         from .assets import Settings
-    except ImportError as e:
-        raise UserError(f"wasmvm serve needs FastAPI and uvicorn ({e.name} is missing): "
-                        "pip install 'wasmvm[web]'") from None
+    except ImportError as e:  # something FastAPI itself needs (starlette, pydantic, ...)
+        raise UserError(requirements_message([e.name or str(e)])) from None
     for option, path in (("--pyodide", args.pyodide), ("--fixtures", args.fixtures),
                          ("--swagger", args.swagger)):
         if path is not None and not path.is_dir():
@@ -54,3 +68,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"in-browser mode {mode})", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
+
+
+def missing_requirements() -> list[str]:
+    """The requirements of ``REQUIREMENTS`` (``fastapi>=0.115``, ...) that this Python
+    cannot import, in that order."""
+    missing = []
+    for requirement, modules in REQUIREMENTS:
+        for module in modules:
+            try:
+                __import__(module)
+            except ImportError:
+                continue
+            break
+        else:
+            missing.append(requirement)
+    return missing
+
+
+def requirements_message(missing: list[str]) -> str:
+    """What ``wasmvm serve`` says when packages are missing: which, and how to install
+    them. (The package named wasmvm on PyPI is an older, unrelated project: the hint never
+    sends anyone there.)"""
+    from .. import __version__
+
+    names = ", ".join(_package_name(r) for r in missing)
+    install = " ".join(f"'{r}'" for r in missing)
+    wheel = f"dist/wasmvm-{__version__}-py3-none-any.whl"
+    return (f"wasmvm serve needs FastAPI, uvicorn and python-multipart (missing: {names})\n"
+            f"hint: install into this Python: {shlex.quote(sys.executable)} -m pip install {install}\n"
+            f"hint: or, in a wasmvm checkout: pip install -e '.[web]' (or bash tools/setup-web.sh);\n"
+            f"      with a wheel built there by `python -m build`: pip install '{wheel}[web]'")
+
+
+def _package_name(requirement: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]

@@ -250,7 +250,8 @@ def value_json(v: Val) -> dict:
 
 def trap_json(trap: Trap) -> dict:
     return {"code": trap.code.name, "message": trap.message, "offset": trap.offset,
-            "backtrace": [getattr(f, "name", str(f)) for f in reversed(trap.frames)]}
+            "backtrace": [line.removeprefix("in ") for line in trap.backtrace_lines()],
+            "frames_elided": trap.frames_elided}
 
 
 class _BoundedTrace:
