@@ -420,7 +420,14 @@ def test_pyodide_and_the_wheel_are_served(tmp_path):
         assert not any(n.endswith(".pyc") for n in names)
         # no fixtures folder: the bundled examples are still there
         assert [e["name"] for e in c.get("/api/examples").json()] == [
-            "bundled/fac.wasm", "bundled/forever.wasm", "bundled/squares.wasm"]
+            "bundled/fac.wasm", "bundled/fib.wasm", "bundled/forever.wasm", "bundled/squares.wasm"]
+
+
+def test_bundled_copies_of_fixtures_are_current():
+    """fac and fib are bundled (deep links such as /?example=fib work from an installed
+    wheel, with no checkout's fixtures); they stay copies of the fixtures."""
+    for name in ("fac.wat", "fac.wasm", "fib.wat", "fib.wasm"):
+        assert (BUNDLED / name).read_bytes() == (ROOT / "fixtures" / name).read_bytes(), name
 
 
 def test_swagger_ui_comes_from_local_files(tmp_path):

@@ -6,7 +6,9 @@
 //
 // The page runs a bundled example in both modes — on the server, then inside the page
 // on Pyodide — and the test checks what it shows: results, the operand stack, locals,
-// memory, annotated bytes. Screenshots go to $WASMVM_ARTIFACTS (.cache/artifacts).
+// memory, annotated bytes, the StackVM box. The first view shows an example without a
+// click; links (/?example=fib&mode=browser) choose the example and the mode.
+// Screenshots go to $WASMVM_ARTIFACTS (.cache/artifacts).
 import assert from "node:assert/strict";
 import {mkdirSync} from "node:fs";
 import {join, resolve} from "node:path";
@@ -58,12 +60,28 @@ after(async () => {
 });
 
 const text = (selector) => page.locator(selector).innerText();
+const query = () => Object.fromEntries(new URL(page.url()).searchParams);
+const idle = () => page.waitForSelector("body:not(.busy)"); // every handler has finished
+
+async function open(path, timeout = 30_000) {
+  await page.goto(new URL(path, BASE).href);
+  await page.waitForSelector("body[data-ready=true]", {timeout});
+}
+
+async function runProgram(program) {
+  if (program !== undefined) await page.fill("#program", program);
+  await page.evaluate(() => { document.querySelector("#program-status").textContent = ""; });
+  await page.click("#run-program");
+  await page.waitForFunction(() => document.querySelector("#program-status").textContent !== "");
+  return text("#program-status");
+}
 
 async function loadExample(name) {
   await page.selectOption("#example", `/api/examples/${name}`);
   await page.click("#load-example");
   await page.waitForFunction((n) => document.querySelector("#module-summary").textContent.startsWith(n), name);
   await page.locator("#views").waitFor({state: "visible"});
+  await idle();
 }
 
 async function hoverByte(offset) {
@@ -99,6 +117,8 @@ async function motion(id) {
 // The same walk through the page, in either mode.
 async function exercise(mode) {
   await loadExample("bundled/fac.wasm");
+  // the address follows: a link to this view
+  assert.deepEqual(query(), mode === "browser" ? {example: "fac", mode: "browser"} : {example: "fac"});
 
   // Annotated bytes: every byte of the 185 is shown; hovering one explains it.
   assert.equal(await page.locator("#bytes .b").count(), 185);
@@ -163,11 +183,29 @@ async function exercise(mode) {
   assert.match(await invoke("spin", ["0"]), /408 fuel: the call used up this service's fuel budget/);
   assert.match(await invoke("divide", ["1", "0"]), /trap: integer divide by zero at 0x\w+ \(INTEGER_DIVISION_BY_ZERO\) in divide/);
 
-  // The stack machine.
-  await page.click("#run-program");
-  await page.waitForFunction(() => document.querySelector("#program-status").textContent.includes("stack"));
-  assert.match(await text("#program-status"), /stack: \[i32:35\]/);
+  // The stack machine: its default program is the learning API's own syntax.
+  assert.match(await page.inputValue("#program"), /Push\(i32\(2\)\), Push\(i32\(3\)\), Add\("i32"\)/);
+  assert.match(await runProgram(), /stack: \[i32:35\]/);
   assert.match(await text("#program-steps"), /i32\.add\s+\[i32:5\]/);
+  const where = mode === "browser" ? /ran in this browser/ : /ran on the server/;
+  assert.match(await runProgram('Push(i64(-7)), Push(i64(2)), Div("i64", signed=True)\n' +
+                                "Push(f32(0.1)), Push(f32(0.2)), Add(\"f32\")  # rounded to f32\n" +
+                                'Push(i32(0)), Push(i32(-1)), Store("i32", offset=4), ' +
+                                'Push(i32(0)), Load("i32", offset=5, bits=8, signed=False)'),
+               /stack: \[i64:-3, f32:0\.3, i32:255\]/);
+  assert.match(await text("#program-status"), where);
+  assert.match(await text("#program-steps"), /i64\.div_s\s+\[i64:-3\]/);
+  assert.match(await text("#program-steps"), /i32\.load8_u offset=5\s+\[i64:-3, f32:0\.3, i32:255\]/);
+  // the JSON form still works
+  assert.match(await runProgram('[{"op": "i32.const", "value": 2}, {"op": "i32.const", "value": 3}, ' +
+                                '{"op": "i32.add"}]'), /stack: \[i32:5\]/);
+  // text that does not parse (or tries to do anything but name instructions) says where
+  assert.equal(await runProgram('Push(i32(2)),\nAdd("i32"'),
+               "400 bad_program: line 2, column 10 (instruction 1): expected ',' or ')', found the end of the program");
+  assert.match(await runProgram('__import__("os").system("rm -rf /")'),
+               /^400 bad_program: line 1, column 1 \(instruction 0\): unknown instruction '__import__'/);
+  assert.equal(await page.locator("#program-steps tr").count(), 0);
+  await page.fill("#program", 'Push(i32(2)), Push(i32(3)), Add("i32"), Push(i32(7)), Mul("i32")');
 
   // A file of one's own, and one that is not WebAssembly at all.
   await page.setInputFiles("#file", {name: "junk.wasm", mimeType: "application/wasm",
@@ -181,9 +219,25 @@ async function exercise(mode) {
   assert.match(await text("#exports"), /fib_rec/);
 }
 
+test("first view: an example is shown at once, without a click", async () => {
+  await open("/");
+  assert.equal(await page.getAttribute("#mode-badge", "data-mode"), "server");
+  assert.match(await text("#module-summary"), /^bundled\/fac\.wasm: 185 bytes, \d+ sections, 2 exports/);
+  assert.equal(await page.isVisible("#views"), true);
+  assert.equal(await page.isVisible("#structure"), true);
+  assert.equal(await page.locator("#bytes .b").count(), 185);
+  assert.match(await text("#disasm"), /call 0 <fac_rec>/);
+  assert.match(await text("#exports"), /fac_rec: \(func \(param i64\) \(result i64\)\)/);
+  assert.match(await text("#source"), /\(module \$fac_module/);
+  assert.equal(await page.inputValue("#example"), "/api/examples/bundled/fac.wasm");
+  assert.equal(await page.isHidden("#link-note"), true);
+  assert.equal(new URL(page.url()).search, "", "the first view leaves the address as it was");
+  assert.ok(apiCalls.some(([, p]) => p === "/api/modules"));
+  await page.screenshot({path: join(ARTIFACTS, "first-view.png")});
+});
+
 test("server mode: the engine runs on the server", async () => {
-  await page.goto(BASE);
-  await page.waitForSelector("body[data-ready=true]");
+  await open("/");
   assert.equal(await page.getAttribute("#mode-badge", "data-mode"), "server");
   assert.equal(await text("#mode-badge"), "Mode: server");
   await exercise("server");
@@ -204,8 +258,58 @@ test("in-browser mode: wasmvm runs inside the page on Pyodide", async () => {
               `${wall.toFixed(2)} s from the click to the module shown)`);
   assert.equal(await text("#mode-badge"), "Mode: in-browser");
   assert.match(await text("#mode-detail"), /runs inside this page on Pyodide/);
+  await idle();
+  assert.deepEqual(query(), {mode: "browser"}); // the module shown is a file: no example
   await exercise("browser");
   assert.deepEqual(apiCalls, [], "no engine request reached the server in the in-browser mode");
+});
+
+test("a link chooses the example and the mode: /?example=fib&mode=browser", async () => {
+  apiCalls.length = 0;
+  await open("/?example=fib&mode=browser", 150_000);
+  assert.equal(await page.getAttribute("#mode-badge", "data-mode"), "browser");
+  assert.match(await text("#module-summary"), /^bundled\/fib\.wasm: \d+ bytes/);
+  assert.equal(await page.inputValue("#example"), "/api/examples/bundled/fib.wasm");
+  assert.match(await text("#exports"), /fib_rec: \(func \(param i32\) \(result i32\)\)/);
+  assert.match(await text("#disasm"), /call 0 <fib_rec>/);
+  assert.match(await invoke("fib_rec", ["10"]), /fib_rec\(i32:10\) = i32:55[\s\S]*ran in this browser/);
+  assert.match(await runProgram(), /stack: \[i32:35\] · ran in this browser/);
+  assert.deepEqual(apiCalls, [], "the module was described and run inside the page");
+  assert.deepEqual(query(), {example: "fib", mode: "browser"});
+  await page.screenshot({path: join(ARTIFACTS, "link-fib-browser.png")});
+  // switching the mode or the example keeps the address in step
+  await page.click("#use-server");
+  await page.waitForSelector("#mode-badge[data-mode=server]");
+  await idle();
+  assert.deepEqual(query(), {example: "fib"});
+  await loadExample("bundled/squares.wasm");
+  assert.deepEqual(query(), {example: "squares"});
+  await loadExample("fixtures/memory.wasm");
+  assert.deepEqual(query(), {example: "memory"});
+});
+
+test("links on the server, and links that name nothing, still show a page", async () => {
+  apiCalls.length = 0;
+  await open("/?example=fib&mode=server");
+  assert.equal(await page.getAttribute("#mode-badge", "data-mode"), "server");
+  assert.match(await text("#module-summary"), /^bundled\/fib\.wasm/);
+  assert.ok(apiCalls.some(([, p]) => p === "/api/modules"), "described on the server");
+
+  await open("/?example=bundled/squares.wasm");
+  assert.match(await text("#module-summary"), /^bundled\/squares\.wasm/);
+
+  await open("/?example=nope&mode=sideways");
+  const note = await text("#link-note");
+  assert.match(note, /There is no example "nope"\. The examples are: fac, fib, forever, squares, .*fixtures\/fib/);
+  assert.match(note, /Showing bundled\/fac\.wasm instead/);
+  assert.match(note, /mode "sideways", which does not exist: use mode=server or mode=browser/);
+  assert.equal(await page.getAttribute("#mode-badge", "data-mode"), "server");
+  assert.match(await text("#module-summary"), /^bundled\/fac\.wasm/);
+  assert.equal(await page.isVisible("#views"), true);
+  await page.screenshot({path: join(ARTIFACTS, "link-unknown-example.png")});
+  await page.click("#load-example"); // the note goes once the user picks something
+  await page.waitForFunction(() => location.search === "?example=fac");
+  assert.equal(await page.isHidden("#link-note"), true);
 });
 
 test("the API docs: Swagger UI from the server's own files", async () => {

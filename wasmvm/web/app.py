@@ -3,7 +3,7 @@
     POST /api/modules     a module (raw bytes or multipart "file") -> its structure
     POST /api/invoke      call an export with typed arguments -> results or the trap
     POST /api/steps       the recorded states of a bounded run, for stepping
-    POST /api/stackvm     run a StackVM program given as JSON -> every step
+    POST /api/stackvm     run a StackVM program (JSON, or text: Push(i32(2)), ...) -> every step
     GET  /api/config      version, limits, whether the in-browser mode is available
     GET  /api/examples    the bundled examples (and the checkout's fixtures)
     GET  /                the playground; /static, /pyodide, /wheel/wasmvm.whl for it
@@ -230,10 +230,14 @@ def _module_routes(app: FastAPI, limits, runner: Runner, cache: ModuleCache) -> 
         """Run a program on the learning stack machine (``wasmvm.StackVM``). Each item
         names an instruction by its mnemonic, with its immediates: ``{"op": "i32.const",
         "value": 2}``, ``{"op": "i32.add"}``, ``{"op": "i64.load8_u", "offset": 4}``,
-        ``{"op": "select", "types": ["f64"]}``. Returns the stack after every step. A trap
-        or a type error stops the run and is a result (200, ``error`` set); an item that
-        is not an instruction the StackVM runs is a 400 naming it."""
-        items = [item.model_dump(exclude_none=True) for item in req.program]
+        ``{"op": "select", "types": ["f64"]}``. Or ``program`` is text in the learning
+        API's own syntax, read without eval: ``Push(i32(2)), Push(i32(3)), Add("i32")``,
+        ``Div("i32", signed=True)``, ``Load("i32", offset=4)``. Returns the stack after
+        every step. A trap or a type error stops the run and is a result (200, ``error``
+        set); an item that is not an instruction the StackVM runs, or text that does not
+        parse, is a 400 naming it (with line and column for text)."""
+        items = req.program if isinstance(req.program, str) else \
+            [item.model_dump(exclude_none=True) for item in req.program]
 
         def work(job):
             return JSONResponse(program.run_program(items, limits, req.memory_pages, req.max_pages))

@@ -115,7 +115,10 @@ class TrapInfo(BaseModel):
     code: str = Field(description="TrapCode name, as wasmtime names it")
     message: str = Field(description="the spec's message")
     offset: int | None = Field(description="byte offset of the trapping instruction")
-    backtrace: list[str] = Field(description="function names, innermost first")
+    backtrace: list[str] = Field(
+        description="function names, innermost first; a deep backtrace keeps both ends and "
+                    "has one '… N frames elided …' entry in between")
+    frames_elided: int = Field(0, description="how many frames the backtrace leaves out")
 
 
 class FuelInfo(BaseModel):
@@ -204,8 +207,11 @@ class ProgramItem(BaseModel):
 class ProgramRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    program: list[ProgramItem] = Field(examples=[[
-        {"op": "i32.const", "value": 2}, {"op": "i32.const", "value": 3}, {"op": "i32.add"}]])
+    program: list[ProgramItem] | str = Field(
+        description='the instructions as JSON items, or as text: the learning API\'s own syntax '
+                    '(Push(i32(2)), Push(i32(3)), Add("i32")) or the same JSON',
+        examples=[[{"op": "i32.const", "value": 2}, {"op": "i32.const", "value": 3},
+                   {"op": "i32.add"}], 'Push(i32(2)), Push(i32(3)), Add("i32")'])
     memory_pages: int = Field(1, ge=0, description="pages of memory the machine starts with")
     max_pages: int | None = Field(None, ge=0, description="pages it may grow to")
 

@@ -6,6 +6,9 @@
 // Each answer is {status, body}: the HTTP status and body the server sends, or the same
 // pair computed in the page. Stepping differs: the server sends a recording of a bounded
 // run that the page moves through; in the browser a live Debugger moves on every click.
+//
+// The first view loads an example at once (bundled/fac.wasm). Links choose another and
+// the mode: /?example=fib&mode=browser. The address follows what the user picks.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -19,6 +22,7 @@ const playground = {
   bytes: null,          // its bytes (Uint8Array)
   name: null,
   sourceUrl: null,
+  example: null,        // the loaded example as a link names it ("fac"), null for a file
   browser: null,        // the in-browser back end, once Pyodide is loaded
   timings: {},          // browserLoadSeconds, ...
   session: null,        // the debugging session
@@ -202,20 +206,80 @@ async function loadExamples() {
     option.dataset.source = ex.source_url || "";
     select.appendChild(option);
   }
-  const preferred = [...select.options].find((o) => o.dataset.name === "bundled/fac.wasm");
+  const preferred = findExample(DEFAULT_EXAMPLE);
   if (preferred) select.value = preferred.value;
+}
+
+const DEFAULT_EXAMPLE = "bundled/fac.wasm";
+const stripWasm = (name) => name.replace(/\.wasm$/, "");
+const baseName = (name) => stripWasm(name.split("/").pop());
+
+// The example a link names: "bundled/fac.wasm", "bundled/fac", or just "fac" (bundled
+// examples first, then the checkout's fixtures).
+function findExample(name) {
+  const options = [...$("example").options];
+  const wanted = stripWasm(name.trim());
+  return options.find((o) => stripWasm(o.dataset.name) === wanted) ||
+    options.find((o) => baseName(o.dataset.name) === wanted) || null;
+}
+
+// The shortest name that finds this example again.
+function linkName(option) {
+  const short = baseName(option.dataset.name);
+  return findExample(short) === option ? short : stripWasm(option.dataset.name);
+}
+
+// The address follows the page: ?example=fib&mode=browser (mode=server is the default).
+function syncUrl() {
+  const params = new URLSearchParams();
+  if (playground.example) params.set("example", playground.example);
+  if (playground.mode === "browser") params.set("mode", "browser");
+  const query = params.toString();
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
 
 async function loadExample() {
   const option = $("example").selectedOptions[0];
   if (!option) return;
-  const bytes = new Uint8Array(await (await fetch(option.value)).arrayBuffer());
+  $("module-summary").textContent = `loading ${option.dataset.name}…`;
+  const response = await fetch(option.value);
+  if (!response.ok) throw new Error(`${option.value}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  playground.example = linkName(option);
   await showModule(bytes, option.dataset.name, option.dataset.source || null);
 }
 
 async function loadFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
+  playground.example = null;
   await showModule(bytes, file.name, null);
+}
+
+// The first view: the example and mode a link asks for (?example=fib&mode=browser), else
+// the default example on the server; never an empty page.
+async function firstView() {
+  const params = new URLSearchParams(location.search);
+  const notes = [];
+  const mode = params.get("mode");
+  if (mode !== null && mode !== "server" && mode !== "browser") {
+    notes.push(`The link asks for mode "${mode}", which does not exist: use mode=server or ` +
+               "mode=browser. This page runs on the server.");
+  }
+  const wanted = params.get("example");
+  let option = wanted !== null ? findExample(wanted) : null;
+  if (wanted !== null && !option) {
+    const known = [...$("example").options].map(linkName).join(", ");
+    notes.push(`There is no example "${wanted}". The examples are: ${known || "(none)"}. ` +
+               `Showing ${DEFAULT_EXAMPLE} instead.`);
+  }
+  option = option || findExample(DEFAULT_EXAMPLE) || $("example").options[0];
+  const note = $("link-note");
+  note.textContent = notes.join(" ");
+  note.hidden = !notes.length;
+  if (mode === "browser") await setMode("browser");
+  if (!option) return;
+  $("example").value = option.value;
+  await loadExample();
 }
 
 function showError(element, answer) {
@@ -672,15 +736,9 @@ async function runProgram() {
   const table = $("program-steps");
   table.innerHTML = "";
   status.className = "";
-  let program;
-  try {
-    program = JSON.parse($("program").value);
-  } catch (e) {
-    status.textContent = `not JSON: ${e.message}`;
-    status.className = "error";
-    return;
-  }
-  const answer = await backend().stackvm({program});
+  // The text as it is: the learning API's syntax or JSON, read by wasmvm.web.program in
+  // both modes (on the server, or in this page on Pyodide).
+  const answer = await backend().stackvm({program: $("program").value});
   if (answer.status !== 200) {
     showError(status, answer);
     status.className = "error";
@@ -729,11 +787,24 @@ async function main() {
     browserButton.classList.add("unavailable");
   }
   showMode();
-  $("use-server").addEventListener("click", guard(() => setMode("server")));
-  browserButton.addEventListener("click", guard(() => setMode("browser")));
-  $("load-example").addEventListener("click", guard(loadExample));
+  $("use-server").addEventListener("click", guard(async () => {
+    await setMode("server");
+    syncUrl();
+  }));
+  browserButton.addEventListener("click", guard(async () => {
+    await setMode("browser");
+    syncUrl();
+  }));
+  $("load-example").addEventListener("click", guard(async () => {
+    $("link-note").hidden = true;
+    await loadExample();
+    syncUrl();
+  }));
   $("file").addEventListener("change", guard(async (ev) => {
-    if (ev.target.files[0]) await loadFile(ev.target.files[0]);
+    if (!ev.target.files[0]) return;
+    $("link-note").hidden = true;
+    await loadFile(ev.target.files[0]);
+    syncUrl();
   }));
   $("export").addEventListener("change", renderParams);
   $("invoke").addEventListener("click", guard(invoke));
@@ -752,7 +823,11 @@ async function main() {
     if (div && div.dataset.offset !== undefined) describeLine(div);
   });
   await loadExamples();
-  document.body.dataset.ready = "true";
+  try {
+    await firstView();
+  } finally {
+    document.body.dataset.ready = "true";
+  }
 }
 
 document.addEventListener("DOMContentLoaded", guard(main));
