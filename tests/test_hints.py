@@ -23,8 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from wasmvm.cli import main
-from wasmvm.web import command as serve
+from wasmvm.cli import main, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())

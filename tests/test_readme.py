@@ -267,7 +267,7 @@ echo "{name} $*" >> "$STUB_LOG"
 @pytest.fixture
 def sandbox(tmp_path):
     """A copy of tools/test.sh and .ci/run beside stand-ins that log their calls: the
-    venv's python (pip and pytest), ruff, and the three scripts it runs."""
+    venv's python (pip and pytest), ruff, lint-imports, and the three scripts it runs."""
     for script in ("tools/test.sh", ".ci/run"):
         (tmp_path / script).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / script, tmp_path / script)
@@ -276,6 +276,8 @@ def sandbox(tmp_path):
             name="python", status="PYTHON_STATUS",
             extra='[[ "$1 $2" == "-m pytest" ]] && exit "${PYTEST_STATUS:-0}"\n'),
         ".venv/bin/ruff": STUB.format(name="ruff", status="RUFF_STATUS", extra=""),
+        ".venv/bin/lint-imports": STUB.format(name="lint-imports", status="LINT_IMPORTS_STATUS",
+                                              extra=""),
         "tools/setup-toolchain.sh": STUB.format(name="setup-toolchain", status="TOOLCHAIN_STATUS",
                                                 extra=""),
         "tools/setup-web.sh": STUB.format(name="setup-web", status="SETUP_WEB_STATUS", extra=""),
@@ -299,7 +301,8 @@ def sandbox(tmp_path):
 
 
 WHOLE = ["python -m pip install --disable-pip-version-check --no-input -q -e .[test]",
-         "setup-toolchain", "ruff check .", "python -m pytest", "setup-web", "test-browser"]
+         "setup-toolchain", "ruff check .", "lint-imports", "python -m pytest", "setup-web",
+         "test-browser"]
 
 
 def test_the_test_command_runs_everything(sandbox):
@@ -315,15 +318,16 @@ def test_the_test_command_runs_everything(sandbox):
 ])
 def test_pytest_only(sandbox, args, env, pytest_call):
     status, calls, _ = sandbox(*args, **env)
-    assert (status, calls) == (0, WHOLE[:3] + [pytest_call])
+    assert (status, calls) == (0, WHOLE[:4] + [pytest_call])
 
 
 @pytest.mark.parametrize("env,status,calls", [
-    ({"PYTEST_STATUS": "1"}, 1, 4),
-    ({"PYTEST_STATUS": "5"}, 5, 4),  # no tests collected is a failure
+    ({"PYTEST_STATUS": "1"}, 1, 5),
+    ({"PYTEST_STATUS": "5"}, 5, 5),  # no tests collected is a failure
     ({"RUFF_STATUS": "1"}, 1, 3),
-    ({"SETUP_WEB_STATUS": "1"}, 1, 5),
-    ({"BROWSER_STATUS": "3"}, 3, 6),
+    ({"LINT_IMPORTS_STATUS": "1"}, 1, 4),
+    ({"SETUP_WEB_STATUS": "1"}, 1, 6),
+    ({"BROWSER_STATUS": "3"}, 3, 7),
 ])
 def test_the_test_command_stops_at_the_first_failure(sandbox, env, status, calls):
     got, log, stderr = sandbox(**env)
@@ -337,7 +341,7 @@ def test_the_test_command_stops_at_the_first_failure(sandbox, env, status, calls
 def test_ci_passes_the_status_on(sandbox, env, status):
     got, log, _ = sandbox(script=".ci/run", **env)
     assert got == status
-    assert log == WHOLE[: {0: 6, 3: 6, 5: 4}[status]]
+    assert log == WHOLE[: {0: 7, 3: 7, 5: 5}[status]]
 
 
 def test_readme_documents_the_switches():

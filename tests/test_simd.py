@@ -382,11 +382,11 @@ def test_conversions():
 # -- loads and stores ----------------------------------------------------------------------------
 def test_load_forms():
     b = bytes([0x80, 0x7F, 0xFF, 0x01, 0, 0, 0, 0x80])
-    assert split(simd.LOADS["v128.load8x8_s"][1](b), 16, True) == [-128, 127, -1, 1, 0, 0, 0, -128]
-    assert split(simd.LOADS["v128.load8x8_u"][1](b), 16) == list(b)
-    assert split(simd.LOADS["v128.load32x2_s"][1](b), 64, True) == [0x01FF7F80, -(2**31)]
-    assert simd.LOADS["v128.load16_splat"][1](b[:2]) == build([0x7F80] * 8, 16)
-    assert simd.LOADS["v128.load32_zero"][1](b[:4]) == 0x01FF7F80
+    assert split(simd.LOADS["v128.load8x8_s"](b), 16, True) == [-128, 127, -1, 1, 0, 0, 0, -128]
+    assert split(simd.LOADS["v128.load8x8_u"](b), 16) == list(b)
+    assert split(simd.LOADS["v128.load32x2_s"](b), 64, True) == [0x01FF7F80, -(2**31)]
+    assert simd.LOADS["v128.load16_splat"](b[:2]) == build([0x7F80] * 8, 16)
+    assert simd.LOADS["v128.load32_zero"](b[:4]) == 0x01FF7F80
     assert simd.load_lane(M128, 16, 7, b"\x00\x00") == M128 >> 16
     assert simd.store_lane(build(range(16), 8), 32, 3) == bytes([12, 13, 14, 15])
 

@@ -274,14 +274,15 @@ def count_instructions(data: bytes, n: int) -> int:
     plain = interp.prepare
 
     def counting(func):
-        code = plain(func)
+        prepared = plain(func)
+        code = prepared.code
         for i, (event, _) in enumerate(walk(func.code.body)):
             if event == "instr":
                 def counted(F, pc, h=code[i]):
                     counter[0] += 1
                     return h(F, pc)
                 code[i] = counted
-        return code
+        return prepared
 
     interp.prepare = counting
     try:

@@ -9,6 +9,7 @@
 # Creates .venv (python3 -m venv) if it is missing, installs wasmvm in editable
 # mode with its test tools (pip install -e '.[test]'), installs the Debian C toolchain
 # for wasm32-wasi when it can (tools/setup-toolchain.sh), runs `ruff check .`, then
+# `lint-imports` (the layer contracts of pyproject.toml's [tool.importlinter]), then
 # pytest. Then, unless skipped as above, the browser tests of the playground:
 # tools/setup-web.sh installs what they need (npm packages; Debian's chromium, which needs
 # root) and tools/test-browser.sh runs them. Stops at the first failure and exits
@@ -57,6 +58,13 @@ bash tools/setup-toolchain.sh
 
 echo "==> ruff check ."
 .venv/bin/ruff check .
+
+echo "==> lint-imports (the layers of pyproject.toml's [tool.importlinter] contracts)"
+if ! .venv/bin/lint-imports; then
+    echo "error: lint-imports: an import breaks the layers (report above); see the" \
+         "contracts in pyproject.toml and tests/test_layers.py" >&2
+    exit 1
+fi
 
 echo "==> pytest ${pytest_args[*]+${pytest_args[*]}}"
 status=0

@@ -10,8 +10,54 @@ Each row (`Op`) has
           instructions whose typing the validator writes by hand ("special")
   group   the spec's instruction category
 
+and what the code would otherwise read out of the mnemonic:
+  access        for the instructions that access memory through a memarg (the scalar and
+                vector loads and stores, lane ones included) an ``Access``; None for every
+                other row (memory.fill/copy/init are bulk operations, not accesses):
+                  kind  ``"load"`` or ``"store"``
+                  size  how many bytes it reads or writes in memory: i32.load8_s 1,
+                        i64.load 8, v128.load 16, v128.load8x8_s 8 (it reads 8 bytes and
+                        widens them), v128.load32_splat and v128.load32_zero 4,
+                        v128.load16_lane 2
+                  type  the value type loaded or stored (the mnemonic's): i64 for
+                        i64.load8_u, v128 for every vector access
+                The address is always the first parameter, ``len(params)`` deep on the
+                stack when the instruction starts.
+  natural_alignment
+                (property) log2 of ``access.size`` (None without an access): the largest
+                alignment a memarg may state, and the one the text format defaults to
+  signed        the spec's ``sx``: True for the ``_s`` forms (i32.load8_s, i32.div_s,
+                v128.load8x8_s, i32x4.trunc_sat_f64x2_s_zero, ...), False for the ``_u``
+                forms, None where the mnemonic has none
+  lanes         the lane count of the vector shape the mnemonic starts with (i8x16 16,
+                f64x2 2); for v128.loadN_lane/storeN_lane the count of N-bit lanes (128/N).
+                A ``laneidx`` immediate is less than this. None for the other rows.
+  traps         True when executing the instruction can raise a trap by itself (spec 4.4):
+                  unreachable
+                  integer division and remainder: iNN.div_s/div_u/rem_s/rem_u (by zero;
+                    div_s also on overflow)
+                  the non-saturating float-to-integer truncations iNN.trunc_fMM_s/u (NaN,
+                    out of range); the trunc_sat forms never trap
+                  every load and store, scalar and vector (out of bounds)
+                  memory.init, memory.copy, memory.fill (out of bounds)
+                  table.get, table.set, table.init, table.copy, table.fill (out of bounds)
+                  call_indirect (index out of bounds, null element, type mismatch)
+                  call and call_indirect: the call-depth budget ("call stack exhausted")
+                    is checked at the call. A trap inside the callee belongs to the
+                    callee's instruction, not to the call.
+                Everything else is False, including memory.grow and table.grow (they
+                report failure as -1), data.drop and elem.drop. Fuel, an engine budget
+                that can stop any instruction, is not counted.
+
+The memory rows state their access size in the table below (``_load``/``_store`` and the
+``load:N`` keys of the vector block); a trailing ``!`` on a mnemonic in the numeric blocks,
+and ``traps=True`` on single rows, marks an instruction that can trap; loads and stores
+trap by the rule above. ``signed`` and ``lanes`` follow from the spec's spelling, once,
+in ``_op``.
+
 The decoder, encoder, disassembler, validator and executors all derive from this table;
-``tests/test_opcodes.py`` proves each of them covers every row.
+``tests/test_opcodes.py`` proves each of them covers every row and checks these facts
+against independent oracles.
 """
 
 from __future__ import annotations
@@ -48,6 +94,20 @@ IMMEDIATE_KINDS = {
 
 
 @dataclass(frozen=True, slots=True)
+class Access:
+    """What a load or store does to memory (see the module docstring)."""
+
+    kind: str  # "load" or "store"
+    size: int  # bytes read or written
+    type: str  # the value type loaded or stored
+
+    @property
+    def natural_alignment(self) -> int:
+        """log2 of ``size``: the largest alignment a memarg may state."""
+        return self.size.bit_length() - 1
+
+
+@dataclass(frozen=True, slots=True)
 class Op:
     code: int | tuple[int, int]
     name: str
@@ -55,11 +115,20 @@ class Op:
     params: tuple[str, ...] | None
     results: tuple[str, ...] | None
     group: str
+    access: Access | None = None
+    signed: bool | None = None
+    lanes: int | None = None
+    traps: bool = False
 
     @property
     def special(self) -> bool:
         """True when the validator types this instruction by hand."""
         return self.params is None
+
+    @property
+    def natural_alignment(self) -> int | None:
+        """log2 of the bytes a load or store accesses; None for the other rows."""
+        return None if self.access is None else self.access.natural_alignment
 
     @property
     def prefix(self) -> int | None:
@@ -92,13 +161,45 @@ def _sig(text: str | None) -> tuple[tuple[str, ...] | None, tuple[str, ...] | No
 _ROWS: list[Op] = []
 
 
-def _op(code, name: str, imm: str = "", sig: str | None = None, group: str = "") -> None:
+#: Vector shapes and their lane counts.
+_SHAPES = {"i8x16": 16, "i16x8": 8, "i32x4": 4, "i64x2": 2, "f32x4": 4, "f64x2": 2}
+
+
+def _op(code, name: str, imm: str = "", sig: str | None = None, group: str = "",
+        access: str | None = None, size: int | None = None, traps: bool = False) -> None:
+    """Add a row. ``access`` ("load"/"store") and ``size`` (bytes) for a memory access,
+    which can trap; a trailing ``!`` on ``name`` is ``traps=True``."""
+    if name.endswith("!"):
+        name, traps = name[:-1], True
     params, results = _sig(sig)
-    _ROWS.append(Op(code, name, tuple(imm.split()), params, results, group))
+    if access is not None:
+        access = Access(access, size, results[0] if access == "load" else params[-1])
+        traps = True
+    # sx is the mnemonic's last part, or the one before _zero (i32x4.trunc_sat_f64x2_s_zero)
+    sx = name.removesuffix("_zero")[-2:]
+    signed = True if sx == "_s" else False if sx == "_u" else None
+    if access is not None and "laneidx" in imm.split():
+        lanes = 16 // size  # v128.loadN_lane / storeN_lane
+    else:
+        lanes = _SHAPES.get(name.partition(".")[0])
+    _ROWS.append(Op(code, name, tuple(imm.split()), params, results, group,
+                    access, signed, lanes, traps))
+
+
+def _load(code, name: str, size: int) -> None:
+    """``t.load*``: pop an address, push a ``t`` read from ``size`` bytes of memory."""
+    t = name.partition(".")[0]
+    _op(code, name, "memarg", f"i32 -> {t}", "memory", "load", size)
+
+
+def _store(code, name: str, size: int) -> None:
+    """``t.store*``: pop an address and a ``t``, write its low ``size`` bytes."""
+    t = name.partition(".")[0]
+    _op(code, name, "memarg", f"i32 {t} ->", "memory", "store", size)
 
 
 # --- control -------------------------------------------------------------------------
-_op(0x00, "unreachable", group="control")
+_op(0x00, "unreachable", group="control", traps=True)
 _op(0x01, "nop", sig="->", group="control")
 _op(0x02, "block", "blocktype", group="control")
 _op(0x03, "loop", "blocktype", group="control")
@@ -107,8 +208,8 @@ _op(0x0C, "br", "labelidx", group="control")
 _op(0x0D, "br_if", "labelidx", group="control")
 _op(0x0E, "br_table", "labelvec", group="control")
 _op(0x0F, "return", group="control")
-_op(0x10, "call", "funcidx", group="control")
-_op(0x11, "call_indirect", "typeidx tableidx", group="control")
+_op(0x10, "call", "funcidx", group="control", traps=True)
+_op(0x11, "call_indirect", "typeidx tableidx", group="control", traps=True)
 # 0x05 else and 0x0B end are structure, not instructions: the decoder builds them into
 # Block/Loop/If bodies. They are named here so the tools can print them.
 ELSE = 0x05
@@ -132,45 +233,47 @@ _op(0x23, "global.get", "globalidx", group="variable")
 _op(0x24, "global.set", "globalidx", group="variable")
 
 # --- table ---------------------------------------------------------------------------
-_op(0x25, "table.get", "tableidx", group="table")
-_op(0x26, "table.set", "tableidx", group="table")
-_op((FC, 12), "table.init", "elemidx tableidx", group="table")
+_op(0x25, "table.get", "tableidx", group="table", traps=True)
+_op(0x26, "table.set", "tableidx", group="table", traps=True)
+_op((FC, 12), "table.init", "elemidx tableidx", group="table", traps=True)
 _op((FC, 13), "elem.drop", "elemidx", sig="->", group="table")
-_op((FC, 14), "table.copy", "tableidx tableidx", group="table")
+_op((FC, 14), "table.copy", "tableidx tableidx", group="table", traps=True)
 _op((FC, 15), "table.grow", "tableidx", group="table")
 _op((FC, 16), "table.size", "tableidx", group="table")
-_op((FC, 17), "table.fill", "tableidx", group="table")
+_op((FC, 17), "table.fill", "tableidx", group="table", traps=True)
 
 # --- memory --------------------------------------------------------------------------
-_op(0x28, "i32.load", "memarg", "i32 -> i32", "memory")
-_op(0x29, "i64.load", "memarg", "i32 -> i64", "memory")
-_op(0x2A, "f32.load", "memarg", "i32 -> f32", "memory")
-_op(0x2B, "f64.load", "memarg", "i32 -> f64", "memory")
-_op(0x2C, "i32.load8_s", "memarg", "i32 -> i32", "memory")
-_op(0x2D, "i32.load8_u", "memarg", "i32 -> i32", "memory")
-_op(0x2E, "i32.load16_s", "memarg", "i32 -> i32", "memory")
-_op(0x2F, "i32.load16_u", "memarg", "i32 -> i32", "memory")
-_op(0x30, "i64.load8_s", "memarg", "i32 -> i64", "memory")
-_op(0x31, "i64.load8_u", "memarg", "i32 -> i64", "memory")
-_op(0x32, "i64.load16_s", "memarg", "i32 -> i64", "memory")
-_op(0x33, "i64.load16_u", "memarg", "i32 -> i64", "memory")
-_op(0x34, "i64.load32_s", "memarg", "i32 -> i64", "memory")
-_op(0x35, "i64.load32_u", "memarg", "i32 -> i64", "memory")
-_op(0x36, "i32.store", "memarg", "i32 i32 ->", "memory")
-_op(0x37, "i64.store", "memarg", "i32 i64 ->", "memory")
-_op(0x38, "f32.store", "memarg", "i32 f32 ->", "memory")
-_op(0x39, "f64.store", "memarg", "i32 f64 ->", "memory")
-_op(0x3A, "i32.store8", "memarg", "i32 i32 ->", "memory")
-_op(0x3B, "i32.store16", "memarg", "i32 i32 ->", "memory")
-_op(0x3C, "i64.store8", "memarg", "i32 i64 ->", "memory")
-_op(0x3D, "i64.store16", "memarg", "i32 i64 ->", "memory")
-_op(0x3E, "i64.store32", "memarg", "i32 i64 ->", "memory")
+# Loads and stores: opcode, mnemonic, bytes accessed in memory (the value type is the
+# mnemonic's and the signature follows from it; every access can trap out of bounds).
+_load(0x28, "i32.load", 4)
+_load(0x29, "i64.load", 8)
+_load(0x2A, "f32.load", 4)
+_load(0x2B, "f64.load", 8)
+_load(0x2C, "i32.load8_s", 1)
+_load(0x2D, "i32.load8_u", 1)
+_load(0x2E, "i32.load16_s", 2)
+_load(0x2F, "i32.load16_u", 2)
+_load(0x30, "i64.load8_s", 1)
+_load(0x31, "i64.load8_u", 1)
+_load(0x32, "i64.load16_s", 2)
+_load(0x33, "i64.load16_u", 2)
+_load(0x34, "i64.load32_s", 4)
+_load(0x35, "i64.load32_u", 4)
+_store(0x36, "i32.store", 4)
+_store(0x37, "i64.store", 8)
+_store(0x38, "f32.store", 4)
+_store(0x39, "f64.store", 8)
+_store(0x3A, "i32.store8", 1)
+_store(0x3B, "i32.store16", 2)
+_store(0x3C, "i64.store8", 1)
+_store(0x3D, "i64.store16", 2)
+_store(0x3E, "i64.store32", 4)
 _op(0x3F, "memory.size", "memidx", "-> i32", "memory")
 _op(0x40, "memory.grow", "memidx", "i32 -> i32", "memory")
-_op((FC, 8), "memory.init", "dataidx memidx", "i32 i32 i32 ->", "memory")
+_op((FC, 8), "memory.init", "dataidx memidx", "i32 i32 i32 ->", "memory", traps=True)
 _op((FC, 9), "data.drop", "dataidx", "->", "memory")
-_op((FC, 10), "memory.copy", "memidx memidx", "i32 i32 i32 ->", "memory")
-_op((FC, 11), "memory.fill", "memidx", "i32 i32 i32 ->", "memory")
+_op((FC, 10), "memory.copy", "memidx memidx", "i32 i32 i32 ->", "memory", traps=True)
+_op((FC, 11), "memory.fill", "memidx", "i32 i32 i32 ->", "memory", traps=True)
 
 # --- numeric: constants ----------------------------------------------------------------
 _op(0x41, "i32.const", "i32", "-> i32", "numeric")
@@ -180,7 +283,7 @@ _op(0x44, "f64.const", "f64", "-> f64", "numeric")
 
 
 def _numeric_block(first_code: int, t: str, names: str, shape: str) -> None:
-    """Consecutive opcodes of one type and one signature shape."""
+    """Consecutive opcodes of one type and one signature shape (``!``: can trap)."""
     sigs = {
         "test": f"{t} -> i32",
         "rel": f"{t} {t} -> i32",
@@ -198,19 +301,21 @@ _numeric_block(0x51, "i64", "eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u", "re
 _numeric_block(0x5B, "f32", "eq ne lt gt le ge", "rel")
 _numeric_block(0x61, "f64", "eq ne lt gt le ge", "rel")
 _numeric_block(0x67, "i32", "clz ctz popcnt", "un")
-_numeric_block(0x6A, "i32", "add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr", "bin")
+_numeric_block(0x6A, "i32", "add sub mul div_s! div_u! rem_s! rem_u! "
+               "and or xor shl shr_s shr_u rotl rotr", "bin")
 _numeric_block(0x79, "i64", "clz ctz popcnt", "un")
-_numeric_block(0x7C, "i64", "add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr", "bin")
+_numeric_block(0x7C, "i64", "add sub mul div_s! div_u! rem_s! rem_u! "
+               "and or xor shl shr_s shr_u rotl rotr", "bin")
 _numeric_block(0x8B, "f32", "abs neg ceil floor trunc nearest sqrt", "un")
 _numeric_block(0x92, "f32", "add sub mul div min max copysign", "bin")
 _numeric_block(0x99, "f64", "abs neg ceil floor trunc nearest sqrt", "un")
 _numeric_block(0xA0, "f64", "add sub mul div min max copysign", "bin")
 
-# --- numeric: conversions ----------------------------------------------------------------
+# --- numeric: conversions (``!``: can trap) -----------------------------------------------
 _CONVERSIONS = """
-A7 i32.wrap_i64        A8 i32.trunc_f32_s     A9 i32.trunc_f32_u     AA i32.trunc_f64_s
-AB i32.trunc_f64_u     AC i64.extend_i32_s    AD i64.extend_i32_u    AE i64.trunc_f32_s
-AF i64.trunc_f32_u     B0 i64.trunc_f64_s     B1 i64.trunc_f64_u     B2 f32.convert_i32_s
+A7 i32.wrap_i64        A8 i32.trunc_f32_s!    A9 i32.trunc_f32_u!    AA i32.trunc_f64_s!
+AB i32.trunc_f64_u!    AC i64.extend_i32_s    AD i64.extend_i32_u    AE i64.trunc_f32_s!
+AF i64.trunc_f32_u!    B0 i64.trunc_f64_s!    B1 i64.trunc_f64_u!    B2 f32.convert_i32_s
 B3 f32.convert_i32_u   B4 f32.convert_i64_s   B5 f32.convert_i64_u   B6 f32.demote_f64
 B7 f64.convert_i32_s   B8 f64.convert_i32_u   B9 f64.convert_i64_s   BA f64.convert_i64_u
 BB f64.promote_f32     BC i32.reinterpret_f32 BD i64.reinterpret_f64 BE f32.reinterpret_i32
@@ -219,7 +324,7 @@ BF f64.reinterpret_i64
 _tokens = _CONVERSIONS.split()
 for _code, _name in zip(_tokens[0::2], _tokens[1::2]):
     _dst, _, _rest = _name.partition(".")
-    _src = _rest.split("_")[1]  # wrap_i64 -> i64, trunc_f32_s -> f32
+    _src = _rest.split("_")[1]  # wrap_i64 -> i64, trunc_f32_s! -> f32
     _op(int(_code, 16), _name, "", f"{_src} -> {_dst}", "numeric")
 
 _numeric_block(0xC0, "i32", "extend8_s extend16_s", "un")
@@ -231,7 +336,9 @@ for _n, (_dst, _src, _sx) in enumerate(
     _op((FC, _n), f"{_dst}.trunc_sat_{_src}_{_sx}", "", f"{_src} -> {_dst}", "numeric")
 
 # --- vector (SIMD, prefix 0xFD) -----------------------------------------------------------
-# Each line: sub-opcode, name, immediates ("-" for none), signature key (see _VSIG).
+# Each line: sub-opcode, name, immediates ("-" for none), signature key (see _VSIG). The
+# keys of loads and stores name the bytes they access: ``load:8`` (v128.load8x8_s reads 8
+# bytes), ``loadlane:2`` (v128.load16_lane); every access can trap out of bounds.
 _VSIG = {
     "load": "i32 -> v128",
     "store": "i32 v128 ->",
@@ -255,12 +362,12 @@ _VSIG = {
     "storelane": "i32 v128 ->",
 }
 _SIMD = """
-0 v128.load memarg load               1 v128.load8x8_s memarg load
-2 v128.load8x8_u memarg load          3 v128.load16x4_s memarg load
-4 v128.load16x4_u memarg load         5 v128.load32x2_s memarg load
-6 v128.load32x2_u memarg load         7 v128.load8_splat memarg load
-8 v128.load16_splat memarg load       9 v128.load32_splat memarg load
-10 v128.load64_splat memarg load      11 v128.store memarg store
+0 v128.load memarg load:16            1 v128.load8x8_s memarg load:8
+2 v128.load8x8_u memarg load:8        3 v128.load16x4_s memarg load:8
+4 v128.load16x4_u memarg load:8       5 v128.load32x2_s memarg load:8
+6 v128.load32x2_u memarg load:8       7 v128.load8_splat memarg load:1
+8 v128.load16_splat memarg load:2     9 v128.load32_splat memarg load:4
+10 v128.load64_splat memarg load:8    11 v128.store memarg store:16
 12 v128.const v128 const              13 i8x16.shuffle shuffle vv_v
 14 i8x16.swizzle - vv_v                15 i8x16.splat - i32_v
 16 i16x8.splat - i32_v                 17 i32x4.splat - i32_v
@@ -288,11 +395,11 @@ _SIMD = """
 75 f64x2.le - vv_v   76 f64x2.ge - vv_v
 77 v128.not - v_v    78 v128.and - vv_v   79 v128.andnot - vv_v  80 v128.or - vv_v
 81 v128.xor - vv_v   82 v128.bitselect - vvv_v                   83 v128.any_true - v_i32
-84 v128.load8_lane memarg,laneidx loadlane     85 v128.load16_lane memarg,laneidx loadlane
-86 v128.load32_lane memarg,laneidx loadlane    87 v128.load64_lane memarg,laneidx loadlane
-88 v128.store8_lane memarg,laneidx storelane   89 v128.store16_lane memarg,laneidx storelane
-90 v128.store32_lane memarg,laneidx storelane  91 v128.store64_lane memarg,laneidx storelane
-92 v128.load32_zero memarg load       93 v128.load64_zero memarg load
+84 v128.load8_lane memarg,laneidx loadlane:1    85 v128.load16_lane memarg,laneidx loadlane:2
+86 v128.load32_lane memarg,laneidx loadlane:4   87 v128.load64_lane memarg,laneidx loadlane:8
+88 v128.store8_lane memarg,laneidx storelane:1  89 v128.store16_lane memarg,laneidx storelane:2
+90 v128.store32_lane memarg,laneidx storelane:4 91 v128.store64_lane memarg,laneidx storelane:8
+92 v128.load32_zero memarg load:4               93 v128.load64_zero memarg load:8
 94 f32x4.demote_f64x2_zero - v_v      95 f64x2.promote_low_f32x4 - v_v
 96 i8x16.abs - v_v   97 i8x16.neg - v_v   98 i8x16.popcnt - v_v  99 i8x16.all_true - v_i32
 100 i8x16.bitmask - v_i32   101 i8x16.narrow_i16x8_s - vv_v   102 i8x16.narrow_i16x8_u - vv_v
@@ -347,9 +454,14 @@ _tokens = _SIMD.split()
 for _i in range(0, len(_tokens), 4):
     _code, _name, _imm, _key = _tokens[_i : _i + 4]
     _imm = "" if _imm == "-" else _imm.replace(",", " ")
-    _op((FD, int(_code)), _name, _imm, _VSIG[_key], "vector")
+    _key, _, _bytes = _key.partition(":")
+    if _bytes:
+        _access = "load" if _key.startswith("load") else "store"
+        _op((FD, int(_code)), _name, _imm, _VSIG[_key], "vector", _access, int(_bytes))
+    else:
+        _op((FD, int(_code)), _name, _imm, _VSIG[_key], "vector")
 
-del _tokens, _code, _name, _imm, _key, _i, _n, _dst, _src, _sx, _rest
+del _tokens, _code, _name, _imm, _key, _bytes, _access, _i, _n, _dst, _src, _sx, _rest
 
 #: Every row, in table order.
 OPS: tuple[Op, ...] = tuple(_ROWS)

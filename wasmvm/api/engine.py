@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from ..binary.decode import decode_module
 from ..errors import MalformedError, WasmError
+from ..exec.engine import TIERS, make_tier
+from ..exec.events import as_observer
 from ..exec.store import DEFAULT_MAX_CALL_DEPTH
-from ..exec.store import Store as _ExecStore
+from ..exec.store import Store as ExecStore
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
-
-TIERS = ("reference", "compiled")
+from . import hosts
 
 
 @dataclass
@@ -35,10 +36,12 @@ class Config:
 
 
 class Engine:
-    """Holds a Config; every wasmvm engine shares the same machinery."""
+    """Holds a Config, and the execution tier it chose (``exec.engine.make_tier``): every
+    store of this engine runs its calls on that tier."""
 
     def __init__(self, config: Config | None = None):
         self.config = config or Config()
+        self.tier = make_tier(self.config.tier)
 
 
 class Store:
@@ -47,14 +50,12 @@ class Store:
     def __init__(self, engine: Engine | None = None, data=None):
         self.engine = engine or Engine()
         config = self.engine.config
-        self._store = _ExecStore(config.max_call_depth, config.tier, config.consume_fuel)
+        self._store = ExecStore(self.engine.tier, config.max_call_depth, config.consume_fuel)
         self.data = data
 
     def set_wasi(self, config) -> None:
         """Give this store's programs WASI as ``config`` (a ``wasmvm.wasi.WasiConfig``)."""
-        from ..wasi import set_wasi
-
-        set_wasi(self, config)
+        hosts.wasi().set_wasi(self, config)
 
     # -- fuel (wasmtime's API) ------------------------------------------------------------
     def set_fuel(self, fuel: int) -> None:
@@ -76,8 +77,6 @@ class Store:
         """Watch every instruction: an ``observe.Observer`` (paired events) or a function
         called with an ``ExecState`` after each instruction. While any is attached, calls
         run on the reference tier's instrumented loop. Returns ``observer``."""
-        from ..observe import as_observer
-
         as_observer(observer)  # type check now, not at the first instruction
         self._store.observers.append(observer)
         return observer

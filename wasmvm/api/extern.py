@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..errors import Trap, TrapCode
-from ..exec import interp
+from ..exec.engine import invoke
 from ..exec.store import GlobalInst, HostFunc, MemInst, TableInst
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType, ValType
 from .values import Val, to_python, to_raw
@@ -79,7 +79,7 @@ class Func(_Extern):
         ty = self._inst.type
         _check_arity(ty, len(args))
         raw = [to_raw(t, a) for t, a in zip(ty.params, args)]
-        out = interp.invoke(_exec_store(store), self._inst, raw)
+        out = invoke(_exec_store(store), self._inst, raw)
         if not ty.results:
             return None
         values = [to_python(t, r) for t, r in zip(ty.results, out)]
@@ -89,7 +89,7 @@ class Func(_Extern):
         ty = self._inst.type
         _check_arity(ty, len(args))
         raw = [to_raw(t, a) for t, a in zip(ty.params, args)]
-        out = interp.invoke(_exec_store(store), self._inst, raw)
+        out = invoke(_exec_store(store), self._inst, raw)
         return [Val(t, r) for t, r in zip(ty.results, out)]
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from ..errors import LinkError
 from ..exec.instantiate import instantiate
 from ..syntax.types import FuncType
+from . import hosts
 from .engine import Engine, Module, Store
 from .extern import Func, unwrap_extern, wrap_extern
 
@@ -83,10 +84,10 @@ class Linker:
             self.define(store, name, export_name, exports[export_name])
 
     def define_wasi(self) -> None:
-        """Define the wasi_snapshot_preview1 imports, from each store's ``set_wasi`` config."""
-        from ..wasi import define_wasi
-
-        define_wasi(self)
+        """Define the wasi_snapshot_preview1 imports, from each store's ``set_wasi`` config
+        (made for the store that instantiates)."""
+        hosts.wasi()  # there is a WASI implementation
+        self._wasi = True
 
     def get(self, store: Store, module: str, name: str):
         return self._defs.get((module, name))
@@ -96,9 +97,7 @@ class Linker:
         for imp in module.imports:
             item = self._defs.get((imp.module, imp.name))
             if item is None and self._wasi:
-                from ..wasi import wasi_import
-
-                item = wasi_import(store, imp.module, imp.name)
+                item = hosts.wasi().wasi_import(store, imp.module, imp.name)
             if item is None:
                 raise LinkError(f"unknown import: {imp.module}.{imp.name}")
             imports.append(item)

@@ -5,7 +5,7 @@ tier, every observable outcome compared.
     report = diff_module(open("m.wasm", "rb").read())   # every export, edge-value arguments
     print(report.format())                              # divergences, wasmtime's side first
 
-Used by ``wasmvm diff`` (command.py), tests/test_difftest.py, tests/test_regressions.py and
+Used by ``wasmvm diff`` (``wasmvm/cli/diff.py``), tests/test_difftest.py, tests/test_regressions.py and
 tools/fuzz.py. The parts:
 
   values.py    comparable values (exact bits), edge values per type, the NaN rule

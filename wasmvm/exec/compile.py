@@ -24,8 +24,9 @@ How WebAssembly maps onto Python here:
   store's budget on entry: "call stack exhausted", never RecursionError.
 
 Python cannot nest more than ~20 loops in one function; a function that would need more
-(or uses an instruction this translator does not know) runs on the reference tier instead,
-called from compiled code like any other function (``compile_rt.reference_callable``).
+(or uses an instruction this translator does not know) runs on the tier's fallback (the
+reference tier, handed to ``CompiledTier`` by ``exec.engine``), called from compiled code
+like any other function (``compile_rt.fallback_callable``).
 """
 
 from __future__ import annotations
@@ -35,50 +36,75 @@ import struct
 import sys
 
 from ..errors import Trap, TrapCode
+from ..opcodes import OPS
 from ..syntax.instructions import Block, If, Loop, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
-from . import compile_rt
+from . import compile_rt, simd
 from .fuel import BULK, COST, FUNCTION_ENTRY, GROW
 from .store import Store, WasmFunc
 
 _SLOT = re.compile(r"s\d+")
 MAX_LOOP_NESTING = 16  # CPython allows 20 statically nested blocks; the try takes one
 MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
-_NS_CACHE_ATTR = "_compiled_ns"
 
 
 class _Untranslatable(Exception):
     """This function needs the reference tier."""
 
 
-def compile_function(func: WasmFunc, store: Store):
-    """The compiled-convention callable for ``func`` (see compile_rt)."""
-    mod = func.module
-    ns = getattr(mod, _NS_CACHE_ATTR, None)
-    if ns is None:
-        ns = compile_rt.make_namespace(mod, store)
-        setattr(mod, _NS_CACHE_ATTR, ns)
-    translator = Translator(func, ns)
-    try:
-        source = translator.translate()
-    except _Untranslatable:
-        return compile_rt.reference_callable(func, store)
-    name = f"f{func.index}"
-    try:
-        code = compile(source, f"<wasm {func.name}>", "exec")
-    except (SyntaxError, RecursionError, MemoryError):
-        # CPython's own limits (indentation, nesting, expression depth): too big for it
-        return compile_rt.reference_callable(func, store)
-    exec(code, ns)
-    fn = ns[name]
-    fn.wasm_func = func
-    compile_rt.CODE_INFO[fn.__code__] = (func, translator.pc_of_line)
-    return fn
+class CompiledTier:
+    """The compiled tier, as an ``exec.engine.Tier``: translates each function to Python
+    on its first call; ``fallback`` (a Tier) runs the functions it cannot translate."""
+
+    name = "compiled"
+
+    def __init__(self, fallback):
+        self.fallback = fallback
+
+    def call(self, store: Store, func: WasmFunc, args: list) -> list:
+        """Call ``func`` with raw arguments; its raw results as a list."""
+        fn = func.compiled or compile_rt.callable_for(func, store, self)
+        restore = compile_rt.raise_recursion_limit(store.max_call_depth)
+        try:
+            out = fn(*args, store.depth + 1)
+        except RecursionError:
+            raise Trap(TrapCode.STACK_OVERFLOW) from None
+        except Trap as trap:
+            compile_rt.locate_trap(trap)
+            raise
+        finally:
+            if restore is not None:  # give the embedding application its own limit back
+                sys.setrecursionlimit(restore)
+        if func.nresults == 0:
+            return []
+        if func.nresults == 1:
+            return [out]
+        return list(out)
+
+    def translate(self, func: WasmFunc, store: Store):
+        """The compiled-convention callable for ``func`` (see compile_rt)."""
+        ns = compile_rt.namespace(func.module, store, self)
+        translator = Translator(func, ns)
+        try:
+            source = translator.translate()
+        except _Untranslatable:
+            return compile_rt.fallback_callable(func, store, self.fallback)
+        name = f"f{func.index}"
+        try:
+            code = compile(source, f"<wasm {func.name}>", "exec")
+        except (SyntaxError, RecursionError, MemoryError):
+            # CPython's own limits (indentation, nesting, expression depth): too big for it
+            return compile_rt.fallback_callable(func, store, self.fallback)
+        exec(code, ns)
+        fn = ns[name]
+        fn.wasm_func = func
+        compile_rt.CODE_INFO[fn.__code__] = (func, translator.pc_of_line)
+        return fn
 
 
 def translate_source(func: WasmFunc, store: Store | None = None) -> str:
     """The Python source the compiled tier makes of a function (for study and tests)."""
-    ns = compile_rt.make_namespace(func.module, store or Store())
+    ns = compile_rt.new_namespace(func.module, store or Store(None), None)
     return Translator(func, ns).translate()
 
 
@@ -142,30 +168,46 @@ _UNOPS = {
     "i64.extend_i32_s": "(({a} ^ 0x80000000) - 0x80000000) & 0xFFFFFFFFFFFFFFFF",
     "f64.neg": None,  # bit operations stay with numerics (NaN payloads)
 }
-# Numeric operators that can trap: evaluated (stored) where they stand.
-_TRAPPING = {
-    f"{t}.{op}" for t in ("i32", "i64") for op in ("div_s", "div_u", "rem_s", "rem_u")
-} | {f"{d}.trunc_{s}_{x}" for d in ("i32", "i64") for s in ("f32", "f64") for x in "su"}
+# Scalar loads and stores, made from the opcode table's access facts (kind, size, type)
+# and signedness. (Numeric operators that can trap, the table's ``traps``, are evaluated
+# where they stand: see Translator.numeric.)
+_MASK = {"i32": "0xFFFFFFFF", "i64": "0xFFFFFFFFFFFFFFFF"}
 
-_LOADS = {  # mnemonic: (python expression given address text A, access size)
-    "i32.load": ("_L4(M, {A})[0]", 4), "i64.load": ("_L8(M, {A})[0]", 8),
-    "f32.load": ("_f32_val(_L4(M, {A})[0])", 4), "f64.load": ("_Ld(M, {A})[0]", 8),
-    "i32.load8_u": ("M[{A}]", 1), "i32.load16_u": ("_L2(M, {A})[0]", 2),
-    "i64.load8_u": ("M[{A}]", 1), "i64.load16_u": ("_L2(M, {A})[0]", 2),
-    "i64.load32_u": ("_L4(M, {A})[0]", 4),
-    "i32.load8_s": ("n_i32_extend8_s(M[{A}])", 1),
-    "i32.load16_s": ("n_i32_extend16_s(_L2(M, {A})[0])", 2),
-    "i64.load8_s": ("n_i64_extend8_s(M[{A}])", 1),
-    "i64.load16_s": ("n_i64_extend16_s(_L2(M, {A})[0])", 2),
-    "i64.load32_s": ("n_i64_extend32_s(_L4(M, {A})[0])", 4),
-}
-_STORES = {  # mnemonic: statement given address A and value V
-    "i32.store": "_S4(M, {A}, {V})", "i64.store": "_S8(M, {A}, {V})",
-    "f32.store": "_S4(M, {A}, _f32_bits({V}))", "f64.store": "_Sd(M, {A}, {V})",
-    "i32.store8": "M[{A}] = {V} & 0xFF", "i64.store8": "M[{A}] = {V} & 0xFF",
-    "i32.store16": "_S2(M, {A}, {V} & 0xFFFF)", "i64.store16": "_S2(M, {A}, {V} & 0xFFFF)",
-    "i64.store32": "_S4(M, {A}, {V} & 0xFFFFFFFF)",
-}
+
+def _load_text(op) -> str:
+    """A scalar load as a Python expression of the address text ``{A}``, from the opcode
+    table's access facts: read ``size`` bytes, then make the operand of the value type."""
+    access = op.access
+    if access.type == "f64":
+        return "_Ld(M, {A})[0]"
+    read = "M[{A}]" if access.size == 1 else f"_L{access.size}(M, {{A}})[0]"
+    if access.type == "f32":
+        return f"_f32_val({read})"
+    if op.signed:  # sign-extend the narrow value to the type's width
+        sign = f"0x{1 << (8 * access.size - 1):X}"
+        return f"(({read} ^ {sign}) - {sign}) & {_MASK[access.type]}"
+    return read
+
+
+def _store_text(op) -> str:
+    """A scalar store as a Python statement of the address ``{A}`` and value ``{V}``."""
+    access = op.access
+    if access.type == "f32":
+        return "_S4(M, {A}, _f32_bits({V}))"
+    if access.type == "f64":
+        return "_Sd(M, {A}, {V})"
+    full = access.size == (8 if access.type == "i64" else 4)
+    value = "{V}" if full else f"{{V}} & 0x{(1 << 8 * access.size) - 1:X}"  # the low bytes
+    if access.size == 1:
+        return f"M[{{A}}] = {value}"
+    return f"_S{access.size}(M, {{A}}, {value})"
+
+
+_SCALAR_ACCESSES = [op for op in OPS if op.group == "memory" and op.access is not None]
+#: mnemonic -> Python expression of the address ``{A}``
+_LOADS = {op.name: _load_text(op) for op in _SCALAR_ACCESSES if op.access.kind == "load"}
+#: mnemonic -> Python statement of the address ``{A}`` and the value ``{V}``
+_STORES = {op.name: _store_text(op) for op in _SCALAR_ACCESSES if op.access.kind == "store"}
 
 
 class Translator:
@@ -514,8 +556,6 @@ class Translator:
 
     def vector(self, instr) -> None:
         """SIMD: calls of the pure lane functions of ``exec.simd``."""
-        from . import simd
-
         name = instr.op.name
         key = name.replace(".", "_")
         imm = instr.op.imm
@@ -537,19 +577,19 @@ class Translator:
             a = self.pop()
             sel = self.const_name(bytes(instr.lanes))
             self.result(f"_shuffle({a.text}, {b.text}, {sel})", [a, b])
-        elif name == "v128.store":
+        elif imm == ("memarg",) and instr.op.access.kind == "store":  # v128.store
             v = self.pop()
             self.emit(f"_mem.write({self.address(instr)}, {_p(v)}.to_bytes(16, 'little'))")
         elif imm == ("memarg",):
-            size, fn = simd.LOADS[name]
+            fn = simd.LOADS[name]
             self.stack.append(E(f"{self.const_name(fn)}(_mem.read({self.address(instr)}, "
-                                f"{size}))"))
+                                f"{instr.op.access.size}))"))
             self.store(len(self.stack) - 1)
         else:  # loadN_lane / storeN_lane (the memory's read/write check the bounds)
-            w = simd.lane_width(name)
+            w = instr.op.access.size * 8
             v = self.pop()
             addr = self.address(instr)
-            if "store" in name:
+            if instr.op.access.kind == "store":
                 self.emit(f"_mem.write({addr}, _store_lane({v.text}, {w}, {instr.lane}))")
             else:
                 self.stack.append(E(f"_load_lane({v.text}, {w}, {instr.lane}, "
@@ -587,7 +627,7 @@ class Translator:
                 self.result(f"(1 if {cond} else 0)", [a, b], cond=cond)
             else:
                 fn = "n_" + name.replace(".", "_")
-                self.result(f"{fn}({a.text}, {b.text})", [a, b], trapping=name in _TRAPPING)
+                self.result(f"{fn}({a.text}, {b.text})", [a, b], trapping=row.traps)
             return
         a = self.pop()
         if op == "eqz":
@@ -597,14 +637,14 @@ class Translator:
             self.result(_UNOPS[name].format(a=_p(a)), [a])
         else:
             fn = "n_" + name.replace(".", "_")
-            self.result(f"{fn}({a.text})", [a], trapping=name in _TRAPPING)
+            self.result(f"{fn}({a.text})", [a], trapping=row.traps)
 
     def address(self, instr) -> str:
         a = self.pop()
         return f"{_p(a)} + {instr.offset}" if instr.offset else a.text
 
     def load(self, name: str, instr) -> None:
-        template, _ = _LOADS[name]
+        template = _LOADS[name]
         text = template.format(A=self.address(instr))
         self.stack.append(E(text))
         self.store(len(self.stack) - 1)
@@ -794,7 +834,7 @@ def _call_indirect(t: Translator, instr):
     ft = t.mod.types[instr.type]
     i = t.pop()
     args = _call_args(t, len(ft.params))
-    target = f"_call_indirect(T{instr.table}, {i.text}, TY{instr.type}, _store, _mod)"
+    target = f"_call_indirect(T{instr.table}, {i.text}, TY{instr.type})"
     _call_results(t, f"{target}({args})", len(ft.results))
 
 
@@ -861,24 +901,3 @@ _SPECIAL = {
     "table.init": _statement("T{i.table}.init({0}, E{i.elem}.elements, {1}, {2})", 3),
     "elem.drop": _statement("E{i.elem}.elements = []", 0),
 }
-
-
-def run_compiled(store: Store, func: WasmFunc, args: list) -> list:
-    """Call ``func`` on the compiled tier with raw arguments; its raw results as a list."""
-    fn = func.compiled or compile_rt.callable_for(func, store)
-    restore = compile_rt.raise_recursion_limit(store.max_call_depth)
-    try:
-        out = fn(*args, store.depth + 1)
-    except RecursionError:
-        raise Trap(TrapCode.STACK_OVERFLOW) from None
-    except Trap as trap:
-        compile_rt.locate_trap(trap)
-        raise
-    finally:
-        if restore is not None:  # give the embedding application its own limit back
-            sys.setrecursionlimit(restore)
-    if func.nresults == 0:
-        return []
-    if func.nresults == 1:
-        return [out]
-    return list(out)

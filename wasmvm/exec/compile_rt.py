@@ -2,10 +2,11 @@
 
 Calling convention of compiled code: a WebAssembly function becomes a Python function
 ``f(*args, d)`` taking raw arguments and the call depth ``d``; it returns ``None`` (no
-results), the raw result, or a tuple of raw results. ``callable_for(func)`` gives that
-callable for any function instance: the compiled function (built on first use), a
-wrapper of a host function, or — for a function the translator cannot express in
-Python — a wrapper that runs it on the reference tier.
+results), the raw result, or a tuple of raw results. ``callable_for(func, store, tier)``
+gives that callable for any function instance: the compiled function (built on first
+use), a wrapper of a host function, or — for a function the translator cannot express in
+Python — a wrapper that runs it on the tier's fallback (``CompiledTier.fallback``, the
+reference tier, handed over through the engine interface, never imported here).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import sys
 
 from ..errors import Trap, TrapCode
 from ..syntax.values import f32_from_bits, f32_to_bits
-from . import numerics
-from .store import HostFunc, ModuleInst, Store, WasmFunc
+from . import numerics, simd
+from .fuel import out_of_fuel
+from .store import FuncInst, HostFunc, ModuleInst, Store, WasmFunc, indirect_callee
 
 M32 = 0xFFFFFFFF
 M64 = 0xFFFFFFFFFFFFFFFF
@@ -73,8 +75,16 @@ def _call_stack_exhausted():
     return Trap(TrapCode.STACK_OVERFLOW)
 
 
-def make_namespace(mod: ModuleInst, store: Store) -> dict:
-    """The globals of the compiled functions of one module instance."""
+def namespace(mod: ModuleInst, store: Store, tier) -> dict:
+    """The globals of the compiled functions of one module instance, built once (the
+    compiled tier's slot of the instance)."""
+    if mod.compiled is None:
+        mod.compiled = new_namespace(mod, store, tier)
+    return mod.compiled
+
+
+def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
+    """A namespace for ``mod``'s compiled code, not kept (see ``namespace``)."""
     ns: dict = {
         "__builtins__": {"len": len, "float": float, "int": int, "IndexError": IndexError},
         "Trap": Trap,
@@ -84,22 +94,17 @@ def make_namespace(mod: ModuleInst, store: Store) -> dict:
         "_LIMIT": store.max_call_depth,
         "_f32_bits": f32_to_bits,
         "_f32_val": f32_from_bits,
-        "_call_indirect": call_indirect,
-        "_mod": mod,
-        "_store": store,
+        "_call_indirect": _indirect_caller(mod, store, tier),
         "_F": store.fuel,  # [remaining] when fuel is on, else None
     }
     if store.fuel is not None:
         cell = store.fuel
 
-        def out_of_fuel():
-            cell[0] = 0
-            raise Trap(TrapCode.OUT_OF_FUEL)
-        ns["_out_of_fuel"] = out_of_fuel
+        def charge_failed():
+            raise out_of_fuel(cell)
+        ns["_out_of_fuel"] = charge_failed
     for name, fn in numerics.NUMERIC_OPS.items():
         ns["n_" + name.replace(".", "_")] = fn
-    from . import simd
-
     for name, fn in simd.SIMD_OPS.items():
         ns["v_" + name.replace(".", "_")] = fn
     ns["_shuffle"] = simd.shuffle
@@ -124,7 +129,7 @@ def make_namespace(mod: ModuleInst, store: Store) -> dict:
         if isinstance(f, HostFunc):  # its caller is this instance
             ns[f"F{i}"] = host_callable(f, mod)
         else:
-            ns[f"F{i}"] = _lazy(ns, f"F{i}", f, store)
+            ns[f"F{i}"] = _lazy(ns, f"F{i}", f, store, tier)
         ns[f"R{i}"] = f  # the instance itself, for ref.func
     for i, seg in enumerate(mod.datas):
         ns[f"D{i}"] = seg
@@ -135,73 +140,64 @@ def make_namespace(mod: ModuleInst, store: Store) -> dict:
     return ns
 
 
-def _lazy(ns: dict, name: str, func, store: Store):
+def _lazy(ns: dict, name: str, func, store: Store, tier):
     """A stand-in that builds the real callable on the first call and replaces itself."""
     def first_call(*args):
-        fn = ns[name] = callable_for(func, store)
+        fn = ns[name] = callable_for(func, store, tier)
         return fn(*args)
     return first_call
 
 
-def callable_for(func: WasmFunc, store: Store):
-    """The compiled-convention callable of a WebAssembly function (built once)."""
+def callable_for(func: WasmFunc, store: Store, tier):
+    """The compiled-convention callable of a WebAssembly function (built once, kept in
+    the function's ``compiled`` slot)."""
     fn = func.compiled
     if fn is None:
-        from .compile import compile_function
-        fn = func.compiled = compile_function(func, store)
+        fn = func.compiled = tier.translate(func, store)
     return fn
+
+
+def compiled_convention(call_raw, ftype) -> object:
+    """``call_raw(args) -> list of raw results`` as a compiled-convention callable: it
+    takes the raw arguments and the call depth, and returns None, the one raw result or a
+    tuple of them. Host functions and fallback functions are called through this."""
+    n = len(ftype.params)
+    nres = len(ftype.results)
+    if nres == 0:
+        def call(*args):
+            call_raw(args[:n])  # the last argument is the call depth
+    elif nres == 1:
+        def call(*args):
+            return call_raw(args[:n])[0]
+    else:
+        def call(*args):
+            return tuple(call_raw(args[:n]))
+    return call
 
 
 def host_callable(func: HostFunc, caller: ModuleInst | None):
     """A host function in the compiled convention, called from ``caller``."""
-    n = len(func.type.params)
-    nres = len(func.type.results)
     fn = func.fn
-    takes_caller = func.takes_caller
-
-    def call(*args):
-        raw = args[:n]  # the last argument is the call depth
-        results = fn(caller, *raw) if takes_caller else fn(*raw)
-        if nres == 0:
-            return None
-        if nres == 1:
-            return results[0]
-        return tuple(results)
-    return call
+    if func.takes_caller:
+        return compiled_convention(lambda raw: fn(caller, *raw), func.type)
+    return compiled_convention(lambda raw: fn(*raw), func.type)
 
 
-def reference_callable(func: WasmFunc, store: Store):
-    """Run one function on the reference tier from compiled code."""
-    from .interp import _run, _run_instrumented
-
-    run = _run if store.fuel is None else _run_instrumented
-    n = func.nparams
-    nres = func.nresults
-
-    def call(*args):
-        results = run(store, func, list(args[:n]))
-        if nres == 0:
-            return None
-        if nres == 1:
-            return results[0]
-        return tuple(results)
-    return call
+def fallback_callable(func: WasmFunc, store: Store, fallback):
+    """Run one function on the ``fallback`` tier (an ``exec.engine.Tier``) from compiled
+    code."""
+    return compiled_convention(lambda raw: fallback.call(store, func, list(raw)), func.type)
 
 
-def call_indirect(table, i: int, expected, store: Store, caller: ModuleInst):
-    """The callable for element ``i`` of ``table``, checked as call_indirect must."""
-    elements = table.elements
-    if i >= len(elements):
-        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS, f"undefined element {i}")
-    func = elements[i]
-    if func is None:
-        raise Trap(TrapCode.INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
-    ty = func.type
-    if ty is not expected and ty != expected:  # identity first: the common, cheap case
-        raise Trap(TrapCode.BAD_SIGNATURE)
-    if isinstance(func, HostFunc):
-        return host_callable(func, caller)
-    return func.compiled or callable_for(func, store)
+def _indirect_caller(caller: ModuleInst, store: Store, tier):
+    """``_call_indirect(table, i, expected)`` for the code of ``caller``: the callable for
+    element ``i`` of ``table``, checked as call_indirect must (``store.indirect_callee``)."""
+    def call_indirect(table, i: int, expected):
+        func: FuncInst = indirect_callee(table, i, expected)
+        if isinstance(func, HostFunc):
+            return host_callable(func, caller)
+        return func.compiled or callable_for(func, store, tier)
+    return call_indirect
 
 
 def raise_recursion_limit(depth: int) -> int | None:

@@ -10,6 +10,7 @@ their delta once they succeeded. Running out raises ``Trap(OUT_OF_FUEL)``.
 
 from __future__ import annotations
 
+from ..errors import Trap, TrapCode
 from ..opcodes import OPS
 
 FUNCTION_ENTRY = 1
@@ -31,3 +32,33 @@ def cost_of_event(event: str, instr) -> int:
     if event != "instr":
         return 0
     return COST[instr.op.name]
+
+
+def out_of_fuel(fuel: list) -> Trap:
+    """The trap for an exhausted budget; the store's remaining fuel reads 0, as wasmtime's."""
+    fuel[0] = 0
+    return Trap(TrapCode.OUT_OF_FUEL)
+
+
+def charge_before(fuel: list, cost: int, stack: list):
+    """Charge an instruction's fuel before it runs. For bulk (cost -1) and grow (-2)
+    instructions charge 1 and return what to charge once it ran (see ``charge_after``)."""
+    variable = None
+    if cost < 0:
+        variable = (cost, stack[-1])
+        cost = 1
+    fuel[0] -= cost
+    if fuel[0] < 0:
+        raise out_of_fuel(fuel)
+    return variable
+
+
+def charge_after(fuel: list, variable: tuple, stack: list) -> None:
+    """A bulk instruction's length, or a successful grow's delta (wasmtime charges these
+    once the instruction has run)."""
+    kind, amount = variable
+    if kind == -2 and stack[-1] == GROW_FAILED:
+        return
+    fuel[0] -= amount
+    if fuel[0] < 0:
+        raise out_of_fuel(fuel)

@@ -15,7 +15,7 @@ from ..syntax.instructions import Const, GlobalGet, RefFunc, RefNull
 from ..syntax.module import Module
 from ..syntax.types import Limits
 from ..syntax.values import f32_from_bits, f64_from_bits
-from .interp import invoke
+from .engine import invoke
 from .numerics import NUMERIC_OPS
 from .store import (
     DataInst,

@@ -12,8 +12,12 @@ The loop is ``pc = code[pc](F, pc)``. Handlers return the next pc; ``CALL`` and
 ``RETURN`` (negative) ask the loop to switch frames. WebAssembly calls never become
 Python calls: frames live on an explicit stack whose depth is the store's budget
 (``Store.max_call_depth``), so deep recursion traps with "call stack exhausted".
-Observers, stepping and fuel will attach to this one loop (a second variant of it,
-chosen once, so that the plain loop pays nothing).
+
+One loop driver (``_drive``) runs every call on this tier: the plain run, the run with
+fuel and observer events (``exec.events``), and the Debugger's stepping, which pauses
+before each instruction (the driver is a generator; it yields only when stepping). Per
+instruction the plain path runs the tight inner loop alone; the instrumented path is
+chosen once per call, so that the plain loop pays nothing for it.
 """
 
 from __future__ import annotations
@@ -31,9 +35,11 @@ from ..syntax.instructions import (
     Return,
     walk,
 )
-from .fuel import FUNCTION_ENTRY, GROW, GROW_FAILED, VARIABLE, cost_of_event
+from . import events
+from .events import ExecState, as_observer
+from .fuel import FUNCTION_ENTRY, GROW, VARIABLE, charge_after, charge_before, cost_of_event, out_of_fuel
 from .ops import FACTORIES
-from .store import FuncInst, HostFunc, Store, WasmFunc
+from .store import HostFunc, Store, WasmFunc, indirect_callee
 
 CALL = -1
 RETURN = -2
@@ -48,9 +54,23 @@ class Frame:
         self.func = func
         self.locals = locals_
         self.stack: list = []
-        self.code = func.prepared or prepare(func)
+        self.code = (func.reference or prepare(func)).code
         self.pc = 0
         self.callee = None
+
+
+class Prepared:
+    """What the reference tier builds of a function once (``WasmFunc.reference``): the
+    flat handler list ``code``, the fuel cost of each pc, and, when an observer first
+    asks (``exec.events``), the walk events and the validator's type stacks."""
+
+    __slots__ = ("code", "costs", "events", "types")
+
+    def __init__(self, code: list, costs: list):
+        self.code = code
+        self.costs = costs
+        self.events = None
+        self.types = None
 
 
 # -- preparing a function ------------------------------------------------------------------
@@ -130,7 +150,7 @@ def _if(else_pc: int):
     return h
 
 
-def _call(callee: FuncInst):
+def _call(callee):
     if isinstance(callee, WasmFunc):
         def h(F, pc):
             F.callee = callee
@@ -164,16 +184,7 @@ def call_host(F: Frame | None, stack: list, callee: HostFunc) -> None:
 
 def _call_indirect(table, expected):
     def h(F, pc):
-        i = F.stack.pop()
-        elements = table.elements
-        if i >= len(elements):
-            raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS, f"undefined element {i}")
-        callee = elements[i]
-        if callee is None:
-            raise Trap(TrapCode.INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
-        ty = callee.type
-        if ty is not expected and ty != expected:  # identity first: the common case
-            raise Trap(TrapCode.BAD_SIGNATURE)
+        callee = indirect_callee(table, F.stack.pop(), expected)
         if isinstance(callee, WasmFunc):
             F.callee = callee
             F.pc = pc + 1
@@ -183,8 +194,8 @@ def _call_indirect(table, expected):
     return h
 
 
-def prepare(func: WasmFunc) -> list:
-    """The flat handler list of a function (see the module docstring)."""
+def prepare(func: WasmFunc) -> Prepared:
+    """The flat handler list of a function (see the module docstring), built once."""
     mod = func.module
     heights = func.info.heights
     events = list(walk(func.code.body))
@@ -203,7 +214,7 @@ def prepare(func: WasmFunc) -> list:
             end_of[open_.pop()] = i
     # Pass 2: handlers. ``labels`` holds (target, base, arity) from the outside in; the
     # function body itself is the outermost label, and branching to it returns.
-    cache = mod.handlers
+    cache = mod.reference
     code: list = [None] * (n + 1)
     labels: list[tuple[int, int, int]] = [(RETURN, 0, func.nresults)]
     owners: list[int] = []
@@ -256,49 +267,110 @@ def prepare(func: WasmFunc) -> list:
                 h = cache[id(instr)] = make(instr, mod)
             code[i] = h
     code[n] = _return
-    func.costs = [cost_of_event(event, instr) if event != "instr" or
-                  instr.op.name not in VARIABLE else
-                  (-2 if instr.op.name in GROW else -1) for event, instr in events] + [0]
-    func.prepared = code
-    return code
+    costs = [cost_of_event(event, instr) if event != "instr" or
+             instr.op.name not in VARIABLE else
+             (-2 if instr.op.name in GROW else -1) for event, instr in events] + [0]
+    prepared = func.reference = Prepared(code, costs)
+    return prepared
 
 
-# -- running -------------------------------------------------------------------------------
-def invoke(store: Store, func: FuncInst, args: list) -> list:
-    """Call ``func`` with raw arguments; return its raw results. Traps raise ``Trap``."""
-    if isinstance(func, HostFunc):
-        stack = list(args)
-        call_host(None, stack, func)
-        return stack
-    if store.observers:
-        return _run_instrumented(store, func, list(args))
-    if store.tier == "compiled":
-        from .compile import run_compiled
-        return run_compiled(store, func, list(args))
-    if store.fuel is not None:
-        return _run_instrumented(store, func, list(args))
-    return _run(store, func, list(args))
+# -- running: one loop driver ----------------------------------------------------------------
+class ReferenceTier:
+    """The reference tier, as an ``exec.engine.Tier``."""
+
+    name = "reference"
+
+    def call(self, store: Store, func: WasmFunc, args: list) -> list:
+        return run(store, func, args)
 
 
-def _run(store: Store, func: WasmFunc, args: list) -> list:
-    frames: list[Frame] = []
+def run(store: Store, func: WasmFunc, args: list) -> list:
+    """Call ``func`` on this tier with raw arguments; its raw results. The plain path, or
+    the instrumented one while fuel is on or observers are attached."""
+    driver = _drive(store, func, args, store.depth, store.observers, None)
+    try:
+        driver.send(None)
+    except StopIteration as done:
+        return done.value
+    raise InternalError("the reference loop paused while not stepping")
+
+
+def steps(store: Store, func: WasmFunc, args: list, depth0: int, on_trap=None):
+    """The same call, pausing before each instruction: a generator that yields the
+    ``ExecState`` of the instruction about to run and returns the raw results (the
+    Debugger drives it). ``depth0`` is the live call depth the call starts from (the
+    caller keeps ``store.depth``); ``on_trap(state)`` is told the state of an instruction
+    that trapped."""
+    return _drive(store, func, args, depth0, store.observers, on_trap or _ignore)
+
+
+def _ignore(state) -> None:
+    pass
+
+
+def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: list, stepping):
+    """The loop driver (see the module docstring). ``stepping`` is None, or the Debugger's
+    trap callback: then it yields the state before each instruction."""
+    fuel = store.fuel
+    watchers = [as_observer(o) for o in observers]
+    watched = stepping is not None or bool(watchers)  # ExecStates are made
+    hooked = watched or fuel is not None  # the instrumented path
     limit = store.max_call_depth
-    depth0 = store.depth
     if depth0 >= limit:
         raise Trap(TrapCode.STACK_OVERFLOW)
-    store.depth = depth0 + 1
+    if fuel is not None:  # before the depth is taken: a trap here leaves nothing behind
+        fuel[0] -= FUNCTION_ENTRY
+        if fuel[0] < 0:
+            raise out_of_fuel(fuel)
+    frames: list[Frame] = []
     F = Frame(func, args + func.zero_locals)
     code = F.code
+    costs = func.reference.costs
     pc = 0
+    state = None
+    pending: list = []  # the states of calls waiting for their callee to return
+    if watchers:
+        state = ExecState(F, frames, 0)
+        for o in watchers:
+            o.enter(state)
+    if stepping is None:
+        store.depth = depth0 + 1
     try:
         while True:
-            pc = code[pc](F, pc)
-            if pc >= 0:
-                continue
+            if not hooked:
+                while True:  # the plain path: the handlers and nothing else (this shape
+                    pc = code[pc](F, pc)  # is measurably faster than `while pc >= 0`)
+                    if pc >= 0:
+                        continue
+                    break
+            else:  # one instruction, with fuel and events
+                if watched:
+                    state = ExecState(F, frames, pc)
+                    events.note_memory_access(state, F.stack)
+                    if stepping is not None:
+                        yield state
+                variable = charge_before(fuel, costs[pc], F.stack) if fuel is not None else None
+                for o in watchers:
+                    o.before(state)
+                nxt = code[pc](F, pc)
+                if variable is not None:
+                    charge_after(fuel, variable, F.stack)
+                if watched and nxt != CALL:  # a call's after comes when the callee returns
+                    events.finish_memory_access(state)
+                    state.after = True
+                    for o in watchers:
+                        o.after(state)
+                pc = nxt
+                if pc >= 0:
+                    continue
             if pc == CALL:
                 callee = F.callee
                 if len(frames) + depth0 + 1 >= limit:
                     raise Trap(TrapCode.STACK_OVERFLOW)
+                if hooked and fuel is not None:
+                    fuel[0] -= FUNCTION_ENTRY
+                    if fuel[0] < 0:
+                        raise out_of_fuel(fuel)
                 s = F.stack
                 k = callee.nparams
                 if k:
@@ -310,23 +382,52 @@ def _run(store: Store, func: WasmFunc, args: list) -> list:
                 F = Frame(callee, args + callee.zero_locals)
                 code = F.code
                 pc = 0
+                if hooked:
+                    costs = callee.reference.costs
+                    if watched:
+                        pending.append(state)
+                        state = ExecState(F, frames, 0)
+                        for o in watchers:
+                            o.enter(state)
                 continue
-            # RETURN
+            # RETURN: the results go to the caller's stack
             k = F.func.nresults
             results = F.stack[-k:] if k else []
+            if hooked and watchers:
+                state = ExecState(F, frames, len(code) - 1)
+                for o in watchers:
+                    o.leave(state)
             if not frames:
                 return results
             F = frames.pop()
             F.stack.extend(results)
             code = F.code
             pc = F.pc
-    except Trap as trap:
+            if hooked:
+                costs = F.func.reference.costs
+                if watched:
+                    state = pending.pop()
+                    state.after = True
+                    for o in watchers:
+                        o.after(state)
+    except (Trap, RecursionError) as error:
+        # a RecursionError: a host function recursed through Python; wasm reports that so
+        trap = error if isinstance(error, Trap) else Trap(TrapCode.STACK_OVERFLOW)
         _locate(trap, F, frames, pc)
-        raise
-    except RecursionError:  # a host function recursed through Python: report it as wasm does
-        raise Trap(TrapCode.STACK_OVERFLOW) from None
+        if watched:
+            # at a call that could not be made (no fuel, no depth) pc is CALL: the state is
+            # the call instruction's
+            state = ExecState(F, frames, F.pc - 1 if pc < 0 else pc)
+            if stepping is not None:
+                stepping(state)
+            for o in watchers:
+                o.trap(state, trap)
+        if trap is error:
+            raise
+        raise trap from None
     finally:
-        store.depth = depth0
+        if stepping is None:
+            store.depth = depth0
 
 
 def _locate(trap: Trap, F: Frame, frames: list, pc: int) -> None:
@@ -341,162 +442,3 @@ def _locate(trap: Trap, F: Frame, frames: list, pc: int) -> None:
             trap.offset = offsets[pc]
     if not trap.frames:
         trap.set_frames([fr.func for fr in (*frames, F)])
-
-
-# -- the instrumented loop: fuel and observers ------------------------------------------------
-def _out_of_fuel(store: Store) -> Trap:
-    store.fuel[0] = 0
-    return Trap(TrapCode.OUT_OF_FUEL)
-
-
-def charge_before(store: Store, cost: int, stack: list):
-    """Charge an instruction's fuel before it runs. For bulk (cost -1) and grow (-2)
-    instructions charge 1 and return what to charge once it ran (see ``charge_after``)."""
-    fuel = store.fuel
-    variable = None
-    if cost < 0:
-        variable = (cost, stack[-1])
-        cost = 1
-    fuel[0] -= cost
-    if fuel[0] < 0:
-        raise _out_of_fuel(store)
-    return variable
-
-
-def charge_after(store: Store, variable: tuple, stack: list) -> None:
-    """A bulk instruction's length, or a successful grow's delta (wasmtime charges these
-    once the instruction has run)."""
-    kind, amount = variable
-    if kind == -2 and stack[-1] == GROW_FAILED:
-        return
-    fuel = store.fuel
-    fuel[0] -= amount
-    if fuel[0] < 0:
-        raise _out_of_fuel(store)
-
-
-def _run_instrumented(store: Store, func: WasmFunc, args: list) -> list:
-    """The reference tier's loop with fuel accounting and observer events. Same results
-    and traps as ``_run``; chosen once per call, so the plain loop pays nothing."""
-    from ..observe import ExecState, as_observer
-
-    observers = [as_observer(o) for o in store.observers]
-    fuel = store.fuel
-    frames: list[Frame] = []
-    limit = store.max_call_depth
-    depth0 = store.depth
-    if depth0 >= limit:
-        raise Trap(TrapCode.STACK_OVERFLOW)
-    if fuel is not None:  # before the depth is taken: a trap here leaves nothing behind
-        fuel[0] -= FUNCTION_ENTRY
-        if fuel[0] < 0:
-            raise _out_of_fuel(store)
-    store.depth = depth0 + 1
-    F = Frame(func, args + func.zero_locals)
-    code = F.code
-    costs = func.costs
-    pc = 0
-    state = ExecState(F, frames, 0)
-    pending: list = []  # the states of calls waiting for their callee to return
-    for o in observers:
-        o.enter(state)
-    try:
-        while True:
-            variable = None
-            if fuel is not None:
-                variable = charge_before(store, costs[pc], F.stack)
-            if observers:
-                state = ExecState(F, frames, pc)
-                _note_memory_access(state, F, code, pc)
-                for o in observers:
-                    o.before(state)
-            nxt = code[pc](F, pc)
-            if variable is not None:
-                charge_after(store, variable, F.stack)
-            if observers and nxt != CALL:  # a call's after comes when the callee returns
-                _finish_memory_access(state)
-                state.after = True
-                for o in observers:
-                    o.after(state)
-            pc = nxt
-            if pc >= 0:
-                continue
-            if pc == CALL:
-                callee = F.callee
-                if len(frames) + depth0 + 1 >= limit:
-                    raise Trap(TrapCode.STACK_OVERFLOW)
-                if fuel is not None:
-                    fuel[0] -= FUNCTION_ENTRY
-                    if fuel[0] < 0:
-                        raise _out_of_fuel(store)
-                s = F.stack
-                k = callee.nparams
-                if k:
-                    args = s[-k:]
-                    del s[-k:]
-                else:
-                    args = []
-                frames.append(F)
-                if observers:
-                    pending.append(state)
-                F = Frame(callee, args + callee.zero_locals)
-                code = F.code
-                costs = callee.costs
-                pc = 0
-                if observers:
-                    state = ExecState(F, frames, 0)
-                    for o in observers:
-                        o.enter(state)
-                continue
-            k = F.func.nresults
-            results = F.stack[-k:] if k else []
-            if observers:
-                state = ExecState(F, frames, len(code) - 1)
-                for o in observers:
-                    o.leave(state)
-            if not frames:
-                return results
-            F = frames.pop()
-            F.stack.extend(results)
-            code = F.code
-            costs = F.func.costs
-            pc = F.pc
-            if observers:
-                state = pending.pop()
-                state.after = True
-                for o in observers:
-                    o.after(state)
-    except Trap as trap:
-        _locate(trap, F, frames, pc)
-        if observers:
-            # at a call that could not be made (no fuel, no depth) pc is CALL: the state
-            # is the call instruction's
-            state = ExecState(F, frames, F.pc - 1 if pc < 0 else pc)
-            for o in observers:
-                o.trap(state, trap)
-        raise
-    finally:
-        store.depth = depth0
-
-
-def _note_memory_access(state, F, code, pc) -> None:
-    """Before a load or store: remember where it goes (read back after it ran)."""
-    instr = state.instruction
-    name = getattr(getattr(instr, "op", None), "name", "")
-    if ".load" in name or ".store" in name:
-        stores = ".store" in name
-        s = F.stack
-        if len(s) >= (2 if stores else 1):
-            base = s[-2] if stores else s[-1]
-            size = (getattr(instr, "bits", None) or instr.t.bit_width) // 8 if hasattr(
-                instr, "t") else 16
-            state._access = ("store" if stores else "load", base + instr.offset, size)
-
-
-def _finish_memory_access(state) -> None:
-    if state._access is None:
-        return
-    kind, ea, size = state._access
-    mem = state.memory
-    data = bytes(mem.data[ea : ea + size]) if mem is not None and ea + size <= len(mem.data) else b""
-    state._access = (kind, ea, data)

@@ -222,13 +222,14 @@ _SIGN_EXTEND = {
 }
 
 
-@factory(*(op.name for op in OPS if op.group == "memory" and ".load" in op.name))
+@factory(*(op.name for op in OPS if op.group == "memory" and op.access
+           and op.access.kind == "load"))
 def _load(instr, mod):
     mem = mod.mems[0]
     offset = instr.offset
     t = instr.t
-    bits = instr.bits or t.bit_width
-    size = bits // 8
+    size = instr.op.access.size
+    bits = size * 8
     unpack = _UNPACK[size]
     end = offset + size
     convert = None
@@ -260,12 +261,13 @@ def _load(instr, mod):
     return h
 
 
-@factory(*(op.name for op in OPS if op.group == "memory" and ".store" in op.name))
+@factory(*(op.name for op in OPS if op.group == "memory" and op.access
+           and op.access.kind == "store"))
 def _store(instr, mod):
     mem = mod.mems[0]
     offset = instr.offset
     t = instr.t
-    size = (instr.bits or t.bit_width) // 8
+    size = instr.op.access.size
     pack = _PACK[size]
     mask = (1 << (8 * size)) - 1
     end = offset + size

@@ -596,21 +596,22 @@ def _from_bytes(b: bytes) -> int:
     return int.from_bytes(b, "little")
 
 
-#: The memory rows that read: mnemonic -> (bytes read, f(bytes) -> v128).
-LOADS: dict[str, tuple[int, Callable[[bytes], int]]] = {
-    "v128.load": (16, _from_bytes),
-    "v128.load8x8_s": (8, _load_extend(16, True)),
-    "v128.load8x8_u": (8, _load_extend(16, False)),
-    "v128.load16x4_s": (8, _load_extend(32, True)),
-    "v128.load16x4_u": (8, _load_extend(32, False)),
-    "v128.load32x2_s": (8, _load_extend(64, True)),
-    "v128.load32x2_u": (8, _load_extend(64, False)),
-    "v128.load8_splat": (1, _load_splat(8)),
-    "v128.load16_splat": (2, _load_splat(16)),
-    "v128.load32_splat": (4, _load_splat(32)),
-    "v128.load64_splat": (8, _load_splat(64)),
-    "v128.load32_zero": (4, _from_bytes),
-    "v128.load64_zero": (8, _from_bytes),
+#: The memory rows that read with a memarg: mnemonic -> f(bytes) -> v128 (how many bytes
+#: each reads is the opcode table's ``op.access.size``).
+LOADS: dict[str, Callable[[bytes], int]] = {
+    "v128.load": _from_bytes,
+    "v128.load8x8_s": _load_extend(16, True),
+    "v128.load8x8_u": _load_extend(16, False),
+    "v128.load16x4_s": _load_extend(32, True),
+    "v128.load16x4_u": _load_extend(32, False),
+    "v128.load32x2_s": _load_extend(64, True),
+    "v128.load32x2_u": _load_extend(64, False),
+    "v128.load8_splat": _load_splat(8),
+    "v128.load16_splat": _load_splat(16),
+    "v128.load32_splat": _load_splat(32),
+    "v128.load64_splat": _load_splat(64),
+    "v128.load32_zero": _from_bytes,
+    "v128.load64_zero": _from_bytes,
 }
 
 

@@ -108,8 +108,8 @@ def _replace_lane(name: str) -> Callable:
 
 
 # -- memory (the memory instance's read/write do the bounds checks) -----------------------
-def _load(name: str) -> Callable:
-    size, fn = simd.LOADS[name]
+def _load(op) -> Callable:
+    size, fn = op.access.size, simd.LOADS[op.name]
 
     def make(instr, mod):
         read = mod.mems[0].read
@@ -135,9 +135,9 @@ def _store(instr, mod):
     return h
 
 
-def _load_lane(name: str) -> Callable:
-    w = simd.lane_width(name)
-    size = w // 8
+def _load_lane(op) -> Callable:
+    size = op.access.size
+    w = size * 8
     load_lane = simd.load_lane
 
     def make(instr, mod):
@@ -153,8 +153,8 @@ def _load_lane(name: str) -> Callable:
     return make
 
 
-def _store_lane(name: str) -> Callable:
-    w = simd.lane_width(name)
+def _store_lane(op) -> Callable:
+    w = op.access.size * 8
     store_lane = simd.store_lane
 
     def make(instr, mod):
@@ -183,10 +183,10 @@ def factory_for(op) -> Callable:
     if op.imm == ("laneidx",):
         return _extract_lane(name) if "extract_lane" in name else _replace_lane(name)
     if op.imm == ("memarg",):
-        return _store if name == "v128.store" else _load(name)
-    if "load" in name:
-        return _load_lane(name)
-    return _store_lane(name)
+        return _store if op.access.kind == "store" else _load(op)
+    if op.access.kind == "load":
+        return _load_lane(op)
+    return _store_lane(op)
 
 
 def register(factories: dict) -> None:

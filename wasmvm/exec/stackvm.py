@@ -291,21 +291,14 @@ def _select(m, instr):
     m.push_raw(t1, val1 if c else val2)
 
 
-# Loads and stores: mnemonic -> (bytes, conversion between memory bits and raw operand).
-_LOADS: dict[str, tuple[int, Callable | None]] = {
-    "i32.load": (4, None), "i64.load": (8, None),
-    "f32.load": (4, f32_from_bits), "f64.load": (8, f64_from_bits),
-    "i32.load8_s": (1, num.i32_extend8_s), "i32.load8_u": (1, None),
-    "i32.load16_s": (2, num.i32_extend16_s), "i32.load16_u": (2, None),
-    "i64.load8_s": (1, num.i64_extend8_s), "i64.load8_u": (1, None),
-    "i64.load16_s": (2, num.i64_extend16_s), "i64.load16_u": (2, None),
-    "i64.load32_s": (4, num.i64_extend32_s), "i64.load32_u": (4, None),
-}
-_STORES: dict[str, tuple[int, Callable | None]] = {
-    "i32.store": (4, None), "i64.store": (8, None),
-    "f32.store": (4, f32_to_bits), "f64.store": (8, f64_to_bits),
-    "i32.store8": (1, None), "i32.store16": (2, None),
-    "i64.store8": (1, None), "i64.store16": (2, None), "i64.store32": (4, None),
+# Loads and stores are the opcode table's scalar memory rows (``op.access``: kind, size in
+# bytes, value type); what turns memory bits into the raw operand and back depends on the
+# value type, and for a narrow signed load on its size.
+_FROM_MEMORY: dict[ValType, Callable] = {F32: f32_from_bits, F64: f64_from_bits}
+_TO_MEMORY: dict[ValType, Callable] = {F32: f32_to_bits, F64: f64_to_bits}
+_SIGN_EXTEND: dict[tuple[ValType, int], Callable] = {
+    (I32, 1): num.i32_extend8_s, (I32, 2): num.i32_extend16_s,
+    (I64, 1): num.i64_extend8_s, (I64, 2): num.i64_extend16_s, (I64, 4): num.i64_extend32_s,
 }
 
 
@@ -360,10 +353,16 @@ def _build_handlers() -> dict[str, Handler]:
             handlers[op.name] = _const
         else:
             handlers[op.name] = _numeric_handler(num.NUMERIC_OPS[op.name], op.params, op.results[0])
-    for name, (size, convert) in _LOADS.items():
-        handlers[name] = _load_handler(ValType(name[:3]), size, convert)
-    for name, (size, convert) in _STORES.items():
-        handlers[name] = _store_handler(ValType(name[:3]), size, convert)
+    for op in OPS:
+        if op.group != "memory" or op.access is None:
+            continue
+        t, size = ValType(op.access.type), op.access.size
+        if op.access.kind == "store":
+            handlers[op.name] = _store_handler(t, size, _TO_MEMORY.get(t))
+        elif op.signed:
+            handlers[op.name] = _load_handler(t, size, _SIGN_EXTEND[t, size])
+        else:
+            handlers[op.name] = _load_handler(t, size, _FROM_MEMORY.get(t))
     return handlers
 
 

@@ -30,20 +30,25 @@ MAX_TABLE_SIZE = 10_000_000  # elements; a table.grow beyond this fails (returns
 
 
 class FuncInst:
-    """A function instance: WebAssembly code of a module instance, or a host function."""
+    """A function instance: WebAssembly code of a module instance, or a host function.
+
+    Each execution tier owns one slot for what it builds of a function, once, on the
+    function's first call there: ``reference`` (the reference tier's ``interp.Prepared``:
+    flat handler list, fuel costs, what observers need) and ``compiled`` (the compiled
+    tier's Python callable, see ``compile_rt``). Nothing else of a tier lives here.
+    """
 
     __slots__ = ("type", "compiled")
     type: FuncType
-    #: The compiled tier's callable for this function (see exec.compile_rt), once built.
     compiled: object
 
 
 class WasmFunc(FuncInst):
-    """``{type, module, code}``; ``prepared`` is the reference tier's flat code, built on
-    the first call; ``index`` is its index in its module's function index space."""
+    """``{type, module, code}``; ``index`` is its index in its module's function index
+    space; ``info`` the validator's facts about its body (local types, stack heights)."""
 
-    __slots__ = ("module", "code", "info", "index", "prepared", "nparams", "zero_locals",
-                 "nresults", "costs", "observed")
+    __slots__ = ("module", "code", "info", "index", "reference", "nparams", "zero_locals",
+                 "nresults")
 
     def __init__(self, functype: FuncType, module: ModuleInst, code: Func, info, index: int):
         self.type = functype
@@ -51,10 +56,8 @@ class WasmFunc(FuncInst):
         self.code = code
         self.info = info
         self.index = index
-        self.prepared = None
+        self.reference = None
         self.compiled = None
-        self.costs = None  # fuel cost of each pc (reference tier), built with ``prepared``
-        self.observed = None  # what observers need (walk events, type stacks), on demand
         self.nparams = len(functype.params)
         self.nresults = len(functype.results)
         self.zero_locals = [default_value(t) for t in info.local_types[self.nparams:]]
@@ -206,18 +209,22 @@ class ModuleInst:
     exports: dict[str, tuple[str, object]] = field(default_factory=dict)
     names: object = None  # syntax.Names of the module, for backtraces
     syntax: object = None  # the decoded syntax.Module it was instantiated from
-    #: The reference tier's handlers, shared by the functions of this instance.
-    handlers: dict = field(default_factory=dict)
+    #: What each tier builds once per instance: the reference tier's handlers (shared by
+    #: the functions of this instance), the compiled tier's namespace (None until used).
+    reference: dict = field(default_factory=dict)
+    compiled: dict | None = None
 
 
 class Store:
     """The store: global execution state shared by the instances made in it.
 
-    Python's garbage collector owns the instances; the store keeps the execution budget
-    (call depth; fuel comes later) and the live call depth across nested invocations.
+    Python's garbage collector owns the instances; the store keeps the execution budgets
+    (call depth, fuel), the live call depth across nested invocations, the observers, and
+    the tier that runs its calls (an ``exec.engine.Tier``, chosen once by the embedder;
+    see ``exec.engine.invoke``).
     """
 
-    def __init__(self, max_call_depth: int = DEFAULT_MAX_CALL_DEPTH, tier: str = "reference",
+    def __init__(self, tier, max_call_depth: int = DEFAULT_MAX_CALL_DEPTH,
                  consume_fuel: bool = False):
         self.max_call_depth = max_call_depth
         self.tier = tier
@@ -235,3 +242,18 @@ def default_value(t: ValType):
     if t.is_ref:
         return None
     return 0
+
+
+def indirect_callee(table: TableInst, i: int, expected: FuncType) -> FuncInst:
+    """``call_indirect``'s checks, for both tiers: element ``i`` of ``table`` exists, is
+    not null and has the expected type (by identity first: the common, cheap case)."""
+    elements = table.elements
+    if i >= len(elements):
+        raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS, f"undefined element {i}")
+    callee = elements[i]
+    if callee is None:
+        raise Trap(TrapCode.INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
+    ty = callee.type
+    if ty is not expected and ty != expected:
+        raise Trap(TrapCode.BAD_SIGNATURE)
+    return callee

@@ -38,8 +38,9 @@ returned (as ``func(store, ...)`` would: None, a value or a tuple; ``dbg.result_
 and ``dbg.state`` stays at the trapping instruction, with its stack and locals.
 
 The debugger needs no threads (the web playground drives it from JavaScript): the call
-runs in a generator that yields before each instruction. The store's fuel is charged and
-its observers see their events, as in a normal call on the reference tier.
+runs in the reference tier's loop driver (``exec.interp.steps``), which yields before
+each instruction when stepping. The store's fuel is charged and its observers see their
+events, as in any call on the reference tier.
 """
 
 from __future__ import annotations
@@ -48,21 +49,11 @@ from dataclasses import dataclass
 
 from ..api.extern import Func
 from ..api.values import Val, to_raw
-from ..errors import Trap, TrapCode
-from ..exec.fuel import FUNCTION_ENTRY
-from ..exec.interp import (
-    CALL,
-    Frame,
-    _finish_memory_access,
-    _locate,
-    _note_memory_access,
-    _out_of_fuel,
-    charge_after,
-    charge_before,
-    invoke,
-)
+from ..errors import Trap
+from ..exec.engine import invoke
+from ..exec.events import ExecState
+from ..exec.interp import steps
 from ..exec.store import WasmFunc
-from . import ExecState, as_observer
 
 __all__ = ["Debugger", "Breakpoint"]
 
@@ -109,7 +100,7 @@ class Debugger:
             self._gen = None
             self._finish(invoke(self._store, self._func, raw))
             return
-        self._gen = _execute(self, self._store, self._func, raw, self._base)
+        self._gen = steps(self._store, self._func, raw, self._base, self._trapped_at)
         self._advance()
 
     # -- results --------------------------------------------------------------------------
@@ -225,95 +216,9 @@ class Debugger:
         finally:
             store.depth = saved
 
+    def _trapped_at(self, state: ExecState) -> None:
+        self._trap_state = state
+
     def _finish(self, raw: list) -> None:
         self.done = True
         self.result_vals = [Val(t, r) for t, r in zip(self._func.type.results, raw)]
-
-
-# The instrumented loop of exec.interp (``_run_instrumented``), turned into a generator that
-# yields before each instruction. It duplicates that loop's structure rather than sharing
-# it, because a generator's ``yield`` cannot live in a helper and adding it to the shared
-# loop would make every instrumented call pay for suspending; it reuses the same Frame,
-# flat code (``prepare``), handlers, CALL/RETURN protocol, fuel costs and observer events,
-# and tests prove that it gives the same results and traps as a normal call.
-def _execute(dbg: Debugger, store, func: WasmFunc, args: list, base: int):
-    observers = [as_observer(o) for o in store.observers]
-    fuel = store.fuel
-    limit = store.max_call_depth
-    if base >= limit:
-        raise Trap(TrapCode.STACK_OVERFLOW)
-    if fuel is not None:
-        fuel[0] -= FUNCTION_ENTRY
-        if fuel[0] < 0:
-            raise _out_of_fuel(store)
-    frames: list[Frame] = []
-    F = Frame(func, args + func.zero_locals)
-    code, costs, pc = F.code, func.costs, 0
-    pending: list[ExecState] = []  # the states of calls waiting for their callee to return
-    state = ExecState(F, frames, 0)
-    for o in observers:
-        o.enter(state)
-    try:
-        while True:
-            state = ExecState(F, frames, pc)
-            _note_memory_access(state, F, code, pc)
-            yield state
-            variable = charge_before(store, costs[pc], F.stack) if fuel is not None else None
-            for o in observers:
-                o.before(state)
-            nxt = code[pc](F, pc)
-            if variable is not None:
-                charge_after(store, variable, F.stack)
-            if nxt != CALL:  # a call's after comes when the callee returns
-                _finish_memory_access(state)
-                state.after = True
-                for o in observers:
-                    o.after(state)
-            pc = nxt
-            if pc >= 0:
-                continue
-            if pc == CALL:
-                callee = F.callee
-                if len(frames) + base + 1 >= limit:
-                    raise Trap(TrapCode.STACK_OVERFLOW)
-                if fuel is not None:
-                    fuel[0] -= FUNCTION_ENTRY
-                    if fuel[0] < 0:
-                        raise _out_of_fuel(store)
-                s = F.stack
-                k = callee.nparams
-                args = s[-k:] if k else []
-                del s[len(s) - k:]
-                frames.append(F)
-                pending.append(state)
-                F = Frame(callee, args + callee.zero_locals)
-                code, costs, pc = F.code, callee.costs, 0
-                state = ExecState(F, frames, 0)
-                for o in observers:
-                    o.enter(state)
-                continue
-            # RETURN
-            k = F.func.nresults
-            results = F.stack[-k:] if k else []
-            state = ExecState(F, frames, len(code) - 1)
-            for o in observers:
-                o.leave(state)
-            if not frames:
-                return results
-            F = frames.pop()
-            F.stack.extend(results)
-            code, costs, pc = F.code, F.func.costs, F.pc
-            state = pending.pop()
-            state.after = True
-            for o in observers:
-                o.after(state)
-    except (Trap, RecursionError) as error:
-        # a RecursionError: a host function recursed through Python; wasm reports that so
-        trap = error if isinstance(error, Trap) else Trap(TrapCode.STACK_OVERFLOW)
-        _locate(trap, F, frames, pc)  # the offset and backtrace, as a normal call gives
-        dbg._trap_state = state  # the instruction that trapped (a call, if entering did)
-        for o in observers:
-            o.trap(state, trap)
-        if trap is error:
-            raise
-        raise trap from None

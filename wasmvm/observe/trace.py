@@ -37,11 +37,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..api.values import Val, format_value
+from ..exec.events import Observer
 from ..syntax.instructions import Call, CallIndirect
 from ..syntax.module import Names
 from ..syntax.types import ValType
 from ..text.disasm import instruction_text
-from . import Observer, _types
 
 __all__ = ["Tracer", "format_record", "format_typed", "operand_count", "instruction_at"]
 
@@ -77,8 +77,7 @@ def typed_stack(state) -> list[str]:
     """The operand stack of ``state`` as typed strings, bottom first. Before an
     instruction runs the validator's type stack always fits the run-time stack."""
     raw = state.raw_stack
-    types = _types(state.func)
-    known = types[state.pc] if 0 <= state.pc < len(types) else None
+    known = state.type_stack
     if known is None or len(known) != len(raw):
         known = ()
     return [format_typed(known[i] if i < len(known) else None, v) for i, v in enumerate(raw)]

@@ -440,19 +440,23 @@ class Select(Instruction):
 class _MemArg(Instruction):
     __slots__ = ("t", "offset", "align", "bits")
 
-    def _init_memarg(self, t, offset: int, align: int | None, bits: int | None) -> None:
+    def _init_access(self, t, bits: int | None) -> None:
         self.t = valtype(t)
         width = self.t.bit_width
         if width is None or self.t.is_vec:
             raise ValueError(f"{type(self).__name__} needs a numeric type, got {self.t}")
         self.bits = None if bits == width else bits
-        natural = (bits or width).bit_length() - 4  # log2 of the access size in bytes
-        self.align = natural if align is None else _u32(type(self).__name__, "align", align)
-        self.offset = _u32(type(self).__name__, "offset", offset)
+
+    def _init_memarg(self, offset: int, align: int | None) -> None:
+        """After ``op`` is known: the alignment defaults to the row's natural one."""
+        owner = type(self).__name__
+        self.align = self.natural_align if align is None else _u32(owner, "align", align)
+        self.offset = _u32(owner, "offset", offset)
 
     @property
     def natural_align(self) -> int:
-        return (self.bits or self.t.bit_width).bit_length() - 4
+        """log2 of the bytes accessed (the opcode table's ``natural_alignment``)."""
+        return self.op.natural_alignment
 
     def imm_text(self) -> str:
         parts = []
@@ -471,12 +475,13 @@ class Load(_MemArg):
 
     def __init__(self, t, offset: int = 0, align: int | None = None, bits: int | None = None,
                  signed: bool | None = None):
-        self._init_memarg(t, offset, align, bits)
+        self._init_access(t, bits)
         if self.bits is not None and signed is None:
             signed = True
         self.signed = signed if self.bits is not None else None
         suffix = "" if self.bits is None else f"{self.bits}{_sx(self.signed)}"
         self.op = _row(f"{self.t}.load{suffix}")
+        self._init_memarg(offset, align)
 
 
 class Store(_MemArg):
@@ -486,8 +491,9 @@ class Store(_MemArg):
     _fields = ("t", "offset", "align", "bits")
 
     def __init__(self, t, offset: int = 0, align: int | None = None, bits: int | None = None):
-        self._init_memarg(t, offset, align, bits)
+        self._init_access(t, bits)
         self.op = _row(f"{self.t}.store{self.bits or ''}")
+        self._init_memarg(offset, align)
 
 
 # ---------------------------------------------------------------------------------------
@@ -698,10 +704,7 @@ class VecMem(_Vec):
         self.offset = _u32("VecMem", "offset", offset)
         self.align = self.natural_align if align is None else _u32("VecMem", "align", align)
 
-    @property
-    def natural_align(self) -> int:
-        return _vec_natural_align(self.op.name)
-
+    natural_align = _MemArg.natural_align
     imm_text = _MemArg.imm_text
 
 
@@ -764,14 +767,6 @@ def _vec_row(name: str, imm: tuple[str, ...]) -> Op:
     if op.group != "vector" or op.imm != imm:
         raise ValueError(f"{name} is not a vector instruction with immediates {imm}")
     return op
-
-
-def _vec_natural_align(name: str) -> int:
-    m = re.search(r"load(\d+)x|load(\d+)_|store(\d+)_", name)
-    if not m:
-        return 4  # v128.load, v128.store: 16 bytes
-    bits = int(next(g for g in m.groups() if g))
-    return 3 if "x" in m.group(0) else (bits.bit_length() - 4)
 
 
 # ---------------------------------------------------------------------------------------
@@ -849,16 +844,14 @@ def _make_scalar(op: Op) -> Callable[..., Instruction]:
         if vcls in (i32, i64):
             return lambda c: Const(vcls.from_bits(c & mask))
         return lambda bits: Const(vcls.from_bits(bits))
-    m = re.fullmatch(r"(load|store)(\d+)?(?:_([su]))?", rest)
-    if m:
-        bits = int(m.group(2)) if m.group(2) else None
-        if m.group(1) == "load":
-            signed = None if m.group(3) is None else m.group(3) == "s"
+    if op.access is not None:  # the table's access facts: t.loadN_sx, t.storeN
+        t, bits, signed = op.access.type, op.access.size * 8, op.signed
+        if op.access.kind == "load":
             return lambda align, offset: Load(t, offset, align, bits, signed)
         return lambda align, offset: Store(t, offset, align, bits)
-    base, _, sx = rest.rpartition("_") if rest.endswith(("_s", "_u")) else (rest, "", "")
-    signed = None if not sx else sx == "s"
-    if base in _NUMERIC and not sx:
+    signed = op.signed  # the mnemonic's _s/_u, which the class name below leaves out
+    base = rest if signed is None else rest[:-2]
+    if base in _NUMERIC and signed is None:
         shared = _NUMERIC[base](t)
     elif base in _SIGNED:
         shared = _SIGNED[base](t, signed)

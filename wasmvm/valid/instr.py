@@ -22,7 +22,6 @@ is recorded for the executors (``FuncInfo.heights``).
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections.abc import Callable
 
@@ -362,20 +361,12 @@ SPECIAL: dict[str, Callable] = {
 # ---------------------------------------------------------------------------------------
 # Immediate checks of the rows with a signature, chosen by immediate kind
 # ---------------------------------------------------------------------------------------
-_SCALAR_ACCESS = re.compile(r"(i32|i64|f32|f64)\.(?:load|store)(\d+)?(?:_[su])?")
-_TYPE_BITS = {"i32": 32, "i64": 64, "f32": 32, "f64": 64}
-
-
 def natural_alignment(op: Op) -> int:
-    """log2 of the bytes a memory instruction accesses: the largest alignment allowed."""
-    if op.group == "vector":
-        bits = simd.access_bits(op)
-    else:
-        m = _SCALAR_ACCESS.fullmatch(op.name)
-        if m is None:
-            raise ValueError(f"{op.name} does not access memory with a memarg")
-        bits = int(m.group(2)) if m.group(2) else _TYPE_BITS[m.group(1)]
-    return (bits // 8).bit_length() - 1
+    """log2 of the bytes a memory instruction accesses: the largest alignment allowed
+    (the opcode table's ``natural_alignment``)."""
+    if op.natural_alignment is None:
+        raise ValueError(f"{op.name} does not access memory with a memarg")
+    return op.natural_alignment
 
 
 def _check_memory(v, instr):

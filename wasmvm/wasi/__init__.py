@@ -24,10 +24,14 @@ Modules: ``types`` (the witx types and function signatures), ``config`` (WasiCon
 ``host`` (the context and the linker glue), ``command`` (``wasmvm run``).
 """
 
+from ..api.hosts import register_wasi
+from . import host
 from .config import WasiConfig
 from .errors import ExitTrap
 from .host import MODULE, WasiCtx, define_wasi, set_wasi, wasi_ctx, wasi_import
 from .types import FUNCTIONS, Errno, Rights
+
+register_wasi(host)  # Store.set_wasi and Linker.define_wasi reach this package through it
 
 __all__ = [
     "WasiConfig", "ExitTrap", "WasiCtx", "define_wasi", "set_wasi", "wasi_ctx", "wasi_import",

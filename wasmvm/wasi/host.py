@@ -182,7 +182,7 @@ def define_wasi(linker, store=None) -> None:
     makes them for the store that instantiates (needs ``Linker.instantiate`` to ask
     ``wasi_import`` for names it has no definition of)."""
     if store is None:
-        linker._wasi = True
+        linker.define_wasi()
         return
     ctx = wasi_ctx(store)
     if ctx is None:

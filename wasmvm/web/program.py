@@ -56,7 +56,6 @@ __all__ = ["ProgramError", "build_program", "parse_program", "run_program", "SUP
 #: The mnemonics a program may use: those the StackVM executes.
 SUPPORTED = tuple(sorted(HANDLERS))
 _KEYS = {"op", "value", "offset", "align", "types"}
-_NATURAL = {"8": 0, "16": 1, "32": 2}
 
 
 class ProgramError(Exception):
@@ -77,14 +76,6 @@ class ProgramError(Exception):
                 where += f" (instruction {index})"
         self.message = f"{where}: {message}"
         super().__init__(self.message)
-
-
-def _natural_align(name: str) -> int:
-    t, _, rest = name.partition(".")
-    for bits, align in _NATURAL.items():
-        if rest.startswith(("load" + bits, "store" + bits)):
-            return align
-    return 3 if t in ("i64", "f64") else 2
 
 
 def _uint(item: dict, key: str, default: int, index: int) -> int:
@@ -118,9 +109,9 @@ def build_instruction(item, index: int):
             value = item["value"]
             if isinstance(value, bool) or not isinstance(value, (str, int, float)):
                 raise ProgramError(index, f"value must be a number or a string, got {value!r}")
-            return make(parse_value(ValType(name[:3]), str(value)).bits)
+            return make(parse_value(ValType(op.results[0]), str(value)).bits)
         if op.imm == ("memarg",):
-            return make(_uint(item, "align", _natural_align(name), index),
+            return make(_uint(item, "align", op.natural_alignment, index),
                         _uint(item, "offset", 0, index))
         if name == "select_t":
             types = item["types"]
@@ -188,15 +179,14 @@ def run_program(items, limits: Limits, memory_pages: int = 1, max_pages: int | N
 
 def _address(vm: StackVM, instr) -> tuple[str, int, int] | None:
     """Where a load or store is about to go: ``(kind, address, size)``."""
-    name = instr.op.name
-    if ".load" not in name and ".store" not in name:
+    op = instr.op
+    if op.access is None:
         return None
     stack = vm.inspect()
-    k = 2 if ".store" in name else 1
+    k = len(op.params)  # the address is the first operand
     if len(stack) < k or not isinstance(stack[-k], int):
         return None
-    bits = getattr(instr, "bits", None) or (64 if name[:3] in ("i64", "f64") else 32)
-    return ("store" if k == 2 else "load", (stack[-k] & 0xFFFFFFFF) + instr.offset, bits // 8)
+    return (op.access.kind, (stack[-k] & 0xFFFFFFFF) + instr.offset, op.access.size)
 
 
 # -- programs as text: the learning API's own syntax ----------------------------------------

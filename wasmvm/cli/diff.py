@@ -1,11 +1,12 @@
-"""``wasmvm diff``: differential conformance of a user's module against wasmtime."""
+"""``wasmvm diff``: differential conformance of a user's module against wasmtime
+(``wasmvm.difftest``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ..cli import UserError, arg, command, read_input
+from .registry import UserError, arg, command, read_input
 
 
 @command(
@@ -39,9 +40,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     exit status, stdout and stderr are compared. Prints a report and the figures. Exit
     status: 0 when the engines agree, 1 when anything differs, 2 when the module needs
     imports that neither the host module nor WASI provides."""
-    from .engines import wasmtime_available
-    from .run import TIERS, Call, DiffOptions, diff_module
-    from .values import parse_val
+    from ..difftest.engines import wasmtime_available
+    from ..difftest.run import TIERS, Call, DiffOptions, diff_module
+    from ..difftest.values import parse_val
 
     if not wasmtime_available():
         raise UserError("wasmtime is not installed (pip install wasmtime)")
@@ -98,7 +99,7 @@ def _invoke_call(data: bytes, invoke: list[str], parse_val):
 
 
 def _summary(report) -> str:
-    from .compare import plural
+    from ..difftest.compare import plural
 
     kinds: dict[str, int] = {}
     for d in report.divergences:
@@ -109,8 +110,3 @@ def _summary(report) -> str:
     return (f"diff: {calls} {plural(calls, 'call')} compared, {n} {plural(n, 'divergence')}: "
             f"{verdict}")
 
-
-if __name__ == "__main__":  # pragma: no cover
-    from ..cli import main
-
-    sys.exit(main(["diff", *sys.argv[1:]]))

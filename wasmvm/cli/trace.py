@@ -1,7 +1,6 @@
 """``wasmvm trace``: call an exported function and print every step it takes.
 
-Registered with the CLI through ``COMMAND_MODULES`` in ``wasmvm/cli.py``; uses only the
-public API (``wasmvm.api``) and the tracer (``wasmvm.observe.trace``).
+Uses only the public API (``wasmvm.api``) and the tracer (``wasmvm.observe.trace``).
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ import argparse
 import json
 import sys
 
-from ..cli import UserError, arg, command, read_input
+from .registry import UserError, arg, command, read_input
 
 
 @command(
@@ -35,7 +34,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     and offset go to stderr, exit status 1."""
     from ..api import Config, Engine, Func, Instance, Module, Store
     from ..api.values import format_value, parse_value
-    from .trace import Tracer, format_record
+    from ..observe.trace import Tracer, format_record
 
     if args.limit is not None and args.limit < 0:
         raise UserError("--limit must be at least 0")

@@ -1,6 +1,6 @@
-"""``wasmvm serve``: the web service and playground, on uvicorn.
+"""``wasmvm serve``: the web service and playground (``wasmvm.web``), on uvicorn.
 
-Registered with the CLI through ``COMMAND_MODULES`` in ``wasmvm/cli.py``.
+FastAPI and uvicorn are imported only when the command runs: ``wasmvm`` starts without them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from ..cli import UserError, arg, command
+from .registry import UserError, arg, command
 
 #: What ``wasmvm serve`` needs: (PyPI package, the modules that provide it: any one will
 #: do). The same packages and versions as the ``web`` extra of pyproject.toml.
@@ -50,8 +50,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from .app import create_app
-        from .assets import Settings
+        from ..web.app import create_app
+        from ..web.assets import Settings
     except ImportError as e:  # something FastAPI itself needs (starlette, pydantic, ...)
         raise UserError(requirements_message([e.name or str(e)])) from None
     for option, path in (("--pyodide", args.pyodide), ("--fixtures", args.fixtures),

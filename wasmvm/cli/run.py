@@ -18,8 +18,8 @@ import argparse
 import os
 import sys
 
-from ..cli import UserError, arg, command, format_error, read_input
 from ..errors import Trap
+from .registry import UserError, arg, command, format_error, read_input
 
 #: The exit status after a trap: 128 + SIGABRT, as wasmtime's.
 TRAP_EXIT_STATUS = 134
@@ -48,7 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run a WebAssembly program compiled for WASI preview1 (wasm32-wasi), as wasmtime
     run does, in a sandbox: the program reaches only the directories given with --dir."""
     from ..api import Config, Engine, Func, Linker, Module, Store
-    from . import ExitTrap, WasiConfig, define_wasi, set_wasi
+    from ..wasi import ExitTrap, WasiConfig, define_wasi, set_wasi
 
     if args.fuel is not None and args.fuel < 0:
         raise UserError("--fuel needs a number of at least 0")

@@ -1,0 +1,87 @@
+"""What every subcommand of ``wasmvm`` shares: the registry (``@command``, ``arg``,
+``COMMANDS``), ``UserError``, and reading input, writing output and formatting errors.
+
+A subcommand module (``wasmvm/cli/dump.py``, ``run.py``, ...) imports these from here,
+never from the package ``wasmvm.cli`` (whose ``__init__`` imports the subcommand modules),
+so the package has no import cycle. ``wasmvm.cli`` re-exports all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InternalError, Trap, WasmError
+
+
+class UserError(Exception):
+    """A problem with what the user asked for (a missing file, ...): ``error: <message>``."""
+
+
+@dataclass(frozen=True)
+class Arg:
+    flags: tuple[str, ...]
+    options: dict = field(default_factory=dict)
+
+
+def arg(*flags: str, **options) -> Arg:
+    """An argument of a subcommand, as for ``ArgumentParser.add_argument``."""
+    return Arg(flags, options)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    arguments: tuple[Arg, ...]
+    run: Callable[[argparse.Namespace], int]
+    epilog: str | None = None
+
+
+#: Every subcommand, by name, in the order registered (the order ``wasmvm --help`` lists).
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str, *arguments: Arg, epilog: str | None = None):  # noqa: A002
+    """Register ``fn(args) -> int`` as the subcommand ``name``; its docstring is the
+    subcommand's description in ``--help``, and ``epilog`` (indented lines kept as
+    written) comes after the list of arguments."""
+
+    def register(fn: Callable[[argparse.Namespace], int]):
+        COMMANDS[name] = Command(name, help, arguments, fn, epilog)
+        return fn
+
+    return register
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of a file, or of standard input for ``-``; UserError when unreadable."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory") from None
+    except OSError as e:
+        raise UserError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    out = sys.stdout
+    for line in lines:
+        out.write(line)
+        out.write("\n")
+
+
+def format_error(e: WasmError) -> str:
+    where = f" at offset 0x{e.offset:x}" if e.offset is not None else ""
+    if isinstance(e, Trap):
+        # innermost first, as backtraces read; the middle of a deep one elided
+        return "\n".join([f"trap: {e.message}{where}", *("  " + ln for ln in e.backtrace_lines())])
+    prefix = "internal error" if isinstance(e, InternalError) else "error"
+    return f"{prefix}: {e.message}{where}"

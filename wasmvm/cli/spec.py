@@ -1,0 +1,23 @@
+"""``wasmvm spec``: run official spec-test scripts (``wasmvm.script``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from .registry import arg, command
+
+
+@command(
+    "spec", "run official spec-test scripts (.wast files or folders of them)",
+    arg("paths", metavar="PATH", nargs="+", help=".wast files or folders (FILE:LINES selects)"),
+    arg("-v", "--verbose", action="store_true", help="list every failure"),
+    arg("--tier", choices=("compiled", "reference"), default="compiled",
+        help="the execution tier (default: compiled)"),
+    arg("-j", "--jobs", type=int, default=None, help="worker processes"),
+)
+def cmd_spec(args: argparse.Namespace) -> int:
+    """Convert each .wast with wasm-tools json-from-wast (cached), run every command and
+    print a per-file table and a last line "N passed, M failed, K skipped"."""
+    from ..script.report import spec_main
+
+    return spec_main(args.paths, verbose=args.verbose, tier=args.tier, jobs=args.jobs)
