@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from ..errors import Trap
 from .registry import UserError, arg, command, format_error, read_input
@@ -38,6 +39,10 @@ TRAP_EXIT_STATUS = 134
         help="run with N units of fuel (one per instruction); running out traps"),
     arg("--tier", choices=("compiled", "reference"), default="compiled",
         help="the execution tier (default: compiled)"),
+    arg("--stats", action="store_true",
+        help="after the program, print to standard error: the module's functions, how many "
+             "the compiled tier translated, those it left to the reference tier (and why), "
+             "the time spent translating, the wall time, and fuel used (with --fuel)"),
     arg("--trace", action="store_true",
         help="trace every instruction to standard error (as `wasmvm trace` prints it; "
              "runs on the reference tier)"),
@@ -53,6 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.fuel is not None and args.fuel < 0:
         raise UserError("--fuel needs a number of at least 0")
     config = _wasi_config(WasiConfig(), args)
+    started = time.perf_counter()
     engine = Engine(Config(consume_fuel=args.fuel is not None, tier=args.tier))
     module = Module(engine, read_input(args.file))
     store = Store(engine)
@@ -92,6 +98,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         _flush()
         ctx.close()
+        if args.stats:
+            _print_stats(engine, module, store, args, time.perf_counter() - started)
+
+
+def _print_stats(engine, module, store, args: argparse.Namespace, wall: float) -> None:
+    """--stats: what the run cost, on standard error (after the program's own output)."""
+    syntax = module.syntax
+    defined = len(syntax.funcs)
+    imported = sum(imp.kind == "func" for imp in syntax.imports)
+    lines = [f"stats: functions in the module: {defined} defined + {imported} imported"]
+    stats = getattr(engine.tier, "stats", None)
+    if stats is None:
+        lines.append(f"stats: tier: {engine.tier.name} (nothing translated)")
+    else:
+        lines.append(f"stats: translated: {stats.translated} of {defined}")
+        lines.append(f"stats: fallbacks: {len(stats.fallbacks)}")
+        lines += [f"stats:   {name}: {reason}" for name, reason in stats.fallbacks]
+        lines.append(f"stats: translation time: {stats.seconds:.3f} s")
+    lines.append(f"stats: wall time: {wall:.3f} s")
+    if args.fuel is not None:
+        lines.append(f"stats: fuel used: {args.fuel - store.get_fuel()}")
+    print("\n".join(lines), file=sys.stderr)
 
 
 def _wasi_config(config, args: argparse.Namespace):

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 import struct
 import sys
+import time
 
 from ..errors import Trap, TrapCode
 from ..opcodes import OPS
@@ -60,6 +61,7 @@ class CompiledTier:
 
     def __init__(self, fallback):
         self.fallback = fallback
+        self.stats = TranslationStats()
 
     def call(self, store: Store, func: WasmFunc, args: list) -> list:
         """Call ``func`` with raw arguments; its raw results as a list."""
@@ -82,24 +84,51 @@ class CompiledTier:
         return list(out)
 
     def translate(self, func: WasmFunc, store: Store):
-        """The compiled-convention callable for ``func`` (see compile_rt)."""
+        """The compiled-convention callable for ``func`` (see compile_rt); counted, with
+        the time it took, in ``self.stats``."""
+        started = time.perf_counter()
+        try:
+            fn, reason = self._translate(func, store)
+        finally:
+            self.stats.seconds += time.perf_counter() - started
+        if reason is None:
+            self.stats.translated += 1
+        else:
+            self.stats.fallbacks.append((func.name, reason))
+        return fn
+
+    def _translate(self, func: WasmFunc, store: Store):
         ns = compile_rt.namespace(func.module, store, self)
         translator = Translator(func, ns)
         try:
             source = translator.translate()
-        except _Untranslatable:
-            return compile_rt.fallback_callable(func, store, self.fallback)
+        except _Untranslatable as why:
+            return compile_rt.fallback_callable(func, store, self.fallback), str(why)
         name = f"f{func.index}"
         try:
             code = compile(source, f"<wasm {func.name}>", "exec")
-        except (SyntaxError, RecursionError, MemoryError):
+        except (SyntaxError, RecursionError, MemoryError) as why:
             # CPython's own limits (indentation, nesting, expression depth): too big for it
-            return compile_rt.fallback_callable(func, store, self.fallback)
+            return (compile_rt.fallback_callable(func, store, self.fallback),
+                    f"CPython: {type(why).__name__}: {why}")
         exec(code, ns)
         fn = ns[name]
         fn.wasm_func = func
         compile_rt.CODE_INFO[fn.__code__] = (func, translator.pc_of_line)
-        return fn
+        return fn, None
+
+
+class TranslationStats:
+    """What a CompiledTier has translated: ``translated`` functions, ``fallbacks`` as
+    (function name, reason) for those run on the fallback tier, and ``seconds`` spent
+    translating (Python source, compile and exec)."""
+
+    __slots__ = ("translated", "fallbacks", "seconds")
+
+    def __init__(self):
+        self.translated = 0
+        self.fallbacks: list[tuple[str, str]] = []
+        self.seconds = 0.0
 
 
 def translate_source(func: WasmFunc, store: Store | None = None) -> str:

@@ -1,0 +1,66 @@
+"""``wasmvm run --stats`` and the compiled tier's TranslationStats: functions in the
+module, how many were translated, which fell back to the reference tier and why, the time
+spent translating, the wall time and the fuel used."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from wasmvm import Config, Engine, Instance, Module, Store
+
+from .test_api import wat
+from .test_compile import nested_loops
+
+# _start calls "small" (translatable) and "deep" (40 nested loops: more than CPython
+# allows, so it runs on the reference tier); "unused" is never called, never translated.
+PROGRAM = nested_loops(40).replace('(export "f")', "$deep")[:-1] + """
+  (func $small (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+  (func $unused (result i32) (i32.const 7))
+  (func (export "_start") (drop (i32.add (call $deep) (call $small (i32.const 4))))))"""
+
+
+def test_compiled_tier_counts_what_it_translates():
+    store = Store(Engine(Config(tier="compiled")))
+    exports = Instance(store, Module(store.engine, wat(PROGRAM)), []).exports(store)
+    stats = store.engine.tier.stats
+    assert (stats.translated, stats.fallbacks, stats.seconds) == (0, [], 0.0)
+    exports["_start"](store)
+    assert stats.translated == 2  # _start and $small
+    assert stats.fallbacks == [("deep", "too many nested loops")]
+    assert stats.seconds > 0
+    exports["_start"](store)  # translated once only
+    assert stats.translated == 2 and len(stats.fallbacks) == 1
+
+
+def run_stats(tmp_path, *options: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "p.wasm"
+    path.write_bytes(wat(PROGRAM))
+    return subprocess.run([sys.executable, "-m", "wasmvm", "run", "--stats", *options,
+                           str(path)], capture_output=True, text=True, timeout=120)
+
+
+def test_run_stats_on_the_compiled_tier(tmp_path):
+    r = run_stats(tmp_path, "--fuel", "100000")
+    assert r.returncode == 0 and r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert lines[:5] == ["stats: functions in the module: 4 defined + 0 imported",
+                         "stats: translated: 2 of 4",
+                         "stats: fallbacks: 1",
+                         "stats:   deep: too many nested loops",
+                         lines[4]]
+    assert re.fullmatch(r"stats: translation time: \d+\.\d{3} s", lines[4])
+    assert re.fullmatch(r"stats: wall time: \d+\.\d{3} s", lines[5])
+    fuel = re.fullmatch(r"stats: fuel used: (\d+)", lines[6])
+    assert fuel and 0 < int(fuel.group(1)) < 100000
+    assert len(lines) == 7
+
+
+def test_run_stats_on_the_reference_tier(tmp_path):
+    r = run_stats(tmp_path, "--tier", "reference")
+    assert r.returncode == 0
+    lines = r.stderr.splitlines()
+    assert lines[:2] == ["stats: functions in the module: 4 defined + 0 imported",
+                         "stats: tier: reference (nothing translated)"]
+    assert lines[2].startswith("stats: wall time: ") and len(lines) == 3
