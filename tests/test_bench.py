@@ -94,3 +94,63 @@ def test_a_small_run_measures_checks_and_prints(tmp_path):
     assert report["geomeans"]["reference/python"]["over"] == 2
     text = bench.render(report)
     assert "reference/python" in text and "geomean" in text and "WRONG" not in text
+
+
+# -- the real programs (--real) ----------------------------------------------------------------
+REAL = bench.load_real()
+
+
+def test_the_real_section_has_what_issue_14_asks_for():
+    kinds = [p.kind for p in REAL]
+    assert len(REAL) >= 8
+    assert kinds.count("c") >= 8 and {p.opt for p in REAL if p.kind == "c"} == {"-O0", "-O2"}
+    assert kinds.count("package") >= 3
+    for p in REAL:
+        assert p.title and p.args and p.smoke
+        assert p.source is None or p.source.exists(), p.source
+
+
+def _build_real(p):
+    try:
+        return bench.build_real(p)
+    except bench.Unavailable as err:
+        if os.environ.get("CI") and p.kind == "c":
+            pytest.fail(f"{p.name}: {err}")
+        pytest.skip(f"{p.name}: {err}")
+
+
+def test_a_different_output_is_marked_wrong():
+    entry = {"expected": {"by": "wasmtime", "exit": 0, "summary": "exit 0, 3 bytes",
+                          "sha256": __import__("hashlib").sha256(b"ok\n").hexdigest()}}
+    e = {"status": "ok", "reason": None, "loads": [], "calls": []}
+    bench._record_real(entry, "compiled", e, {"load": 0.1, "call": 0.2, "exit": 0,
+                                              "stdout": b"ok\n"}, None)
+    assert e["status"] == "ok" and e["calls"] == [0.2]
+    bench._record_real(entry, "compiled", e, {"load": 0.1, "call": 0.2, "exit": 0,
+                                              "stdout": b"no\n"}, None)
+    assert e["status"] == "WRONG" and "wasmtime: exit 0" in e["reason"]
+    e = {"status": "ok", "reason": None, "loads": [], "calls": []}
+    bench._record_real(entry, "pywasm", e, {"error": "timed out", "timeout": True}, 30.0)
+    assert (e["status"], e["reason"]) == ("n/a", "over budget (30 s)")
+
+
+@pytest.mark.parametrize("names", [["sha256-O2"], ["boolector"]], ids=["c", "package"])
+def test_a_small_real_run_measures_checks_and_prints(names):
+    progs = bench.load_real(names)
+    for p in progs:
+        _build_real(p)
+    engines = ["compiled", "reference", "wasmtime"]
+    if bench.python_has("wasmtime"):
+        engines.remove("wasmtime")
+    report = bench.run_real(progs, engines, 2, smoke=True, log=lambda s: None)
+    json.dumps(report)
+    (entry,) = report["programs"]
+    assert entry["expected"] and entry["expected"]["exit"] == 0
+    for engine in engines:
+        e = entry["engines"][engine]
+        assert e["status"] == "ok", e
+        assert len(e["calls"]) == 2
+    assert entry["functions"] > 10 and 0 < entry["translated"] <= entry["functions"]
+    assert entry["translate"] > 0 and isinstance(entry["fallbacks"], list)
+    text = bench.render_real(report)
+    assert "compiled/reference" in text and "geomean" in text and "WRONG" not in text

