@@ -116,6 +116,20 @@ def mixed(n: int) -> bytes:
     return bytes(out + GET1)
 
 
+def stacked(n: int) -> bytes:
+    """Blocks and ifs, each entered with one more value on the stack (n values deep at
+    the innermost), a local.set there, and each value added to l1 after its construct."""
+    out = bytearray()
+    for i in range(n):
+        out += GET0
+        out += b"\x02\x40" if i % 2 == 0 else GET0 + const(i) + b"\x4b\x04\x40"
+    out += trap_if_param_is(7) + GET0 + SET1
+    for i in reversed(range(n)):
+        out += b"\x0b" if i % 2 == 0 else b"\x05" + INC1 + b"\x0b"
+        out += GET1 + b"\x6a" + SET1
+    return bytes(out + GET1)
+
+
 def big_br_table(n: int) -> bytes:
     """n nested blocks left by a br_table of n targets (reversed, default 0); each block
     end adds its level to l1."""
@@ -165,7 +179,7 @@ def check(data: bytes, args, flat: bool | None = True):
 
 
 SHAPES = {"blocks": nested_blocks, "ifs": nested_ifs, "loops": nested_loops,
-          "mixed": mixed}
+          "mixed": mixed, "stacked": stacked}
 ARGS = [0, 1, 2, 3, 7, 50, 999, 5000]
 
 

@@ -266,6 +266,7 @@ class Translator:
         self.cur = 0
         self.indent = 1
         self.stack: list[E] = []
+        self.stored = 0  # stack entries below this are their slots (``s{k}``)
         self.labels: list[_Label] = []
         self.py_loops: list[_Label] = []  # the open labels that are Python loops
         self.loop_depth = 0
@@ -344,7 +345,10 @@ class Translator:
             self.stack.append(e)
 
     def pop(self) -> E:
-        return self.stack.pop()
+        e = self.stack.pop()
+        if len(self.stack) < self.stored:
+            self.stored = len(self.stack)
+        return e
 
     def store(self, k: int) -> None:
         """Make stack entry ``k`` live in its slot variable."""
@@ -355,13 +359,24 @@ class Translator:
             self.stack[k] = E(slot)
 
     def store_all(self) -> None:
-        for k in range(len(self.stack)):
+        stack = self.stack
+        for k in range(min(self.stored, len(stack)), len(stack)):
             self.store(k)
+        self.stored = len(stack)
 
     def store_readers_of(self, local: int) -> None:
-        for k, e in enumerate(self.stack):
+        stack = self.stack
+        for k in range(min(self.stored, len(stack)), len(stack)):  # below: stored slots
+            e = stack[k]
             if e.uses and local in e.uses:
                 self.store(k)
+
+    def reset_stack(self, base: int, height: int) -> None:
+        """The stack from ``base`` up to ``height`` becomes the slots there (at the arms
+        and end of a construct; below ``base`` all are stored slots already)."""
+        del self.stack[base:]
+        self.stack.extend([E(f"s{k}") for k in range(base, height)])
+        self.stored = height
 
     def result(self, text: str, args: list[E], trapping: bool = False,
                cond: str | None = None) -> None:
@@ -503,7 +518,7 @@ class Translator:
             self.emit(f"if {cond}:")
             self.indent += 1
             self.emit("pass")
-            label.saved_stack = list(self.stack)
+            label.saved_stack = len(self.stack)  # the height the else arm starts at
             self.start_segment()
 
     def else_arm(self) -> None:
@@ -513,7 +528,7 @@ class Translator:
         self.emit("else:")
         self.indent += 1
         self.emit("pass")
-        self.stack = list(label.saved_stack)
+        self.reset_stack(label.base, label.saved_stack)
 
     def close_construct(self, instr) -> None:
         label = self.labels.pop()
@@ -530,7 +545,7 @@ class Translator:
             self.loop_depth -= 1
             if label.escapes:
                 self.dispatch_after_loop()
-        self.stack = self.stack[:base] + [E(f"s{k}") for k in range(base, base + results)]
+        self.reset_stack(base, base + results)
 
     def dispatch_after_loop(self) -> None:
         """After a Python loop that a branch left early: go on to its target."""
@@ -875,6 +890,7 @@ def _return(t: Translator, instr):
 def _call_args(t: Translator, n: int) -> str:
     args = t.stack[len(t.stack) - n:] if n else []
     del t.stack[len(t.stack) - n:]
+    t.stored = min(t.stored, len(t.stack))
     return ", ".join([a.text for a in args] + ["d + 1"])
 
 

@@ -23,7 +23,7 @@ import re
 import struct
 
 from ..syntax.instructions import Block, If, Loop, walk
-from .compile import E, Translator, _Label
+from .compile import Translator, _Label
 from .fuel import FUNCTION_ENTRY
 
 #: A function of more instructions than this is split into several Python functions of
@@ -33,7 +33,7 @@ from .fuel import FUNCTION_ENTRY
 SPLIT_INSTRUCTIONS = 20_000
 CHUNK_LINES = 4_000
 BLOCK_LINES = 1_000  # a longer straight line is cut into blocks (so into chunks)
-_VAR = re.compile(r"\bs(\d+)\b")
+_VAR = re.compile(r"\b[ls]\d+\b")  # the variables a line names
 
 
 def too_big(func) -> bool:
@@ -127,7 +127,7 @@ class FlatTranslator(Translator):
             label.id = self.new_state()  # its end
             label.else_state = self.new_state() if instr.else_ else label.id
             self.emit(f"if not ({cond}): st = {label.else_state}; continue")
-            label.saved_stack = list(self.stack)
+            label.saved_stack = len(self.stack)  # the height the else arm starts at
             self.start_segment()
 
     def else_arm(self) -> None:
@@ -136,7 +136,7 @@ class FlatTranslator(Translator):
         self.emit(f"st = {label.id}; continue")
         if label.else_state != label.id:
             self.begin(label.else_state, fall=False)
-        self.stack = list(label.saved_stack)
+        self.reset_stack(label.base, label.saved_stack)
 
     def close_construct(self, instr) -> None:
         label = self.labels.pop()
@@ -144,7 +144,7 @@ class FlatTranslator(Translator):
         self.store_all()
         if label.kind != "loop" and label.id is not None:
             self.begin(label.id)
-        self.stack = self.stack[:base] + [E(f"s{k}") for k in range(base, base + results)]
+        self.reset_stack(base, base + results)
 
     def branch(self, depth: int) -> None:
         label = self.labels[-1 - depth]
@@ -168,7 +168,7 @@ class FlatTranslator(Translator):
             return
         vals = [e.text for e in self.stack[len(self.stack) - n:]]
         value = "None" if n == 0 else vals[0] if n == 1 else f"({', '.join(vals)})"
-        self.emit(f"return (-1, {value})")
+        self.emit(f"V[-1] = {value}; return -1")
 
     # -- the function ----------------------------------------------------------------------
     def translate(self) -> str:
@@ -214,35 +214,45 @@ class FlatTranslator(Translator):
 
     def assemble_split(self, header: str, params: list) -> str:
         """Chunks of states, each its own Python function, and the function that runs
-        them (see the class docstring)."""
+        them (see the class docstring). The variables live in a list ``V`` between
+        chunks (locals, then stack slots, then the result): a chunk loads the ones it
+        names on entry and stores them back when it hands over, so a chunk costs what its
+        own code names, not what the function has."""
         spans = self.spans()
-        nslots = 1 + max((int(k) for line in self.lines for k in _VAR.findall(line)),
-                         default=-1)
-        names = [*params, *(f"l{i}" for i in range(len(params), len(self.func.info.local_types))),
-                 *(f"s{k}" for k in range(nslots))]
-        state_vars = ", ".join(["st", *names])
-        variables = ", ".join(names)
+        lines = self.lines
+        nlocals = len(self.func.info.local_types)
+        nslots = 1 + max((int(name[1:]) for line in lines for name in _VAR.findall(line)
+                          if name[0] == "s"), default=-1)
         index = self.func.index
         a = 0
         while a < self.nstates:
             b, size = a, 0
+            named: set[str] = set()
             while b < self.nstates and (size < CHUNK_LINES or b == a):
                 span = spans[b]
-                size += span[1] - span[0] if span is not None else 1
+                if span is not None:
+                    size += span[1] - span[0]
+                    for k in range(*span):
+                        named.update(_VAR.findall(lines[k]))
+                size += 1
                 b += 1
+            place = {name: int(name[1:]) + (nlocals if name[0] == "s" else 0)
+                     for name in sorted(named)}
+            load = "; ".join(f"{name} = V[{i}]" for name, i in place.items()) or "pass"
+            save = "; ".join(f"V[{i}] = {name}" for name, i in place.items()) or "pass"
             chunk = len(self.parts)
-            out = [f"def f{index}_c{chunk}({state_vars}, d):", " try:", "  while True:",
-                   f"   if not {a} <= st < {b}:", f"    return (st, {variables})"]
+            out = [f"def f{index}_c{chunk}(V, st, d):", f" {load}", " try:", "  while True:",
+                   f"   if not {a} <= st < {b}:", f"    {save}", "    return st"]
             pc_of_line = self.tree(out, spans, a, b, 3)
             self.parts.append((f"f{index}_c{chunk}", self.close(out), pc_of_line))
             self.chunk_of_state += [chunk] * (b - a)
             a = b
         self.pc_of_line = {}
-        init = ", ".join(["0", *params] + ["None"] * (len(names) - len(params)))
         return "\n".join([
-            header, " if d > _LIMIT:", "  raise _exhausted()", f" v = ({init})",
-            " while True:", f"  v = CH{index}[v[0]](*v, d)", "  if v[0] < 0:",
-            "   return v[1]"]) + "\n"
+            header, " if d > _LIMIT:", "  raise _exhausted()",
+            f" V = [{''.join(p + ', ' for p in params)}*[None] * {nlocals - len(params) + nslots + 1}]",
+            " st = 0", " while True:", f"  st = CH{index}[st](V, st, d)", "  if st < 0:",
+            "   return V[-1]"]) + "\n"
 
     def tree(self, out: list, spans: list, first: int, end: int, depth: int) -> dict:
         """Append the binary tree dispatching on ``st`` over states ``first..end-1``;
