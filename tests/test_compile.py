@@ -33,8 +33,8 @@ def nested_loops(n: int) -> str:
 @pytest.mark.parametrize("tier", TIERS)
 @pytest.mark.parametrize("n", [1, 5, 40])
 def test_nested_loops_and_multi_level_branches(tier, n):
-    # 40 nested loops are more than CPython allows in one function: that function runs
-    # on the reference tier, called from the compiled tier.
+    # 40 nested loops are more than CPython allows in one function: that function is
+    # lowered flat (exec/compile_flat.py), never left to the reference tier.
     assert run(nested_loops(n), tier, "f") == 3
 
 

@@ -431,6 +431,7 @@ def test_the_compiled_tier_translates_and_runs_every_row(op):
     # engine would quietly hand the function to the reference tier
     source = translate_source(func, store._store)
     assert f"def f{func.index}(" in source
+    compile(source, f"<{op.name}>", "exec")  # Python takes it: no silent fallback
     # and it runs, with the reference tier's outcome (a helper missing from the compiled
     # code's namespace would be a NameError, neither a result nor a trap)
     outcome = _outcome("compiled", op.name)

@@ -13,8 +13,8 @@ from wasmvm import Config, Engine, Instance, Module, Store
 from .test_api import wat
 from .test_compile import nested_loops
 
-# _start calls "small" (translatable) and "deep" (40 nested loops: more than CPython
-# allows, so it runs on the reference tier); "unused" is never called, never translated.
+# _start calls "small" and "deep" (40 nested loops: more than CPython nests, so it takes
+# the flat form); "unused" is never called, never translated.
 PROGRAM = nested_loops(40).replace('(export "f")', "$deep")[:-1] + """
   (func $small (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
   (func $unused (result i32) (i32.const 7))
@@ -25,13 +25,28 @@ def test_compiled_tier_counts_what_it_translates():
     store = Store(Engine(Config(tier="compiled")))
     exports = Instance(store, Module(store.engine, wat(PROGRAM)), []).exports(store)
     stats = store.engine.tier.stats
-    assert (stats.translated, stats.fallbacks, stats.seconds) == (0, [], 0.0)
+    assert (stats.translated, stats.flat, stats.fallbacks, stats.seconds) == (0, 0, [], 0.0)
     exports["_start"](store)
-    assert stats.translated == 2  # _start and $small
-    assert stats.fallbacks == [("deep", "too many nested loops")]
+    assert stats.translated == 3 and stats.flat == 1  # _start, $small; $deep flat
+    assert stats.fallbacks == []
     assert stats.seconds > 0
     exports["_start"](store)  # translated once only
-    assert stats.translated == 2 and len(stats.fallbacks) == 1
+    assert stats.translated == 3 and stats.fallbacks == []
+
+
+def test_a_fallback_is_counted_with_its_reason(monkeypatch):
+    from wasmvm.exec import compile as compile_module
+
+    # an instruction the translator does not know (none in 2.0): made so for the test
+    monkeypatch.delitem(compile_module._SPECIAL, "drop")
+    store = Store(Engine(Config(tier="compiled")))
+    exports = Instance(store, Module(store.engine, wat(PROGRAM)), []).exports(store)
+    exports["_start"](store)
+    stats = store.engine.tier.stats
+    assert stats.fallbacks == [("func[3]", "_Untranslatable: drop")]
+    # the reference tier runs the callees of a fallback itself (not yet through the
+    # compiled convention: issue 14 item 1's last part)
+    assert stats.translated == 0
 
 
 def run_stats(tmp_path, *options: str) -> subprocess.CompletedProcess:
@@ -45,16 +60,14 @@ def test_run_stats_on_the_compiled_tier(tmp_path):
     r = run_stats(tmp_path, "--fuel", "100000")
     assert r.returncode == 0 and r.stdout == ""
     lines = r.stderr.splitlines()
-    assert lines[:5] == ["stats: functions in the module: 4 defined + 0 imported",
-                         "stats: translated: 2 of 4",
-                         "stats: fallbacks: 1",
-                         "stats:   deep: too many nested loops",
-                         lines[4]]
-    assert re.fullmatch(r"stats: translation time: \d+\.\d{3} s", lines[4])
-    assert re.fullmatch(r"stats: wall time: \d+\.\d{3} s", lines[5])
-    fuel = re.fullmatch(r"stats: fuel used: (\d+)", lines[6])
+    assert lines[:3] == ["stats: functions in the module: 4 defined + 0 imported",
+                         "stats: translated: 3 of 4 (1 in the flat form)",
+                         "stats: fallbacks: 0"]
+    assert re.fullmatch(r"stats: translation time: \d+\.\d{3} s", lines[3])
+    assert re.fullmatch(r"stats: wall time: \d+\.\d{3} s", lines[4])
+    fuel = re.fullmatch(r"stats: fuel used: (\d+)", lines[5])
     assert fuel and 0 < int(fuel.group(1)) < 100000
-    assert len(lines) == 7
+    assert len(lines) == 6
 
 
 def test_run_stats_on_the_reference_tier(tmp_path):

@@ -112,7 +112,8 @@ def _print_stats(engine, module, store, args: argparse.Namespace, wall: float) -
     if stats is None:
         lines.append(f"stats: tier: {engine.tier.name} (nothing translated)")
     else:
-        lines.append(f"stats: translated: {stats.translated} of {defined}")
+        lines.append(f"stats: translated: {stats.translated} of {defined} "
+                     f"({stats.flat} in the flat form)")
         lines.append(f"stats: fallbacks: {len(stats.fallbacks)}")
         lines += [f"stats:   {name}: {reason}" for name, reason in stats.fallbacks]
         lines.append(f"stats: translation time: {stats.seconds:.3f} s")

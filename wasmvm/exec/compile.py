@@ -23,10 +23,16 @@ How WebAssembly maps onto Python here:
 * Calls are Python calls with the call depth as a last argument, checked against the
   store's budget on entry: "call stack exhausted", never RecursionError.
 
-Python cannot nest more than ~20 loops in one function; a function that would need more
-(or uses an instruction this translator does not know) runs on the tier's fallback (the
-reference tier, handed to ``CompiledTier`` by ``exec.engine``), called from compiled code
-like any other function (``compile_rt.fallback_callable``).
+* A br_table dispatches by a binary tree of comparisons over its runs of equal targets.
+
+Python cannot nest more than ~20 loops or 100 levels of indentation in one function, and
+its compiler needs kilobytes per statement: a function whose structured form would nest
+more than MAX_LOOP_NESTING loops or MAX_INDENT levels, or that CPython refuses, or that is
+very big, is lowered flat instead (``compile_flat``: basic blocks dispatched by a binary
+tree of state tests, split into several Python functions when big). Only a function using
+an instruction this translator does not know runs on the tier's fallback (the reference
+tier, handed to ``CompiledTier`` by ``exec.engine``), called from compiled code like any
+other function (``compile_rt.fallback_callable``).
 """
 
 from __future__ import annotations
@@ -47,10 +53,15 @@ from .store import Store, WasmFunc
 _SLOT = re.compile(r"s\d+")
 MAX_LOOP_NESTING = 16  # CPython allows 20 statically nested blocks; the try takes one
 MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
+MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
 
 
 class _Untranslatable(Exception):
     """This function needs the reference tier."""
+
+
+class _TooDeep(_Untranslatable):
+    """The structured form of this function exceeds CPython's limits: lower it flat."""
 
 
 class CompiledTier:
@@ -98,43 +109,75 @@ class CompiledTier:
         return fn
 
     def _translate(self, func: WasmFunc, store: Store):
+        """(callable, None), or (fallback callable, why) for a function not translated."""
+        from .compile_flat import FlatTranslator, too_big  # it subclasses Translator
+
         ns = compile_rt.namespace(func.module, store, self)
-        translator = Translator(func, ns)
         try:
-            source = translator.translate()
-        except _Untranslatable as why:
-            return compile_rt.fallback_callable(func, store, self.fallback), str(why)
-        name = f"f{func.index}"
-        try:
-            code = compile(source, f"<wasm {func.name}>", "exec")
-        except (SyntaxError, RecursionError, MemoryError) as why:
-            # CPython's own limits (indentation, nesting, expression depth): too big for it
+            try:
+                if too_big(func):  # for CPython's compiler: flat, split into chunks
+                    raise _TooDeep("too big")
+                return _build(Translator(func, ns), func, ns), None
+            except (_TooDeep, SyntaxError, RecursionError, MemoryError):
+                # CPython's own limits (loop nesting, indentation, size): the flat form
+                self.stats.flat += 1
+                return _build(FlatTranslator(func, ns), func, ns), None
+        except (_Untranslatable, SyntaxError, RecursionError, MemoryError) as why:
+            # an instruction this translator does not know, or (a last resort) a flat
+            # form too big for CPython's compiler
             return (compile_rt.fallback_callable(func, store, self.fallback),
-                    f"CPython: {type(why).__name__}: {why}")
-        exec(code, ns)
-        fn = ns[name]
-        fn.wasm_func = func
+                    f"{type(why).__name__}: {why}")
+
+
+def _build(translator: Translator, func: WasmFunc, ns: dict):
+    """Translate, compile and define one function in ``ns``; its callable."""
+    source = translator.translate()
+    parts = getattr(translator, "parts", ())  # a flat form split into chunk functions
+    for name, part, pc_of_line in parts:
+        exec(compile(part, f"<wasm {func.name}>", "exec"), ns)
+        compile_rt.CODE_INFO[ns[name].__code__] = (func, pc_of_line)
+    if parts:
+        ns[f"CH{func.index}"] = tuple(ns[parts[k][0]] for k in translator.chunk_of_state)
+    code = compile(source, f"<wasm {func.name}>", "exec")
+    exec(code, ns)
+    fn = ns[f"f{func.index}"]
+    fn.wasm_func = func
+    if not parts:  # (else the chunks stand for the function in backtraces)
         compile_rt.CODE_INFO[fn.__code__] = (func, translator.pc_of_line)
-        return fn, None
+    return fn
 
 
 class TranslationStats:
-    """What a CompiledTier has translated: ``translated`` functions, ``fallbacks`` as
+    """What a CompiledTier has translated: ``translated`` functions (``flat`` of them in
+    the flat form, see compile_flat), ``fallbacks`` as
     (function name, reason) for those run on the fallback tier, and ``seconds`` spent
     translating (Python source, compile and exec)."""
 
-    __slots__ = ("translated", "fallbacks", "seconds")
+    __slots__ = ("translated", "flat", "fallbacks", "seconds")
 
     def __init__(self):
         self.translated = 0
+        self.flat = 0  # of those translated: in the flat (state machine) form
         self.fallbacks: list[tuple[str, str]] = []
         self.seconds = 0.0
 
 
 def translate_source(func: WasmFunc, store: Store | None = None) -> str:
-    """The Python source the compiled tier makes of a function (for study and tests)."""
+    """The Python source the compiled tier makes of a function (for study and tests):
+    the structured form, or the flat one where that exceeds CPython's limits."""
+    from .compile_flat import FlatTranslator, too_big
+
     ns = compile_rt.new_namespace(func.module, store or Store(None), None)
-    return Translator(func, ns).translate()
+    try:
+        if too_big(func):
+            raise _TooDeep("too big")
+        source = Translator(func, ns).translate()
+        compile(source, "<check>", "exec")
+        return source
+    except (_TooDeep, SyntaxError, RecursionError, MemoryError):
+        flat = FlatTranslator(func, ns)
+        source = flat.translate()
+        return "".join(part for _, part, _ in flat.parts) + source
 
 
 # ---------------------------------------------------------------------------------------
@@ -160,7 +203,8 @@ class E:
 
 class _Label:
     __slots__ = ("kind", "base", "arity", "py_loop", "id", "escapes", "end_params",
-                 "saved_stack", "alias_loop", "instr_body_last")
+                 "saved_stack", "alias_loop", "instr_body_last", "pos", "open",
+                 "else_state")
 
     def __init__(self, kind: str, base: int, arity: int, py_loop: bool, ident: int):
         self.kind = kind  # "block", "loop", "if", "func"
@@ -171,6 +215,8 @@ class _Label:
         self.escapes = False  # a branch inside leaves through this Python loop
         self.alias_loop = None  # a block ending in a loop: breaking that loop reaches our end
         self.instr_body_last = None
+        self.pos = 0  # index in Translator.labels
+        self.open = True
 
 
 # Pure binary operators inlined as text: (template, boolean form or None).
@@ -242,6 +288,8 @@ _STORES = {op.name: _store_text(op) for op in _SCALAR_ACCESSES if op.access.kind
 class Translator:
     """Builds the Python source of one function (see the module docstring)."""
 
+    IND = "    "  # one level of indentation
+
     def __init__(self, func: WasmFunc, ns: dict):
         self.func = func
         self.mod = func.module
@@ -251,7 +299,9 @@ class Translator:
         self.cur = 0
         self.indent = 1
         self.stack: list[E] = []
+        self.stored = 0  # stack entries below this are their slots (``s{k}``)
         self.labels: list[_Label] = []
+        self.py_loops: list[_Label] = []  # the open labels that are Python loops
         self.loop_depth = 0
         self.next_id = 1
         self.uses_br = False
@@ -264,7 +314,7 @@ class Translator:
 
     # -- output ----------------------------------------------------------------------
     def emit(self, line: str) -> None:
-        self.lines.append("    " * self.indent + line)
+        self.lines.append(self.IND * self.indent + line)
         self.line_pc.append(self.cur)
 
     # -- fuel -----------------------------------------------------------------------------
@@ -274,7 +324,7 @@ class Translator:
             return
         self.end_segment()
         self.segment_line = len(self.lines)
-        self._segment_pad = "    " * self.indent
+        self._segment_pad = self.IND * self.indent
         self.lines.append("")
         self.line_pc.append(self.cur)
         self.segment_cost = cost
@@ -328,7 +378,10 @@ class Translator:
             self.stack.append(e)
 
     def pop(self) -> E:
-        return self.stack.pop()
+        e = self.stack.pop()
+        if len(self.stack) < self.stored:
+            self.stored = len(self.stack)
+        return e
 
     def store(self, k: int) -> None:
         """Make stack entry ``k`` live in its slot variable."""
@@ -339,13 +392,24 @@ class Translator:
             self.stack[k] = E(slot)
 
     def store_all(self) -> None:
-        for k in range(len(self.stack)):
+        stack = self.stack
+        for k in range(min(self.stored, len(stack)), len(stack)):
             self.store(k)
+        self.stored = len(stack)
 
     def store_readers_of(self, local: int) -> None:
-        for k, e in enumerate(self.stack):
+        stack = self.stack
+        for k in range(min(self.stored, len(stack)), len(stack)):  # below: stored slots
+            e = stack[k]
             if e.uses and local in e.uses:
                 self.store(k)
+
+    def reset_stack(self, base: int, height: int) -> None:
+        """The stack from ``base`` up to ``height`` becomes the slots there (at the arms
+        and end of a construct; below ``base`` all are stored slots already)."""
+        del self.stack[base:]
+        self.stack.extend([E(f"s{k}") for k in range(base, height)])
+        self.stored = height
 
     def result(self, text: str, args: list[E], trapping: bool = False,
                cond: str | None = None) -> None:
@@ -398,7 +462,7 @@ class Translator:
 
     def body(self, body: list, heights) -> None:
         events = list(walk(body))
-        targeted = _branch_targets(events)
+        targeted = self.targets(events)
         dead_depth = 0  # > 0: inside unreachable code, counting constructs opened there
         dead = False
         opened: list = []  # the structured instructions whose Python construct is open
@@ -439,6 +503,9 @@ class Translator:
                 self.close_construct(opened.pop())
                 self.start_segment()
 
+    def targets(self, events) -> set[int]:
+        return _branch_targets(events)
+
     # -- structured control ---------------------------------------------------------------
     def arity(self, bt) -> tuple[int, int]:
         if bt is None:
@@ -464,7 +531,7 @@ class Translator:
         self.next_id += 1
         if py_loop:
             if self.loop_depth >= MAX_LOOP_NESTING:
-                raise _Untranslatable("too many nested loops")
+                raise _TooDeep("too many nested loops")
             self.loop_depth += 1
             self.emit("while True:")
             self.indent += 1
@@ -474,12 +541,17 @@ class Translator:
         if (kind == "loop" and outer.kind == "block" and outer.instr_body_last is instr):
             outer.alias_loop = label
         label.instr_body_last = instr.body[-1] if kind == "block" and instr.body else None
+        label.pos = len(self.labels)
         self.labels.append(label)
+        if py_loop:
+            self.py_loops.append(label)
+        if self.indent > MAX_INDENT:
+            raise _TooDeep("too deeply nested")
         if cond is not None:
             self.emit(f"if {cond}:")
             self.indent += 1
             self.emit("pass")
-            label.saved_stack = list(self.stack)
+            label.saved_stack = len(self.stack)  # the height the else arm starts at
             self.start_segment()
 
     def else_arm(self) -> None:
@@ -489,10 +561,13 @@ class Translator:
         self.emit("else:")
         self.indent += 1
         self.emit("pass")
-        self.stack = list(label.saved_stack)
+        self.reset_stack(label.base, label.saved_stack)
 
     def close_construct(self, instr) -> None:
         label = self.labels.pop()
+        label.open = False
+        if label.py_loop:
+            self.py_loops.pop()
         base, results = label.end_params
         self.store_all()
         if label.kind == "if":
@@ -503,11 +578,11 @@ class Translator:
             self.loop_depth -= 1
             if label.escapes:
                 self.dispatch_after_loop()
-        self.stack = self.stack[:base] + [E(f"s{k}") for k in range(base, base + results)]
+        self.reset_stack(base, base + results)
 
     def dispatch_after_loop(self) -> None:
         """After a Python loop that a branch left early: go on to its target."""
-        outer = next((lb for lb in reversed(self.labels) if lb.py_loop), None)
+        outer = self.py_loops[-1] if self.py_loops else None
         if outer is None:
             return  # only returns leave the outermost loop
         self.emit("if _br:")
@@ -534,14 +609,15 @@ class Translator:
             src, dst = top - label.arity + j, label.base + j
             if src != dst:
                 self.emit(f"s{dst} = s{src}")
-        exit_loop = label.alias_loop if label.alias_loop in self.labels else None
-        if exit_loop is not None:  # leave the block by breaking the loop it ends with
-            inside = self.labels[self.labels.index(exit_loop) + 1:]
+        exit_loop = label.alias_loop
+        if exit_loop is not None and exit_loop.open:  # leave the block by breaking the
+            # loop it ends with
+            first = exit_loop.pos + 1
             action, ident = "break", -exit_loop.id
         else:
-            inside = self.labels[len(self.labels) - depth:]
+            first = len(self.labels) - depth
             action, ident = ("continue" if label.kind == "loop" else "break"), label.id
-        inner = [lb for lb in inside if lb.py_loop]
+        inner = [lb for lb in self.py_loops if lb.pos >= first]
         if not inner:
             self.emit(action)
             return
@@ -608,7 +684,7 @@ class Translator:
             self.result(f"_shuffle({a.text}, {b.text}, {sel})", [a, b])
         elif imm == ("memarg",) and instr.op.access.kind == "store":  # v128.store
             v = self.pop()
-            self.emit(f"_mem.write({self.address(instr)}, {_p(v)}.to_bytes(16, 'little'))")
+            self.emit(f"_mem.write({self.address(instr)}, ({v.text}).to_bytes(16, 'little'))")
         elif imm == ("memarg",):
             fn = simd.LOADS[name]
             self.stack.append(E(f"{self.const_name(fn)}(_mem.read({self.address(instr)}, "
@@ -804,30 +880,39 @@ def _br_if(t: Translator, instr):
 
 
 def _br_table(t: Translator, instr):
+    """Dispatch on the index by a binary tree of comparisons over the runs of equal
+    targets: O(log n) tests, never a chain."""
     i = t.pop()
     t.store_all()
-    t.emit(f"_i = {i.text}")
-    groups: dict[int, list[int]] = {}
+    runs: list[tuple[int, int]] = []  # (first index, depth), by index
     for k, depth in enumerate(instr.labels):
-        groups.setdefault(depth, []).append(k)
-    first = True
-    for depth, indices in groups.items():
-        if depth == instr.default:
-            continue
-        test = f"_i == {indices[0]}" if len(indices) == 1 else f"_i in {t.const_name(frozenset(indices))}"
-        t.emit(f"{'if' if first else 'elif'} {test}:")
-        first = False
-        t.indent += 1
-        t.branch(depth)
-        t.indent -= 1
-    if first:
-        t.branch(instr.default)
-    else:
-        t.emit("else:")
-        t.indent += 1
-        t.branch(instr.default)
-        t.indent -= 1
+        if not runs or runs[-1][1] != depth:
+            runs.append((k, depth))
+    if not runs or runs[-1][1] != instr.default:
+        runs.append((len(instr.labels), instr.default))  # every index past the table
+    if len(runs) == 1:
+        t.branch(runs[0][1])
+        return True
+    t.emit(f"_i = {i.text}")
+    _table_tree(t, runs, 0, len(runs))
     return True
+
+
+def _table_tree(t: Translator, runs: list, a: int, b: int) -> None:
+    """Branch to the targets of ``runs[a:b]``, knowing ``runs[a][0] <= _i`` and ``_i``
+    below the start of run ``b``."""
+    if b - a == 1:
+        t.branch(runs[a][1])
+        return
+    mid = (a + b) // 2
+    t.emit(f"if _i < {runs[mid][0]}:")
+    t.indent += 1
+    _table_tree(t, runs, a, mid)
+    t.indent -= 1
+    t.emit("else:")
+    t.indent += 1
+    _table_tree(t, runs, mid, b)
+    t.indent -= 1
 
 
 def _return(t: Translator, instr):
@@ -838,6 +923,7 @@ def _return(t: Translator, instr):
 def _call_args(t: Translator, n: int) -> str:
     args = t.stack[len(t.stack) - n:] if n else []
     del t.stack[len(t.stack) - n:]
+    t.stored = min(t.stored, len(t.stack))
     return ", ".join([a.text for a in args] + ["d + 1"])
 
 

@@ -185,8 +185,15 @@ def host_callable(func: HostFunc, caller: ModuleInst | None):
 
 def fallback_callable(func: WasmFunc, store: Store, fallback):
     """Run one function on the ``fallback`` tier (an ``exec.engine.Tier``) from compiled
-    code."""
-    return compiled_convention(lambda raw: fallback.call(store, func, list(raw)), func.type)
+    code. The callable is marked (``is_fallback``)."""
+    call = compiled_convention(lambda raw: fallback.call(store, func, list(raw)), func.type)
+    call.fallback = True
+    return call
+
+
+def is_fallback(fn) -> bool:
+    """Does ``fn`` run its function on the fallback tier rather than as a translation?"""
+    return getattr(fn, "fallback", False)
 
 
 def _indirect_caller(caller: ModuleInst, store: Store, tier):
