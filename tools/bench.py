@@ -541,11 +541,12 @@ def run_suite(benches: list[Benchmark], engines: list[str], reps: int, ns: dict[
     return report
 
 
-def ratios(entries: list[dict]) -> tuple[dict, dict]:
-    """Per benchmark and geometric mean of each RATIOS pair, where both engines are ok."""
+def ratios(entries: list[dict], pairs=None) -> tuple[dict, dict]:
+    """Per benchmark and geometric mean of each pair (RATIOS, or REAL_RATIOS for the real
+    programs), where both engines are ok."""
     per: dict[str, dict] = {}
     geo: dict[str, dict] = {}
-    for label, num, den in RATIOS:
+    for label, num, den in RATIOS if pairs is None else pairs:
         values = {}
         for entry in entries:
             a, b = entry["engines"].get(num), entry["engines"].get(den)
@@ -1027,7 +1028,7 @@ def run_real(progs: list[RealProgram], engines: list[str], reps: int, smoke: boo
     meta_setup = {g: {"cmd": [s["python"]]} if "python" in s else s for g, s in setup.items()}
     report = {"meta": meta(engines, reps, meta_setup), "smoke": smoke,
               "pywasm_budget": pywasm_budget, "programs": entries}
-    report["ratios"], report["geomeans"] = _real_ratios(entries)
+    report["ratios"], report["geomeans"] = ratios(entries, REAL_RATIOS)
     report["meta"]["seconds"] = time.perf_counter() - started
     return report
 
@@ -1053,22 +1054,6 @@ def _record_real(entry: dict, engine: str, e: dict, out: dict, budget: float | N
         entry["translated"] = out["translated"]
         entry["fallbacks"] = out["fallbacks"]
         entry.setdefault("_translates", []).append(out["translate"])
-
-
-def _real_ratios(entries: list[dict]) -> tuple[dict, dict]:
-    per: dict[str, dict] = {}
-    geo: dict[str, dict] = {}
-    for label, num, den in REAL_RATIOS:
-        values = {}
-        for entry in entries:
-            a, b = entry["engines"].get(num), entry["engines"].get(den)
-            if a and b and a["status"] == b["status"] == "ok" and a["call"] > 0 and b["call"] > 0:
-                values[entry["name"]] = a["call"] / b["call"]
-        per[label] = values
-        if values:
-            geo[label] = {"value": math.exp(statistics.fmean(math.log(v) for v in values.values())),
-                          "over": len(values)}
-    return per, geo
 
 
 def _secs(e: dict, key: str = "call") -> str:

@@ -160,13 +160,17 @@ class Trap(WasmError):
         self.frames_elided += len(outer) - BACKTRACE_OUTER
         self.frames = [*outer[:BACKTRACE_OUTER], *self.frames[BACKTRACE_OUTER:]]
 
-    def backtrace_lines(self) -> list[str]:
-        """``in NAME`` per frame, innermost first, with ``… N frames elided …`` where the
-        middle of a deep backtrace was dropped."""
-        names = [f"in {getattr(f, 'name', f)}" for f in self.frames]
+    def backtrace(self, prefix: str = "") -> list[str]:
+        """``prefix + NAME`` per frame, innermost first, with one ``… N frames elided …``
+        entry where the middle of a deep backtrace was dropped (the web API's form)."""
+        names = [f"{prefix}{getattr(f, 'name', f)}" for f in self.frames]
         if self.frames_elided:
             names.insert(BACKTRACE_OUTER, f"… {self.frames_elided:,} frames elided …")
         return names[::-1]
+
+    def backtrace_lines(self) -> list[str]:
+        """``in NAME`` per frame, as ``backtrace`` (the CLI's and ``str(trap)``'s form)."""
+        return self.backtrace("in ")
 
     def _text(self) -> str:
         lines = self.backtrace_lines()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .registry import UserError, arg, command, read_input
+from .registry import arg, command, exported_call, read_input, without_imports
 
 #: How command-line arguments are written (``api.values.parse_value`` reads them), for the
 #: help of every command that takes them. tests/test_cli_help.py invokes each example.
@@ -45,28 +45,14 @@ that starts with - but is not a plain decimal number (-inf, -nan, -0x7f, -1e-3) 
 def cmd_invoke(args: argparse.Namespace) -> int:
     """Instantiate the module and call one export; results print as TYPE:VALUE, one per
     line (i32:3). A trap prints its message and the wasm backtrace, and exits 1."""
-    from ..api import Config, Engine, Func, Instance, Module, Store
-    from ..api.values import format_value, parse_value
+    from ..api import Config, Engine, Instance, Module, Store
+    from ..api.values import format_value
 
     store = Store(Engine(Config(tier=args.tier)))
     module = Module(store.engine, read_input(args.file))
-    if module.imports:
-        first = module.imports[0]
-        raise UserError(f"the module imports {first.module}.{first.name}; "
-                        f"invoke runs modules without imports")
+    without_imports(module, "invoke")
     exports = Instance(store, module, []).exports(store)
-    func = exports.get(args.func)
-    if not isinstance(func, Func):
-        names = ", ".join(n for n in exports if isinstance(exports[n], Func)) or "none"
-        raise UserError(f"no exported function {args.func!r} (exported functions: {names})")
-    params = func.type(store).params
-    if len(args.args) != len(params):
-        raise UserError(f"{args.func} takes {len(params)} argument(s) "
-                        f"({', '.join(params) or 'none'}), got {len(args.args)}")
-    try:
-        vals = [parse_value(t, text) for t, text in zip(params, args.args)]
-    except ValueError as e:
-        raise UserError(str(e)) from None
+    func, vals = exported_call(store, exports, args.func, args.args)
     for v in func.call_vals(store, vals):
         print(format_value(v))
     return 0

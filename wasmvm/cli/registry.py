@@ -85,3 +85,32 @@ def format_error(e: WasmError) -> str:
         return "\n".join([f"trap: {e.message}{where}", *("  " + ln for ln in e.backtrace_lines())])
     prefix = "internal error" if isinstance(e, InternalError) else "error"
     return f"{prefix}: {e.message}{where}"
+
+
+def without_imports(module, verb: str) -> None:
+    """``invoke`` and ``trace`` instantiate with no imports: say so for a module that
+    has some."""
+    if module.imports:
+        first = module.imports[0]
+        raise UserError(f"the module imports {first.module}.{first.name}; "
+                        f"{verb} runs modules without imports")
+
+
+def exported_call(store, exports, name: str, texts: list[str]):
+    """The exported function ``name`` and its arguments, parsed from ``texts`` by its
+    parameter types (``ARGUMENT_SYNTAX``): (Func, list of Val). Bad input is a UserError."""
+    from ..api import Func
+    from ..api.values import parse_value
+
+    func = exports.get(name)
+    if not isinstance(func, Func):
+        names = ", ".join(n for n in exports if isinstance(exports[n], Func)) or "none"
+        raise UserError(f"no exported function {name!r} (exported functions: {names})")
+    params = func.type(store).params
+    if len(texts) != len(params):
+        raise UserError(f"{name} takes {len(params)} argument(s) "
+                        f"({', '.join(params) or 'none'}), got {len(texts)}")
+    try:
+        return func, [parse_value(t, text) for t, text in zip(params, texts)]
+    except ValueError as e:
+        raise UserError(str(e)) from None

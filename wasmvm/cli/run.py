@@ -20,7 +20,7 @@ import sys
 import time
 
 from ..errors import Trap
-from .registry import UserError, arg, command, format_error, read_input
+from .registry import UserError, arg, command, exported_call, format_error, read_input
 
 #: The exit status after a trap: 128 + SIGABRT, as wasmtime's.
 TRAP_EXIT_STATUS = 134
@@ -77,17 +77,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         define_wasi(linker, store)
         instance = linker.instantiate(store, module)
         exports = instance.exports(store)
-        func_names = [n for n in exports if isinstance(exports[n], Func)]
         try:
             if args.invoke is None:
                 start = exports.get("_start")
                 if not isinstance(start, Func):
+                    func_names = [n for n in exports if isinstance(exports[n], Func)]
                     raise UserError(f"{args.file} exports no _start function; for a reactor or "
                                     f"library, name a function with --invoke (exported "
                                     f"functions: {', '.join(func_names) or 'none'})")
                 start(store)
             else:
-                _invoke(store, exports, func_names, args)
+                _invoke(store, exports, args)
         except ExitTrap as e:
             return e.code
         except Trap as e:
@@ -148,23 +148,12 @@ def _wasi_config(config, args: argparse.Namespace):
     return config
 
 
-def _invoke(store, exports, func_names: list[str], args: argparse.Namespace) -> None:
+def _invoke(store, exports, args: argparse.Namespace) -> None:
     from ..api import Func
-    from ..api.values import format_value, parse_value
+    from ..api.values import format_value
 
     init = exports.get("_initialize")
-    func = exports.get(args.invoke)
-    if not isinstance(func, Func):
-        raise UserError(f"no exported function {args.invoke!r} "
-                        f"(exported functions: {', '.join(func_names) or 'none'})")
-    params = func.type(store).params
-    if len(args.args) != len(params):
-        raise UserError(f"{args.invoke} takes {len(params)} argument(s) "
-                        f"({', '.join(params) or 'none'}), got {len(args.args)}")
-    try:
-        vals = [parse_value(t, text) for t, text in zip(params, args.args)]
-    except ValueError as e:
-        raise UserError(str(e)) from None
+    func, vals = exported_call(store, exports, args.invoke, args.args)
     if isinstance(init, Func) and args.invoke != "_initialize":
         init(store)
     results = func.call_vals(store, vals)

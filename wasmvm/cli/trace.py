@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from .registry import UserError, arg, command, read_input
+from .registry import UserError, arg, command, exported_call, read_input, without_imports
 
 
 @command(
@@ -32,8 +32,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     takes, the stack after it), indented by call depth, and a "return" line per return,
     then the results as TYPE:VALUE. A trap ends the trace with a "trap" line; its message
     and offset go to stderr, exit status 1."""
-    from ..api import Config, Engine, Func, Instance, Module, Store
-    from ..api.values import format_value, parse_value
+    from ..api import Config, Engine, Instance, Module, Store
+    from ..api.values import format_value
     from ..observe.trace import Tracer, format_record
 
     if args.limit is not None and args.limit < 0:
@@ -42,24 +42,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
         raise UserError("--fuel must be at least 0")
     store = Store(Engine(Config(tier="reference", consume_fuel=args.fuel is not None)))
     module = Module(store.engine, read_input(args.file))
-    if module.imports:
-        first = module.imports[0]
-        raise UserError(f"the module imports {first.module}.{first.name}; "
-                        f"trace runs modules without imports")
+    without_imports(module, "trace")
     exports = Instance(store, module, []).exports(store)
-    name, texts = args.invoke[0], args.invoke[1:]
-    func = exports.get(name)
-    if not isinstance(func, Func):
-        names = ", ".join(n for n in exports if isinstance(exports[n], Func)) or "none"
-        raise UserError(f"no exported function {name!r} (exported functions: {names})")
-    params = func.type(store).params
-    if len(texts) != len(params):
-        raise UserError(f"{name} takes {len(params)} argument(s) "
-                        f"({', '.join(params) or 'none'}), got {len(texts)}")
-    try:
-        vals = [parse_value(t, text) for t, text in zip(params, texts)]
-    except ValueError as e:
-        raise UserError(str(e)) from None
+    func, vals = exported_call(store, exports, args.invoke[0], args.invoke[1:])
 
     out = sys.stdout
     shown = 0

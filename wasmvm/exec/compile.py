@@ -64,6 +64,21 @@ class _TooDeep(_Untranslatable):
     """The structured form of this function exceeds CPython's limits: lower it flat."""
 
 
+def depth_check(unit: str) -> list[str]:
+    """A compiled function's first lines (after its ``def``): the call-depth budget."""
+    return [f"{unit}if d > _LIMIT:", f"{unit * 2}raise _exhausted()"]
+
+
+def bounds_trap(unit: str) -> list[str]:
+    """The ``except`` closing the ``try`` around a compiled function's body: a memory
+    access out of bounds raises struct.error/IndexError in this frame (tb_next is None),
+    which is the spec's trap; one from deeper down (a callee) passes through."""
+    return [f"{unit}except (_struct_error, IndexError) as e:",
+            f"{unit * 2}if e.__traceback__.tb_next is None:",
+            f"{unit * 3}raise _oob() from None",
+            f"{unit * 2}raise"]
+
+
 class CompiledTier:
     """The compiled tier, as an ``exec.engine.Tier``: translates each function to Python
     on its first call; ``fallback`` (a Tier) runs the functions it cannot translate."""
@@ -449,15 +464,11 @@ class Translator:
         if self.uses_br:
             body.insert(0, "    _br = 0")
             self.line_pc.insert(0, 0)
-        out = [header, "    if d > _LIMIT:", "        raise _exhausted()", "    try:"]
+        out = [header, *depth_check("    "), "    try:"]
         # Python line number (1-based) -> walk index, for trap offsets and backtraces
         self.pc_of_line = {len(out) + 1 + k: pc for k, pc in enumerate(self.line_pc)}
         out += ["    " + line for line in body]
-        out += ["    except (_struct_error, IndexError) as e:",
-                "        if e.__traceback__.tb_next is None:",
-                "            raise _oob() from None",
-                "        raise"]
-        self.ns["_struct_error"] = struct.error
+        out += bounds_trap("    ")
         return "\n".join(out) + "\n"
 
     def body(self, body: list, heights) -> None:
@@ -598,17 +609,25 @@ class Translator:
         self.indent -= 1
         outer.escapes = True
 
-    def branch(self, depth: int) -> None:
-        """Emit a taken branch to the label ``depth`` levels out (stack already stored)."""
-        label = self.labels[-1 - depth]
+    def carry(self, label) -> bool:
+        """The first half of a taken branch to ``label``, shared by both lowerings: the
+        values it carries move to the label's base. A branch to the function's own label
+        is a return: emitted here, and False says the branch is complete."""
         if label.kind == "func":
             self.emit_return()
-            return
+            return False
         top = len(self.stack)
         for j in range(label.arity):
             src, dst = top - label.arity + j, label.base + j
             if src != dst:
                 self.emit(f"s{dst} = s{src}")
+        return True
+
+    def branch(self, depth: int) -> None:
+        """Emit a taken branch to the label ``depth`` levels out (stack already stored)."""
+        label = self.labels[-1 - depth]
+        if not self.carry(label):
+            return
         exit_loop = label.alias_loop
         if exit_loop is not None and exit_loop.open:  # leave the block by breaking the
             # loop it ends with

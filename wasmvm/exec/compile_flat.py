@@ -20,10 +20,9 @@ labels and blocks are appended and popped, never copied per level.
 from __future__ import annotations
 
 import re
-import struct
 
 from ..syntax.instructions import Block, If, Loop, walk
-from .compile import Translator, _Label
+from .compile import Translator, _Label, bounds_trap, depth_check
 from .fuel import FUNCTION_ENTRY
 
 #: A function of more instructions than this is split into several Python functions of
@@ -148,15 +147,8 @@ class FlatTranslator(Translator):
 
     def branch(self, depth: int) -> None:
         label = self.labels[-1 - depth]
-        if label.kind == "func":
-            self.emit_return()
-            return
-        top = len(self.stack)
-        for j in range(label.arity):
-            src, dst = top - label.arity + j, label.base + j
-            if src != dst:
-                self.emit(f"s{dst} = s{src}")
-        self.emit(f"st = {label.id}; continue")
+        if self.carry(label):
+            self.emit(f"st = {label.id}; continue")
 
     def emit_return(self) -> None:
         if not self.split:
@@ -199,18 +191,12 @@ class FlatTranslator(Translator):
 
     def assemble(self, header: str) -> str:
         """The dispatch loop over the basic blocks, and the line table."""
-        out = [header, " if d > _LIMIT:", "  raise _exhausted()", " try:", "  st = 0",
-               "  while True:"]
+        out = [header, *depth_check(" "), " try:", "  st = 0", "  while True:"]
         self.pc_of_line = self.tree(out, self.spans(), 0, self.nstates, 3)
         return self.close(out)
 
     def close(self, out: list) -> str:
-        out += [" except (_struct_error, IndexError) as e:",
-                "  if e.__traceback__.tb_next is None:",
-                "   raise _oob() from None",
-                "  raise"]
-        self.ns["_struct_error"] = struct.error
-        return "\n".join(out) + "\n"
+        return "\n".join(out + bounds_trap(" ")) + "\n"
 
     def assemble_split(self, header: str, params: list) -> str:
         """Chunks of states, each its own Python function, and the function that runs
@@ -249,7 +235,7 @@ class FlatTranslator(Translator):
             a = b
         self.pc_of_line = {}
         return "\n".join([
-            header, " if d > _LIMIT:", "  raise _exhausted()",
+            header, *depth_check(" "),
             f" V = [{''.join(p + ', ' for p in params)}*[None] * {nlocals - len(params) + nslots + 1}]",
             " st = 0", " while True:", f"  st = CH{index}[st](V, st, d)", "  if st < 0:",
             "   return V[-1]"]) + "\n"

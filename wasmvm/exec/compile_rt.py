@@ -91,6 +91,7 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         "_oob": _trap(TrapCode.MEMORY_OUT_OF_BOUNDS),
         "_unreachable": _trap(TrapCode.UNREACHABLE),
         "_exhausted": _call_stack_exhausted,
+        "_struct_error": struct.error,
         "_LIMIT": store.max_call_depth,
         "_f32_bits": f32_to_bits,
         "_f32_val": f32_from_bits,

@@ -250,7 +250,7 @@ def value_json(v: Val) -> dict:
 
 def trap_json(trap: Trap) -> dict:
     return {"code": trap.code.name, "message": trap.message, "offset": trap.offset,
-            "backtrace": [line.removeprefix("in ") for line in trap.backtrace_lines()],
+            "backtrace": trap.backtrace(),
             "frames_elided": trap.frames_elided}
 
 
