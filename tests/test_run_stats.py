@@ -44,9 +44,9 @@ def test_a_fallback_is_counted_with_its_reason(monkeypatch):
     exports["_start"](store)
     stats = store.engine.tier.stats
     assert stats.fallbacks == [("func[3]", "_Untranslatable: drop")]
-    # the reference tier runs the callees of a fallback itself (not yet through the
-    # compiled convention: issue 14 item 1's last part)
-    assert stats.translated == 0
+    # the callees of the fallback stay compiled: the reference loop calls them in the
+    # compiled convention ($deep, flat, and $small)
+    assert stats.translated == 2 and stats.flat == 1
 
 
 def run_stats(tmp_path, *options: str) -> subprocess.CompletedProcess:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from wasmvm import Config, Engine, Instance, Module, Store
+from wasmvm.errors import Trap, TrapCode
 from wasmvm.exec import compile as compile_module
 from wasmvm.exec import compile_rt
 from wasmvm.exec import engine as exec_engine
@@ -170,3 +171,64 @@ def test_plain_runs_leave_no_depth_behind_after_a_trap():
         exports["fac_rec"](store, -1)
     assert store._store.depth == 0
     assert exports["fac_rec"](store, 5) == 120
+
+
+# -- a fallback's callees stay compiled (issue 14) -------------------------------------------
+CROSS = """(module (memory 1)
+  (func $leaf (export "leaf") (param i32) (result i32)
+    (i32.load (local.get 0)))                                    ;; traps out of bounds
+  (func $middle (export "middle") (param i32) (result i32)
+    nop (call $leaf (local.get 0)))                              ;; falls back (nop)
+  (func $down (export "down") (param i32) (result i32)           ;; recursion through
+    (if (result i32) (local.get 0)                               ;; a fallback
+      (then (call $middle2 (i32.sub (local.get 0) (i32.const 1))))
+      (else (i32.const 7))))
+  (func $middle2 (param i32) (result i32) nop (call $down (local.get 0)))
+  (func (export "top") (param i32) (result i32) (call $middle (local.get 0))))"""
+
+
+def _cross(monkeypatch, tier="compiled", max_depth=1000):
+    # nop: untranslatable, for the test
+    monkeypatch.delitem(compile_module._SPECIAL, "nop", raising=False)
+    engine = Engine(Config(tier=tier, max_call_depth=max_depth))
+    return instance(tier, wat(CROSS), engine)
+
+
+def test_the_callees_of_a_fallback_run_compiled(monkeypatch):
+    store, exports = _cross(monkeypatch)
+    assert exports["top"](store, 0) == 0
+    stats = store.engine.tier.stats
+    assert [name for name, _ in stats.fallbacks] == ["func[1]"]  # $middle
+    leaf = exports["leaf"]._inst
+    assert leaf.compiled is not None and not compile_rt.is_fallback(leaf.compiled)
+    assert exports["down"](store, 50) == 7  # compiled -> fallback -> compiled ... 100 deep
+
+
+def test_a_trap_across_tiers_has_the_whole_backtrace(monkeypatch):
+    store, exports = _cross(monkeypatch)
+    with pytest.raises(Trap) as info:
+        exports["top"](store, 70000)
+    trap = info.value
+    assert trap.code is TrapCode.MEMORY_OUT_OF_BOUNDS
+    # top (compiled), $middle (the fallback), $leaf (compiled)
+    assert [f.name for f in trap.frames] == ["func[4]", "func[1]", "func[0]"]
+    assert trap.offset is not None  # the i32.load in $leaf, compiled
+    data = wat(CROSS)
+    assert data[trap.offset] == 0x28  # i32.load's opcode
+
+
+def test_the_call_depth_budget_holds_across_tiers(monkeypatch):
+    # each level of $down is two frames ($down compiled, $middle2 on the fallback): the
+    # budget counts both tiers' frames alike, so the overflow comes at the same n
+    def deepest(tier_config):
+        store, exports = tier_config
+        n = 1
+        while True:
+            try:
+                exports["down"](store, n)
+            except Trap as trap:
+                assert trap.code is TrapCode.STACK_OVERFLOW
+                return n
+            n += 1
+    compiled = _cross(monkeypatch, "compiled", 40)
+    assert deepest(compiled) == deepest(_cross(monkeypatch, "reference", 40)) == 20

@@ -46,7 +46,7 @@ from ..errors import Trap, TrapCode
 from ..opcodes import OPS
 from ..syntax.instructions import Block, If, Loop, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
-from . import compile_rt, simd
+from . import backtrace, compile_rt, simd
 from .fuel import BULK, COST, FUNCTION_ENTRY, GROW
 from .store import Store, WasmFunc
 
@@ -98,7 +98,7 @@ class CompiledTier:
         except RecursionError:
             raise Trap(TrapCode.STACK_OVERFLOW) from None
         except Trap as trap:
-            compile_rt.locate_trap(trap)
+            backtrace.locate_trap(trap)
             raise
         finally:
             if restore is not None:  # give the embedding application its own limit back
@@ -108,6 +108,11 @@ class CompiledTier:
         if func.nresults == 1:
             return [out]
         return list(out)
+
+    def callable(self, store: Store, func: WasmFunc):
+        """``func`` in the compiled convention (compile_rt): how the fallback tier calls
+        the callees of the functions it runs, so that they stay compiled."""
+        return func.compiled or compile_rt.callable_for(func, store, self)
 
     def translate(self, func: WasmFunc, store: Store):
         """The compiled-convention callable for ``func`` (see compile_rt); counted, with
@@ -150,7 +155,7 @@ def _build(translator: Translator, func: WasmFunc, ns: dict):
     parts = getattr(translator, "parts", ())  # a flat form split into chunk functions
     for name, part, pc_of_line in parts:
         exec(compile(part, f"<wasm {func.name}>", "exec"), ns)
-        compile_rt.CODE_INFO[ns[name].__code__] = (func, pc_of_line)
+        backtrace.register(ns, ns[name].__code__, func, pc_of_line)
     if parts:
         ns[f"CH{func.index}"] = tuple(ns[parts[k][0]] for k in translator.chunk_of_state)
     code = compile(source, f"<wasm {func.name}>", "exec")
@@ -158,7 +163,7 @@ def _build(translator: Translator, func: WasmFunc, ns: dict):
     fn = ns[f"f{func.index}"]
     fn.wasm_func = func
     if not parts:  # (else the chunks stand for the function in backtraces)
-        compile_rt.CODE_INFO[fn.__code__] = (func, translator.pc_of_line)
+        backtrace.register(ns, fn.__code__, func, translator.pc_of_line)
     return fn
 
 

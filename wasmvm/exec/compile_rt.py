@@ -23,48 +23,6 @@ from .store import FuncInst, HostFunc, ModuleInst, Store, WasmFunc, indirect_cal
 M32 = 0xFFFFFFFF
 M64 = 0xFFFFFFFFFFFFFFFF
 
-#: code object of a compiled function -> (WasmFunc, {python line: walk index})
-CODE_INFO: dict = {}
-
-
-def locate_trap(trap: Trap) -> None:
-    """Give a trap from compiled code its wasm backtrace and the byte offset of the
-    trapping instruction, from the Python traceback and the translator's line table."""
-    seen = []  # (function, walk index or None), outermost first
-    tb = trap.__traceback__
-    while tb is not None:
-        info = CODE_INFO.get(tb.tb_frame.f_code)
-        if info is not None:
-            seen.append((info[0], info[1].get(tb.tb_lineno)))
-        tb = tb.tb_next
-    frames = [func for func, _ in seen]
-    if trap.frames:  # from a function that ran on the reference tier: keep its frames and
-        # offset, and put the compiled callers found above it in front
-        if trap.frames[: len(frames)] != frames:
-            trap.prepend_frames(frames)
-        return
-    if trap.code is TrapCode.STACK_OVERFLOW and len(seen) > 1 and seen[-1][1] is None:
-        # raised by the depth check on entry to a callee that never ran: the trap is at
-        # the caller's call instruction, and the callee is not part of the backtrace
-        seen.pop()
-        frames.pop()
-    trap.set_frames(frames)
-    where = seen[-1] if seen else None
-    cause = trap.__context__  # a bounds check raised by struct/IndexError: its own line
-    if where is not None and where[1] is None and cause is not None:
-        tb = cause.__traceback__
-        while tb is not None:
-            info = CODE_INFO.get(tb.tb_frame.f_code)
-            if info is not None:
-                where = (info[0], info[1].get(tb.tb_lineno))
-            tb = tb.tb_next
-    if where is not None and trap.offset is None:
-        func, pc = where
-        offsets = func.code.offsets
-        if pc is not None and offsets is not None and pc < len(offsets):
-            trap.offset = offsets[pc]
-
-
 def _trap(code: TrapCode, message: str | None = None):
     def make():
         return Trap(code, message)
@@ -186,8 +144,23 @@ def host_callable(func: HostFunc, caller: ModuleInst | None):
 
 def fallback_callable(func: WasmFunc, store: Store, fallback):
     """Run one function on the ``fallback`` tier (an ``exec.engine.Tier``) from compiled
-    code. The callable is marked (``is_fallback``)."""
-    call = compiled_convention(lambda raw: fallback.call(store, func, list(raw)), func.type)
+    code. The call depth ``d`` compiled code passes becomes the store's live depth for the
+    duration (the fallback counts its frames from there), and the functions the fallback
+    calls that are compiled run compiled (``exec.interp`` calls them in this convention).
+    The callable is marked (``is_fallback``)."""
+    n = func.nparams
+    nres = func.nresults
+
+    def call(*args):
+        outer = store.depth
+        store.depth = args[n] - 1  # the depth of the compiled caller
+        try:
+            results = fallback.call(store, func, list(args[:n]))
+        finally:
+            store.depth = outer
+        if nres == 1:
+            return results[0]
+        return tuple(results) if nres else None
     call.fallback = True
     return call
 

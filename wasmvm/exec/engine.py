@@ -8,6 +8,10 @@ runs calls of WebAssembly functions, raw values in and out:
         name: str                                       "reference" or "compiled"
         call(store, func: WasmFunc, args) -> results     traps raise Trap
 
+The compiled tier also has ``callable(store, func)``: the function in the compiled
+convention (``compile_rt``), through which the reference tier, running a function as its
+fallback, calls that function's callees, so that they stay compiled.
+
 What a tier builds of a function it keeps in its own slot of the function instance
 (``WasmFunc.reference``, ``FuncInst.compiled``) and of the module instance
 (``ModuleInst.reference``, ``ModuleInst.compiled``); nothing else of it is hung on them.

@@ -11,7 +11,10 @@ the stack.
 The loop is ``pc = code[pc](F, pc)``. Handlers return the next pc; ``CALL`` and
 ``RETURN`` (negative) ask the loop to switch frames. WebAssembly calls never become
 Python calls: frames live on an explicit stack whose depth is the store's budget
-(``Store.max_call_depth``), so deep recursion traps with "call stack exhausted".
+(``Store.max_call_depth``), so deep recursion traps with "call stack exhausted". The one
+exception: where this loop runs a function for the compiled tier (its fallback), its
+callees are that tier's: called in the compiled convention (``CompiledTier.callable``), at
+their depth, unless observers watch the call.
 
 One loop driver (``_drive``) runs every call on this tier: the plain run, the run with
 fuel and observer events (``exec.events``), and the Debugger's stepping, which pauses
@@ -35,7 +38,7 @@ from ..syntax.instructions import (
     Return,
     walk,
 )
-from . import events
+from . import backtrace, events
 from .events import ExecState, as_observer
 from .fuel import FUNCTION_ENTRY, GROW, VARIABLE, charge_after, charge_before, cost_of_event, out_of_fuel
 from .ops import FACTORIES
@@ -316,6 +319,8 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
     watched = stepping is not None or bool(watchers)  # ExecStates are made
     hooked = watched or fuel is not None  # the instrumented path
     limit = store.max_call_depth
+    # the compiled tier, when this loop runs as its fallback: it runs the callees
+    compiled_tier = store.tier if hasattr(store.tier, "callable") else None
     if depth0 >= limit:
         raise Trap(TrapCode.STACK_OVERFLOW)
     if fuel is not None:  # before the depth is taken: a trap here leaves nothing behind
@@ -367,6 +372,28 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                 callee = F.callee
                 if len(frames) + depth0 + 1 >= limit:
                     raise Trap(TrapCode.STACK_OVERFLOW)
+                fast = None if watched else callee.compiled
+                if fast is None and compiled_tier is not None and not watched:
+                    fast = compiled_tier.callable(store, callee)
+                if fast is not None:
+                    # compiled by the compiled tier (this loop runs as its fallback):
+                    # called in the compiled convention, at its depth; it charges its
+                    # own fuel
+                    s = F.stack
+                    k = callee.nparams
+                    if k:
+                        args = s[-k:]
+                        del s[-k:]
+                    else:
+                        args = ()
+                    out = fast(*args, depth0 + len(frames) + 2)
+                    k = callee.nresults
+                    if k == 1:
+                        s.append(out)
+                    elif k:
+                        s.extend(out)
+                    pc = F.pc
+                    continue
                 if hooked and fuel is not None:
                     fuel[0] -= FUNCTION_ENTRY
                     if fuel[0] < 0:
@@ -413,6 +440,7 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
     except (Trap, RecursionError) as error:
         # a RecursionError: a host function recursed through Python; wasm reports that so
         trap = error if isinstance(error, Trap) else Trap(TrapCode.STACK_OVERFLOW)
+        backtrace.locate_trap(trap)  # the frames of compiled callees, if it came from one
         _locate(trap, F, frames, pc)
         if watched:
             # at a call that could not be made (no fuel, no depth) pc is CALL: the state is
@@ -433,12 +461,17 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
 def _locate(trap: Trap, F: Frame, frames: list, pc: int) -> None:
     """Give a trap the byte offset of the trapping instruction and the wasm backtrace.
     A trap at a call that could not be made (``pc`` is ``CALL``: no depth or fuel left to
-    enter the callee) is located at that call instruction."""
+    enter the callee) is located at that call instruction. A trap from a compiled callee
+    (``backtrace.locate_trap`` gave it frames and its offset) gets this loop's frames in
+    front of its own."""
+    ours = [fr.func for fr in (*frames, F)]
+    if trap.frames:
+        trap.prepend_frames(ours)
+        return
     if trap.offset is None:
         if pc < 0:
             pc = F.pc - 1
         offsets = F.func.code.offsets
         if offsets is not None and 0 <= pc < len(offsets):
             trap.offset = offsets[pc]
-    if not trap.frames:
-        trap.set_frames([fr.func for fr in (*frames, F)])
+    trap.set_frames(ours)
