@@ -57,7 +57,7 @@ def run_stats(tmp_path, *options: str) -> subprocess.CompletedProcess:
 
 
 def test_run_stats_on_the_compiled_tier(tmp_path):
-    r = run_stats(tmp_path, "--fuel", "100000")
+    r = run_stats(tmp_path, "--fuel", "100000", "--no-cache")
     assert r.returncode == 0 and r.stdout == ""
     lines = r.stderr.splitlines()
     assert lines[:3] == ["stats: functions in the module: 4 defined + 0 imported",
@@ -77,3 +77,20 @@ def test_run_stats_on_the_reference_tier(tmp_path):
     assert lines[:2] == ["stats: functions in the module: 4 defined + 0 imported",
                          "stats: tier: reference (nothing translated)"]
     assert lines[2].startswith("stats: wall time: ") and len(lines) == 3
+
+
+def test_run_keeps_translations_in_the_cache(tmp_path):
+    cache = tmp_path / "cache"
+    env = {**__import__("os").environ, "WASMVM_CACHE_DIR": str(cache)}
+    path = tmp_path / "p.wasm"
+    path.write_bytes(wat(PROGRAM))
+
+    def run():
+        r = subprocess.run([sys.executable, "-m", "wasmvm", "run", "--stats", str(path)],
+                           capture_output=True, text=True, timeout=120, env=env)
+        assert r.returncode == 0, r.stderr
+        return r.stderr.splitlines()[1]
+
+    assert run() == "stats: translated: 3 of 4 (1 in the flat form, 0 from the cache)"
+    assert len(list(cache.glob("*/*"))) == 3  # one entry per function translated
+    assert run() == "stats: translated: 3 of 4 (1 in the flat form, 3 from the cache)"

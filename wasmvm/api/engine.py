@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..binary.decode import decode_module
 from ..errors import MalformedError, WasmError
+from ..exec.cache import TranslationCache
 from ..exec.engine import TIERS, make_tier
 from ..exec.events import as_observer
 from ..exec.store import DEFAULT_MAX_CALL_DEPTH
@@ -29,6 +30,10 @@ class Config:
     tier: str = "compiled"
     #: Count fuel as wasmtime does (``store.set_fuel``); running out traps OUT_OF_FUEL.
     consume_fuel: bool = False
+    #: Keep the compiled tier's translations on disk, so that the next process running
+    #: the same module skips translating (``exec.cache``): False (the default), True (in
+    #: $WASMVM_CACHE_DIR, else ~/.cache/wasmvm/translations) or a directory.
+    cache: bool | str | os.PathLike = False
 
     def __post_init__(self):
         if self.tier not in TIERS:
@@ -41,7 +46,12 @@ class Engine:
 
     def __init__(self, config: Config | None = None):
         self.config = config or Config()
-        self.tier = make_tier(self.config.tier)
+        cache = self.config.cache
+        if cache is not False and cache is not None:
+            cache = TranslationCache(None if cache is True else cache)
+        else:
+            cache = None
+        self.tier = make_tier(self.config.tier, cache)
 
 
 class Store:

@@ -7,6 +7,7 @@ everything else. Validation (types, indices) is a separate step (``wasmvm.valid`
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 
 from ..errors import InternalError, MalformedError, WasmError
@@ -49,13 +50,15 @@ def decode_module(data: bytes | bytearray | memoryview) -> Module:
     """Decode a binary module. Raises MalformedError, never anything else on bad input."""
     data = bytes(data)
     try:
-        return _Decoder(data).module()
+        module = _Decoder(data).module()
     except WasmError:
         raise
     except (RecursionError, MemoryError) as e:  # pragma: no cover - defensive
         raise MalformedError(f"module too large to decode: {type(e).__name__}") from None
     except Exception as e:  # a bug in wasmvm, not a property of the input
         raise InternalError(f"decoder failed: {type(e).__name__}: {e}") from e
+    module.digest = hashlib.sha256(data).hexdigest()
+    return module
 
 
 def decode_partial(data: bytes | bytearray | memoryview) -> tuple[Module, dict[int, MalformedError]]:

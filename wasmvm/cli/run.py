@@ -39,6 +39,10 @@ TRAP_EXIT_STATUS = 134
         help="run with N units of fuel (one per instruction); running out traps"),
     arg("--tier", choices=("compiled", "reference"), default="compiled",
         help="the execution tier (default: compiled)"),
+    arg("--cache", action=argparse.BooleanOptionalAction, default=True,
+        help="keep the compiled tier's translations on disk ($WASMVM_CACHE_DIR, else "
+             "~/.cache/wasmvm/translations), so that the next run of the same module "
+             "skips translating (default: on)"),
     arg("--stats", action="store_true",
         help="after the program, print to standard error: the module's functions, how many "
              "the compiled tier translated, those it left to the reference tier (and why), "
@@ -59,7 +63,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("--fuel needs a number of at least 0")
     config = _wasi_config(WasiConfig(), args)
     started = time.perf_counter()
-    engine = Engine(Config(consume_fuel=args.fuel is not None, tier=args.tier))
+    engine = Engine(Config(consume_fuel=args.fuel is not None, tier=args.tier,
+                           cache=args.cache))
     module = Module(engine, read_input(args.file))
     store = Store(engine)
     if args.fuel is not None:
@@ -112,8 +117,9 @@ def _print_stats(engine, module, store, args: argparse.Namespace, wall: float) -
     if stats is None:
         lines.append(f"stats: tier: {engine.tier.name} (nothing translated)")
     else:
+        cached = f", {stats.cached} from the cache" if engine.tier.cache is not None else ""
         lines.append(f"stats: translated: {stats.translated} of {defined} "
-                     f"({stats.flat} in the flat form)")
+                     f"({stats.flat} in the flat form{cached})")
         lines.append(f"stats: fallbacks: {len(stats.fallbacks)}")
         lines += [f"stats:   {name}: {reason}" for name, reason in stats.fallbacks]
         lines.append(f"stats: translation time: {stats.seconds:.3f} s")

@@ -85,8 +85,9 @@ class CompiledTier:
 
     name = "compiled"
 
-    def __init__(self, fallback):
+    def __init__(self, fallback, cache=None):
         self.fallback = fallback
+        self.cache = cache  # an exec.cache.TranslationCache, or None
         self.stats = TranslationStats()
 
     def call(self, store: Store, func: WasmFunc, args: list) -> list:
@@ -115,33 +116,45 @@ class CompiledTier:
         return func.compiled or compile_rt.callable_for(func, store, self)
 
     def translate(self, func: WasmFunc, store: Store):
-        """The compiled-convention callable for ``func`` (see compile_rt); counted, with
-        the time it took, in ``self.stats``."""
+        """The compiled-convention callable for ``func`` (see compile_rt), from the cache
+        when it has the function; counted, with the time it took, in ``self.stats``."""
         started = time.perf_counter()
         try:
-            fn, reason = self._translate(func, store)
+            ns = compile_rt.namespace(func.module, store, self)
+            key = entry = None
+            if self.cache is not None:
+                key = self.cache.key(func, ns["_F"] is not None)
+                entry = self.cache.load(key) if key is not None else None
+            if entry is not None:
+                self.stats.cached += 1
+                reason = None
+            else:
+                entry, reason = self._translate(func, ns, store)
+                if key is not None and reason is None:
+                    self.cache.store(key, entry)
+            fn = install(entry, func, ns) if reason is None else entry
         finally:
             self.stats.seconds += time.perf_counter() - started
         if reason is None:
             self.stats.translated += 1
+            self.stats.flat += entry[3]
         else:
             self.stats.fallbacks.append((func.name, reason))
         return fn
 
-    def _translate(self, func: WasmFunc, store: Store):
-        """(callable, None), or (fallback callable, why) for a function not translated."""
+    def _translate(self, func: WasmFunc, ns: dict, store: Store):
+        """(translation entry, None), or (fallback callable, why) for a function not
+        translated."""
         from .compile_flat import FlatTranslator, too_big  # it subclasses Translator
 
-        ns = compile_rt.namespace(func.module, store, self)
         try:
             try:
                 if too_big(func):  # for CPython's compiler: flat, split into chunks
                     raise _TooDeep("too big")
-                return _build(Translator(func, ns), func, ns), None
+                return _build(Translator(func, ns), func), None
             except (_TooDeep, SyntaxError, RecursionError, MemoryError):
                 # CPython's own limits (loop nesting, indentation, size): the flat form
-                self.stats.flat += 1
-                return _build(FlatTranslator(func, ns), func, ns), None
+                return _build(FlatTranslator(func, ns), func, flat=True), None
         except (_Untranslatable, SyntaxError, RecursionError, MemoryError) as why:
             # an instruction this translator does not know, or (a last resort) a flat
             # form too big for CPython's compiler
@@ -149,35 +162,53 @@ class CompiledTier:
                     f"{type(why).__name__}: {why}")
 
 
-def _build(translator: Translator, func: WasmFunc, ns: dict):
-    """Translate, compile and define one function in ``ns``; its callable."""
+def _build(translator: Translator, func: WasmFunc, flat: bool = False) -> tuple:
+    """Translate and compile one function: its translation entry (see ``install``)."""
     source = translator.translate()
-    parts = getattr(translator, "parts", ())  # a flat form split into chunk functions
-    for name, part, pc_of_line in parts:
-        exec(compile(part, f"<wasm {func.name}>", "exec"), ns)
-        backtrace.register(ns, ns[name].__code__, func, pc_of_line)
-    if parts:
-        ns[f"CH{func.index}"] = tuple(ns[parts[k][0]] for k in translator.chunk_of_state)
-    code = compile(source, f"<wasm {func.name}>", "exec")
-    exec(code, ns)
-    fn = ns[f"f{func.index}"]
+    filename = f"<wasm {func.name}>"
+    units = [(name, compile(part, filename, "exec"), pc_of_line)
+             for name, part, pc_of_line in getattr(translator, "parts", ())]
+    chunks = tuple(translator.chunk_of_state) if units else None
+    # (when split, the chunks stand for the function in backtraces)
+    units.append((f"f{func.index}", compile(source, filename, "exec"),
+                  None if units else translator.pc_of_line))
+    consts = {name: translator.ns[name] for name in translator.consts.values()}
+    return tuple(units), chunks, consts, flat
+
+
+def install(entry: tuple, func: WasmFunc, ns: dict):
+    """Define a translated function in its instance's namespace ``ns``; its callable.
+    ``entry`` is (units, chunks, consts, flat): units are (name, code object, line table
+    or None) run in order (a split function's chunks, then the function), ``chunks`` the
+    chunk of each state of a split function (else None), ``consts`` the values of the
+    names the source uses for constants Python cannot write as literals."""
+    units, chunks, consts, _ = entry
+    ns.update(consts)
+    for name, code, pc_of_line in units:
+        exec(code, ns)
+        if pc_of_line is not None:
+            backtrace.register(ns, ns[name].__code__, func, pc_of_line)
+    index = func.index
+    if chunks is not None:
+        ns[f"CH{index}"] = tuple(ns[f"f{index}_c{k}"] for k in chunks)
+    fn = ns[f"f{index}"]
     fn.wasm_func = func
-    if not parts:  # (else the chunks stand for the function in backtraces)
-        backtrace.register(ns, fn.__code__, func, translator.pc_of_line)
     return fn
 
 
 class TranslationStats:
     """What a CompiledTier has translated: ``translated`` functions (``flat`` of them in
-    the flat form, see compile_flat), ``fallbacks`` as
-    (function name, reason) for those run on the fallback tier, and ``seconds`` spent
-    translating (Python source, compile and exec)."""
+    the flat form, see compile_flat; ``cached`` of them taken from the translation cache,
+    see exec.cache), ``fallbacks`` as (function name, reason) for those run on the
+    fallback tier, and ``seconds`` spent translating (Python source, compile and exec, or
+    reading the cache)."""
 
-    __slots__ = ("translated", "flat", "fallbacks", "seconds")
+    __slots__ = ("translated", "flat", "cached", "fallbacks", "seconds")
 
     def __init__(self):
         self.translated = 0
         self.flat = 0  # of those translated: in the flat (state machine) form
+        self.cached = 0  # of those translated: taken from the translation cache
         self.fallbacks: list[tuple[str, str]] = []
         self.seconds = 0.0
 

@@ -49,12 +49,13 @@ REFERENCE = ReferenceTier()
 TIERS = ("reference", "compiled")
 
 
-def make_tier(name: str) -> Tier:
-    """The tier called ``name`` (one of ``TIERS``)."""
+def make_tier(name: str, cache=None) -> Tier:
+    """The tier called ``name`` (one of ``TIERS``); ``cache`` (an exec.cache
+    TranslationCache, or None) is where the compiled tier keeps its translations."""
     if name == "reference":
         return REFERENCE
     if name == "compiled":
-        return CompiledTier(fallback=REFERENCE)
+        return CompiledTier(fallback=REFERENCE, cache=cache)
     raise ValueError(f"tier must be one of {TIERS}, got {name!r}")
 
 

@@ -144,6 +144,8 @@ class Module:
     datacount: int | None = None
     customs: list[CustomSection] = field(default_factory=list)
     names: Names = field(default_factory=Names, compare=False, repr=False)
+    #: SHA-256 (hex) of the bytes the module was decoded from; None when not decoded
+    digest: str | None = field(default=None, compare=False, repr=False)
 
     def imported(self, kind: ExternKind) -> list[Import]:
         return [imp for imp in self.imports if imp.kind == kind]
