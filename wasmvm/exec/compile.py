@@ -165,7 +165,7 @@ class CompiledTier:
 def _build(translator: Translator, func: WasmFunc, flat: bool = False) -> tuple:
     """Translate and compile one function: its translation entry (see ``install``)."""
     source = translator.translate()
-    filename = f"<wasm {func.name}>"
+    filename = f"<wasm {func.name}>".replace("\0", "\\0")  # (compile() refuses NUL)
     units = [(name, compile(part, filename, "exec"), pc_of_line)
              for name, part, pc_of_line in getattr(translator, "parts", ())]
     chunks = tuple(translator.chunk_of_state) if units else None
