@@ -38,3 +38,79 @@ def test_a_function_name_with_a_nul_byte_runs(tier):
     with pytest.raises(Trap) as info:
         exports["g"](store)
     assert [f.name for f in info.value.frames] == ["a\0c"]
+
+
+# -- calls nesting through host functions (wasm -> host -> wasm -> ...) ---------------------
+REENTRANT = """(module (import "env" "h" (func $h (param i32) (result i32)))
+  (func (export "f") (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then (call $h (i32.sub (local.get 0) (i32.const 1))))
+      (else (i32.const 0)))))"""
+
+
+def _reentrant(tier: str, max_call_depth: int):
+    from wasmvm import Func, FuncType, ValType
+
+    engine = Engine(Config(tier=tier, max_call_depth=max_call_depth))
+    store = Store(engine)
+    exports: dict = {}
+    h = Func(store, FuncType([ValType.i32()], [ValType.i32()]),
+             lambda x: exports["f"](store, x))
+    exports["f"] = Instance(store, Module(engine, wat(REENTRANT)), [h]).exports(store)["f"]
+    return store, exports["f"]
+
+
+def _deepest(store, f, limit: int) -> int:
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        try:
+            f(store, mid)
+            lo = mid
+        except Trap as trap:
+            assert trap.code.name == "STACK_OVERFLOW"
+            hi = mid - 1
+    return lo
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_frames_count_across_host_functions(tier):
+    # each level is one wasm frame ($f) and one host function: with a budget of 50
+    # frames, 50 levels run and the 51st traps, on both tiers
+    store, f = _reentrant(tier, 50)
+    assert _deepest(store, f, 200) == 49
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_nesting_through_host_functions_has_a_budget(tier):
+    from wasmvm.exec.store import MAX_HOST_NESTING
+
+    store, f = _reentrant(tier, 100_000)
+    assert _deepest(store, f, 5 * MAX_HOST_NESTING) == MAX_HOST_NESTING - 1
+    assert store._store.nesting == 0 and store._store.depth == 0
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_a_runaway_reentry_traps_quickly_and_never_crashes(tier):
+    # even with Python's recursion limit raised by the application (which let CPython
+    # run off its C stack, a segmentation fault, before the nesting budget)
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.setrecursionlimit(1_000_000)
+        from tests.test_hostile import _reentrant
+        store, f = _reentrant({tier!r}, 1_000_000)
+        started = time.perf_counter()
+        try:
+            f(store, 20_000)
+        except Exception as e:
+            print(type(e).__name__, e.code.name, round(time.perf_counter() - started, 2))
+        """)
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                       timeout=60, cwd=str(__import__("pathlib").Path(__file__).parent.parent))
+    assert r.returncode == 0, r.stderr[-2000:]
+    name, code, seconds = r.stdout.split()
+    assert (name, code) == ("Trap", "STACK_OVERFLOW") and float(seconds) < 2

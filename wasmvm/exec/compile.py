@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import re
 import struct
-import sys
 import time
 
 from ..errors import Trap, TrapCode
@@ -93,7 +92,6 @@ class CompiledTier:
     def call(self, store: Store, func: WasmFunc, args: list) -> list:
         """Call ``func`` with raw arguments; its raw results as a list."""
         fn = func.compiled or compile_rt.callable_for(func, store, self)
-        restore = compile_rt.raise_recursion_limit(store.max_call_depth)
         try:
             out = fn(*args, store.depth + 1)
         except RecursionError:
@@ -101,9 +99,6 @@ class CompiledTier:
         except Trap as trap:
             backtrace.locate_trap(trap)
             raise
-        finally:
-            if restore is not None:  # give the embedding application its own limit back
-                sys.setrecursionlimit(restore)
         if func.nresults == 0:
             return []
         if func.nresults == 1:

@@ -12,7 +12,6 @@ reference tier, handed over through the engine interface, never imported here).
 from __future__ import annotations
 
 import struct
-import sys
 
 from ..errors import Trap, TrapCode
 from ..syntax.values import f32_from_bits, f32_to_bits
@@ -86,7 +85,7 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         ns[f"T{i}"] = t
     for i, f in enumerate(mod.funcs):
         if isinstance(f, HostFunc):  # its caller is this instance
-            ns[f"F{i}"] = host_callable(f, mod)
+            ns[f"F{i}"] = host_callable(f, mod, store)
         else:
             ns[f"F{i}"] = _lazy(ns, f"F{i}", f, store, tier)
         ns[f"R{i}"] = f  # the instance itself, for ref.func
@@ -134,12 +133,26 @@ def compiled_convention(call_raw, ftype) -> object:
     return call
 
 
-def host_callable(func: HostFunc, caller: ModuleInst | None):
-    """A host function in the compiled convention, called from ``caller``."""
+def host_callable(func: HostFunc, caller: ModuleInst | None, store: Store):
+    """A host function in the compiled convention, called from ``caller``. While it runs,
+    the store's live depth is its caller's (``d - 1``), so that WebAssembly it calls back
+    into counts its frames from there, as on the reference tier."""
     fn = func.fn
-    if func.takes_caller:
-        return compiled_convention(lambda raw: fn(caller, *raw), func.type)
-    return compiled_convention(lambda raw: fn(*raw), func.type)
+    n = len(func.type.params)
+    nres = len(func.type.results)
+    takes_caller = func.takes_caller
+
+    def call(*args):
+        outer = store.depth
+        store.depth = args[n] - 1
+        try:
+            results = fn(caller, *args[:n]) if takes_caller else fn(*args[:n])
+        finally:
+            store.depth = outer
+        if nres == 1:
+            return results[0]
+        return tuple(results) if nres else None
+    return call
 
 
 def fallback_callable(func: WasmFunc, store: Store, fallback):
@@ -176,17 +189,8 @@ def _indirect_caller(caller: ModuleInst, store: Store, tier):
     def call_indirect(table, i: int, expected):
         func: FuncInst = indirect_callee(table, i, expected)
         if isinstance(func, HostFunc):
-            return host_callable(func, caller)
+            return host_callable(func, caller, store)
         return func.compiled or callable_for(func, store, tier)
     return call_indirect
 
 
-def raise_recursion_limit(depth: int) -> int | None:
-    """Compiled calls are Python calls: let Python allow the store's budget of them for
-    the duration of a call. Returns the limit to restore afterwards (None: unchanged)."""
-    need = depth * 2 + 1000
-    old = sys.getrecursionlimit()
-    if old >= need:
-        return None
-    sys.setrecursionlimit(need)
-    return old

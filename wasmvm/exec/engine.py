@@ -25,11 +25,13 @@ watch its instructions, ``exec.events``), any other call on the store's tier.
 
 from __future__ import annotations
 
+import sys
 from typing import Protocol
 
+from ..errors import Trap, TrapCode
 from .compile import CompiledTier
 from .interp import ReferenceTier, call_host
-from .store import FuncInst, HostFunc, Store, WasmFunc
+from .store import MAX_HOST_NESTING, FuncInst, HostFunc, Store, WasmFunc
 
 __all__ = ["Tier", "TIERS", "make_tier", "invoke"]
 
@@ -60,11 +62,43 @@ def make_tier(name: str, cache=None) -> Tier:
 
 
 def invoke(store: Store, func: FuncInst, args: list) -> list:
-    """Call ``func`` with raw arguments; return its raw results. Traps raise ``Trap``."""
+    """Call ``func`` with raw arguments; return its raw results. Traps raise ``Trap``.
+
+    Calls from host functions back into WebAssembly nest here: their frames count in the
+    store's live depth (``Store.depth``, kept by both tiers), and the nesting itself has
+    a budget (``MAX_HOST_NESTING``). Compiled calls are Python calls, and each nesting
+    costs some Python frames: Python's recursion limit is raised to fit the store's
+    budgets for the duration of the outermost call."""
     if isinstance(func, HostFunc):
         stack = list(args)
         call_host(None, stack, func)
         return stack
-    if store.observers:
-        return REFERENCE.call(store, func, list(args))
-    return store.tier.call(store, func, list(args))
+    if store.nesting >= MAX_HOST_NESTING:
+        raise Trap(TrapCode.STACK_OVERFLOW)
+    restore = _raise_recursion_limit(store) if store.nesting == 0 else None
+    store.nesting += 1
+    try:
+        if store.observers:
+            return REFERENCE.call(store, func, list(args))
+        return store.tier.call(store, func, list(args))
+    finally:
+        store.nesting -= 1
+        if restore is not None:  # give the embedding application its own limit back
+            sys.setrecursionlimit(restore)
+
+
+#: Python frames a nesting through a host function takes (the API's call, invoke, the
+#: tier's entry, the host function's wrapper; measured 10-12), with room to spare
+_FRAMES_PER_NESTING = 16
+
+
+def _raise_recursion_limit(store: Store) -> int | None:
+    """Let Python allow the store's budgets of frames (a compiled function takes one or
+    two Python frames, a split flat one a chunk's too); the limit to restore afterwards,
+    or None when it was high enough."""
+    need = store.max_call_depth * 2 + MAX_HOST_NESTING * _FRAMES_PER_NESTING + 1000
+    old = sys.getrecursionlimit()
+    if old >= need:
+        return None
+    sys.setrecursionlimit(need)
+    return old

@@ -406,6 +406,8 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                 else:
                     args = []
                 frames.append(F)
+                if stepping is None:  # the live depth, for host functions that call back
+                    store.depth = depth0 + len(frames) + 1
                 F = Frame(callee, args + callee.zero_locals)
                 code = F.code
                 pc = 0
@@ -427,6 +429,8 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
             if not frames:
                 return results
             F = frames.pop()
+            if stepping is None:
+                store.depth = depth0 + len(frames) + 1
             F.stack.extend(results)
             code = F.code
             pc = F.pc

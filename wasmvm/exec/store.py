@@ -25,6 +25,11 @@ __all__ = [
 #: Frames of WebAssembly functions that may be live at once (wasmtime's default stack
 #: of 512 KiB holds roughly as many small frames). Set per store with Config.
 DEFAULT_MAX_CALL_DEPTH = 10_000
+#: How deep calls may nest through host functions (wasm -> host -> wasm -> ...): each
+#: level costs Python's C stack, not only its frames, so it has a budget of its own,
+#: which a runaway re-entry meets as "call stack exhausted" long before the process's
+#: stack ends (CPython 3.11 crashes somewhere past 3,000 levels).
+MAX_HOST_NESTING = 1_000
 
 MAX_TABLE_SIZE = 10_000_000  # elements; a table.grow beyond this fails (returns -1)
 
@@ -232,6 +237,7 @@ class Store:
         self.fuel: list[int] | None = [0] if consume_fuel else None
         self.observers: list = []
         self.depth = 0  # wasm frames live across nested invocations (host -> wasm -> ...)
+        self.nesting = 0  # invocations live at once (MAX_HOST_NESTING)
         self.data = None  # user data, as wasmtime's Store(engine, data)
 
 
