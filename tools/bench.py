@@ -31,6 +31,9 @@ The engines:
   detached     the reference tier in a store that had an observer attached and removed
                before the call: detached observers must cost nothing (not in the default
                set; ``-e reference,detached``)
+  compiled-epoch, reference-epoch
+               the tier with Config(epoch_interruption=True) and a deadline never
+               reached: what checking the epoch costs (``-e compiled,compiled-epoch``)
   pywasm       PyPI pywasm==2.2.3, installed on first use into .cache/bench/pywasm-venv
                (never a dependency of wasmvm)
   wasmtime     PyPI wasmtime (Cranelift JIT), in this Python
@@ -100,7 +103,7 @@ BENCH_DIR = ROOT / "tools" / "bench"
 CACHE = ROOT / ".cache" / "bench"
 PYWASM_VERSION = "2.2.3"
 ENGINES = ("reference", "compiled", "pywasm", "wasmtime", "wasm-interp", "python")
-EXTRA_ENGINES = ("detached",)
+EXTRA_ENGINES = ("detached", "compiled-epoch", "reference-epoch")
 MASKS = {"i32": 0xFFFFFFFF, "i64": 0xFFFFFFFFFFFFFFFF}
 CFLAGS = ("--target=wasm32", "-O2", "-nostdlib", "-Wl,--no-entry", "-Wl,--strip-debug")
 #: (label, numerator, denominator): each ratio is call(numerator) / call(denominator).
@@ -112,6 +115,8 @@ RATIOS = (
     ("compiled/wasm-interp", "compiled", "wasm-interp"),
     ("compiled/wasmtime", "compiled", "wasmtime"),
     ("detached/reference", "detached", "reference"),
+    ("compiled-epoch/compiled", "compiled-epoch", "compiled"),
+    ("reference-epoch/reference", "reference-epoch", "reference"),
 )
 
 
@@ -239,7 +244,7 @@ def normalize(value, result: str) -> int:
 
 
 # -- running one engine once, in-process (used by the child and by the tests) ---------------
-def run_wasmvm(data: bytes, n: int, tier: str, detach: bool = False
+def run_wasmvm(data: bytes, n: int, tier: str, detach: bool = False, epoch: bool = False
                ) -> tuple[float, float, object]:
     from wasmvm import Config, Engine, Instance, Module, Store
 
@@ -248,8 +253,10 @@ def run_wasmvm(data: bytes, n: int, tier: str, detach: bool = False
     warm = Engine(Config(tier=tier))
     Instance(Store(warm), Module(warm, b"\0asm\1\0\0\0"), [])
     t0 = time.perf_counter()
-    engine = Engine(Config(tier=tier))
+    engine = Engine(Config(tier=tier, epoch_interruption=epoch))
     store = Store(engine)
+    if epoch:
+        store.set_epoch_deadline(1)
     instance = Instance(store, Module(engine, data), [])
     run = instance.exports(store)["run"]
     if detach:
@@ -333,6 +340,8 @@ def child(engine: str, path: str, n: int, result: str) -> dict:
                 load, call, value = run_wasmvm(data, n, engine)
             elif engine == "detached":
                 load, call, value = run_wasmvm(data, n, "reference", detach=True)
+            elif engine in ("compiled-epoch", "reference-epoch"):
+                load, call, value = run_wasmvm(data, n, engine.split("-")[0], epoch=True)
             elif engine == "wasmtime":
                 load, call, value = run_wasmtime(data, n)
             elif engine == "pywasm":
@@ -385,7 +394,8 @@ def engine_setup(engines: list[str], cache: Path) -> dict[str, dict]:
     setup: dict[str, dict] = {}
     for engine in engines:
         try:
-            if engine in ("reference", "compiled", "python", "detached"):
+            if engine in ("reference", "compiled", "python", "detached", "compiled-epoch",
+                          "reference-epoch"):
                 setup[engine] = {"cmd": this}
             elif engine == "wasmtime":
                 why = python_has("wasmtime")

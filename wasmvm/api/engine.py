@@ -34,6 +34,11 @@ class Config:
     #: the same module skips translating (``exec.cache``): False (the default), True (in
     #: $WASMVM_CACHE_DIR, else ~/.cache/wasmvm/translations) or a directory.
     cache: bool | str | os.PathLike = False
+    #: Interrupt by epoch, as wasmtime does: code checks its store's deadline on entering
+    #: a function and at each loop iteration, and traps INTERRUPT once the engine's epoch
+    #: (``Engine.increment_epoch()``, from any thread) reaches it
+    #: (``Store.set_epoch_deadline(ticks)``; the deadline starts at 0, as in wasmtime).
+    epoch_interruption: bool = False
 
     def __post_init__(self):
         if self.tier not in TIERS:
@@ -52,6 +57,12 @@ class Engine:
         else:
             cache = None
         self.tier = make_tier(self.config.tier, cache)
+        self._epoch = [0]  # the engine's epoch, shared with its stores' code
+
+    def increment_epoch(self) -> None:
+        """Advance the epoch by one (safe from another thread, e.g. a timer): code of a
+        store whose deadline it reaches traps INTERRUPT at its next check."""
+        self._epoch[0] += 1
 
 
 class Store:
@@ -60,7 +71,8 @@ class Store:
     def __init__(self, engine: Engine | None = None, data=None):
         self.engine = engine or Engine()
         config = self.engine.config
-        self._store = ExecStore(self.engine.tier, config.max_call_depth, config.consume_fuel)
+        self._store = ExecStore(self.engine.tier, config.max_call_depth, config.consume_fuel,
+                                self.engine._epoch if config.epoch_interruption else None)
         self.data = data
 
     def set_wasi(self, config) -> None:
@@ -81,6 +93,18 @@ class Store:
         if self._store.fuel is None:
             raise WasmError("fuel is not enabled: use Config(consume_fuel=True)")
         return self._store.fuel[0]
+
+    # -- epoch interruption (wasmtime's API) -------------------------------------------------
+    def set_epoch_deadline(self, ticks_beyond_current: int) -> None:
+        """Trap INTERRUPT once the engine's epoch is ``ticks_beyond_current`` past its
+        current value; needs ``Config(epoch_interruption=True)``."""
+        if self._store.epoch is None:
+            raise WasmError("epoch interruption is not enabled: use "
+                            "Config(epoch_interruption=True)")
+        if isinstance(ticks_beyond_current, bool) or not isinstance(ticks_beyond_current, int) \
+                or ticks_beyond_current < 0:
+            raise ValueError("ticks_beyond_current must be a non-negative int")
+        self._store.epoch_deadline[0] = self.engine._epoch[0] + ticks_beyond_current
 
     # -- observers ----------------------------------------------------------------------------
     def add_observer(self, observer):

@@ -7,8 +7,8 @@ CPython's ``__pycache__`` and wasmtime's compilation cache, the cache keeps the 
 Python code objects (``marshal``), not source.
 
 A translation depends on the module's bytes, the function's index, whether fuel is
-counted, and the translator itself; the key hashes exactly these: the module's SHA-256
-(``syntax.Module.digest``, set by the decoder), the index, the fuel flag, the Python
+counted and epochs checked, and the translator itself; the key hashes exactly these: the module's SHA-256
+(``syntax.Module.digest``, set by the decoder), the index, the two flags, the Python
 version (marshal's format and bytecode change between versions) and a digest of this
 package's source files (a changed translator never sees an old entry). Nothing from the
 store or the imports is in a translation: they are bound by name in the instance's
@@ -70,14 +70,14 @@ class TranslationCache:
         self.hits = 0
         self.writes = 0
 
-    def key(self, func, fuel: bool) -> str | None:
+    def key(self, func, fuel: bool, epoch: bool = False) -> str | None:
         """The entry name of ``func``'s translation, or None when it cannot be cached."""
         digest = getattr(func.module.syntax, "digest", None)
         if digest is None:
             return None
         h = hashlib.sha256()
         for part in (FORMAT, sys.version, _source_digest(), digest, str(func.index),
-                     "fuel" if fuel else "-"):
+                     "fuel" if fuel else "-", "epoch" if epoch else "-"):
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()

@@ -63,9 +63,16 @@ class _TooDeep(_Untranslatable):
     """The structured form of this function exceeds CPython's limits: lower it flat."""
 
 
-def depth_check(unit: str) -> list[str]:
-    """A compiled function's first lines (after its ``def``): the call-depth budget."""
-    return [f"{unit}if d > _LIMIT:", f"{unit * 2}raise _exhausted()"]
+def depth_check(unit: str, epoch: bool = False) -> list[str]:
+    """A compiled function's first lines (after its ``def``): the call-depth budget, and
+    the epoch deadline when the store interrupts by epoch."""
+    return [f"{unit}if d > _LIMIT:", f"{unit * 2}raise _exhausted()",
+            *([unit + EPOCH_CHECK] if epoch else [])]
+
+
+#: the epoch check, on entering a function and at the head of every loop (only when the
+#: store interrupts by epoch)
+EPOCH_CHECK = "if _EP[0] >= _DL[0]: raise _interrupt()"
 
 
 def bounds_trap(unit: str) -> list[str]:
@@ -118,7 +125,7 @@ class CompiledTier:
             ns = compile_rt.namespace(func.module, store, self)
             key = entry = None
             if self.cache is not None:
-                key = self.cache.key(func, ns["_F"] is not None)
+                key = self.cache.key(func, ns["_F"] is not None, "_EP" in ns)
                 entry = self.cache.load(key) if key is not None else None
             if entry is not None:
                 self.stats.cached += 1
@@ -355,6 +362,7 @@ class Translator:
         # fuel: charged per straight-line segment, at its start (a placeholder line that
         # is filled in when the segment ends)
         self.fuel = ns.get("_F") is not None
+        self.epoch = ns.get("_EP") is not None
         self.segment_line: int | None = None
         self.segment_cost = 0
 
@@ -495,7 +503,7 @@ class Translator:
         if self.uses_br:
             body.insert(0, "    _br = 0")
             self.line_pc.insert(0, 0)
-        out = [header, *depth_check("    "), "    try:"]
+        out = [header, *depth_check("    ", self.epoch), "    try:"]
         # Python line number (1-based) -> walk index, for trap offsets and backtraces
         self.pc_of_line = {len(out) + 1 + k: pc for k, pc in enumerate(self.line_pc)}
         out += ["    " + line for line in body]
@@ -579,6 +587,8 @@ class Translator:
             self.indent += 1
             if kind == "loop":
                 self.start_segment()
+                if self.epoch:
+                    self.emit(EPOCH_CHECK)
         outer = self.labels[-1]
         if (kind == "loop" and outer.kind == "block" and outer.instr_body_last is instr):
             outer.alias_loop = label

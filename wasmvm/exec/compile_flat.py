@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from ..syntax.instructions import Block, If, Loop, walk
-from .compile import Translator, _Label, bounds_trap, depth_check
+from .compile import EPOCH_CHECK, Translator, _Label, bounds_trap, depth_check
 from .fuel import FUNCTION_ENTRY
 
 #: A function of more instructions than this is split into several Python functions of
@@ -119,6 +119,8 @@ class FlatTranslator(Translator):
                 label.id = self.new_state()
                 self.begin(label.id)
             self.start_segment()
+            if targeted and self.epoch:
+                self.emit(EPOCH_CHECK)
         elif kind == "block":
             if targeted:
                 label.id = self.new_state()  # its end
@@ -191,7 +193,7 @@ class FlatTranslator(Translator):
 
     def assemble(self, header: str) -> str:
         """The dispatch loop over the basic blocks, and the line table."""
-        out = [header, *depth_check(" "), " try:", "  st = 0", "  while True:"]
+        out = [header, *depth_check(" ", self.epoch), " try:", "  st = 0", "  while True:"]
         self.pc_of_line = self.tree(out, self.spans(), 0, self.nstates, 3)
         return self.close(out)
 
@@ -235,7 +237,7 @@ class FlatTranslator(Translator):
             a = b
         self.pc_of_line = {}
         return "\n".join([
-            header, *depth_check(" "),
+            header, *depth_check(" ", self.epoch),
             f" V = [{''.join(p + ', ' for p in params)}*[None] * {nlocals - len(params) + nslots + 1}]",
             " st = 0", " while True:", f"  st = CH{index}[st](V, st, d)", "  if st < 0:",
             "   return V[-1]"]) + "\n"

@@ -55,6 +55,10 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         "_call_indirect": _indirect_caller(mod, store, tier),
         "_F": store.fuel,  # [remaining] when fuel is on, else None
     }
+    if store.epoch is not None:
+        ns["_EP"] = store.epoch
+        ns["_DL"] = store.epoch_deadline
+        ns["_interrupt"] = _trap(TrapCode.INTERRUPT)
     if store.fuel is not None:
         cell = store.fuel
 

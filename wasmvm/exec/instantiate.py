@@ -36,6 +36,8 @@ def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst
     if len(externs) != len(module.imports):
         raise LinkError(f"expected {len(module.imports)} imports, got {len(externs)}")
     inst = ModuleInst(types=list(module.types), names=module.names, syntax=module)
+    if store.epoch is not None:
+        inst.epoch = (store.epoch, store.epoch_deadline)
     for imp, ext in zip(module.imports, externs):
         _check_import(module, imp, ext)
         getattr(inst, {"func": "funcs", "table": "tables", "memory": "mems",

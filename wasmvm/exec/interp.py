@@ -130,6 +130,16 @@ def _branch(target: int, base: int, arity: int, height: int):
     return h
 
 
+def _epoch_checked(taken, epoch: list, deadline: list):
+    """A branch back to a loop's head, checking the epoch deadline first (only built
+    when the store interrupts by epoch: no cost otherwise)."""
+    def h(F, pc):
+        if epoch[0] >= deadline[0]:
+            raise Trap(TrapCode.INTERRUPT)
+        return taken(F, pc)
+    return h
+
+
 def _branch_if(taken):
     def h(F, pc):
         if F.stack.pop():
@@ -220,6 +230,13 @@ def prepare(func: WasmFunc) -> Prepared:
     cache = mod.reference
     code: list = [None] * (n + 1)
     labels: list[tuple[int, int, int]] = [(RETURN, 0, func.nresults)]
+    loop_heads: set[int] = set()  # the targets that are loops: their branches go back
+
+    def branch(label: tuple, height: int):
+        h = _branch(*label, height)
+        if mod.epoch is not None and label[0] in loop_heads:
+            return _epoch_checked(h, *mod.epoch)
+        return h
     owners: list[int] = []
     for i, (event, instr) in enumerate(events):
         if event == "end":
@@ -237,6 +254,7 @@ def prepare(func: WasmFunc) -> Prepared:
             base = height - cond - params if height >= 0 else -1
             if isinstance(instr, Loop):
                 labels.append((i + 1, base, params))
+                loop_heads.add(i + 1)
             else:
                 labels.append((end_of[i] + 1, base, results))
             owners.append(i)
@@ -246,12 +264,12 @@ def prepare(func: WasmFunc) -> Prepared:
             code[i] = _dead
             continue
         if isinstance(instr, Br):
-            code[i] = _branch(*labels[-1 - instr.label], height)
+            code[i] = branch(labels[-1 - instr.label], height)
         elif isinstance(instr, BrIf):
-            code[i] = _branch_if(_branch(*labels[-1 - instr.label], height - 1))
+            code[i] = _branch_if(branch(labels[-1 - instr.label], height - 1))
         elif isinstance(instr, BrTable):
-            targets = [_branch(*labels[-1 - x], height - 1) for x in instr.labels]
-            code[i] = _branch_table(targets, _branch(*labels[-1 - instr.default], height - 1))
+            targets = [branch(labels[-1 - x], height - 1) for x in instr.labels]
+            code[i] = _branch_table(targets, branch(labels[-1 - instr.default], height - 1))
         elif isinstance(instr, Return):
             code[i] = _return
         elif isinstance(instr, Call):
@@ -319,10 +337,13 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
     watched = stepping is not None or bool(watchers)  # ExecStates are made
     hooked = watched or fuel is not None  # the instrumented path
     limit = store.max_call_depth
+    epoch, deadline = store.epoch, store.epoch_deadline
     # the compiled tier, when this loop runs as its fallback: it runs the callees
     compiled_tier = store.tier if hasattr(store.tier, "callable") else None
     if depth0 >= limit:
         raise Trap(TrapCode.STACK_OVERFLOW)
+    if epoch is not None and epoch[0] >= deadline[0]:
+        raise Trap(TrapCode.INTERRUPT)
     if fuel is not None:  # before the depth is taken: a trap here leaves nothing behind
         fuel[0] -= FUNCTION_ENTRY
         if fuel[0] < 0:
@@ -372,6 +393,8 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                 callee = F.callee
                 if len(frames) + depth0 + 1 >= limit:
                     raise Trap(TrapCode.STACK_OVERFLOW)
+                if epoch is not None and epoch[0] >= deadline[0]:
+                    raise Trap(TrapCode.INTERRUPT)
                 fast = None if watched else callee.compiled
                 if fast is None and compiled_tier is not None and not watched:
                     fast = compiled_tier.callable(store, callee)

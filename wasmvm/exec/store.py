@@ -218,6 +218,8 @@ class ModuleInst:
     #: the functions of this instance), the compiled tier's namespace (None until used).
     reference: dict = field(default_factory=dict)
     compiled: dict | None = None
+    #: (engine's [epoch], store's [deadline]) when its store interrupts by epoch, else None
+    epoch: tuple | None = None
 
 
 class Store:
@@ -230,7 +232,7 @@ class Store:
     """
 
     def __init__(self, tier, max_call_depth: int = DEFAULT_MAX_CALL_DEPTH,
-                 consume_fuel: bool = False):
+                 consume_fuel: bool = False, epoch: list[int] | None = None):
         self.max_call_depth = max_call_depth
         self.tier = tier
         #: ``[remaining]`` when fuel is on (one cell that compiled code updates), else None
@@ -238,6 +240,11 @@ class Store:
         self.observers: list = []
         self.depth = 0  # wasm frames live across nested invocations (host -> wasm -> ...)
         self.nesting = 0  # invocations live at once (MAX_HOST_NESTING)
+        #: epoch interruption: the engine's ``[epoch]`` (None: off) and this store's
+        #: ``[deadline]``; code checks ``epoch >= deadline`` on entering a function and at
+        #: each loop iteration, and traps INTERRUPT (wasmtime's model)
+        self.epoch = epoch
+        self.epoch_deadline = [0]
         self.data = None  # user data, as wasmtime's Store(engine, data)
 
 
