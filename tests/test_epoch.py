@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from wasmvm import Config, Engine, Func, FuncType, Instance, Module, Store, ValType
+from wasmvm import Config, Engine, Func, FuncType, Instance, Module, Store
 from wasmvm.errors import Trap, TrapCode, WasmError
 
 from .test_api import wat

@@ -3,6 +3,8 @@ both tiers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from wasmvm import Config, Engine, Instance, Module, Store
@@ -114,3 +116,55 @@ def test_a_runaway_reentry_traps_quickly_and_never_crashes(tier):
     assert r.returncode == 0, r.stderr[-2000:]
     name, code, seconds = r.stdout.split()
     assert (name, code) == ("Trap", "STACK_OVERFLOW") and float(seconds) < 2
+
+
+# -- mutation fuzzing (tools/fuzz.py --source mutate) ----------------------------------------
+HOSTILE = Path(__file__).resolve().parent.parent / "fixtures" / "hostile"
+
+
+def test_every_failure_the_mutation_fuzzer_found_is_fixed():
+    # (fixtures/hostile/ holds each distinct failure tools/fuzz.py --source mutate saved)
+    from wasmvm.difftest.mutate import OUTCOMES, exercise
+
+    for path in sorted(HOSTILE.glob("*.wasm")):
+        for tier in TIERS:
+            outcome, what = exercise(path.read_bytes(), tier)
+            assert outcome in OUTCOMES, f"{path.name} on {tier}: {what}"
+
+
+def test_exercise_tells_how_far_an_input_got():
+    from wasmvm.difftest.mutate import exercise
+
+    good = wat('(module (func (export "f") (param i32) (result i32) local.get 0))')
+    assert exercise(good, "compiled") == ("ran", None)
+    assert exercise(good[:-3], "compiled") == ("malformed", None)
+    invalid = wat('(module (func (export "f") (result i32) i32.const 1))')
+    invalid = invalid.replace(b"\x41\x01", b"\x42\x01")  # i64.const where i32 is due
+    assert exercise(invalid, "reference") == ("invalid", None)
+    spin = wat('(module (import "m" "g" (global i64)) (memory (import "m" "mem") 1) '
+               '(func (export "f") (loop (br 0))))')  # stub imports; fuel ends the loop
+    assert exercise(spin, "compiled") == ("ran", None)
+
+
+def test_mutants_are_reproducible_and_vary():
+    import random
+
+    from wasmvm.difftest.mutate import mutate, sections
+
+    seed = NUL_NAME
+    assert [start for start, _, _ in sections(seed)][0] == 8
+    a = [mutate(seed, random.Random(f"x:{i}")) for i in range(50)]
+    assert a == [mutate(seed, random.Random(f"x:{i}")) for i in range(50)]
+    assert len(set(a)) > 40 and seed not in a
+
+
+def test_the_mutation_fuzzer_runs_and_finds_nothing():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, str(root / "tools" / "fuzz.py"), "--source", "mutate",
+                        "--modules", "600", "--jobs", "1", "--seed", "3"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr[-2000:]
+    assert "mutants: 600 (" in r.stdout and "0 neither success nor a typed error" in r.stdout
