@@ -1,5 +1,6 @@
-"""Resource limits (issue 15, item 1): ``Store.set_limits`` as in wasmtime-py, and typed
-errors, never a bare MemoryError, for memories and tables too large to allocate."""
+"""Resource limits (issue 15, items 1 and 2): ``Store.set_limits`` as in wasmtime-py, lazy
+linear memory (pages cost nothing until touched) and typed errors, never a bare
+MemoryError, for memories and tables too large to allocate."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from wasmvm import (
     Store,
     Table,
     TableType,
+    Trap,
     ValType,
 )
 from wasmvm.exec import memory as memory_mod
@@ -71,7 +73,7 @@ def instantiate(wasm: bytes, tier: str, limits: dict | None = None):
     return store, Instance(store, Module(engine, wasm), []).exports(store)
 
 
-# -- large memories and tables in a fresh process, timed and measured -----------------------
+# -- lazy memory: large memories in a fresh process, timed and measured ---------------------
 
 _CHILD = textwrap.dedent("""
     import json, resource, sys, time
@@ -114,6 +116,33 @@ def run_child(wasm: bytes, tier: str, tmp_path) -> dict:
 
 
 @pytest.mark.parametrize("tier", TIERS)
+def test_a_4_gib_memory_instantiates_fast_and_small(tier, tmp_path):
+    """65,536 pages (4 GiB) declared: under 1 s and under 100 MB (wasmtime: 0.1 s, 27 MB);
+    the last byte is usable and the memory cannot grow past 4 GiB."""
+    if memory_mod.LAZY_FLAGS is None:
+        pytest.skip("no lazy memory on this platform (mmap with in-place resize)")
+    out = run_child(memory_module(65536), tier, tmp_path)
+    assert out.get("error") is None, out
+    assert out["size"] == 65536
+    assert out["last"] == 0xAB
+    assert out["grow"] == -1
+    assert out["seconds"] < 1.0, out
+    assert out["rss_mb"] < 100, out
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_a_49154_page_memory_runs(tier, tmp_path):
+    out = run_child(memory_module(49154), tier, tmp_path)
+    if memory_mod.LAZY_FLAGS is None:  # eager: allowed to be refused, typed
+        assert out.get("error") in (None, "ResourceLimitError"), out
+    else:
+        assert out.get("error") is None, out
+        assert (out["size"], out["last"], out["grow"]) == (49154, 0xAB, 49154)
+        assert out["rss_mb"] < 300, out
+    assert out["seconds"] < 2.0, out
+
+
+@pytest.mark.parametrize("tier", TIERS)
 def test_a_table_of_2_32_minus_1_elements_is_a_typed_error(tier, tmp_path):
     out = run_child(table_module(0xFFFFFFFF), tier, tmp_path)
     assert out["error"] == "ResourceLimitError", out
@@ -135,6 +164,67 @@ def test_resource_limit_error_is_a_link_error():
     """What instantiation raises for imports that do not fit, so code catching LinkError
     around instantiation (as wasmtime-py users catch its one error type) sees it."""
     assert issubclass(ResourceLimitError, LinkError)
+
+
+# -- lazy memory in process: the data object, bounds, identity -------------------------------
+
+@pytest.fixture(params=["lazy", "bytearray"])
+def backing(request, monkeypatch):
+    """Run a test on both backings of linear memory: the lazy mmap one (where the platform
+    has it) and the bytearray fallback (Pyodide's), forced by the module switch."""
+    if request.param == "bytearray":
+        monkeypatch.setattr(memory_mod, "LAZY_FLAGS", None)
+    elif memory_mod.LAZY_FLAGS is None:
+        pytest.skip("no lazy memory on this platform")
+    return request.param
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_memory_access_grow_and_bounds_on_both_backings(tier, backing):
+    store, ex = instantiate(memory_module(1, 4), tier)
+    mem = ex["mem"]._inst
+    data = mem.data
+    assert type(data).__name__ == ("mmap" if backing == "lazy" else "bytearray")
+    assert len(data) == PAGE_SIZE
+    ex["store32"](store, PAGE_SIZE - 4, 0x1EADBEEF)
+    assert ex["load32"](store, PAGE_SIZE - 4) == 0x1EADBEEF
+    for bad in (PAGE_SIZE - 3, PAGE_SIZE):
+        with pytest.raises(Trap, match="out of bounds memory access"):
+            ex["load32"](store, bad)
+    with pytest.raises(Trap, match="out of bounds memory access"):
+        ex["store8"](store, PAGE_SIZE, 1)
+    assert ex["grow"](store, 2) == 1
+    assert mem.data is data  # the compiled tier's M: grown in place
+    assert len(data) == 3 * PAGE_SIZE
+    assert ex["load8"](store, 3 * PAGE_SIZE - 1) == 0  # new pages are zero
+    ex["store8"](store, 3 * PAGE_SIZE - 1, 9)
+    assert ex["load8"](store, 3 * PAGE_SIZE - 1) == 9
+    with pytest.raises(Trap, match="out of bounds memory access"):
+        ex["load8"](store, 3 * PAGE_SIZE)
+    ex["fill"](store, 10, 0x5A, 100)
+    ex["copy"](store, 2 * PAGE_SIZE, 5, 200)
+    assert ex["mem"].read(store, 2 * PAGE_SIZE + 5, 2 * PAGE_SIZE + 105) == b"\x5a" * 100
+    with pytest.raises(Trap, match="out of bounds memory access"):
+        ex["fill"](store, 3 * PAGE_SIZE - 10, 1, 11)
+    assert ex["grow"](store, 2) == -1  # over the maximum of 4
+    assert ex["grow"](store, 1) == 3
+    assert ex["size"](store) == 4 and mem.data is data
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_a_live_buffer_blocks_growth_on_both_backings(tier, backing):
+    store, ex = instantiate(memory_module(1), tier)
+    view = ex["mem"].buffer(store)
+    assert ex["grow"](store, 1) == -1  # never an exception
+    view.release()
+    assert ex["grow"](store, 1) == 1
+
+
+def test_a_memory_of_zero_pages_is_a_bytearray_that_grows():
+    mem = MemInst(0)
+    data = mem.data
+    assert isinstance(data, bytearray) and len(data) == 0
+    assert mem.grow(2) == 0 and mem.data is data and len(data) == 2 * PAGE_SIZE
 
 
 def test_a_memory_the_host_cannot_allocate_is_a_typed_error(monkeypatch):

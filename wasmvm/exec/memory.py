@@ -10,17 +10,23 @@ Loaded integers are unsigned bit patterns (the representation of ``exec.numerics
 loads and stores go through the exact bit conversions of ``syntax.values``, so NaN
 payloads (signalling ones included) survive a round trip through memory.
 
-Only the minimum size is allocated up front; ``grow`` extends the bytearray in place
-(so ``data`` keeps its identity) and returns -1, never raising, when the new size is over
-the maximum, over the 65536-page limit of a 32-bit address space, over the store's
-``memory_size`` limit (``limits``), or the host has no memory to give; creating a memory
-whose minimum is over the store's limit, or that the host cannot allocate, raises
+Only the minimum size is allocated up front, and where the platform allows it pages cost
+nothing until touched: ``data`` is then an anonymous private ``mmap`` (the kernel commits
+a page when it is first written), else a ``bytearray`` (Pyodide has no mmap; a memory of
+0 pages is always a bytearray, as mmap cannot map 0 bytes). Either way ``len(data)`` is
+always the memory's size in bytes: the compiled tier relies on ``struct`` and indexing
+failing past the end of the object for its bounds checks. ``grow`` resizes the object in
+place (so ``data`` keeps its identity) and returns -1, never raising, when the new size
+is over the maximum, over the 65536-page limit of a 32-bit address space, over the
+store's ``memory_size`` limit (``limits``), or the host has no memory to give; creating a
+memory whose minimum is over the store's limit, or that the host cannot allocate, raises
 ``ResourceLimitError``.
 """
 
 from __future__ import annotations
 
 import struct
+import sys
 
 from ..errors import InvalidError, ResourceLimitError, Trap, TrapCode
 from ..syntax.types import MAX_PAGES, PAGE_SIZE, MemoryType
@@ -34,11 +40,52 @@ _UNPACK = {n: s.unpack_from for n, s in _STRUCTS.items()}
 _PACK = {n: s.pack_into for n, s in _STRUCTS.items()}
 
 
+def _lazy_flags() -> int | None:
+    """The ``mmap`` flags of a lazily committed memory, or None where lazy memories are not
+    possible: no mmap module (Pyodide), or no in-place resize of an anonymous map."""
+    try:
+        import mmap
+
+        # MAP_NORESERVE: no swap is reserved up front, so a 4 GiB memory is not refused
+        # by the kernel's overcommit heuristic (the constant is in Python 3.13's mmap;
+        # 0x4000 is its value on Linux x86-64 and aarch64)
+        noreserve = getattr(mmap, "MAP_NORESERVE", 0)
+        if not noreserve and sys.platform == "linux" and _machine() in ("x86_64", "aarch64"):
+            noreserve = 0x4000
+        flags = mmap.MAP_PRIVATE | noreserve  # private: a shared map cannot grow (SIGBUS)
+        probe = mmap.mmap(-1, PAGE_SIZE, flags=flags)
+        try:
+            probe.resize(2 * PAGE_SIZE)
+            probe[2 * PAGE_SIZE - 1] = 1
+        finally:
+            probe.close()
+        return flags
+    except Exception:  # noqa: BLE001 - any failure means: use bytearrays
+        return None
+
+
+def _machine() -> str:
+    import platform
+    return platform.machine()
+
+
+#: mmap flags for lazily committed memories, or None: every memory is a bytearray. Tests
+#: set it to None to exercise the bytearray path on a platform that has mmap.
+LAZY_FLAGS: int | None = _lazy_flags()
+
+#: Memories of at least this many pages at creation are lazy (mmap); smaller ones are
+#: bytearrays, whose byte indexing is faster, and which cost little when eager.
+LAZY_MIN_PAGES = 1
+
 _ALLOCATION_FAILED = (MemoryError, OSError, OverflowError, ValueError)
 
 
 def allocate(nbytes: int):
     """A zeroed buffer of ``nbytes`` for a memory's ``data`` (see the module's doc)."""
+    flags = LAZY_FLAGS
+    if flags is not None and nbytes and nbytes >= LAZY_MIN_PAGES * PAGE_SIZE:
+        import mmap
+        return mmap.mmap(-1, nbytes, flags=flags)
     return bytearray(nbytes)
 
 
@@ -47,7 +94,7 @@ def _out_of_bounds() -> Trap:
 
 
 class Memory:
-    """A memory instance: ``data`` (a bytearray) and its limits in pages.
+    """A memory instance: ``data`` (a bytearray or an mmap) and its limits in pages.
 
     ``Memory(1)`` is one page that may grow to 65536; ``Memory(1, 10)`` may grow to ten.
     ``limits`` is the store's ``exec.store.StoreLimits`` (its ``memory_size`` in bytes
@@ -101,8 +148,11 @@ class Memory:
             if cap is not None and nbytes > cap:
                 return -1
             try:
-                data.extend(bytes(delta * PAGE_SIZE))
-            except (BufferError, *_ALLOCATION_FAILED):
+                if isinstance(data, bytearray):
+                    data.extend(bytes(delta * PAGE_SIZE))
+                else:
+                    data.resize(nbytes)  # mremap: in place, the same object
+            except (BufferError, SystemError, *_ALLOCATION_FAILED):
                 return -1  # the host cannot, or the buffer is exported (a live memoryview)
         return old
 
