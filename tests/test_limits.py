@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -350,3 +351,32 @@ def test_exec_level_table_limits():
     assert t.grow(1, None) == -1
     limits.table_elements = None
     assert t.grow(1, None) == 4
+
+
+def _rss_mb() -> float | None:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_growing_one_page_to_4_gib_is_lazy(tier):
+    """(memory 1) then memory.grow 65535: the same lazy object grows in place, at once."""
+    if memory_mod.LAZY_FLAGS is None or _rss_mb() is None:
+        pytest.skip("no lazy memory (or no /proc) on this platform")
+    store, ex = instantiate(memory_module(1), tier)
+    data = ex["mem"]._inst.data
+    before = _rss_mb()
+    t0 = time.perf_counter()
+    assert ex["grow"](store, 65535) == 1
+    last = 65536 * PAGE_SIZE - 1
+    ex["store8"](store, last, 7)
+    assert ex["load8"](store, last) == 7
+    assert time.perf_counter() - t0 < 1.0
+    assert _rss_mb() - before < 50
+    assert ex["mem"]._inst.data is data and len(data) == 65536 * PAGE_SIZE
