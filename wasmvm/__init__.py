@@ -53,6 +53,7 @@ from .errors import (
     InvalidError,
     LinkError,
     MalformedError,
+    ResourceLimitError,
     Trap,
     TrapCode,
     UnsupportedError,
@@ -115,6 +116,6 @@ __all__ = [
     "Ge", "And", "Or", "Xor", "Shl", "Shr", "Rotl", "Rotr", "Clz", "Ctz", "Popcnt", "Abs",
     "Neg", "Sqrt", "Ceil", "Floor", "Trunc", "Nearest", "Min", "Max", "Copysign", "Drop",
     "Select", "Nop", "Unreachable",
-    "WasmError", "MalformedError", "InvalidError", "LinkError", "Trap", "TrapCode",
-    "InternalError", "UnsupportedError", "UnsupportedFeatureError",
+    "WasmError", "MalformedError", "InvalidError", "LinkError", "ResourceLimitError", "Trap",
+    "TrapCode", "InternalError", "UnsupportedError", "UnsupportedFeatureError",
 ]

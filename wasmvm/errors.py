@@ -4,6 +4,8 @@
     ├── MalformedError   the binary format is broken       (assert_malformed)
     ├── InvalidError     the module fails validation       (assert_invalid)
     ├── LinkError        imports do not match              (assert_unlinkable)
+    │   └── ResourceLimitError  a memory, table or instance the store's limits or the
+    │                           host cannot give (``Store.set_limits``)
     ├── Trap             execution trapped                 (assert_trap, assert_exhaustion)
     ├── UnsupportedError valid input that wasmvm cannot run yet
     │   └── UnsupportedFeatureError  bytes of a later WebAssembly (also a MalformedError)
@@ -56,6 +58,15 @@ class InvalidError(WasmError):
 
 class LinkError(WasmError):
     """Instantiation failed because the imports do not match."""
+
+
+class ResourceLimitError(LinkError):
+    """Instantiation (or creating a Memory or Table from the API) needs more than the
+    store's limits (``Store.set_limits``) or the host can give: a memory or table whose
+    minimum size is over the limit, too many instances, tables or memories in one store,
+    or an allocation the host refuses. wasmtime fails instantiation in the same cases
+    (its message says "resource limit exceeded" or "exceeds memory limits"); growing past
+    a limit is not an error but a failed ``memory.grow`` / ``table.grow`` (-1)."""
 
 
 class UnsupportedError(WasmError):

@@ -8,7 +8,15 @@
     120
 """
 
-from ..errors import InvalidError, LinkError, MalformedError, Trap, TrapCode, WasmError
+from ..errors import (
+    InvalidError,
+    LinkError,
+    MalformedError,
+    ResourceLimitError,
+    Trap,
+    TrapCode,
+    WasmError,
+)
 from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
 from .engine import Config, Engine, ExportType, ImportType, Module, Store
 from .extern import Func, Global, Memory, Table
@@ -19,5 +27,5 @@ __all__ = [
     "Config", "Engine", "Store", "Module", "ImportType", "ExportType", "Instance",
     "InstanceExports", "Linker", "Func", "Memory", "Table", "Global", "Val", "FuncType",
     "ValType", "Limits", "MemoryType", "TableType", "GlobalType", "WasmError",
-    "MalformedError", "InvalidError", "LinkError", "Trap", "TrapCode",
+    "MalformedError", "InvalidError", "LinkError", "ResourceLimitError", "Trap", "TrapCode",
 ]

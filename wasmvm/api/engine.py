@@ -79,6 +79,28 @@ class Store:
         """Give this store's programs WASI as ``config`` (a ``wasmvm.wasi.WasiConfig``)."""
         hosts.wasi().set_wasi(self, config)
 
+    # -- resource limits (wasmtime's API) --------------------------------------------------
+    def set_limits(self, memory_size: int = -1, table_elements: int = -1, instances: int = -1,
+                   tables: int = -1, memories: int = -1) -> None:
+        """Limit the resources of this store, as wasmtime-py's ``Store.set_limits``:
+        ``memory_size`` in bytes per memory, ``table_elements`` per table, and how many
+        ``instances``, ``tables`` and ``memories`` its instantiations may create. A
+        negative value (the default) means no limit; each call sets all five.
+
+        Growing a memory or table past its limit fails as in wasmtime: ``memory.grow`` and
+        ``table.grow`` return -1 (``Memory.grow`` / ``Table.grow`` raise ValueError).
+        Instantiating past a limit — a memory or table whose minimum is over it, or one
+        instance, table or memory too many — raises ``ResourceLimitError`` (a
+        ``LinkError``). wasmtime's defaults for the three counts are 10,000; wasmvm's
+        are no limit."""
+        values = (memory_size, table_elements, instances, tables, memories)
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise TypeError(f"a limit must be an int, got {v!r}")
+        limits = self._store.limits  # mutated in place: existing memories and tables see it
+        (limits.memory_size, limits.table_elements, limits.instances, limits.tables,
+         limits.memories) = (None if v < 0 else v for v in values)
+
     # -- fuel (wasmtime's API) ------------------------------------------------------------
     def set_fuel(self, fuel: int) -> None:
         """Set the fuel left; needs ``Config(consume_fuel=True)``."""

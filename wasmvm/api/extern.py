@@ -134,6 +134,12 @@ def _results_to_raw(results: tuple, out) -> list:
     return [to_raw(t, v) for t, v in zip(results, out)]
 
 
+def _limits(store):
+    """The store's ``StoreLimits`` for a memory or table made from the API (None when
+    ``store`` is not a Store: no limits)."""
+    return getattr(getattr(store, "_store", None), "limits", None)
+
+
 def _exec_store(store):
     from .engine import Store
     if isinstance(store, Store):
@@ -147,7 +153,7 @@ class Memory(_Extern):
     __slots__ = ()
 
     def __init__(self, store, ty: MemoryType):
-        self._inst = MemInst.from_type(ty)
+        self._inst = MemInst.from_type(ty, _limits(store))
 
 
     def type(self, store=None) -> MemoryType:
@@ -197,7 +203,7 @@ class Table(_Extern):
     __slots__ = ()
 
     def __init__(self, store, ty: TableType, init=None):
-        self._inst = TableInst(ty, to_raw(ty.elem, init))
+        self._inst = TableInst(ty, to_raw(ty.elem, init), _limits(store))
 
 
     def type(self, store=None) -> TableType:

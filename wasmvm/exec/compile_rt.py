@@ -82,7 +82,7 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
     if mod.mems:
         mem = mod.mems[0]
         ns["_mem"] = mem
-        ns["M"] = mem.data  # grows in place: the same bytearray for the instance's life
+        ns["M"] = mem.data  # grows in place: the same bytearray or mmap for the instance's life
     for i, g in enumerate(mod.globals):
         ns[f"g{i}"] = g
     for i, t in enumerate(mod.tables):

@@ -5,7 +5,9 @@ info and the external values for its imports, in import order (``FuncInst``,
 ``TableInst``, ``MemInst`` or ``GlobalInst``). Import mismatches raise ``LinkError``
 ("incompatible import type"); a trap while initialising tables or memories, or in the
 start function, propagates as ``Trap`` (the instance is then unusable, but writes already
-done to imported tables and memories remain, as the spec says).
+done to imported tables and memories remain, as the spec says). More instances, tables or
+memories than the store's limits allow, or a table or memory too large for them or for
+the host, raise ``ResourceLimitError`` (a ``LinkError``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _EXTERN_CLASSES = {"func": FuncInst, "table": TableInst, "memory": MemInst, "glo
 def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst:
     if len(externs) != len(module.imports):
         raise LinkError(f"expected {len(module.imports)} imports, got {len(externs)}")
+    store.count_instance(len(module.tables), len(module.mems))
     inst = ModuleInst(types=list(module.types), names=module.names, syntax=module)
     if store.epoch is not None:
         inst.epoch = (store.epoch, store.epoch_deadline)
@@ -48,9 +51,9 @@ def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst
     for g in module.globals:
         inst.globals.append(GlobalInst(g.type, eval_const(inst, g.init)))
     for t in module.tables:
-        inst.tables.append(TableInst(t.type))
+        inst.tables.append(TableInst(t.type, None, store.limits))
     for m in module.mems:
-        inst.mems.append(MemInst.from_type(m.type))
+        inst.mems.append(MemInst.from_type(m.type, store.limits))
     for e in module.elems:
         inst.elems.append(ElemInst(e.type, [eval_const(inst, expr) for expr in e.init]))
     for d in module.datas:

@@ -10,21 +10,29 @@ Loaded integers are unsigned bit patterns (the representation of ``exec.numerics
 loads and stores go through the exact bit conversions of ``syntax.values``, so NaN
 payloads (signalling ones included) survive a round trip through memory.
 
-Only the minimum size is allocated up front; ``grow`` extends the bytearray in place
-(so ``data`` keeps its identity) and returns -1, never raising, when the new size is over
-the maximum, over the 65536-page limit of a 32-bit address space, or the host has no
-memory to give.
+Only the minimum size is allocated up front, and where the platform allows it pages cost
+nothing until touched: ``data`` is then an anonymous private ``mmap`` (the kernel commits
+a page when it is first written), else a ``bytearray`` (Pyodide has no mmap; a memory of
+0 pages is always a bytearray, as mmap cannot map 0 bytes). Either way ``len(data)`` is
+always the memory's size in bytes: the compiled tier relies on ``struct`` and indexing
+failing past the end of the object for its bounds checks. ``grow`` resizes the object in
+place (so ``data`` keeps its identity) and returns -1, never raising, when the new size
+is over the maximum, over the 65536-page limit of a 32-bit address space, over the
+store's ``memory_size`` limit (``limits``), or the host has no memory to give; creating a
+memory whose minimum is over the store's limit, or that the host cannot allocate, raises
+``ResourceLimitError``.
 """
 
 from __future__ import annotations
 
 import struct
+import sys
 
-from ..errors import InvalidError, Trap, TrapCode
+from ..errors import InvalidError, ResourceLimitError, Trap, TrapCode
 from ..syntax.types import MAX_PAGES, PAGE_SIZE, MemoryType
 from ..syntax.values import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
 
-__all__ = ["Memory", "PAGE_SIZE", "MAX_PAGES"]
+__all__ = ["Memory", "PAGE_SIZE", "MAX_PAGES", "allocate"]
 
 _STRUCTS = {1: struct.Struct("<B"), 2: struct.Struct("<H"), 4: struct.Struct("<I"),
             8: struct.Struct("<Q")}
@@ -32,30 +40,90 @@ _UNPACK = {n: s.unpack_from for n, s in _STRUCTS.items()}
 _PACK = {n: s.pack_into for n, s in _STRUCTS.items()}
 
 
+def _lazy_flags() -> int | None:
+    """The ``mmap`` flags of a lazily committed memory, or None where lazy memories are not
+    possible: no mmap module (Pyodide), or no in-place resize of an anonymous map."""
+    try:
+        import mmap
+
+        # MAP_NORESERVE: no swap is reserved up front, so a 4 GiB memory is not refused
+        # by the kernel's overcommit heuristic (the constant is in Python 3.13's mmap;
+        # 0x4000 is its value on Linux x86-64 and aarch64)
+        noreserve = getattr(mmap, "MAP_NORESERVE", 0)
+        if not noreserve and sys.platform == "linux" and _machine() in ("x86_64", "aarch64"):
+            noreserve = 0x4000
+        flags = mmap.MAP_PRIVATE | noreserve  # private: a shared map cannot grow (SIGBUS)
+        probe = mmap.mmap(-1, PAGE_SIZE, flags=flags)
+        try:
+            probe.resize(2 * PAGE_SIZE)
+            probe[2 * PAGE_SIZE - 1] = 1
+        finally:
+            probe.close()
+        return flags
+    except Exception:  # noqa: BLE001 - any failure means: use bytearrays
+        return None
+
+
+def _machine() -> str:
+    import platform
+    return platform.machine()
+
+
+#: mmap flags for lazily committed memories, or None: every memory is a bytearray. Tests
+#: set it to None to exercise the bytearray path on a platform that has mmap.
+LAZY_FLAGS: int | None = _lazy_flags()
+
+#: Memories of at least this many pages at creation are lazy (mmap); smaller ones are
+#: bytearrays, whose byte indexing is faster, and which cost little when eager.
+LAZY_MIN_PAGES = 1
+
+_ALLOCATION_FAILED = (MemoryError, OSError, OverflowError, ValueError)
+
+
+def allocate(nbytes: int):
+    """A zeroed buffer of ``nbytes`` for a memory's ``data`` (see the module's doc)."""
+    flags = LAZY_FLAGS
+    if flags is not None and nbytes and nbytes >= LAZY_MIN_PAGES * PAGE_SIZE:
+        import mmap
+        return mmap.mmap(-1, nbytes, flags=flags)
+    return bytearray(nbytes)
+
+
 def _out_of_bounds() -> Trap:
     return Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
 
 
 class Memory:
-    """A memory instance: ``data`` (a bytearray) and its limits in pages.
+    """A memory instance: ``data`` (a bytearray or an mmap) and its limits in pages.
 
     ``Memory(1)`` is one page that may grow to 65536; ``Memory(1, 10)`` may grow to ten.
+    ``limits`` is the store's ``exec.store.StoreLimits`` (its ``memory_size`` in bytes
+    bounds creation and growth), or None.
     """
 
-    __slots__ = ("data", "min", "max")
+    __slots__ = ("data", "min", "max", "limits")
 
-    def __init__(self, min_pages: int = 1, max_pages: int | None = None):
+    def __init__(self, min_pages: int = 1, max_pages: int | None = None, limits=None):
         if not 0 <= min_pages <= MAX_PAGES or (max_pages is not None and max_pages > MAX_PAGES):
             raise InvalidError("memory size must be at most 65536 pages (4GiB)")
         if max_pages is not None and not min_pages <= max_pages:
             raise InvalidError("size minimum must not be greater than maximum")
-        self.data = bytearray(min_pages * PAGE_SIZE)
+        cap = None if limits is None else limits.memory_size
+        if cap is not None and min_pages * PAGE_SIZE > cap:
+            raise ResourceLimitError(f"memory minimum size of {min_pages} pages exceeds "
+                                     f"memory limits ({cap:,} bytes)")
+        try:
+            self.data = allocate(min_pages * PAGE_SIZE)
+        except _ALLOCATION_FAILED as e:
+            raise ResourceLimitError(f"cannot allocate a memory of {min_pages} pages: "
+                                     f"{type(e).__name__} {e}".rstrip()) from None
         self.min = min_pages
         self.max = max_pages
+        self.limits = limits
 
     @classmethod
-    def from_type(cls, memtype: MemoryType) -> Memory:
-        return cls(memtype.limits.min, memtype.limits.max)
+    def from_type(cls, memtype: MemoryType, limits=None) -> Memory:
+        return cls(memtype.limits.min, memtype.limits.max, limits)
 
     def __repr__(self) -> str:
         limit = "" if self.max is None else f", max {self.max}"
@@ -69,15 +137,23 @@ class Memory:
 
     def grow(self, delta: int) -> int:
         """``memory.grow``: add ``delta`` pages; the old size in pages, or -1. Never raises."""
-        old = self.size
+        data = self.data
+        old = len(data) // PAGE_SIZE
         limit = MAX_PAGES if self.max is None else self.max
         if delta < 0 or old + delta > limit:
             return -1
         if delta:
-            try:
-                self.data.extend(bytes(delta * PAGE_SIZE))
-            except (MemoryError, BufferError):  # the host cannot, or the buffer is exported
+            nbytes = (old + delta) * PAGE_SIZE
+            cap = None if self.limits is None else self.limits.memory_size
+            if cap is not None and nbytes > cap:
                 return -1
+            try:
+                if isinstance(data, bytearray):
+                    data.extend(bytes(delta * PAGE_SIZE))
+                else:
+                    data.resize(nbytes)  # mremap: in place, the same object
+            except (BufferError, SystemError, *_ALLOCATION_FAILED):
+                return -1  # the host cannot, or the buffer is exported (a live memoryview)
         return old
 
     # -- scalar access ---------------------------------------------------------------

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import Trap, TrapCode
+from ..errors import ResourceLimitError, Trap, TrapCode
 from ..syntax.module import Func
 from ..syntax.types import FuncType, GlobalType, Limits, TableType, ValType
 from .memory import Memory as MemInst
 
 __all__ = [
     "FuncInst", "WasmFunc", "HostFunc", "TableInst", "MemInst", "GlobalInst", "ElemInst",
-    "DataInst", "ModuleInst", "ExternRef", "Store", "DEFAULT_MAX_CALL_DEPTH", "default_value",
+    "DataInst", "ModuleInst", "ExternRef", "Store", "StoreLimits", "DEFAULT_MAX_CALL_DEPTH",
+    "MAX_TABLE_SIZE", "default_value",
 ]
 
 #: Frames of WebAssembly functions that may be live at once (wasmtime's default stack
@@ -31,7 +32,25 @@ DEFAULT_MAX_CALL_DEPTH = 10_000
 #: stack ends (CPython 3.11 crashes somewhere past 3,000 levels).
 MAX_HOST_NESTING = 1_000
 
-MAX_TABLE_SIZE = 10_000_000  # elements; a table.grow beyond this fails (returns -1)
+#: Elements a table may have (80 MB of references): a table.grow beyond this fails
+#: (returns -1) and a table whose minimum is over it is refused (ResourceLimitError).
+MAX_TABLE_SIZE = 10_000_000
+
+
+@dataclass
+class StoreLimits:
+    """The resource limits of a store (wasmtime's ``StoreLimits``; ``Store.set_limits``).
+    None is no limit. ``memory_size`` (bytes) and ``table_elements`` bound each memory and
+    table: creating one whose minimum is over the limit raises ``ResourceLimitError``,
+    growing one past it fails (-1). ``instances``, ``tables`` and ``memories`` bound how
+    many a store's instantiations create (imports are not counted; neither are memories
+    and tables made from the API, which obey the size limits)."""
+
+    memory_size: int | None = None
+    table_elements: int | None = None
+    instances: int | None = None
+    tables: int | None = None
+    memories: int | None = None
 
 
 class FuncInst:
@@ -116,14 +135,28 @@ class ExternRef:
 
 
 class TableInst:
-    """``{type, elem}``: a list of references (FuncInst, ExternRef or None)."""
+    """``{type, elem}``: a list of references (FuncInst, ExternRef or None). ``limits``
+    is the store's ``StoreLimits`` (``table_elements`` bounds creation and growth) or
+    None; a minimum over it or over ``MAX_TABLE_SIZE`` raises ``ResourceLimitError``."""
 
-    __slots__ = ("elem_type", "elements", "max")
+    __slots__ = ("elem_type", "elements", "max", "limits")
 
-    def __init__(self, tabletype: TableType, init=None):
+    def __init__(self, tabletype: TableType, init=None, limits: StoreLimits | None = None):
+        n = tabletype.limits.min
+        cap = None if limits is None else limits.table_elements
+        if cap is not None and n > cap:
+            raise ResourceLimitError(f"table minimum size of {n} elements exceeds table "
+                                     f"limits ({cap:,} elements)")
+        if n > MAX_TABLE_SIZE:
+            raise ResourceLimitError(f"table minimum size of {n} elements exceeds wasmvm's "
+                                     f"limit of {MAX_TABLE_SIZE:,} elements")
         self.elem_type = tabletype.elem
-        self.elements = [init] * tabletype.limits.min
+        try:
+            self.elements = [init] * n
+        except MemoryError:
+            raise ResourceLimitError(f"cannot allocate a table of {n} elements") from None
         self.max = tabletype.limits.max
+        self.limits = limits
 
     @property
     def type(self) -> TableType:
@@ -166,7 +199,13 @@ class TableInst:
         limit = MAX_TABLE_SIZE if self.max is None else min(self.max, MAX_TABLE_SIZE)
         if delta < 0 or old + delta > limit or old + delta > 0xFFFFFFFF:
             return -1
-        self.elements.extend([init] * delta)
+        cap = None if self.limits is None else self.limits.table_elements
+        if delta and cap is not None and old + delta > cap:
+            return -1
+        try:
+            self.elements.extend([init] * delta)
+        except MemoryError:
+            return -1
         return old
 
 
@@ -246,6 +285,22 @@ class Store:
         self.epoch = epoch
         self.epoch_deadline = [0]
         self.data = None  # user data, as wasmtime's Store(engine, data)
+        self.limits = StoreLimits()  # one object: memories and tables keep a reference
+        #: what instantiations in this store created so far: instances, tables, memories
+        self.created = [0, 0, 0]
+
+    def count_instance(self, tables: int, memories: int) -> None:
+        """Count an instantiation that defines ``tables`` and ``memories``, or raise
+        ``ResourceLimitError`` (counting nothing) if it would exceed the store's limits."""
+        created = self.created
+        limits = self.limits
+        wanted = (created[0] + 1, created[1] + tables, created[2] + memories)
+        for what, n, cap in zip(("instance", "table", "memory"), wanted,
+                                (limits.instances, limits.tables, limits.memories)):
+            if cap is not None and n > cap:
+                raise ResourceLimitError(f"resource limit exceeded: {what} count too high "
+                                         f"at {n}")
+        self.created[:] = wanted
 
 
 def default_value(t: ValType):
