@@ -123,13 +123,28 @@ HOSTILE = Path(__file__).resolve().parent.parent / "fixtures" / "hostile"
 
 
 def test_every_failure_the_mutation_fuzzer_found_is_fixed():
-    # (fixtures/hostile/ holds each distinct failure tools/fuzz.py --source mutate saved)
-    from wasmvm.difftest.mutate import OUTCOMES, exercise
+    # fixtures/hostile/ holds each distinct failure tools/fuzz.py --source mutate saved;
+    # replayed as the fuzzer ran them: in a process capped at 2 GiB of address space
+    import json
+    import subprocess
+    import sys
 
-    for path in sorted(HOSTILE.glob("*.wasm")):
-        for tier in TIERS:
-            outcome, what = exercise(path.read_bytes(), tier)
-            assert outcome in OUTCOMES, f"{path.name} on {tier}: {what}"
+    paths = sorted(str(p) for p in HOSTILE.glob("*.wasm"))
+    assert paths  # (at least the MemoryError found in the first million mutants)
+    script = (
+        "import json, resource, sys\n"
+        "cap = 2048 * 1024 * 1024\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (cap, cap))\n"
+        "from wasmvm.difftest.mutate import exercise\n"
+        "print(json.dumps([[p, t, *exercise(open(p, 'rb').read(), t)] for p in sys.argv[1:]\n"
+        "                  for t in ('reference', 'compiled')]))\n")
+    r = subprocess.run([sys.executable, "-c", script, *paths], capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    from wasmvm.difftest.mutate import OUTCOMES
+
+    for path, tier, outcome, what in json.loads(r.stdout):
+        assert outcome in OUTCOMES, f"{path} on {tier}: {what}"
 
 
 def test_exercise_tells_how_far_an_input_got():
