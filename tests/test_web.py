@@ -150,21 +150,49 @@ def test_oversized_requests_are_refused_with_413():
 
 
 def test_memory_and_table_limits(client):
-    big = wat("(module (memory 100))")
+    big = wat("(module (memory 4097))")
     r = upload(client, big)
     assert r.status_code == 422
     assert r.json()["limit"] == "max_memory_pages"
-    assert r.json()["message"] == "memory 0 starts with 100 pages of 64 KiB; this service allows at most 64"
+    assert r.json()["message"] == ("memory 0 starts with 4097 pages of 64 KiB; this service "
+                                   "allows at most 4096")
+    assert upload(client, wat("(module (memory 100))")).status_code == 200
+    # what clang and rustc produce: no maximum, and memory.grow; the worker's memory bounds it
     grows = wat("(module (memory 1) (func (drop (memory.grow (i32.const 1)))))")
-    r = upload(client, grows)
-    assert r.status_code == 422
-    assert "has no maximum and the module uses memory.grow" in r.json()["message"]
-    assert upload(client, wat("(module (memory 1 64) (func (drop (memory.grow (i32.const 1)))))")
-                  ).status_code == 200
-    assert upload(client, wat("(module (memory 1))")).status_code == 200  # never grows
-    r = upload(client, wat(
-        "(module (table 1 funcref) (func (drop (table.grow (ref.null func) (i32.const 1)))))"))
+    assert upload(client, grows).status_code == 200
+    r = upload(client, wat("(module (table 100001 funcref))"))
     assert r.status_code == 422 and r.json()["limit"] == "max_table_elements"
+
+
+def test_without_worker_processes_growth_is_bounded_by_the_module():
+    with make_client(process_workers=0) as c:
+        grows = wat("(module (memory 1) (func (drop (memory.grow (i32.const 1)))))")
+        r = upload(c, grows)
+        assert r.status_code == 422
+        assert "has no maximum and the module uses memory.grow" in r.json()["message"]
+        assert upload(c, wat("(module (memory 1 64) (func (drop (memory.grow (i32.const 1)))))")
+                      ).status_code == 200
+        assert upload(c, wat("(module (memory 1))")).status_code == 200  # never grows
+        r = upload(c, wat(
+            "(module (table 1 funcref) (func (drop (table.grow (ref.null func) (i32.const 1)))))"))
+        assert r.status_code == 422 and r.json()["limit"] == "max_table_elements"
+
+
+def test_a_request_past_the_workers_memory_is_422_and_its_worker_replaced():
+    data = wat("""(module (memory 1) (global $m (mut i32) (i32.const 0))
+      (func (export "fill") (result i32)
+        (loop $l (if (i32.ne (memory.grow (i32.const 256)) (i32.const -1))
+                   (then (i32.store (i32.mul (memory.size) (i32.const 65535)) (i32.const 1))
+                         (br $l))))
+        (memory.size)))""")
+    with make_client(worker_memory_mb=400, workers=1) as c:
+        r = invoke(c, data, "fill")
+        if r.status_code == 200:  # memory.grow answered -1 before the limit: also bounded
+            assert int(r.json()["results"][0]["text"].split(":")[1]) * 65536 < 400 << 20
+        else:
+            assert r.status_code == 422 and r.json()["limit"] == "worker_memory_mb", r.json()
+        r = invoke(c, FAC, "fac_rec", "5")
+        assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
 
 
 def test_memory_growth_stops_at_the_declared_maximum(client):
@@ -275,6 +303,40 @@ def test_wall_time_limit_stops_the_run():
         assert time.monotonic() - start < 5
 
 
+def nesting_bomb(depth: int, op: int = 0x04) -> bytes:
+    """A module whose one function "f" nests ``depth`` ifs (0x04) or blocks (0x02)."""
+    def leb(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, n = n & 0x7F, n >> 7
+            out.append(byte | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    def section(i: int, body: bytes) -> bytes:
+        return bytes([i]) + leb(len(body)) + body
+
+    code = (b"\x41\x01\x04\x40" if op == 0x04 else b"\x02\x40") * depth + b"\x0b" * depth
+    body = b"\x00" + code + b"\x0b"
+    return (b"\0asm\1\0\0\0" + section(1, b"\x01\x60\x00\x00") + section(3, b"\x01\x00")
+            + section(7, b"\x01\x01f\x00\x00") + section(10, b"\x01" + leb(len(body)) + body))
+
+
+def test_a_timeout_stops_decoding_and_translation_too():
+    """A 408 kills the worker: nothing of the request runs on (issue 15)."""
+    bomb = nesting_bomb(100_000)
+    with make_client(timeout_seconds=0.5, workers=1) as c:
+        runner = c.app.state.runner
+        start = time.monotonic()
+        r = invoke(c, bomb, "f")  # decoding and translating it takes seconds
+        assert r.status_code == 408 and r.json()["limit"] == "time"
+        assert time.monotonic() - start < 3
+        r = invoke(c, FAC, "fac_rec", "5")  # a fresh worker answers at once
+        assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
+        assert time.monotonic() - start < 5
+        assert runner.replaced == 1
+
+
 def test_a_bounded_trace(client):
     r = invoke(client, FAC, "fac_rec", "2", trace=True)
     body = r.json()
@@ -375,7 +437,7 @@ def test_stackvm_refuses_what_it_cannot_run(client):
     r = client.post("/api/stackvm", json={"program": [{"op": "i32.add"}] * 501})
     assert r.status_code == 422 and r.json()["limit"] == "max_stackvm_instructions"
     r = client.post("/api/stackvm", json={"program": [], "memory_pages": 65})
-    assert r.status_code == 422 and r.json()["limit"] == "max_memory_pages"
+    assert r.status_code == 422 and r.json()["limit"] == "max_stackvm_pages"
     grow = [{"op": "i32.const", "value": 100}, {"op": "memory.grow"}]
     assert client.post("/api/stackvm", json={"program": grow}).json()["stack"] == ["i32:-1"]
 
