@@ -105,54 +105,59 @@ class ProcessRunner:
         self._all: set[_Worker] = set()
         self._lock = threading.RLock()
         self._started = False
-        self._closed = False
+        self._generation = 0
         self._ctx = None
-        # one thread per worker holds it for a request; one more starts replacements
-        self._threads = ThreadPoolExecutor(limits.workers, thread_name_prefix="wasmvm-web")
-        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="wasmvm-web-spawn")
+        self._threads = self._spawner = None
         self.replaced = 0
 
     def start(self) -> None:
-        """Start the workers (the first request does it if nobody did)."""
+        """Start the workers (the first request does it if nobody did; again after
+        ``shutdown``, as a test client's lifespan does)."""
         with self._lock:
-            if self._started or self._closed:
+            if self._started:
                 return
             self._started = True
-            self._ctx = _context()
+            self._generation += 1
+            self._ctx = self._ctx or _context()
+            self._idle = queue.Queue()
+            # one thread per worker holds it for a request; one more starts replacements
+            self._threads = ThreadPoolExecutor(self.limits.workers, thread_name_prefix="wasmvm-web")
+            self._spawner = ThreadPoolExecutor(1, thread_name_prefix="wasmvm-web-spawn")
             for _ in range(self.limits.workers):
-                self._add()
+                self._add(self._generation)
 
-    def _add(self) -> None:
+    def _add(self, generation: int) -> None:
         w = _Worker(self._ctx, self.limits)
         with self._lock:
-            if self._closed:
+            if generation != self._generation or not self._started:
                 w.stop()
                 return
             self._all.add(w)
-        self._idle.put(w)
+            self._idle.put(w)
 
     def _replace(self, w: _Worker) -> None:
         with self._lock:
             self._all.discard(w)
             self.replaced += 1
+            generation, spawner = self._generation, self._spawner
         w.stop()
-        if not self._closed:
-            try:
-                self._spawner.submit(self._add)
-            except RuntimeError:  # shut down meanwhile
-                pass
+        try:
+            spawner.submit(self._add, generation)
+        except RuntimeError:  # shut down meanwhile
+            pass
 
     async def run(self, request: dict) -> tuple[int, dict]:
         self.start()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._threads, self._run, request, time.monotonic())
+        return await loop.run_in_executor(self._threads, self._run, self._idle, request,
+                                          time.monotonic())
 
-    def _run(self, request: dict, queued: float) -> tuple[int, dict]:
+    def _run(self, idle: queue.Queue, request: dict, queued: float) -> tuple[int, dict]:
         limits = self.limits
         for _attempt in range(2):
             wait = limits.queue_timeout_seconds - (time.monotonic() - queued)
             try:
-                w = self._idle.get(timeout=max(wait, 0.001))
+                w = idle.get(timeout=max(wait, 0.001))
             except queue.Empty:
                 return _busy_answer(limits)
             if not w.alive():  # died while idle (killed from outside): never mind it
@@ -172,7 +177,7 @@ class ProcessRunner:
             if body.get("limit") == "worker_memory_mb":  # it exits: replace it
                 self._replace(w)
             else:
-                self._idle.put(w)
+                idle.put(w)
             return status, body
         return error_body("internal", "no worker process could take this request")
 
@@ -182,13 +187,17 @@ class ProcessRunner:
 
     def shutdown(self) -> None:
         with self._lock:
-            self._closed = True
+            if not self._started:
+                return
+            self._started = False
+            self._generation += 1
             workers = list(self._all)
             self._all.clear()
+            threads, spawner = self._threads, self._spawner
         for w in workers:
             w.stop()
-        self._threads.shutdown(wait=False, cancel_futures=True)
-        self._spawner.shutdown(wait=False, cancel_futures=True)
+        threads.shutdown(wait=False, cancel_futures=True)
+        spawner.shutdown(wait=False, cancel_futures=True)
 
 
 # -- threads ----------------------------------------------------------------------------------
@@ -198,17 +207,19 @@ class ThreadRunner:
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self._pool = ThreadPoolExecutor(limits.workers, thread_name_prefix="wasmvm-web")
+        self._pool = None
         self._modules = worker.Modules(limits)
         self._cancelling: set[asyncio.Task] = set()
 
     def start(self) -> None:
-        pass
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.limits.workers, thread_name_prefix="wasmvm-web")
 
     def pids(self) -> list[int]:
         return []
 
     async def run(self, request: dict) -> tuple[int, dict]:
+        self.start()
         job = Job()
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._pool, self._run, request, job)
@@ -231,7 +242,9 @@ class ThreadRunner:
             return worker.memory_answer(self.limits)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 Runner = ThreadRunner  # the name of old
