@@ -164,6 +164,37 @@ def test_memory_and_table_limits(client):
     assert r.status_code == 422 and r.json()["limit"] == "max_table_elements"
 
 
+CLANG_SOURCE = """
+static unsigned char buf[200000];
+int sum(int n) {
+  int grown = __builtin_wasm_memory_grow(0, 16);
+  int s = 0;
+  for (int i = 0; i < n; i++) { buf[i % 200000] = (unsigned char)i; s += buf[i % 200000]; }
+  return grown < 0 ? -1 : s;
+}
+"""
+
+
+def test_a_clang_module_runs(client, tmp_path):
+    """clang's modules have a memory without a maximum and grow it: the service takes them
+    (the worker's memory bounds the growth), where it refused them before issue 15."""
+    clang = shutil.which("clang")
+    if clang is None:
+        pytest.skip("clang is not installed")
+    source = tmp_path / "g.c"
+    source.write_text(CLANG_SOURCE)
+    out = tmp_path / "g.wasm"
+    done = subprocess.run([clang, "--target=wasm32", "-O2", "-nostdlib", "-Wl,--no-entry",
+                           "-Wl,--export=sum", "-o", str(out), str(source)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"clang cannot build for wasm32 here: {done.stderr.decode()[-200:]}")
+    data = out.read_bytes()
+    assert upload(client, data).status_code == 200
+    r = invoke(client, data, "sum", "1000")
+    assert r.status_code == 200, r.json()
+    assert r.json()["results"][0]["text"] == f"i32:{sum(i % 256 for i in range(1000))}"
+
+
 def test_without_worker_processes_growth_is_bounded_by_the_module():
     with make_client(process_workers=0) as c:
         grows = wat("(module (memory 1) (func (drop (memory.grow (i32.const 1)))))")
