@@ -209,7 +209,7 @@ def test_without_worker_processes_growth_is_bounded_by_the_module():
         assert r.status_code == 422 and r.json()["limit"] == "max_table_elements"
 
 
-def test_a_request_past_the_workers_memory_is_422_and_its_worker_replaced():
+def test_memory_growth_is_bounded_by_the_workers_memory():
     data = wat("""(module (memory 1) (global $m (mut i32) (i32.const 0))
       (func (export "fill") (result i32)
         (loop $l (if (i32.ne (memory.grow (i32.const 256)) (i32.const -1))
@@ -366,6 +366,17 @@ def test_a_timeout_stops_decoding_and_translation_too():
         assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
         assert time.monotonic() - start < 5
         assert runner.replaced == 1
+
+
+def test_a_request_past_the_workers_memory_is_answered_and_its_worker_replaced():
+    """A memory of 4,000 pages (250 MiB, under max_memory_pages) in a worker of 200 MiB:
+    MemoryError in the worker, a 422 naming the limit, a fresh worker for the next request."""
+    with make_client(worker_memory_mb=200, workers=1) as c:
+        r = invoke(c, wat('(module (memory 4000) (func (export "f")))'), "f")
+        assert r.status_code == 422 and r.json()["limit"] == "worker_memory_mb", r.json()
+        r = invoke(c, FAC, "fac_rec", "5")
+        assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
+        assert c.app.state.runner.replaced == 1
 
 
 def test_a_bounded_trace(client):
