@@ -37,3 +37,34 @@ def test_the_service_survives_hostile_requests_under_load():
     assert answers["huge_upload"] == {"413": 1}
     assert answers["half_sent_body"] == {"408": 1}
     assert figures["rss_peak_bytes"] < 2 * 1024**3
+
+
+def test_a_hundred_half_sent_bodies_hold_nothing():
+    """100 uploads that send a few bytes of their body and stop: each is answered 408 and
+    closed within the body timeout, and the server answers others meanwhile."""
+    import socket
+    import time
+
+    loadtest = _loadtest()
+    port = loadtest.free_port()
+    proc = loadtest.start_server(port, {"WASMVM_WEB_BODY_TIMEOUT_SECONDS": "2"})
+    socks = []
+    try:
+        start = time.monotonic()
+        for _ in range(100):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+            sock.sendall(b"POST /api/modules HTTP/1.1\r\nHost: x\r\nContent-Type: application/wasm"
+                         b"\r\nContent-Length: 100000\r\n\r\n\0asm")
+            socks.append(sock)
+        status, _ = loadtest.request(port, "GET", "/docs", timeout=5)
+        assert status == 200
+        for sock in socks:
+            reply = b""
+            while chunk := sock.recv(65536):
+                reply += chunk
+            assert reply.startswith(b"HTTP/1.1 408 "), reply[:80]
+        assert time.monotonic() - start < 15
+    finally:
+        for sock in socks:
+            sock.close()
+        loadtest.stop_server(proc)
