@@ -320,8 +320,9 @@ def test_non_terminating_calls_are_answered_408(client):
     assert r.status_code == 408 and r.json()["result"]["phase"] == "instantiate"
 
 
-def test_wall_time_limit_stops_the_run():
-    with make_client(timeout_seconds=0.5, fuel=10**12, workers=1) as c:
+@pytest.mark.parametrize("processes", [1, 0], ids=["processes", "threads"])
+def test_wall_time_limit_stops_the_run(processes):
+    with make_client(timeout_seconds=0.5, fuel=10**12, workers=1, process_workers=processes) as c:
         start = time.monotonic()
         r = invoke(c, FOREVER, "spin", "0")
         assert r.status_code == 408
