@@ -26,16 +26,20 @@ from . import core, program, steps
 from .limits import Limits
 from .outcome import error_body, error_json, invoke_outcome
 
-__all__ = ["Modules", "handle", "serve", "memory_answer"]
+__all__ = ["Modules", "handle", "serve", "memory_answer", "WORKER_CACHE_BYTES"]
+
+#: The bytes of the modules a worker process keeps decoded (the server keeps all bytes).
+WORKER_CACHE_BYTES = 2 * 1024 * 1024
 
 
 class Modules:
     """Decoded and validated modules by id (SHA-256), least recently used first out when
-    the total size of their bytes passes ``limits.module_cache_bytes``."""
+    the total size of their bytes passes ``most_bytes`` (``limits.module_cache_bytes``)."""
 
-    def __init__(self, limits: Limits, growth_bounded: bool = False):
+    def __init__(self, limits: Limits, growth_bounded: bool = False, most_bytes: int | None = None):
         self.limits = limits
         self.growth_bounded = growth_bounded
+        self.most_bytes = limits.module_cache_bytes if most_bytes is None else most_bytes
         self._items: OrderedDict[str, tuple[int, object]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -52,7 +56,7 @@ class Modules:
             if key not in self._items:
                 self._items[key] = (len(data), module)
                 self._size += len(data)
-            while self._size > self.limits.module_cache_bytes and len(self._items) > 1:
+            while self._size > self.most_bytes and len(self._items) > 1:
                 _, (size, _) = self._items.popitem(last=False)
                 self._size -= size
         return module
@@ -121,7 +125,9 @@ def serve(conn, limits: Limits) -> None:
     request runs out of memory (answered, then the process exits to be replaced)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server
     bounded = limit_memory(limits.worker_memory_mb)
-    modules = Modules(limits, growth_bounded=bounded)
+    # a decoded module takes ~100 times its size: keep what fits a worker's memory
+    modules = Modules(limits, growth_bounded=bounded,
+                      most_bytes=min(limits.module_cache_bytes, WORKER_CACHE_BYTES))
     while True:
         try:
             request = conn.recv()
