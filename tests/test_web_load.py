@@ -1,5 +1,6 @@
 """A small version of tools/loadtest.py: the real server, well-formed requests with
-hostile ones among them (nesting bombs, infinite loops, huge uploads, half-sent bodies).
+hostile ones among them (nesting bombs, infinite loops, huge uploads, half-sent bodies,
+memory hogs).
 Every well-formed request is answered, and GET /docs answers throughout (issue 15)."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def _loadtest():
 
 def test_the_service_survives_hostile_requests_under_load():
     loadtest = _loadtest()
-    figures = loadtest.run(60, 10, 4, workers=4, timeout_seconds=2.0, body_timeout_seconds=3.0)
+    figures = loadtest.run(60, 10, 5, workers=4, timeout_seconds=2.0, body_timeout_seconds=3.0)
     print(loadtest.report(figures))
     assert figures["failures"] == []
     assert figures["docs"]["failed"] == 0 and figures["docs"]["ok"] > 0
@@ -36,6 +37,10 @@ def test_the_service_survives_hostile_requests_under_load():
     assert answers["infinite_loop"] == {"408": 1}
     assert answers["huge_upload"] == {"413": 1}
     assert answers["half_sent_body"] == {"408": 1}
+    # memory.grow fails at the worker's memory limit (200), or growing that far takes
+    # longer than the deadline (408), or the worker runs out of memory elsewhere (422)
+    [(got, count)] = answers["memory_hog"].items()
+    assert count == 1 and got.split()[0] in ("200", "408", "422"), got
     assert figures["rss_peak_bytes"] < 2 * 1024**3
 
 

@@ -7,12 +7,13 @@ Starts the real server (``python -m wasmvm serve`` on a free port of 127.0.0.1),
 ``--requests`` well-formed requests (calls, uploads, StackVM programs) from
 ``--concurrency`` client threads, with ``--hostile`` hostile ones interleaved, taking turns:
 nesting bombs (a function of 100,000 nested ifs, which takes seconds to decode and
-translate), infinite loops, uploads that say they are 50 MB, and bodies sent by half
-and never finished. Meanwhile it polls GET /docs and the memory (RSS) of the server and
-its worker processes. It prints the well-formed requests' failures (which must be 0),
-their p50/p99 latency, what the hostile ones got, the peak memory, and whether /docs
-answered throughout; exit status 1 when a well-formed request failed or /docs did not
-answer. ``run()`` is what tests/test_web_load.py calls, with fewer requests.
+translate), infinite loops, uploads that say they are 50 MB, bodies sent by half and
+never finished, and memory hogs (memory.grow until it fails). Meanwhile it polls
+GET /docs and the memory (RSS) of the server and its worker processes. It prints the
+well-formed requests' failures (which must be 0), their p50/p99 latency, what the
+hostile ones got, the peak memory, and whether /docs answered throughout; exit status 1
+when a well-formed request failed or /docs did not answer. ``run()`` is what
+tests/test_web_load.py calls, with fewer requests.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FAC = (ROOT / "fixtures" / "fac.wasm").read_bytes()
 BUNDLED = ROOT / "wasmvm" / "web" / "static" / "examples"
-HOSTILE_KINDS = ("nesting_bomb", "infinite_loop", "huge_upload", "half_sent_body")
+HOSTILE_KINDS = ("nesting_bomb", "infinite_loop", "huge_upload", "half_sent_body", "memory_hog")
 
 
 # -- modules --------------------------------------------------------------------------------
@@ -59,6 +60,16 @@ def nesting_bomb(depth: int = 100_000) -> bytes:
     body = b"\x00" + code + b"\x0b"
     return (b"\0asm\1\0\0\0" + _section(1, b"\x01\x60\x00\x00") + _section(3, b"\x01\x00")
             + _section(7, b"\x01\x01f\x00\x00") + _section(10, b"\x01" + _leb(len(body)) + body))
+
+
+def memory_hog() -> bytes:
+    """A module whose function "f" grows its memory (no maximum) by 16 MiB at a time until
+    memory.grow fails, and returns the pages it got: the worker's memory limit stops it."""
+    body = (b"\x00\x03\x40\x41\x80\x02\x40\x00\x41\x7f\x47\x0d\x00\x0b"  # loop: grow 256
+            b"\x3f\x00\x0b")  # memory.size
+    return (b"\0asm\1\0\0\0" + _section(1, b"\x01\x60\x00\x01\x7f") + _section(3, b"\x01\x00")
+            + _section(5, b"\x01\x00\x01") + _section(7, b"\x01\x01f\x00\x00")
+            + _section(10, b"\x01" + _leb(len(body)) + body))
 
 
 def forever() -> bytes:
@@ -170,6 +181,13 @@ def hostile(port: int, kind: str, body_timeout: float) -> str:
     if kind == "nesting_bomb":
         status, _ = _json(port, "/api/invoke", {"module": base64.b64encode(nesting_bomb()).decode(),
                                                  "export": "f"})
+        return str(status)
+    if kind == "memory_hog":
+        status, body = _json(port, "/api/invoke", {"module": base64.b64encode(memory_hog()).decode(),
+                                                    "export": "f"})
+        if status == 200:
+            pages = int(json.loads(body)["results"][0]["text"].split(":")[1])
+            return f"200 ({pages * 64 // 1024} MiB)"
         return str(status)
     if kind == "infinite_loop":
         status, _ = _json(port, "/api/invoke", {"module": base64.b64encode(forever()).decode(),
