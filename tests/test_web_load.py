@@ -73,3 +73,34 @@ def test_a_hundred_half_sent_bodies_hold_nothing():
         for sock in socks:
             sock.close()
         loadtest.stop_server(proc)
+
+
+def test_half_sent_headers_and_silent_connections_are_closed():
+    """uvicorn holds a connection that sends nothing, or half its headers, for ever;
+    `wasmvm serve` closes it after header_timeout_seconds. Keep-alive still works."""
+    import http.client
+    import socket
+    import time
+
+    loadtest = _loadtest()
+    port = loadtest.free_port()
+    proc = loadtest.start_server(port, {"WASMVM_WEB_HEADER_TIMEOUT_SECONDS": "1.5"})
+    try:
+        silent = socket.create_connection(("127.0.0.1", port), timeout=20)
+        half = socket.create_connection(("127.0.0.1", port), timeout=20)
+        half.sendall(b"POST /api/modules HTTP/1.1\r\nHost: x\r\n")
+        start = time.monotonic()
+        for sock in (silent, half):
+            assert sock.recv(100) == b""  # closed by the server
+            sock.close()
+        assert time.monotonic() - start < 5
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        for pause in (0, 0.5):  # two requests on one connection, a pause between them
+            time.sleep(pause)
+            conn.request("GET", "/api/config")
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
+        conn.close()
+    finally:
+        loadtest.stop_server(proc)

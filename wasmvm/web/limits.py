@@ -83,6 +83,9 @@ class Limits:
     #: Time to receive a request's whole body, in seconds, from its headers on; then 408
     #: and the connection is closed (a client that sends half a body holds nothing long).
     body_timeout_seconds: float = 10.0
+    #: Time to send a request's headers, in seconds, from connecting (or from the first
+    #: byte of a later request on the same connection); then the connection is closed.
+    header_timeout_seconds: float = 10.0
     #: Uploaded modules kept for later calls by id (their total size in bytes).
     module_cache_bytes: int = 16 * 1024 * 1024
 
