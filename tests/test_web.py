@@ -150,21 +150,80 @@ def test_oversized_requests_are_refused_with_413():
 
 
 def test_memory_and_table_limits(client):
-    big = wat("(module (memory 100))")
+    big = wat("(module (memory 4097))")
     r = upload(client, big)
     assert r.status_code == 422
     assert r.json()["limit"] == "max_memory_pages"
-    assert r.json()["message"] == "memory 0 starts with 100 pages of 64 KiB; this service allows at most 64"
+    assert r.json()["message"] == ("memory 0 starts with 4097 pages of 64 KiB; this service "
+                                   "allows at most 4096")
+    assert upload(client, wat("(module (memory 100))")).status_code == 200
+    # what clang and rustc produce: no maximum, and memory.grow; the worker's memory bounds it
     grows = wat("(module (memory 1) (func (drop (memory.grow (i32.const 1)))))")
-    r = upload(client, grows)
-    assert r.status_code == 422
-    assert "has no maximum and the module uses memory.grow" in r.json()["message"]
-    assert upload(client, wat("(module (memory 1 64) (func (drop (memory.grow (i32.const 1)))))")
-                  ).status_code == 200
-    assert upload(client, wat("(module (memory 1))")).status_code == 200  # never grows
-    r = upload(client, wat(
-        "(module (table 1 funcref) (func (drop (table.grow (ref.null func) (i32.const 1)))))"))
+    assert upload(client, grows).status_code == 200
+    r = upload(client, wat("(module (table 100001 funcref))"))
     assert r.status_code == 422 and r.json()["limit"] == "max_table_elements"
+
+
+CLANG_SOURCE = """
+static unsigned char buf[200000];
+int sum(int n) {
+  int grown = __builtin_wasm_memory_grow(0, 16);
+  int s = 0;
+  for (int i = 0; i < n; i++) { buf[i % 200000] = (unsigned char)i; s += buf[i % 200000]; }
+  return grown < 0 ? -1 : s;
+}
+"""
+
+
+def test_a_clang_module_runs(client, tmp_path):
+    """clang's modules have a memory without a maximum and grow it: the service takes them
+    (the worker's memory bounds the growth), where it refused them before issue 15."""
+    clang = shutil.which("clang")
+    if clang is None:
+        pytest.skip("clang is not installed")
+    source = tmp_path / "g.c"
+    source.write_text(CLANG_SOURCE)
+    out = tmp_path / "g.wasm"
+    done = subprocess.run([clang, "--target=wasm32", "-O2", "-nostdlib", "-Wl,--no-entry",
+                           "-Wl,--export=sum", "-o", str(out), str(source)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"clang cannot build for wasm32 here: {done.stderr.decode()[-200:]}")
+    data = out.read_bytes()
+    assert upload(client, data).status_code == 200
+    r = invoke(client, data, "sum", "1000")
+    assert r.status_code == 200, r.json()
+    assert r.json()["results"][0]["text"] == f"i32:{sum(i % 256 for i in range(1000))}"
+
+
+def test_without_worker_processes_growth_is_bounded_by_the_module():
+    with make_client(process_workers=0) as c:
+        grows = wat("(module (memory 1) (func (drop (memory.grow (i32.const 1)))))")
+        r = upload(c, grows)
+        assert r.status_code == 422
+        assert "has no maximum and the module uses memory.grow" in r.json()["message"]
+        assert upload(c, wat("(module (memory 1 64) (func (drop (memory.grow (i32.const 1)))))")
+                      ).status_code == 200
+        assert upload(c, wat("(module (memory 1))")).status_code == 200  # never grows
+        r = upload(c, wat(
+            "(module (table 1 funcref) (func (drop (table.grow (ref.null func) (i32.const 1)))))"))
+        assert r.status_code == 422 and r.json()["limit"] == "max_table_elements"
+
+
+def test_memory_growth_is_bounded_by_the_workers_memory():
+    data = wat("""(module (memory 1) (global $m (mut i32) (i32.const 0))
+      (func (export "fill") (result i32)
+        (loop $l (if (i32.ne (memory.grow (i32.const 256)) (i32.const -1))
+                   (then (i32.store (i32.mul (memory.size) (i32.const 65535)) (i32.const 1))
+                         (br $l))))
+        (memory.size)))""")
+    with make_client(worker_memory_mb=400, workers=1) as c:
+        r = invoke(c, data, "fill")
+        if r.status_code == 200:  # memory.grow answered -1 before the limit: also bounded
+            assert int(r.json()["results"][0]["text"].split(":")[1]) * 65536 < 400 << 20
+        else:
+            assert r.status_code == 422 and r.json()["limit"] == "worker_memory_mb", r.json()
+        r = invoke(c, FAC, "fac_rec", "5")
+        assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
 
 
 def test_memory_growth_stops_at_the_declared_maximum(client):
@@ -261,8 +320,9 @@ def test_non_terminating_calls_are_answered_408(client):
     assert r.status_code == 408 and r.json()["result"]["phase"] == "instantiate"
 
 
-def test_wall_time_limit_stops_the_run():
-    with make_client(timeout_seconds=0.5, fuel=10**12, workers=1) as c:
+@pytest.mark.parametrize("processes", [1, 0], ids=["processes", "threads"])
+def test_wall_time_limit_stops_the_run(processes):
+    with make_client(timeout_seconds=0.5, fuel=10**12, workers=1, process_workers=processes) as c:
         start = time.monotonic()
         r = invoke(c, FOREVER, "spin", "0")
         assert r.status_code == 408
@@ -273,6 +333,51 @@ def test_wall_time_limit_stops_the_run():
         r = invoke(c, FAC, "fac_rec", "5")
         assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
         assert time.monotonic() - start < 5
+
+
+def nesting_bomb(depth: int, op: int = 0x04) -> bytes:
+    """A module whose one function "f" nests ``depth`` ifs (0x04) or blocks (0x02)."""
+    def leb(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, n = n & 0x7F, n >> 7
+            out.append(byte | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    def section(i: int, body: bytes) -> bytes:
+        return bytes([i]) + leb(len(body)) + body
+
+    code = (b"\x41\x01\x04\x40" if op == 0x04 else b"\x02\x40") * depth + b"\x0b" * depth
+    body = b"\x00" + code + b"\x0b"
+    return (b"\0asm\1\0\0\0" + section(1, b"\x01\x60\x00\x00") + section(3, b"\x01\x00")
+            + section(7, b"\x01\x01f\x00\x00") + section(10, b"\x01" + leb(len(body)) + body))
+
+
+def test_a_timeout_stops_decoding_and_translation_too():
+    """A 408 kills the worker: nothing of the request runs on (issue 15)."""
+    bomb = nesting_bomb(100_000)
+    with make_client(timeout_seconds=0.5, workers=1) as c:
+        runner = c.app.state.runner
+        start = time.monotonic()
+        r = invoke(c, bomb, "f")  # decoding and translating it takes seconds
+        assert r.status_code == 408 and r.json()["limit"] == "time"
+        assert time.monotonic() - start < 3
+        r = invoke(c, FAC, "fac_rec", "5")  # a fresh worker answers at once
+        assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
+        assert time.monotonic() - start < 5
+        assert runner.replaced == 1
+
+
+def test_a_request_past_the_workers_memory_is_answered_and_its_worker_replaced():
+    """A memory of 4,000 pages (250 MiB, under max_memory_pages) in a worker of 200 MiB:
+    MemoryError in the worker, a 422 naming the limit, a fresh worker for the next request."""
+    with make_client(worker_memory_mb=200, workers=1) as c:
+        r = invoke(c, wat('(module (memory 4000) (func (export "f")))'), "f")
+        assert r.status_code == 422 and r.json()["limit"] == "worker_memory_mb", r.json()
+        r = invoke(c, FAC, "fac_rec", "5")
+        assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
+        assert c.app.state.runner.replaced == 1
 
 
 def test_a_bounded_trace(client):
@@ -375,7 +480,7 @@ def test_stackvm_refuses_what_it_cannot_run(client):
     r = client.post("/api/stackvm", json={"program": [{"op": "i32.add"}] * 501})
     assert r.status_code == 422 and r.json()["limit"] == "max_stackvm_instructions"
     r = client.post("/api/stackvm", json={"program": [], "memory_pages": 65})
-    assert r.status_code == 422 and r.json()["limit"] == "max_memory_pages"
+    assert r.status_code == 422 and r.json()["limit"] == "max_stackvm_pages"
     grow = [{"op": "i32.const", "value": 100}, {"op": "memory.grow"}]
     assert client.post("/api/stackvm", json={"program": grow}).json()["stack"] == ["i32:-1"]
 

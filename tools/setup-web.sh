@@ -17,7 +17,7 @@ if [[ ! -x .venv/bin/python ]]; then
     echo "==> creating .venv with $("$PYTHON" --version 2>&1)"
     "$PYTHON" -m venv .venv
 fi
-if ! .venv/bin/python -c "import fastapi, uvicorn, httpx2, multipart, build" 2>/dev/null; then
+if ! .venv/bin/python -c "import fastapi, uvicorn, httpx2, multipart, build, schemathesis" 2>/dev/null; then
     echo "==> pip install -e '.[test]'"
     .venv/bin/python -m pip install --disable-pip-version-check --no-input -q -e '.[test]'
 fi

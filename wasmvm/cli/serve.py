@@ -52,6 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         from ..web.app import create_app
         from ..web.assets import Settings
+        from ..web.server import header_timeout_protocol
     except ImportError as e:  # something FastAPI itself needs (starlette, pydantic, ...)
         raise UserError(requirements_message([e.name or str(e)])) from None
     for option, path in (("--pyodide", args.pyodide), ("--fixtures", args.fixtures),
@@ -66,7 +67,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     mode = "available" if settings.pyodide_problem() is None else "not available"
     print(f"wasmvm playground on http://{args.host}:{args.port}/ (API docs: /docs; "
           f"in-browser mode {mode})", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                http=header_timeout_protocol(settings.limits.header_timeout_seconds))
     return 0
 
 

@@ -12,13 +12,16 @@ Status codes. 200: the work was done; a trap is a result of running a program, s
 a 200 with ``trap`` set. 400: a malformed module (the decoder's message and offset), bad
 base64, arguments that do not parse, a bad StackVM program. 404: unknown export, example
 or module id. 408: the call used up the service's fuel budget (it probably does not
-terminate), or the request ran past the wall-time limit. 413: a request or module over the
-size limit. 422: an invalid module (the validator's message and offset), a link error (the
-module imports something: modules run without imports), a module over the memory or table
-limits, a request body that does not fit the schema. Every error is an ``ErrorBody``.
+terminate), the request ran past the wall-time limit, or its body did not arrive in time.
+413: a request or module over the size limit. 422: an invalid module (the validator's
+message and offset), a link error (the module imports something: modules run without
+imports), a module over the memory or table limits or a request that needed more memory
+than a worker has, a request body that does not fit the schema. 503: every worker stayed
+busy too long. Every error is an ``ErrorBody``.
 
-The routes are thin: the work is ``wasmvm.web.core``, ``.steps`` and ``.program``, run in
-worker threads by ``runner.Runner``; only wasmvm's public API is used.
+The routes are thin: the work is ``wasmvm.web.core``, ``.steps`` and ``.program``, run by
+``worker.handle`` in worker processes (``runner.ProcessRunner``), each killed and replaced
+when a request runs past its time or memory; only wasmvm's public API is used.
 """
 
 from __future__ import annotations
@@ -37,12 +40,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import WasmError
-from . import assets, core, program, steps
+from . import assets, core, program
 from .assets import STATIC, Settings
 from .docs import plain_docs
 from .limits import LimitError
-from .outcome import error_body, error_json, invoke_outcome
-from .runner import BodySizeLimit, ModuleCache, Runner
+from .outcome import error_body, error_json
+from .runner import BodySizeLimit, BodyTimeout, ModuleCache, make_runner
 from .schemas import (
     ErrorBody,
     Example,
@@ -59,7 +62,7 @@ from .schemas import (
 
 __all__ = ["create_app"]
 
-ERRORS = {code: {"model": ErrorBody} for code in (400, 404, 408, 413, 422)}
+ERRORS = {code: {"model": ErrorBody} for code in (400, 404, 408, 413, 422, 500, 503)}
 
 
 def answer(status_body: tuple[int, dict]) -> JSONResponse:
@@ -79,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app):
+        app.state.runner.start()
         yield
         app.state.runner.shutdown()
 
@@ -99,10 +103,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
     )
     app.state.settings = settings
-    app.state.runner = runner = Runner(limits)
+    app.state.runner = runner = make_runner(limits)
     app.state.cache = cache = ModuleCache(limits)
     app.state.wheel = {}
     app.add_middleware(BodySizeLimit, limit=limits.max_request_bytes)
+    app.add_middleware(BodyTimeout, seconds=limits.body_timeout_seconds)
     _error_handlers(app)
     _module_routes(app, limits, runner, cache)
     _service_routes(app, settings)
@@ -125,17 +130,17 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request, e: StarletteHTTPException):
-        kind = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(
-            e.status_code, "bad_request")
+        kind = {413: "too_large", 404: "not_found", 405: "method_not_allowed",
+                408: "timeout"}.get(e.status_code, "bad_request")
         body = {"error": kind, "message": str(e.detail), "offset": None, "limit": None}
         headers = dict(e.headers or {})
-        if e.status_code == 413:  # the rest of the body is not wanted: stop sending it
-            body["limit"] = "max_request_bytes"
+        if e.status_code in (408, 413):  # the rest of the body is not wanted: stop sending it
+            body["limit"] = {408: "body_timeout_seconds", 413: "max_request_bytes"}[e.status_code]
             headers["connection"] = "close"
         return JSONResponse(body, status_code=e.status_code, headers=headers)
 
 
-def _module_routes(app: FastAPI, limits, runner: Runner, cache: ModuleCache) -> None:
+def _module_routes(app: FastAPI, limits, runner, cache: ModuleCache) -> None:
     async def module_bytes(request: Request) -> bytes:
         kind = request.headers.get("content-type", "")
         if kind.startswith("multipart/form-data"):
@@ -164,12 +169,13 @@ def _module_routes(app: FastAPI, limits, runner: Runner, cache: ModuleCache) -> 
         data = await module_bytes(request)
         if not data:
             raise core.RequestError("bad_request", "no module: send its bytes as the body")
-
-        def work(job):
-            key, module = cache.load(data, job)
-            return JSONResponse(core.describe(data, module, limits))
-
-        return await runner.run(work)
+        if len(data) > limits.max_module_bytes:
+            raise LimitError("max_module_bytes", f"the module has {len(data)} bytes; this service "
+                             f"takes modules of at most {limits.max_module_bytes} bytes")
+        status, body = await runner.run({"op": "describe", "data": data})
+        if status == 200:
+            cache.put(data)
+        return JSONResponse(body, status_code=status)
 
     async def resolve(ref: ModuleRef):
         if (ref.module_id is None) == (ref.module is None):
@@ -179,11 +185,17 @@ def _module_routes(app: FastAPI, limits, runner: Runner, cache: ModuleCache) -> 
                 data = base64.b64decode(ref.module, validate=True)
             except (binascii.Error, ValueError):
                 raise core.RequestError("bad_request", "module: not valid base64") from None
-            return lambda job: cache.load(data, job)[1]
-        item = cache.get(ref.module_id)
-        if item is None:
-            return None
-        return lambda job: item[1]
+            if len(data) > limits.max_module_bytes:
+                raise LimitError("max_module_bytes", f"the module has {len(data)} bytes; this "
+                                 f"service takes modules of at most {limits.max_module_bytes} bytes")
+            return data
+        return cache.get(ref.module_id)
+
+    async def run(request: dict) -> JSONResponse:
+        status, body = await runner.run(request)
+        if status == 200 and "data" in request:
+            cache.put(request["data"])
+        return JSONResponse(body, status_code=status)
 
     def unknown(ref: ModuleRef) -> JSONResponse:
         return error("unknown_module", f"no module with id {ref.module_id}: upload it again "
@@ -197,16 +209,11 @@ def _module_routes(app: FastAPI, limits, runner: Runner, cache: ModuleCache) -> 
         out of the service's own budget answers 408 (the call probably does not end),
         with the result so far in ``result``. With ``trace``, the call runs on the
         reference tier and the response holds up to ``trace_limit`` trace records."""
-        get = await resolve(req)
-        if get is None:
+        data = await resolve(req)
+        if data is None:
             return unknown(req)
-
-        def work(job):
-            result = core.invoke(get(job), req.export, req.args, limits, fuel=req.fuel,
-                                 trace=req.trace, trace_limit=req.trace_limit, job=job)
-            return answer(invoke_outcome(result))
-
-        return await runner.run(work)
+        return await run({"op": "invoke", "data": data, "export": req.export, "args": req.args,
+                          "fuel": req.fuel, "trace": req.trace, "trace_limit": req.trace_limit})
 
     @app.post("/api/steps", response_model=StepsResponse, responses=ERRORS, tags=["modules"])
     async def record(req: StepsRequest):
@@ -214,16 +221,11 @@ def _module_routes(app: FastAPI, limits, runner: Runner, cache: ModuleCache) -> 
         the machine's state before every instruction (stack, locals, frames, memory), at
         most ``max_steps`` of them: the playground steps through these. A trap ends the
         run (200, ``trap`` set); the last state is the trapping instruction."""
-        get = await resolve(req)
-        if get is None:
+        data = await resolve(req)
+        if data is None:
             return unknown(req)
-
-        def work(job):
-            return JSONResponse(steps.record_steps(get(job), req.export, req.args, limits,
-                                                   max_steps=req.max_steps, fuel=req.fuel,
-                                                   job=job))
-
-        return await runner.run(work)
+        return await run({"op": "steps", "data": data, "export": req.export, "args": req.args,
+                          "max_steps": req.max_steps, "fuel": req.fuel})
 
     @app.post("/api/stackvm", response_model=ProgramResponse, responses=ERRORS, tags=["stackvm"])
     async def stackvm(req: ProgramRequest):
@@ -239,10 +241,8 @@ def _module_routes(app: FastAPI, limits, runner: Runner, cache: ModuleCache) -> 
         items = req.program if isinstance(req.program, str) else \
             [item.model_dump(exclude_none=True) for item in req.program]
 
-        def work(job):
-            return JSONResponse(program.run_program(items, limits, req.memory_pages, req.max_pages))
-
-        return await runner.run(work)
+        return await run({"op": "stackvm", "program": items, "memory_pages": req.memory_pages,
+                          "max_pages": req.max_pages})
 
 
 def _service_routes(app: FastAPI, settings: Settings) -> None:

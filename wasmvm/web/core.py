@@ -83,14 +83,16 @@ def module_id(data: bytes) -> str:
 
 
 # -- loading -------------------------------------------------------------------------------
-def load_module(data: bytes, limits: Limits, engine: Engine | None = None) -> Module:
+def load_module(data: bytes, limits: Limits, engine: Engine | None = None, *,
+                growth_bounded: bool = False) -> Module:
     """Decode and validate ``data`` (MalformedError, InvalidError), then check it against
-    the limits (LimitError)."""
+    the limits (LimitError). ``growth_bounded``: something else bounds what memories and
+    tables grow to (a worker process's memory limit), see ``check_limits``."""
     if len(data) > limits.max_module_bytes:
         raise LimitError("max_module_bytes", f"the module has {len(data)} bytes; this service "
                          f"takes modules of at most {limits.max_module_bytes} bytes")
     module = Module(engine, data)
-    check_limits(module, limits)
+    check_limits(module, limits, growth_bounded=growth_bounded)
     return module
 
 
@@ -102,8 +104,9 @@ def _grows(syntax, name: str) -> bool:
     return False
 
 
-def check_limits(module: Module, limits: Limits) -> None:
-    """Refuse memories and tables that start, or may grow, beyond the limits."""
+def check_limits(module: Module, limits: Limits, *, growth_bounded: bool = False) -> None:
+    """Refuse memories and tables that start beyond the limits, and, unless
+    ``growth_bounded``, those that may grow beyond them."""
     syntax = module.syntax
     checks = (
         ("memory", [m.type.limits for m in syntax.mems], "memory.grow", limits.max_memory_pages,
@@ -120,7 +123,7 @@ def check_limits(module: Module, limits: Limits) -> None:
             if lim.min > most:
                 raise LimitError(field, f"{kind} {i} starts with {lim.min} {unit}; this service "
                                  f"allows at most {most}")
-            if lim.max is not None and lim.max <= most:
+            if growth_bounded or (lim.max is not None and lim.max <= most):
                 continue
             if grows is None:
                 grows = _grows(syntax, grow)

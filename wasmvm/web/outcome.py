@@ -15,7 +15,8 @@ A trap is a result of running a program: 200 with ``trap`` set. The errors:
     422 unsupported    valid, but wasmvm cannot run it yet
     422 limit          memories or tables over the limits, a StackVM program too long
     422 schema         a request body that does not fit the schema (FastAPI's check)
-    500 internal       a bug in wasmvm
+    500 internal       a bug in wasmvm, or a worker process that died
+    503 busy           every worker was busy for ``queue_timeout_seconds``
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ __all__ = ["STATUS", "error_body", "error_json", "invoke_outcome"]
 
 STATUS = {"malformed": 400, "bad_request": 400, "bad_program": 400, "not_found": 404,
           "unknown_module": 404, "fuel": 408, "timeout": 408, "too_large": 413,
-          "invalid": 422, "link": 422, "unsupported": 422, "limit": 422, "internal": 500}
+          "invalid": 422, "link": 422, "unsupported": 422, "limit": 422, "internal": 500, "busy": 503}
 
 _ENGINE = ((MalformedError, "malformed"), (InvalidError, "invalid"), (LinkError, "link"),
            (UnsupportedError, "unsupported"), (InternalError, "internal"))

@@ -141,11 +141,11 @@ def run_program(items, limits: Limits, memory_pages: int = 1, max_pages: int | N
     state after every instruction: ``{"steps": [{pc, instruction, stack, memory_access}],
     "stack", "error", "memory"}``. A trap or a type error stops the run; ``error`` says
     which instruction and why, the steps before it stand."""
-    most = limits.max_memory_pages
+    most = limits.max_stackvm_pages
     if max_pages is None:
         max_pages = most
     if not 0 <= memory_pages <= max_pages or max_pages > most:
-        raise LimitError("max_memory_pages", f"memory of {memory_pages} page(s), at most "
+        raise LimitError("max_stackvm_pages", f"memory of {memory_pages} page(s), at most "
                          f"{max_pages}: this service allows 0 <= pages <= max <= {most}")
     program = parse_program(items, limits) if isinstance(items, str) else build_program(items, limits)
     vm = StackVM(memory_pages, max_pages)

@@ -88,7 +88,8 @@ class ModuleInfo(BaseModel):
 
 # -- calls ---------------------------------------------------------------------------------------
 class ModuleRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: JSON types as the schema says (false is no number, "3" no integer)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     module_id: str | None = Field(None, description="the id from POST /api/modules")
     module: str | None = Field(None, description="or the module itself, in base64")
@@ -195,7 +196,7 @@ class StepsResponse(BaseModel):
 
 # -- the StackVM -------------------------------------------------------------------------------
 class ProgramItem(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     op: str = Field(description="the spec's mnemonic", examples=["i32.const"])
     value: str | int | float | None = Field(None, description="for *.const")
@@ -205,7 +206,7 @@ class ProgramItem(BaseModel):
 
 
 class ProgramRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     program: list[ProgramItem] | str = Field(
         description='the instructions as JSON items, or as text: the learning API\'s own syntax '
