@@ -369,15 +369,18 @@ def test_a_timeout_stops_decoding_and_translation_too():
         assert runner.replaced == 1
 
 
-def test_a_request_past_the_workers_memory_is_answered_and_its_worker_replaced():
+def test_a_request_past_the_workers_memory_is_answered_and_its_worker_kept():
     """A memory of 4,000 pages (250 MiB, under max_memory_pages) in a worker of 200 MiB:
-    MemoryError in the worker, a 422 naming the limit, a fresh worker for the next request."""
+    the engine cannot map it and says so with a typed error (a 422, ResourceLimitError is
+    a link error); the worker is unharmed and answers the next request."""
     with make_client(worker_memory_mb=200, workers=1) as c:
         r = invoke(c, wat('(module (memory 4000) (func (export "f")))'), "f")
-        assert r.status_code == 422 and r.json()["limit"] == "worker_memory_mb", r.json()
+        body = r.json()
+        assert r.status_code == 422 and body["error"] == "link", body
+        assert "cannot allocate a memory of 4000 pages" in body["message"]
         r = invoke(c, FAC, "fac_rec", "5")
         assert r.status_code == 200 and r.json()["results"][0]["text"] == "i64:120"
-        assert c.app.state.runner.replaced == 1
+        assert c.app.state.runner.replaced == 0
 
 
 def test_a_bounded_trace(client):
