@@ -118,3 +118,21 @@ def test_the_compiled_tier_checks_only_when_on():
         func = exports["count"]._inst
         source = translate_source(func, store._store)
         assert source.count(EPOCH_CHECK) == (2 if on else 0)  # entry, loop head
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_each_store_has_its_own_deadline(tier):
+    engine = Engine(Config(tier=tier, epoch_interruption=True))
+    stores = [Store(engine), Store(engine)]
+    calls = [Instance(s, Module(engine, PROGRAM), [Func(s, FuncType([], []), lambda: None)])
+             .exports(s)["add"] for s in stores]
+    stores[0].set_epoch_deadline(1)
+    stores[1].set_epoch_deadline(3)
+    engine.increment_epoch()
+    with pytest.raises(Trap):
+        calls[0](stores[0], 1, 1)
+    assert calls[1](stores[1], 1, 1) == 2
+    engine.increment_epoch()
+    engine.increment_epoch()
+    with pytest.raises(Trap):
+        calls[1](stores[1], 1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass
 
 from ..binary.decode import decode_module
@@ -57,12 +58,15 @@ class Engine:
         else:
             cache = None
         self.tier = make_tier(self.config.tier, cache)
-        self._epoch = [0]  # the engine's epoch, shared with its stores' code
+        self._epoch = [0]  # the engine's epoch, shared with its stores
+        self._epoch_stores: weakref.WeakSet = weakref.WeakSet()  # (exec stores)
 
     def increment_epoch(self) -> None:
         """Advance the epoch by one (safe from another thread, e.g. a timer): code of a
         store whose deadline it reaches traps INTERRUPT at its next check."""
         self._epoch[0] += 1
+        for store in list(self._epoch_stores):
+            store.note_epoch()
 
 
 class Store:
@@ -73,6 +77,8 @@ class Store:
         config = self.engine.config
         self._store = ExecStore(self.engine.tier, config.max_call_depth, config.consume_fuel,
                                 self.engine._epoch if config.epoch_interruption else None)
+        if config.epoch_interruption:
+            self.engine._epoch_stores.add(self._store)
         self.data = data
 
     def set_wasi(self, config) -> None:
@@ -127,6 +133,7 @@ class Store:
                 or ticks_beyond_current < 0:
             raise ValueError("ticks_beyond_current must be a non-negative int")
         self._store.epoch_deadline[0] = self.engine._epoch[0] + ticks_beyond_current
+        self._store.note_epoch()
 
     # -- observers ----------------------------------------------------------------------------
     def add_observer(self, observer):

@@ -72,7 +72,7 @@ def depth_check(unit: str, epoch: bool = False) -> list[str]:
 
 #: the epoch check, on entering a function and at the head of every loop (only when the
 #: store interrupts by epoch)
-EPOCH_CHECK = "if _EP[0] >= _DL[0]: raise _interrupt()"
+EPOCH_CHECK = "if _EH[0]: raise _interrupt()"
 
 
 def bounds_trap(unit: str) -> list[str]:
@@ -125,7 +125,7 @@ class CompiledTier:
             ns = compile_rt.namespace(func.module, store, self)
             key = entry = None
             if self.cache is not None:
-                key = self.cache.key(func, ns["_F"] is not None, "_EP" in ns)
+                key = self.cache.key(func, ns["_F"] is not None, "_EH" in ns)
                 entry = self.cache.load(key) if key is not None else None
             if entry is not None:
                 self.stats.cached += 1
@@ -362,7 +362,7 @@ class Translator:
         # fuel: charged per straight-line segment, at its start (a placeholder line that
         # is filled in when the segment ends)
         self.fuel = ns.get("_F") is not None
-        self.epoch = ns.get("_EP") is not None
+        self.epoch = "_EH" in ns
         self.segment_line: int | None = None
         self.segment_cost = 0
 

@@ -56,8 +56,7 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         "_F": store.fuel,  # [remaining] when fuel is on, else None
     }
     if store.epoch is not None:
-        ns["_EP"] = store.epoch
-        ns["_DL"] = store.epoch_deadline
+        ns["_EH"] = store.epoch_reached
         ns["_interrupt"] = _trap(TrapCode.INTERRUPT)
     if store.fuel is not None:
         cell = store.fuel

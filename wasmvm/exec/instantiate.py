@@ -40,7 +40,7 @@ def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst
     store.count_instance(len(module.tables), len(module.mems))
     inst = ModuleInst(types=list(module.types), names=module.names, syntax=module)
     if store.epoch is not None:
-        inst.epoch = (store.epoch, store.epoch_deadline)
+        inst.epoch = store.epoch_reached
     for imp, ext in zip(module.imports, externs):
         _check_import(module, imp, ext)
         getattr(inst, {"func": "funcs", "table": "tables", "memory": "mems",

@@ -130,11 +130,11 @@ def _branch(target: int, base: int, arity: int, height: int):
     return h
 
 
-def _epoch_checked(taken, epoch: list, deadline: list):
+def _epoch_checked(taken, reached: list):
     """A branch back to a loop's head, checking the epoch deadline first (only built
     when the store interrupts by epoch: no cost otherwise)."""
     def h(F, pc):
-        if epoch[0] >= deadline[0]:
+        if reached[0]:
             raise Trap(TrapCode.INTERRUPT)
         return taken(F, pc)
     return h
@@ -235,7 +235,7 @@ def prepare(func: WasmFunc) -> Prepared:
     def branch(label: tuple, height: int):
         h = _branch(*label, height)
         if mod.epoch is not None and label[0] in loop_heads:
-            return _epoch_checked(h, *mod.epoch)
+            return _epoch_checked(h, mod.epoch)
         return h
     owners: list[int] = []
     for i, (event, instr) in enumerate(events):
@@ -337,12 +337,12 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
     watched = stepping is not None or bool(watchers)  # ExecStates are made
     hooked = watched or fuel is not None  # the instrumented path
     limit = store.max_call_depth
-    epoch, deadline = store.epoch, store.epoch_deadline
+    reached = store.epoch_reached if store.epoch is not None else None
     # the compiled tier, when this loop runs as its fallback: it runs the callees
     compiled_tier = store.tier if hasattr(store.tier, "callable") else None
     if depth0 >= limit:
         raise Trap(TrapCode.STACK_OVERFLOW)
-    if epoch is not None and epoch[0] >= deadline[0]:
+    if reached is not None and reached[0]:
         raise Trap(TrapCode.INTERRUPT)
     if fuel is not None:  # before the depth is taken: a trap here leaves nothing behind
         fuel[0] -= FUNCTION_ENTRY
@@ -393,7 +393,7 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                 callee = F.callee
                 if len(frames) + depth0 + 1 >= limit:
                     raise Trap(TrapCode.STACK_OVERFLOW)
-                if epoch is not None and epoch[0] >= deadline[0]:
+                if reached is not None and reached[0]:
                     raise Trap(TrapCode.INTERRUPT)
                 fast = None if watched else callee.compiled
                 if fast is None and compiled_tier is not None and not watched:

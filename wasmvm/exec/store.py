@@ -257,8 +257,8 @@ class ModuleInst:
     #: the functions of this instance), the compiled tier's namespace (None until used).
     reference: dict = field(default_factory=dict)
     compiled: dict | None = None
-    #: (engine's [epoch], store's [deadline]) when its store interrupts by epoch, else None
-    epoch: tuple | None = None
+    #: its store's ``[epoch deadline reached]`` when the store interrupts by epoch, else None
+    epoch: list | None = None
 
 
 class Store:
@@ -279,15 +279,23 @@ class Store:
         self.observers: list = []
         self.depth = 0  # wasm frames live across nested invocations (host -> wasm -> ...)
         self.nesting = 0  # invocations live at once (MAX_HOST_NESTING)
-        #: epoch interruption: the engine's ``[epoch]`` (None: off) and this store's
-        #: ``[deadline]``; code checks ``epoch >= deadline`` on entering a function and at
-        #: each loop iteration, and traps INTERRUPT (wasmtime's model)
+        #: epoch interruption: the engine's ``[epoch]`` (None: off), this store's
+        #: ``[deadline]``, and ``[epoch >= deadline]``, which ``note_epoch`` recomputes
+        #: whenever either changes: code checks that one cell on entering a function and
+        #: at each loop iteration, and traps INTERRUPT (wasmtime's model; the deadline
+        #: starts at 0, so it starts reached)
         self.epoch = epoch
         self.epoch_deadline = [0]
+        self.epoch_reached = [True]
         self.data = None  # user data, as wasmtime's Store(engine, data)
         self.limits = StoreLimits()  # one object: memories and tables keep a reference
         #: what instantiations in this store created so far: instances, tables, memories
         self.created = [0, 0, 0]
+
+    def note_epoch(self) -> None:
+        """The epoch or the deadline changed: is the deadline reached?"""
+        if self.epoch is not None:
+            self.epoch_reached[0] = self.epoch[0] >= self.epoch_deadline[0]
 
     def count_instance(self, tables: int, memories: int) -> None:
         """Count an instantiation that defines ``tables`` and ``memories``, or raise
