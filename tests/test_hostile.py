@@ -183,3 +183,64 @@ def test_the_mutation_fuzzer_runs_and_finds_nothing():
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr[-2000:]
     assert "mutants: 600 (" in r.stdout and "0 neither success nor a typed error" in r.stdout
+
+
+# -- a nesting bomb: 59,000 nested ifs in a 295 KB module -------------------------------------
+def _nesting_bomb() -> bytes:
+    from .test_lowering import module
+
+    n = 59_000
+    return module(b"\x20\x00\x04\x40" * n + b"\x0b" * n + b"\x20\x00")
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_a_nesting_bomb_runs_in_bounds(tier):
+    # decoded, validated and run in under 2 s and 300 MB (measured in a fresh process);
+    # the compiled tier runs such a function's first call on the reference tier, as
+    # translating 177,000 instructions costs more than running them once
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import resource, time
+        from tests.test_hostile import _nesting_bomb
+        from wasmvm import Config, Engine, Instance, Module, Store
+        data = _nesting_bomb()
+        started = time.perf_counter()
+        engine = Engine(Config(tier={tier!r}))
+        store = Store(engine)
+        f = Instance(store, Module(engine, data), []).exports(store)["f"]
+        result = f(store, 3)
+        seconds = time.perf_counter() - started
+        stats = getattr(engine.tier, "stats", None)
+        peak = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) // 1024
+        print(len(data), result, round(seconds, 2), peak, stats and stats.deferred)
+        """)
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                       timeout=120, cwd=str(root))
+    assert r.returncode == 0, r.stderr[-2000:]
+    size, result, seconds, peak, deferred = r.stdout.split()
+    assert int(size) < 300_000 and result == "3"
+    assert float(seconds) < 2 and int(peak) < 300, r.stdout
+    assert deferred == ("1" if tier == "compiled" else "None")
+
+
+def test_a_deferred_function_is_translated_on_its_second_call():
+    from wasmvm.exec import compile_rt
+
+    engine = Engine(Config(tier="compiled"))
+    engine.tier.defer_instructions = 5  # (a small function stands for a big one)
+    store = Store(engine)
+    f = Instance(store, Module(engine, wat(
+        '(module (func (export "f") (param i32) (result i32) (local.get 0) (i32.const 1) '
+        'i32.add i32.const 2 i32.mul i32.const 3 i32.sub i32.const 4 i32.xor))')), []
+        ).exports(store)["f"]
+    assert f(store, 5) == ((5 + 1) * 2 - 3) ^ 4
+    stats = engine.tier.stats
+    assert (stats.deferred, stats.translated) == (1, 0)
+    assert f(store, 6) == ((6 + 1) * 2 - 3) ^ 4
+    assert (stats.deferred, stats.translated) == (1, 1)
+    assert not compile_rt.is_fallback(f._inst.compiled)
+    assert f(store, 7) == ((7 + 1) * 2 - 3) ^ 4 and stats.translated == 1

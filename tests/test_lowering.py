@@ -167,7 +167,7 @@ def run(data: bytes, tier, args):
 
 
 def check(data: bytes, args, flat: bool | None = True):
-    tier = CompiledTier(fallback=REFERENCE)
+    tier = CompiledTier(fallback=REFERENCE, defer_instructions=0)  # translate at once
     got, func = run(data, tier, args)
     assert not compile_rt.is_fallback(func.compiled)
     if flat is not None:
@@ -249,7 +249,7 @@ def measure(data: bytes, trace: bool) -> float:
     if trace:
         tracemalloc.start()
     t0 = time.perf_counter()
-    fn = tier.translate(func, store._store)
+    fn = tier.translate_now(func, store._store)
     seconds = time.perf_counter() - t0
     assert not compile_rt.is_fallback(fn)
     if not trace:

@@ -11,6 +11,7 @@ import hashlib
 from array import array
 
 from ..errors import InternalError, MalformedError, WasmError
+from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import RefFunc
 from ..syntax.module import (
     CustomSection,
@@ -50,7 +51,8 @@ def decode_module(data: bytes | bytearray | memoryview) -> Module:
     """Decode a binary module. Raises MalformedError, never anything else on bad input."""
     data = bytes(data)
     try:
-        module = _Decoder(data).module()
+        with paused_gc():
+            module = _Decoder(data).module()
     except WasmError:
         raise
     except (RecursionError, MemoryError) as e:  # pragma: no cover - defensive

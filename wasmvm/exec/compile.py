@@ -43,6 +43,7 @@ import time
 
 from ..errors import Trap, TrapCode
 from ..opcodes import OPS
+from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import Block, If, Loop, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import backtrace, compile_rt, simd
@@ -91,9 +92,12 @@ class CompiledTier:
 
     name = "compiled"
 
-    def __init__(self, fallback, cache=None):
+    def __init__(self, fallback, cache=None, defer_instructions: int | None = None):
         self.fallback = fallback
         self.cache = cache  # an exec.cache.TranslationCache, or None
+        #: DEFER_INSTRUCTIONS, unless given (None: never defer)
+        self.defer_instructions = (self.DEFER_INSTRUCTIONS if defer_instructions is None
+                                   else defer_instructions or None)
         self.stats = TranslationStats()
 
     def call(self, store: Store, func: WasmFunc, args: list) -> list:
@@ -117,24 +121,29 @@ class CompiledTier:
         the callees of the functions it runs, so that they stay compiled."""
         return func.compiled or compile_rt.callable_for(func, store, self)
 
+    #: A function of more instructions than this is translated on its second call, not its
+    #: first: translating costs some microseconds per instruction, far more than running
+    #: the instructions once, and a function this big (10x the largest of the real
+    #: programs measured) is usually a generated one run once, or a bomb. Its first call
+    #: runs on the fallback tier, its callees compiled.
+    DEFER_INSTRUCTIONS = 100_000
+
     def translate(self, func: WasmFunc, store: Store):
-        """The compiled-convention callable for ``func`` (see compile_rt), from the cache
-        when it has the function; counted, with the time it took, in ``self.stats``."""
+        """The compiled-convention callable for ``func`` (see compile_rt): its translation
+        (``translate_now``), or for a very big function (DEFER_INSTRUCTIONS) one that
+        runs it on the fallback tier once and translates it on its second call."""
+        if self.defer_instructions is not None and _size(func) > self.defer_instructions:
+            self.stats.deferred += 1
+            return compile_rt.deferred_callable(func, store, self)
+        return self.translate_now(func, store)
+
+    def translate_now(self, func: WasmFunc, store: Store):
+        """``func`` translated, from the cache when it has the function; counted, with the
+        time it took, in ``self.stats``."""
         started = time.perf_counter()
         try:
-            ns = compile_rt.namespace(func.module, store, self)
-            key = entry = None
-            if self.cache is not None:
-                key = self.cache.key(func, ns["_F"] is not None, "_EH" in ns)
-                entry = self.cache.load(key) if key is not None else None
-            if entry is not None:
-                self.stats.cached += 1
-                reason = None
-            else:
-                entry, reason = self._translate(func, ns, store)
-                if key is not None and reason is None:
-                    self.cache.store(key, entry)
-            fn = install(entry, func, ns) if reason is None else entry
+            with paused_gc():
+                fn, entry, reason = self._translate_or_load(func, store)
         finally:
             self.stats.seconds += time.perf_counter() - started
         if reason is None:
@@ -143,6 +152,24 @@ class CompiledTier:
         else:
             self.stats.fallbacks.append((func.name, reason))
         return fn
+
+    def _translate_or_load(self, func: WasmFunc, store: Store):
+        """(callable, cache entry, None), or (fallback callable, None, why)."""
+        ns = compile_rt.namespace(func.module, store, self)
+        key = entry = None
+        if self.cache is not None:
+            key = self.cache.key(func, ns["_F"] is not None, "_EH" in ns)
+            entry = self.cache.load(key) if key is not None else None
+        if entry is not None:
+            self.stats.cached += 1
+            reason = None
+        else:
+            entry, reason = self._translate(func, ns, store)
+            if key is not None and reason is None:
+                self.cache.store(key, entry)
+        if reason is not None:
+            return entry, None, reason
+        return install(entry, func, ns), entry, None
 
     def _translate(self, func: WasmFunc, ns: dict, store: Store):
         """(translation entry, None), or (fallback callable, why) for a function not
@@ -162,6 +189,12 @@ class CompiledTier:
             # form too big for CPython's compiler
             return (compile_rt.fallback_callable(func, store, self.fallback),
                     f"{type(why).__name__}: {why}")
+
+
+def _size(func: WasmFunc) -> int:
+    """Instructions (walk events) in a function's body."""
+    offsets = func.code.offsets  # one per walk index, when decoded from bytes
+    return len(offsets) if offsets is not None else sum(1 for _ in walk(func.code.body))
 
 
 def _build(translator: Translator, func: WasmFunc, flat: bool = False) -> tuple:
@@ -205,12 +238,13 @@ class TranslationStats:
     fallback tier, and ``seconds`` spent translating (Python source, compile and exec, or
     reading the cache)."""
 
-    __slots__ = ("translated", "flat", "cached", "fallbacks", "seconds")
+    __slots__ = ("translated", "flat", "cached", "deferred", "fallbacks", "seconds")
 
     def __init__(self):
         self.translated = 0
         self.flat = 0  # of those translated: in the flat (state machine) form
         self.cached = 0  # of those translated: taken from the translation cache
+        self.deferred = 0  # very big functions whose first call ran on the fallback tier
         self.fallbacks: list[tuple[str, str]] = []
         self.seconds = 0.0
 

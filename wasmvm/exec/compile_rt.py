@@ -181,6 +181,24 @@ def fallback_callable(func: WasmFunc, store: Store, fallback):
     return call
 
 
+def deferred_callable(func: WasmFunc, store: Store, tier):
+    """A very big function (``CompiledTier.DEFER_INSTRUCTIONS``) in the compiled
+    convention: its first call runs on the tier's fallback (as ``fallback_callable``);
+    its second translates it (``tier.translate_now``), which from then on is its callable
+    everywhere (``FuncInst.compiled`` and its instance's namespace)."""
+    once = fallback_callable(func, store, tier.fallback)
+    calls = [0]
+
+    def call(*args):
+        if calls[0]:
+            fn = func.compiled = tier.translate_now(func, store)
+            namespace(func.module, store, tier)[f"F{func.index}"] = fn
+            return fn(*args)
+        calls[0] += 1
+        return once(*args)
+    return call
+
+
 def is_fallback(fn) -> bool:
     """Does ``fn`` run its function on the fallback tier rather than as a translation?"""
     return getattr(fn, "fallback", False)

@@ -26,6 +26,7 @@ chosen once per call, so that the plain loop pays nothing for it.
 from __future__ import annotations
 
 from ..errors import InternalError, Trap, TrapCode, UnsupportedError
+from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import (
     Block,
     Br,
@@ -209,6 +210,11 @@ def _call_indirect(table, expected):
 
 def prepare(func: WasmFunc) -> Prepared:
     """The flat handler list of a function (see the module docstring), built once."""
+    with paused_gc():
+        return _prepare(func)
+
+
+def _prepare(func: WasmFunc) -> Prepared:
     mod = func.module
     heights = func.info.heights
     events = list(walk(func.code.body))

@@ -223,22 +223,24 @@ def walk(body: list[Instruction]) -> Iterator[tuple[str, Instruction | None]]:
     ``("else", if_instr)`` between the arms of an If and ``("end", instr)`` after the
     body. This is the order of the binary format.
     """
-    stack: list[tuple[Iterator, _Structured | None, list]] = [(iter(body), None, [])]
+    # (iterator over a body, the structured instruction owning it, its else arm when
+    # that comes next); the iterator of a body is resumed where a nested one began
+    stack: list[tuple[Iterator, _Structured | None, list | None]] = [(iter(body), None, None)]
     while stack:
-        it, owner, pending = stack[-1]
-        instr = next(it, None)
-        if instr is None:
+        it, owner, else_arm = stack[-1]
+        for instr in it:
+            yield "instr", instr
+            if isinstance(instr, _Structured):
+                bodies = instr.bodies()
+                stack.append((iter(bodies[0]), instr, bodies[1] if len(bodies) > 1 else None))
+                break
+        else:
             stack.pop()
-            if pending:  # the else arm of an If follows its then arm
+            if else_arm is not None:  # the else arm of an If follows its then arm
                 yield "else", owner
-                stack.append((iter(pending.pop()), owner, pending))
+                stack.append((iter(else_arm), owner, None))
             elif owner is not None:
                 yield "end", owner
-            continue
-        yield "instr", instr
-        if isinstance(instr, _Structured):
-            bodies = instr.bodies()
-            stack.append((iter(bodies[0]), instr, [bodies[1]] if len(bodies) > 1 else []))
 
 
 def _structurally_equal(a: _Structured, b: _Structured) -> bool:

@@ -15,6 +15,7 @@ special rows have one small handler each (``instr.SPECIAL``).
 from __future__ import annotations
 
 from ..errors import InternalError, WasmError
+from ..syntax.gcpause import paused_gc
 from ..syntax.module import Module
 from . import module as _module
 from .context import FuncInfo, ModuleInfo
@@ -25,7 +26,8 @@ __all__ = ["validate_module", "validate", "ModuleInfo", "FuncInfo"]
 def validate_module(module: Module) -> ModuleInfo:
     """Validate ``module`` and return what the executors need to know about it."""
     try:
-        return _module.validate_module(module)
+        with paused_gc():
+            return _module.validate_module(module)
     except WasmError:
         raise
     except Exception as e:  # a bug in wasmvm, not a property of the module
