@@ -1315,7 +1315,17 @@ def _call_indirect(t: Translator, instr):
     ft = t.mod.types[instr.type]
     i = t.pop()
     args = _call_args(t, len(ft.params))
-    target = f"_call_indirect(T{instr.table}, {i.text}, TY{instr.type})"
+    table, ty = f"T{instr.table}", f"TY{instr.type}"
+    t.ntemps += 1
+    n = t.ntemps
+    # the common case inline: a WebAssembly function of exactly this type (by identity),
+    # compiled already; anything else (out of bounds, null, another type object, a host
+    # function, a first call) takes _call_indirect, which checks, traps and translates
+    wasm_func = t.const_name(WasmFunc)
+    target = (f"(_c{n} if (_i{n} := {i.text}) < len({table}.elements) and "
+              f"(_f{n} := {table}.elements[_i{n}]).__class__ is {wasm_func} and "
+              f"_f{n}.type is {ty} and (_c{n} := _f{n}.compiled) is not None "
+              f"else _call_indirect({table}, _i{n}, {ty}))")
     _call_results(t, f"{target}({args})", len(ft.results))
 
 
