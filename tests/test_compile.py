@@ -122,6 +122,12 @@ EDGES = """(module (memory 1)
   (func (export "sub") (param i32) (result i32) (i32.sub (local.get 0) (i32.const 48)))
   (func (export "addneg") (param i32) (result i32) (i32.add (i32.const -48) (local.get 0)))
   (func (export "add64") (param i64) (result i64) (i64.sub (local.get 0) (i64.const 1)))
+  (func (export "chain") (param i32) (result i32)
+    (i32.add (i32.mul (i32.sub (i32.const 5) (local.get 0)) (i32.const -3))
+             (i32.shl (i32.mul (local.get 0) (local.get 0)) (i32.const 31))))
+  (func (export "chain64") (param i64) (result i64)
+    (i64.sub (i64.mul (i64.add (local.get 0) (local.get 0)) (local.get 0))
+             (i64.shl (local.get 0) (i64.const 63))))
   (func (export "guarded") (param i32) (result i32)
     (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
       (then (i32.sub (local.get 0) (i32.const 1)))
@@ -146,12 +152,12 @@ EDGE_ARGS = [0, 1, 2, 3, 4, 5, 6, 47, 48, 49, 100, 101, 255, 256, 0x7FFFFFFF, 0x
              0x80000001, 0xFFFFFFFA, 0xFFFFFFFB, 0xFFFFFFFE, 0xFFFFFFFF]
 
 
-@pytest.mark.parametrize("name", ["add", "sub", "addneg", "add64", "guarded", "signed",
-                                  "skip"])
+@pytest.mark.parametrize("name", ["add", "sub", "addneg", "add64", "chain", "chain64",
+                                  "guarded", "signed", "skip"])
 def test_wraparound_and_comparisons_at_the_edges(name):
     # what the translator proves of values (bounds from comparisons, constants, masks)
     # and the tests it writes instead of masks must keep every edge of the wraparound
-    args = EDGE_ARGS + ([2**64 - 1, 2**63, 2**63 - 1] if name == "add64" else [])
+    args = EDGE_ARGS + ([2**64 - 1, 2**63, 2**63 - 1] if "64" in name else [])
     data = wat(EDGES)
     results = []
     for tier in TIERS:

@@ -207,18 +207,21 @@ class E:
     integer value is known to lie within (None: anything of its type), which let the
     translator drop wraparound masks that cannot change the value; ``facts`` for a
     comparison of locals, what it proves of them: (when true, when false), each a list of
-    (local, lo, hi)."""
+    (local, lo, hi); ``raw`` for a wrapping add, sub, mul or shl, its text before the
+    final mask: a value congruent to it modulo 2**width, which an enclosing add, sub, mul
+    or shl (masked itself) can use as its operand instead."""
 
-    __slots__ = ("text", "cond", "uses", "weight", "rng", "facts")
+    __slots__ = ("text", "cond", "uses", "weight", "rng", "facts", "raw")
 
     def __init__(self, text: str, uses=None, weight: int = 0, cond: str | None = None,
-                 rng: tuple[int, int] | None = None, facts=None):
+                 rng: tuple[int, int] | None = None, facts=None, raw: str | None = None):
         self.text = text
         self.cond = cond
         self.uses = uses
         self.weight = weight
         self.rng = rng
         self.facts = facts
+        self.raw = raw
 
     @property
     def truth(self) -> str:
@@ -457,7 +460,7 @@ class Translator:
         self.stored = height
 
     def result(self, text: str, args: list[E], trapping: bool = False,
-               cond: str | None = None, rng=None, facts=None) -> None:
+               cond: str | None = None, rng=None, facts=None, raw=None) -> None:
         """Push the value ``text`` computed from ``args``: deferred when pure."""
         uses = set()
         weight = 1
@@ -468,7 +471,7 @@ class Translator:
                 uses |= a.uses
             elif _SLOT.fullmatch(a.text):
                 deferrable = False  # slots may be reused; keep deferred text slot-free
-        e = E(text, uses or None, weight, cond, rng, facts)
+        e = E(text, uses or None, weight, cond, rng, facts, raw)
         if deferrable:
             self.push(e)
         else:
@@ -863,7 +866,7 @@ class Translator:
         if op in _CMP_OPS:
             self.compare(t, op, a, b, x, y, mask, half)
             return True
-        text = rng = None
+        text = rng = raw = None
         if op in ("add", "sub", "mul"):
             if op == "add":
                 lo, hi = ar[0] + br[0], ar[1] + br[1]
@@ -880,6 +883,9 @@ class Translator:
                 # conditional expression more slowly than a mask)
                 var, k = (a, y) if y is not None else (b, x)
                 text = _add_constant(var, k if op == "add" else -k, mask)
+            if text is None:  # mask once: modulo 2**width, masks of operands change nothing
+                raw = f"{_raw(a)} {sign} {_raw(b)}"
+                text = f"({raw}) & {_MASK[t]}"
         elif op == "and":
             rng = (0, min(ar[1], br[1]))
         elif op in ("or", "xor"):
@@ -891,12 +897,13 @@ class Translator:
             elif ar[1] << k <= mask:
                 text, rng = (f"{_p(a)} << {k}" if k else a.text), (ar[0] << k, ar[1] << k)
             else:
-                text = f"({_p(a)} << {k}) & {_MASK[t]}"
+                raw = f"{_raw(a)} << {k}"
+                text = f"({raw}) & {_MASK[t]}"
         if text is None:
             if rng is None:
                 return False
             text = _BINOPS[f"{t}.{op}"].format(a=_p(a), b=_p(b))
-        self.result(text, [a, b], rng=rng)
+        self.result(text, [a, b], rng=rng, raw=raw)
         return True
 
     def compare(self, t, op, a, b, x, y, mask, half) -> None:
@@ -1040,6 +1047,11 @@ def _compare_facts(base: str, sx: str, other: tuple[int, int], mask: int, half: 
                 "gt": ((lo + 1, top), None), "ge": ((lo, top), None)}[base]
     return {"lt": ((0, hi - 1), (lo, mask)), "le": ((0, hi), (lo + 1, mask)),
             "gt": ((lo + 1, mask), (0, hi)), "ge": ((lo, mask), (0, hi - 1))}[base]
+
+
+def _raw(e: E) -> str:
+    """An operand of a wrapping add, sub, mul or shl: its unmasked text when it has one."""
+    return f"({e.raw})" if e.raw is not None else _p(e)
 
 
 def _p(e: E) -> str:
