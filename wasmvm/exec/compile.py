@@ -15,7 +15,15 @@ How WebAssembly maps onto Python here:
   becomes ``while True: ... break`` whose branches ``continue``. Blocks nobody branches
   to need no Python construct. A branch out of several Python loops sets ``_br`` to the
   target's number and breaks; each loop it leaves dispatches on ``_br`` after itself.
-  A branch to the function's own label is ``return``.
+  A branch to the function's own label is ``return``. A block or ``if`` whose branches
+  all come from its own body (not from a construct inside) needs no loop: a ``br_if``
+  there becomes ``if not cond:`` around the rest of the body (``_skippable``).
+* Wraparound masks are written only where the value may leave the type's range. Stack
+  entries carry bounds (``E.rng``: constants, narrow loads, ``and``, shifts,
+  comparisons), and so do integer locals in the structured form, from assignments and
+  from the comparisons control passed (``Translator.assume``): ``if l0 < 2 ... else
+  l0 - 1`` needs no mask. Adding a constant to a variable is a test rather than a mask
+  (``_add_constant``), and a chain of add/sub/mul/shl is masked once (``E.raw``).
 * Memory accesses are ``struct`` calls on the memory's bytearray: an access out of bounds
   raises ``struct.error`` or ``IndexError`` in this function's own frame, which the
   function turns into the spec's trap — the bounds check costs nothing when it passes.
