@@ -115,3 +115,65 @@ def test_translation_is_readable_python():
     assert source.count("while True:") == 1
     assert "l1 = (l1 + l0) & 0xFFFFFFFF" in source
     assert inst.exports(store)["sum"](store, 100) == 5050
+
+
+EDGES = """(module (memory 1)
+  (func (export "add") (param i32) (result i32) (i32.add (local.get 0) (i32.const 5)))
+  (func (export "sub") (param i32) (result i32) (i32.sub (local.get 0) (i32.const 48)))
+  (func (export "addneg") (param i32) (result i32) (i32.add (i32.const -48) (local.get 0)))
+  (func (export "add64") (param i64) (result i64) (i64.sub (local.get 0) (i64.const 1)))
+  (func (export "chain") (param i32) (result i32)
+    (i32.add (i32.mul (i32.sub (i32.const 5) (local.get 0)) (i32.const -3))
+             (i32.shl (i32.mul (local.get 0) (local.get 0)) (i32.const 31))))
+  (func (export "chain64") (param i64) (result i64)
+    (i64.sub (i64.mul (i64.add (local.get 0) (local.get 0)) (local.get 0))
+             (i64.shl (local.get 0) (i64.const 63))))
+  (func (export "guarded") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (i32.sub (local.get 0) (i32.const 1)))
+      (else (i32.add (i32.sub (local.get 0) (i32.const 2))
+                     (i32.mul (i32.and (local.get 0) (i32.const 255)) (i32.const 3))))))
+  (func (export "signed") (param i32) (result i32)
+    (i32.or (i32.or (i32.lt_s (local.get 0) (i32.const 5))
+                    (i32.shl (i32.le_s (i32.const 0) (local.get 0)) (i32.const 1)))
+            (i32.or (i32.shl (i32.gt_s (local.get 0) (i32.const 0)) (i32.const 2))
+                    (i32.shl (i32.ge_s (local.get 0) (i32.const -5)) (i32.const 3)))))
+  (func (export "skip") (param i32) (result i32) (local i32)
+    (block (result i32)
+      (i32.const 7)
+      (br_if 0 (i32.gt_s (local.get 0) (i32.const 100)))
+      (drop)
+      (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+      (br_if 0 (i32.load8_u (i32.const 0)) (i32.eqz (local.get 1)))
+      (drop)
+      (i32.shl (local.get 1) (i32.const 1)))))"""
+
+EDGE_ARGS = [0, 1, 2, 3, 4, 5, 6, 47, 48, 49, 100, 101, 255, 256, 0x7FFFFFFF, 0x80000000,
+             0x80000001, 0xFFFFFFFA, 0xFFFFFFFB, 0xFFFFFFFE, 0xFFFFFFFF]
+
+
+@pytest.mark.parametrize("name", ["add", "sub", "addneg", "add64", "chain", "chain64",
+                                  "guarded", "signed", "skip"])
+def test_wraparound_and_comparisons_at_the_edges(name):
+    # what the translator proves of values (bounds from comparisons, constants, masks)
+    # and the tests it writes instead of masks must keep every edge of the wraparound
+    args = EDGE_ARGS + ([2**64 - 1, 2**63, 2**63 - 1] if "64" in name else [])
+    data = wat(EDGES)
+    results = []
+    for tier in TIERS:
+        store = Store(Engine(Config(tier=tier)))
+        f = Instance(store, Module(store.engine, data), []).exports(store)[name]
+        results.append([f(store, a) for a in args])
+    assert results[1] == results[0]
+
+
+def test_translation_uses_what_comparisons_prove():
+    store = Store()
+    inst = Instance(store, Module(store.engine, wat(EDGES)), [])
+    funcs = {name: inst._inst.exports[name][1] for name in ("guarded", "skip")}
+    guarded = translate_source(funcs["guarded"])
+    # in the else arm l0 >= 2: no wraparound; l0 & 255 times 3 fits in 32 bits
+    assert "l0 - 2 + ((l0 & 255) * 3)" in guarded.replace("(l0 - 2)", "l0 - 2")
+    skip = translate_source(funcs["skip"])
+    # branches from the block's own body only: nested ifs, no loop
+    assert "while True:" not in skip and "if not (" in skip

@@ -15,7 +15,15 @@ How WebAssembly maps onto Python here:
   becomes ``while True: ... break`` whose branches ``continue``. Blocks nobody branches
   to need no Python construct. A branch out of several Python loops sets ``_br`` to the
   target's number and breaks; each loop it leaves dispatches on ``_br`` after itself.
-  A branch to the function's own label is ``return``.
+  A branch to the function's own label is ``return``. A block or ``if`` whose branches
+  all come from its own body (not from a construct inside) needs no loop: a ``br_if``
+  there becomes ``if not cond:`` around the rest of the body (``_skippable``).
+* Wraparound masks are written only where the value may leave the type's range. Stack
+  entries carry bounds (``E.rng``: constants, narrow loads, ``and``, shifts,
+  comparisons), and so do integer locals in the structured form, from assignments and
+  from the comparisons control passed (``Translator.assume``): ``if l0 < 2 ... else
+  l0 - 1`` needs no mask. Adding a constant to a variable is a test rather than a mask
+  (``_add_constant``), and a chain of add/sub/mul/shl is masked once (``E.raw``).
 * Memory accesses are ``struct`` calls on the memory's bytearray: an access out of bounds
   raises ``struct.error`` or ``IndexError`` in this function's own frame, which the
   function turns into the spec's trap — the bounds check costs nothing when it passes.
@@ -37,6 +45,7 @@ other function (``compile_rt.fallback_callable``).
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 import time
@@ -54,6 +63,7 @@ _SLOT = re.compile(r"s\d+")
 MAX_LOOP_NESTING = 16  # CPython allows 20 statically nested blocks; the try takes one
 MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
 MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
+MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _skippable)
 
 
 class _Untranslatable(Exception):
@@ -273,15 +283,25 @@ def translate_source(func: WasmFunc, store: Store | None = None) -> str:
 class E:
     """A value on the symbolic stack: Python expression ``text``; ``cond`` a boolean form
     when it is a comparison; ``uses`` the locals it reads (None: a stored slot or a
-    constant); ``weight`` how many operators it holds."""
+    constant); ``weight`` how many operators it holds; ``rng`` (lo, hi), bounds the
+    integer value is known to lie within (None: anything of its type), which let the
+    translator drop wraparound masks that cannot change the value; ``facts`` for a
+    comparison of locals, what it proves of them: (when true, when false), each a list of
+    (local, lo, hi); ``raw`` for a wrapping add, sub, mul or shl, its text before the
+    final mask: a value congruent to it modulo 2**width, which an enclosing add, sub, mul
+    or shl (masked itself) can use as its operand instead."""
 
-    __slots__ = ("text", "cond", "uses", "weight")
+    __slots__ = ("text", "cond", "uses", "weight", "rng", "facts", "raw")
 
-    def __init__(self, text: str, uses=None, weight: int = 0, cond: str | None = None):
+    def __init__(self, text: str, uses=None, weight: int = 0, cond: str | None = None,
+                 rng: tuple[int, int] | None = None, facts=None, raw: str | None = None):
         self.text = text
         self.cond = cond
         self.uses = uses
         self.weight = weight
+        self.rng = rng
+        self.facts = facts
+        self.raw = raw
 
     @property
     def truth(self) -> str:
@@ -291,7 +311,7 @@ class E:
 class _Label:
     __slots__ = ("kind", "base", "arity", "py_loop", "id", "escapes", "end_params",
                  "saved_stack", "alias_loop", "instr_body_last", "pos", "open",
-                 "else_state")
+                 "else_state", "entry_bounds", "else_fact", "assigned", "skips")
 
     def __init__(self, kind: str, base: int, arity: int, py_loop: bool, ident: int):
         self.kind = kind  # "block", "loop", "if", "func"
@@ -304,6 +324,10 @@ class _Label:
         self.instr_body_last = None
         self.pos = 0  # index in Translator.labels
         self.open = True
+        self.entry_bounds: dict = {}
+        self.else_fact = None
+        self.assigned = ()
+        self.skips = None  # a skippable block: how many ``if not`` levels are open in it
 
 
 # Pure binary operators inlined as text: (template, boolean form or None).
@@ -351,15 +375,16 @@ def _load_text(op) -> str:
     return read
 
 
-def _store_text(op) -> str:
-    """A scalar store as a Python statement of the address ``{A}`` and value ``{V}``."""
+def _store_text(op, fits: bool = False) -> str:
+    """A scalar store as a Python statement of the address ``{A}`` and value ``{V}``
+    (``fits``: a value known to fit in the bytes stored, which needs no mask)."""
     access = op.access
     if access.type == "f32":
         return "_S4(M, {A}, _f32_bits({V}))"
     if access.type == "f64":
         return "_Sd(M, {A}, {V})"
     full = access.size == (8 if access.type == "i64" else 4)
-    value = "{V}" if full else f"{{V}} & 0x{(1 << 8 * access.size) - 1:X}"  # the low bytes
+    value = "{V}" if full or fits else f"{{V}} & 0x{(1 << 8 * access.size) - 1:X}"  # low bytes
     if access.size == 1:
         return f"M[{{A}}] = {value}"
     return f"_S{access.size}(M, {{A}}, {value})"
@@ -368,8 +393,14 @@ def _store_text(op) -> str:
 _SCALAR_ACCESSES = [op for op in OPS if op.group == "memory" and op.access is not None]
 #: mnemonic -> Python expression of the address ``{A}``
 _LOADS = {op.name: _load_text(op) for op in _SCALAR_ACCESSES if op.access.kind == "load"}
+#: mnemonic -> the bounds of the value of a narrow unsigned integer load
+_LOAD_RNG = {op.name: (0, (1 << 8 * op.access.size) - 1) for op in _SCALAR_ACCESSES
+             if op.access.kind == "load" and op.access.type in _MASK and not op.signed}
 #: mnemonic -> Python statement of the address ``{A}`` and the value ``{V}``
 _STORES = {op.name: _store_text(op) for op in _SCALAR_ACCESSES if op.access.kind == "store"}
+#: mnemonic -> (largest value stored whole, the statement for such a value)
+_STORES_FIT = {op.name: ((1 << 8 * op.access.size) - 1, _store_text(op, fits=True))
+               for op in _SCALAR_ACCESSES if op.access.kind == "store"}
 
 
 class Translator:
@@ -393,12 +424,22 @@ class Translator:
         self.next_id = 1
         self.uses_br = False
         self.consts: dict[object, str] = {}
+        self.ntemps = 0
         # fuel: charged per straight-line segment, at its start (a placeholder line that
         # is filled in when the segment ends)
         self.fuel = ns.get("_F") is not None
         self.epoch = "_EH" in ns
         self.segment_line: int | None = None
         self.segment_cost = 0
+        # what is known of the integer locals' values here: local -> (lo, hi), from
+        # their zero start, assignments and the comparisons control passed (see assume);
+        # only where every way control arrives is known: the structured form
+        self.track = True
+        self.bounds: dict[int, tuple[int, int]] = {}
+        self.int_locals = {i: int(_MASK[ty], 16) for i, ty in enumerate(func.info.local_types)
+                           if ty in _MASK}
+        self.assigned: dict[int, set] = {}  # id of a construct -> the locals set inside
+        self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see _skippable)
 
     # -- output ----------------------------------------------------------------------
     def emit(self, line: str) -> None:
@@ -477,7 +518,7 @@ class Translator:
         slot = f"s{k}"
         if e.text != slot:
             self.emit(f"{slot} = {e.text}")
-            self.stack[k] = E(slot)
+            self.stack[k] = E(slot, rng=e.rng)  # (facts name the locals read before)
 
     def store_all(self) -> None:
         stack = self.stack
@@ -500,7 +541,7 @@ class Translator:
         self.stored = height
 
     def result(self, text: str, args: list[E], trapping: bool = False,
-               cond: str | None = None) -> None:
+               cond: str | None = None, rng=None, facts=None, raw=None) -> None:
         """Push the value ``text`` computed from ``args``: deferred when pure."""
         uses = set()
         weight = 1
@@ -511,7 +552,7 @@ class Translator:
                 uses |= a.uses
             elif _SLOT.fullmatch(a.text):
                 deferrable = False  # slots may be reused; keep deferred text slot-free
-        e = E(text, uses or None, weight, cond)
+        e = E(text, uses or None, weight, cond, rng, facts, raw)
         if deferrable:
             self.push(e)
         else:
@@ -529,6 +570,8 @@ class Translator:
         zero = {"i32": "0", "i64": "0", "f32": "0.0", "f64": "0.0", "v128": "0"}
         for i, t in enumerate(info.local_types[n:], start=n):
             self.emit(f"l{i} = {zero.get(t, 'None')}")
+            if t in _MASK:
+                self.bounds[i] = (0, 0)
         self.start_segment(FUNCTION_ENTRY)
         self.body(func.code.body, info.heights)
         self.emit_return()
@@ -547,6 +590,9 @@ class Translator:
     def body(self, body: list, heights) -> None:
         events = list(walk(body))
         targeted = self.targets(events)
+        if self.track:  # (the flat form uses neither)
+            self.assigned = _assigned_locals(events)
+            self.skippable = _skippable(events)
         dead_depth = 0  # > 0: inside unreachable code, counting constructs opened there
         dead = False
         opened: list = []  # the structured instructions whose Python construct is open
@@ -602,16 +648,35 @@ class Translator:
     def open_construct(self, instr, targeted: bool) -> None:
         params, results = self.arity(instr.blocktype)
         cond = None
+        facts = None
         if isinstance(instr, If):
             c = self.pop()
             cond = c.truth
+            facts = self.truth_facts(c)
         self.store_all()
         base = len(self.stack) - params
         kind = "loop" if isinstance(instr, Loop) else ("if" if cond is not None else "block")
-        py_loop = targeted or kind == "loop"
+        skips = self.skippable.get(self.cur) if targeted and kind != "loop" else None
+        if skips is not None and self.indent + skips + 2 > MAX_INDENT:
+            skips = None
+        py_loop = (targeted and skips is None) or kind == "loop"
         label = _Label(kind, base, params if kind == "loop" else results, py_loop,
                        self.next_id)
         label.end_params = (base, results)
+        if skips is not None:
+            label.skips = 0
+        # what is known of the locals: at the end, what held on entry of the locals not
+        # set inside (every branch to the end comes from inside); in a loop, the same
+        # from its start (branches to the start come from inside); in the arms of an
+        # if, what its condition proves
+        label.assigned = self.assigned.get(id(instr), ())
+        label.entry_bounds = dict(self.bounds)
+        if kind == "loop":
+            for i in label.assigned:
+                self.bounds.pop(i, None)
+        elif facts is not None:
+            self.assume(facts[0])
+            label.else_fact = facts[1]
         self.next_id += 1
         if py_loop:
             if self.loop_depth >= MAX_LOOP_NESTING:
@@ -643,11 +708,16 @@ class Translator:
     def else_arm(self) -> None:
         label = self.labels[-1]
         self.store_all()
+        if label.skips:  # the then arm's skips end with it
+            self.indent -= label.skips
+            label.skips = 0
         self.indent -= 1
         self.emit("else:")
         self.indent += 1
         self.emit("pass")
         self.reset_stack(label.base, label.saved_stack)
+        self.bounds = dict(label.entry_bounds)
+        self.assume(label.else_fact)
 
     def close_construct(self, instr) -> None:
         label = self.labels.pop()
@@ -656,6 +726,9 @@ class Translator:
             self.py_loops.pop()
         base, results = label.end_params
         self.store_all()
+        self.bounds = {i: r for i, r in label.entry_bounds.items() if i not in label.assigned}
+        if label.skips:
+            self.indent -= label.skips
         if label.kind == "if":
             self.indent -= 1
         if label.py_loop:
@@ -702,6 +775,9 @@ class Translator:
         """Emit a taken branch to the label ``depth`` levels out (stack already stored)."""
         label = self.labels[-1 - depth]
         if not self.carry(label):
+            return
+        if depth == 0 and label.skips is not None:  # from its top level: what follows
+            self.emit("pass")  # is unreachable, and Python falls through to its end
             return
         exit_loop = label.alias_loop
         if exit_loop is not None and exit_loop.open:  # leave the block by breaking the
@@ -803,6 +879,8 @@ class Translator:
             b = self.pop()
             a = self.pop()
             base, _, sx = op.partition("_")
+            if t in _MASK and self.int_binop(t, op, a, b):
+                return
             if name in _BINOPS:
                 self.result(_BINOPS[name].format(a=_p(a), b=_p(b)), [a, b])
             elif base in ("rotl", "rotr") and b.text.isdigit():
@@ -824,6 +902,11 @@ class Translator:
             elif base in _CMP:  # float comparisons: Python's are IEEE's (NaN unordered)
                 cond = f"{_p(a)} {_CMP[base]} {_p(b)}"
                 self.result(f"(1 if {cond} else 0)", [a, b], cond=cond)
+            elif name == "f64.div":  # Python raises on a zero divisor, IEEE gives
+                # inf or NaN: numerics handles those; the other quotients are Python's
+                first, later = self.temp(b)
+                self.result(f"({_p(a)} / {later} if {first} else n_f64_div({a.text}, {later}))",
+                            [a, b])
             else:
                 fn = "n_" + name.replace(".", "_")
                 self.result(f"{fn}({a.text}, {b.text})", [a, b], trapping=row.traps)
@@ -831,27 +914,227 @@ class Translator:
         a = self.pop()
         if op == "eqz":
             cond = f"not {a.cond}" if a.cond is not None else f"{_p(a)} == 0"
-            self.result(f"(1 if {cond} else 0)", [a], cond=f"({cond})")
+            facts = self.truth_facts(a)
+            self.result(f"(1 if {cond} else 0)", [a], cond=f"({cond})", rng=(0, 1),
+                        facts=facts and (facts[1], facts[0]))
+        elif name == "i32.wrap_i64" and a.rng is not None and a.rng[1] <= 0xFFFFFFFF:
+            self.result(a.text, [a], rng=a.rng)  # the value fits: nothing to cut off
+        elif name == "i64.extend_i32_u":
+            self.result(a.text, [a], rng=a.rng or (0, 0xFFFFFFFF))
         elif _UNOPS.get(name):
             self.result(_UNOPS[name].format(a=_p(a)), [a])
+        elif name == "f64.sqrt":  # math.sqrt is IEEE's for +0.0 and above; numerics
+            # makes the NaNs of negative and NaN operands
+            first, later = self.temp(a)
+            sqrt = self.const_name(math.sqrt)
+            self.result(f"({sqrt}({later}) if {first} >= 0.0 else n_f64_sqrt({later}))", [a])
         else:
             fn = "n_" + name.replace(".", "_")
             self.result(f"{fn}({a.text})", [a], trapping=row.traps)
 
+    def int_binop(self, t: str, op: str, a: E, b: E) -> bool:
+        """An i32/i64 binary operator where what is known of its operands (constants,
+        ``rng`` bounds) allows better than the general template: folded when both are
+        constants; no wraparound mask where the bounds prove the result fits in the type;
+        a comparison that knows its facts. False: use the general translation."""
+        mask = int(_MASK[t], 16)
+        half = (mask >> 1) + 1
+        x, y = _int_const(a), _int_const(b)
+        ar = a.rng or ((x, x) if x is not None else (0, mask))
+        br = b.rng or ((y, y) if y is not None else (0, mask))
+        if x is not None and y is not None and op in _FOLD:
+            v = _FOLD[op](x, y, mask.bit_length()) & mask
+            self.push(E(str(v), rng=(v, v)))
+            return True
+        if op in _CMP_OPS:
+            self.compare(t, op, a, b, x, y, mask, half)
+            return True
+        text = rng = raw = None
+        if op in ("add", "sub", "mul"):
+            if op == "add":
+                lo, hi = ar[0] + br[0], ar[1] + br[1]
+            elif op == "sub":
+                lo, hi = ar[0] - br[1], ar[1] - br[0]
+            else:
+                lo, hi = ar[0] * br[0], ar[1] * br[1]
+            sign = {"add": "+", "sub": "-", "mul": "*"}[op]
+            if 0 <= lo and hi <= mask:  # cannot wrap around
+                text, rng = f"{_p(a)} {sign} {_p(b)}", (lo, hi)
+            elif (self.track and op != "mul"
+                  and (y is not None or (x is not None and op == "add"))):
+                # (not in the flat form, made for huge functions: CPython compiles the
+                # conditional expression more slowly than a mask)
+                var, k = (a, y) if y is not None else (b, x)
+                text = _add_constant(var, k if op == "add" else -k, mask)
+            if text is None:  # mask once: modulo 2**width, masks of operands change nothing
+                raw = f"{_raw(a)} {sign} {_raw(b)}"
+                text = f"({raw}) & {_MASK[t]}"
+        elif op == "and":
+            rng = (0, min(ar[1], br[1]))
+        elif op in ("or", "xor"):
+            rng = (0, (1 << max(ar[1], br[1]).bit_length()) - 1)
+        elif op in ("shl", "shr_u") and y is not None:
+            k = y % mask.bit_length()
+            if op == "shr_u":
+                text, rng = (f"{_p(a)} >> {k}" if k else a.text), (ar[0] >> k, ar[1] >> k)
+            elif ar[1] << k <= mask:
+                text, rng = (f"{_p(a)} << {k}" if k else a.text), (ar[0] << k, ar[1] << k)
+            else:
+                raw = f"{_raw(a)} << {k}"
+                text = f"({raw}) & {_MASK[t]}"
+        if text is None:
+            if rng is None:
+                return False
+            text = _BINOPS[f"{t}.{op}"].format(a=_p(a), b=_p(b))
+        self.result(text, [a, b], rng=rng, raw=raw)
+        return True
+
+    def compare(self, t, op, a, b, x, y, mask, half) -> None:
+        """An integer comparison: a boolean ``cond``, and the facts it proves of the
+        locals it compares (by what is known of the other side)."""
+        base, _, sx = op.partition("_")
+        sym = _CMP[base]
+        if sx == "s" and (a.rng or (0, mask))[1] < half and (b.rng or (0, mask))[1] < half:
+            sx = "u"  # both operands have their sign bit clear: the unsigned order
+        var, c, rel = (a, y, base) if y is not None else (b, x, _SWAP.get(base, base))
+        if sx == "s" and c is not None and c < half and rel not in ("eq", "ne"):
+            # against a non-negative constant: the values from it up to the sign bit
+            # (a chained comparison costs less than flipping the sign bit of a variable)
+            op_c = "<=" if rel in ("ge", "lt") else "<"
+            within = f"{c} {op_c} {_p(var)} < {_SIGN[t]}"
+            cond = within if rel in ("gt", "ge") else f"not ({within})"
+        elif sx == "s":  # order by flipping the sign bit; a constant's flipped at once
+            pa = str(x ^ half) if x is not None else f"({_p(a)} ^ {_SIGN[t]})"
+            pb = str(y ^ half) if y is not None else f"({_p(b)} ^ {_SIGN[t]})"
+            cond = f"{pa} {sym} {pb}"
+        else:
+            cond = f"{_p(a)} {sym} {_p(b)}"
+        facts = None
+        if self.track and (_is_local(a) or _is_local(b)):
+            true: list = []
+            false: list = []
+            for e, other, rel in ((a, b, base), (b, a, _SWAP.get(base, base))):
+                if _is_local(e):
+                    r = other.rng or (0, mask)
+                    for out, f in zip((true, false), _compare_facts(rel, sx, r, mask, half)):
+                        if f is not None and f[0] <= f[1]:
+                            out.append((int(e.text[1:]), *f))
+            facts = (true, false)
+        self.result(f"(1 if {cond} else 0)", [a, b], cond=cond, rng=(0, 1), facts=facts)
+
+    def truth_facts(self, c: E):
+        """What a condition proves (when true, when false): its comparison facts, or for
+        a plain integer local, nonzero or zero."""
+        if c.facts is not None:
+            return c.facts
+        if self.track and c.cond is None and _is_local(c):
+            i = int(c.text[1:])
+            mask = self.int_locals.get(i)
+            if mask is not None:
+                return [(i, 1, mask)], [(i, 0, 0)]
+        return None
+
+    def assume(self, facts) -> None:
+        """Narrow what is known of locals by facts (local, lo, hi) that hold here."""
+        if not facts or not self.track:
+            return
+        for i, lo, hi in facts:
+            old = self.bounds.get(i)
+            if old is not None:
+                lo, hi = max(lo, old[0]), min(hi, old[1])
+            if lo <= hi:  # (else the code here is unreachable: nothing to learn)
+                self.bounds[i] = (lo, hi)
+
     def address(self, instr) -> str:
         a = self.pop()
+        x = _int_const(a)
+        if x is not None:  # the effective address is not wrapped: x + offset exactly
+            return str(x + instr.offset)
         return f"{_p(a)} + {instr.offset}" if instr.offset else a.text
+
+    def temp(self, e: E) -> tuple[str, str]:
+        """(first use, later uses) of a value an expression reads more than once: the
+        text itself when it is a name or constant, else a walrus into a fresh
+        temporary (each its own, as expressions nest)."""
+        if _p(e) == e.text:
+            return e.text, e.text
+        self.ntemps += 1
+        name = f"_t{self.ntemps}"
+        return f"({name} := {e.text})", name
 
     def load(self, name: str, instr) -> None:
         template = _LOADS[name]
         text = template.format(A=self.address(instr))
-        self.stack.append(E(text))
+        self.stack.append(E(text, rng=_LOAD_RNG.get(name)))
         self.store(len(self.stack) - 1)
 
     def store_mem(self, name: str, instr) -> None:
         v = self.pop()
         addr = self.address(instr)
-        self.emit(_STORES[name].format(A=addr, V=_p(v)))
+        limit, fits = _STORES_FIT[name]
+        template = fits if v.rng is not None and v.rng[1] <= limit else _STORES[name]
+        self.emit(template.format(A=addr, V=_p(v)))
+
+
+_CMP_OPS = {"eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"}
+_SWAP = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le"}  # c < x is x > c
+#: pure integer operators folded when both operands are constants: (x, y, width) -> value
+#: before masking to the width
+_FOLD = {
+    "add": lambda x, y, w: x + y, "sub": lambda x, y, w: x - y,
+    "mul": lambda x, y, w: x * y, "and": lambda x, y, w: x & y,
+    "or": lambda x, y, w: x | y, "xor": lambda x, y, w: x ^ y,
+    "shl": lambda x, y, w: x << (y % w), "shr_u": lambda x, y, w: x >> (y % w),
+}
+_LOCAL = re.compile(r"l\d+")
+
+
+def _int_const(e: E) -> int | None:
+    """The value of an integer constant operand (its text is the decimal bits)."""
+    return int(e.text) if e.text.isdigit() else None
+
+
+def _is_local(e: E) -> bool:
+    return _LOCAL.fullmatch(e.text) is not None
+
+
+def _add_constant(var: E, k: int, mask: int) -> str | None:
+    """``var + k`` wrapped to the type, for an operand that is a plain variable: a test
+    that picks the one subtraction or addition needed instead of masking the sum (which
+    costs more in CPython: the sum of a "negative" constant is a long integer first).
+    None when ``var`` is an expression (it would be evaluated twice)."""
+    if not var.text.isidentifier():
+        return None
+    v = var.text
+    k &= mask
+    if k == 0:
+        return v
+    m = mask + 1 - k  # adding k wraps exactly when v >= m; then it is subtracting m
+    if k <= mask >> 1:  # a small addend: the sum rarely wraps
+        return f"({v} + {k} if {v} < {m} else {v} - {m})"
+    return f"({v} - {m} if {v} >= {m} else {v} + {k})"  # a small subtrahend
+
+
+def _compare_facts(base: str, sx: str, other: tuple[int, int], mask: int, half: int):
+    """What ``x <base> y`` proves of ``x`` when true and when false, each (lo, hi) in
+    the unsigned order or None, knowing ``y`` lies within ``other``. A signed comparison
+    proves something only of a ``y`` known non-negative (then ``x >= y`` is too)."""
+    lo, hi = other
+    if base in ("eq", "ne"):
+        return (other, None) if base == "eq" else (None, other)
+    if sx == "s":
+        if hi >= half:
+            return None, None
+        top = half - 1
+        return {"lt": (None, (lo, top)), "le": (None, (lo + 1, top)),
+                "gt": ((lo + 1, top), None), "ge": ((lo, top), None)}[base]
+    return {"lt": ((0, hi - 1), (lo, mask)), "le": ((0, hi), (lo + 1, mask)),
+            "gt": ((lo + 1, mask), (0, hi)), "ge": ((lo, mask), (0, hi - 1))}[base]
+
+
+def _raw(e: E) -> str:
+    """An operand of a wrapping add, sub, mul or shl: its unmasked text when it has one."""
+    return f"({e.raw})" if e.raw is not None else _p(e)
 
 
 def _p(e: E) -> str:
@@ -891,6 +1174,62 @@ def _branch_targets(events) -> set[int]:
     return targeted
 
 
+def _assigned_locals(events) -> dict[int, set]:
+    """For every structured instruction (by id) the locals set or teed inside it."""
+    assigned: dict[int, set] = {}
+    open_: list[set] = [set()]
+    for event, instr in events:
+        if event == "instr":
+            if isinstance(instr, (Block, Loop, If)):
+                open_.append(set())
+            elif instr.op.name in ("local.set", "local.tee"):
+                open_[-1].add(instr.index)
+        elif event == "end":
+            inner = open_.pop()
+            assigned[id(instr)] = inner
+            open_[-1] |= inner
+    return assigned
+
+
+def _skippable(events) -> dict[int, int]:
+    """Blocks and ifs (walk index -> how many br_ifs) that need no Python loop although
+    branches target them: every branch to them is a br or a br_if (at most MAX_SKIPS) in
+    their own body, not inside a construct there. A br_if becomes ``if not cond:`` around
+    the rest of the body, a br ends it (what follows is unreachable)."""
+    count: dict[int, int] = {}
+    bad: set[int] = set()
+    open_: list[int] = []
+    open_instrs: list = []
+    for i, (event, instr) in enumerate(events):
+        if event == "instr":
+            if isinstance(instr, (Block, Loop, If)):
+                open_.append(i)
+                open_instrs.append(instr)
+                continue
+            name = instr.op.name
+            if name in ("br", "br_if"):
+                depths = (instr.label,)
+            elif name == "br_table":
+                depths = (*instr.labels, instr.default)
+            else:
+                continue
+            for dpt in depths:
+                if dpt >= len(open_):
+                    continue
+                k = len(open_) - 1 - dpt
+                if _ends_in_open_loop(open_instrs, k):
+                    continue  # a break of that loop (see _branch_targets)
+                target = open_[k]
+                if dpt or name == "br_table" or type(open_instrs[k]) is Loop:
+                    bad.add(target)
+                else:
+                    count[target] = count.get(target, 0) + (name == "br_if")
+        elif event == "end":
+            open_.pop()
+            open_instrs.pop()
+    return {i: n for i, n in count.items() if i not in bad and n <= MAX_SKIPS}
+
+
 def _ends_in_open_loop(open_instrs: list, k: int) -> bool:
     """Is open construct ``k`` a block whose last instruction is the open construct k+1,
     a loop?"""
@@ -902,13 +1241,18 @@ def _ends_in_open_loop(open_instrs: list, k: int) -> bool:
 # -- instructions with their own translation -------------------------------------------------
 def _local_get(t: Translator, instr):
     i = instr.index
-    t.push(E(f"l{i}", {i}))
+    t.push(E(f"l{i}", {i}, rng=t.bounds.get(i)))
 
 
 def _local_set(t: Translator, instr):
     v = t.pop()
-    t.store_readers_of(instr.index)
-    t.emit(f"l{instr.index} = {v.text}")
+    i = instr.index
+    t.store_readers_of(i)
+    t.emit(f"l{i} = {v.text}")
+    if v.rng is not None and t.track and i in t.int_locals:
+        t.bounds[i] = v.rng
+    else:
+        t.bounds.pop(i, None)
 
 
 def _local_tee(t: Translator, instr):
@@ -928,7 +1272,10 @@ def _global_set(t: Translator, instr):
 def _const(t: Translator, instr):
     v = instr.value
     ty = v.type
-    if ty == "i32" or ty == "i64" or ty == "v128":
+    if ty == "i32" or ty == "i64":
+        t.push(E(str(v.bits), rng=(v.bits, v.bits)))
+        return
+    if ty == "v128":
         t.push(E(str(v.bits)))
         return
     x = f32_from_bits(v.bits) if ty == "f32" else f64_from_bits(v.bits)
@@ -967,10 +1314,30 @@ def _br(t: Translator, instr):
 def _br_if(t: Translator, instr):
     c = t.pop()
     t.store_all()
-    t.emit(f"if {c.truth}:")
-    t.indent += 1
-    t.branch(instr.label)
-    t.indent -= 1
+    label = t.labels[-1 - instr.label]
+    if instr.label == 0 and label.skips is not None:  # to a skippable block from its top
+        # level (not inside a loop it ends with): the rest of the block goes in an
+        # ``if`` of the branch not taken
+        start = len(t.lines)
+        t.emit(f"if {c.truth}:")
+        t.indent += 1
+        t.carry(label)
+        t.indent -= 1
+        if len(t.lines) == start + 1:  # nothing to carry
+            t.lines[-1] = f"{t.IND * t.indent}if not ({c.truth}):"
+        else:
+            t.emit("else:")
+        t.indent += 1
+        t.emit("pass")
+        label.skips += 1
+    else:
+        t.emit(f"if {c.truth}:")
+        t.indent += 1
+        t.branch(instr.label)
+        t.indent -= 1
+    facts = t.truth_facts(c)
+    if facts is not None:
+        t.assume(facts[1])  # the branch was not taken
 
 
 def _br_table(t: Translator, instr):
@@ -1043,7 +1410,17 @@ def _call_indirect(t: Translator, instr):
     ft = t.mod.types[instr.type]
     i = t.pop()
     args = _call_args(t, len(ft.params))
-    target = f"_call_indirect(T{instr.table}, {i.text}, TY{instr.type})"
+    table, ty = f"T{instr.table}", f"TY{instr.type}"
+    t.ntemps += 1
+    n = t.ntemps
+    # the common case inline: a WebAssembly function of exactly this type (by identity),
+    # compiled already; anything else (out of bounds, null, another type object, a host
+    # function, a first call) takes _call_indirect, which checks, traps and translates
+    wasm_func = t.const_name(WasmFunc)
+    target = (f"(_c{n} if (_i{n} := {i.text}) < len({table}.elements) and "
+              f"(_f{n} := {table}.elements[_i{n}]).__class__ is {wasm_func} and "
+              f"_f{n}.type is {ty} and (_c{n} := _f{n}.compiled) is not None "
+              f"else _call_indirect({table}, _i{n}, {ty}))")
     _call_results(t, f"{target}({args})", len(ft.results))
 
 

@@ -53,6 +53,7 @@ class FlatTranslator(Translator):
 
     def __init__(self, func, ns: dict):
         super().__init__(func, ns)
+        self.track = False  # a block is entered from anywhere: no facts about locals
         self.indent = 0
         self.nstates = 1
         self.order: list[tuple[int, int]] = [(0, 0)]  # (state, first line), as emitted
