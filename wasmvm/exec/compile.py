@@ -45,7 +45,6 @@ other function (``compile_rt.fallback_callable``).
 
 from __future__ import annotations
 
-import math
 import re
 import struct
 import time
@@ -926,8 +925,7 @@ class Translator:
         elif name == "f64.sqrt":  # math.sqrt is IEEE's for +0.0 and above; numerics
             # makes the NaNs of negative and NaN operands
             first, later = self.temp(a)
-            sqrt = self.const_name(math.sqrt)
-            self.result(f"({sqrt}({later}) if {first} >= 0.0 else n_f64_sqrt({later}))", [a])
+            self.result(f"(_sqrt({later}) if {first} >= 0.0 else n_f64_sqrt({later}))", [a])
         else:
             fn = "n_" + name.replace(".", "_")
             self.result(f"{fn}({a.text})", [a], trapping=row.traps)
@@ -1416,7 +1414,7 @@ def _call_indirect(t: Translator, instr):
     # the common case inline: a WebAssembly function of exactly this type (by identity),
     # compiled already; anything else (out of bounds, null, another type object, a host
     # function, a first call) takes _call_indirect, which checks, traps and translates
-    wasm_func = t.const_name(WasmFunc)
+    wasm_func = "_WasmFunc"  # (compile_rt's namespace)
     target = (f"(_c{n} if (_i{n} := {i.text}) < len({table}.elements) and "
               f"(_f{n} := {table}.elements[_i{n}]).__class__ is {wasm_func} and "
               f"_f{n}.type is {ty} and (_c{n} := _f{n}.compiled) is not None "

@@ -11,6 +11,7 @@ reference tier, handed over through the engine interface, never imported here).
 
 from __future__ import annotations
 
+import math
 import struct
 
 from ..errors import Trap, TrapCode
@@ -54,6 +55,8 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         "_f32_val": f32_from_bits,
         "_call_indirect": _indirect_caller(mod, store, tier),
         "_F": store.fuel,  # [remaining] when fuel is on, else None
+        "_sqrt": math.sqrt,
+        "_WasmFunc": WasmFunc,
     }
     if store.epoch is not None:
         ns["_EH"] = store.epoch_reached
