@@ -136,3 +136,23 @@ def test_each_store_has_its_own_deadline(tier):
     engine.increment_epoch()
     with pytest.raises(Trap):
         calls[1](stores[1], 1, 1)
+
+
+def test_translating_a_big_function_stops_at_the_deadline():
+    # the epoch passes while the compiled tier translates (a host function called first
+    # moves it): the translation stops with INTERRUPT instead of running on
+    from .test_lowering import module, nested_ifs
+
+    engine = Engine(Config(tier="compiled", epoch_interruption=True))
+    engine.tier.defer_instructions = None  # translate at the first call
+    store = Store(engine)
+    f = Instance(store, Module(engine, module(nested_ifs(20_000))), []).exports(store)["f"]
+    store.set_epoch_deadline(1)
+    timer = threading.Timer(0.05, engine.increment_epoch)
+    timer.start()
+    started = time.perf_counter()
+    with pytest.raises(Trap) as info:
+        f(store, 3)
+    assert info.value.code is TrapCode.INTERRUPT
+    assert time.perf_counter() - started < 1.0  # translating it takes several seconds
+    assert engine.tier.stats.translated == 0

@@ -189,15 +189,21 @@ class CompiledTier:
             try:
                 if too_big(func):  # for CPython's compiler: flat, split into chunks
                     raise _TooDeep("too big")
-                return _build(Translator(func, ns), func), None
+                return _build(_for_call(Translator(func, ns)), func), None
             except (_TooDeep, SyntaxError, RecursionError, MemoryError):
                 # CPython's own limits (loop nesting, indentation, size): the flat form
-                return _build(FlatTranslator(func, ns), func, flat=True), None
+                return _build(_for_call(FlatTranslator(func, ns)), func, flat=True), None
         except (_Untranslatable, SyntaxError, RecursionError, MemoryError) as why:
             # an instruction this translator does not know, or (a last resort) a flat
             # form too big for CPython's compiler
             return (compile_rt.fallback_callable(func, store, self.fallback),
                     f"{type(why).__name__}: {why}")
+
+
+def _for_call(translator: Translator) -> Translator:
+    """A translator working for a call: it respects the store's epoch deadline."""
+    translator.deadline = translator.ns.get("_EH")
+    return translator
 
 
 def _size(func: WasmFunc) -> int:
@@ -428,6 +434,9 @@ class Translator:
         # is filled in when the segment ends)
         self.fuel = ns.get("_F") is not None
         self.epoch = "_EH" in ns
+        #: the store's [epoch deadline reached] when translating for a call (CompiledTier):
+        #: a long translation stops there, with INTERRUPT
+        self.deadline = None
         self.segment_line: int | None = None
         self.segment_cost = 0
         # what is known of the integer locals' values here: local -> (lo, hi), from
@@ -595,8 +604,11 @@ class Translator:
         dead_depth = 0  # > 0: inside unreachable code, counting constructs opened there
         dead = False
         opened: list = []  # the structured instructions whose Python construct is open
+        reached = self.deadline
         for i, (event, instr) in enumerate(events):
             self.cur = i
+            if reached is not None and not i & 4095 and reached[0]:
+                raise Trap(TrapCode.INTERRUPT)
             if dead:
                 if event == "instr" and isinstance(instr, (Block, Loop, If)):
                     dead_depth += 1
