@@ -337,21 +337,12 @@ def test_wall_time_limit_stops_the_run(processes):
 
 def nesting_bomb(depth: int, op: int = 0x04) -> bytes:
     """A module whose one function "f" nests ``depth`` ifs (0x04) or blocks (0x02)."""
-    def leb(n: int) -> bytes:
-        out = bytearray()
-        while True:
-            byte, n = n & 0x7F, n >> 7
-            out.append(byte | (0x80 if n else 0))
-            if not n:
-                return bytes(out)
-
-    def section(i: int, body: bytes) -> bytes:
-        return bytes([i]) + leb(len(body)) + body
+    from .test_lowering import section, uleb
 
     code = (b"\x41\x01\x04\x40" if op == 0x04 else b"\x02\x40") * depth + b"\x0b" * depth
     body = b"\x00" + code + b"\x0b"
     return (b"\0asm\1\0\0\0" + section(1, b"\x01\x60\x00\x00") + section(3, b"\x01\x00")
-            + section(7, b"\x01\x01f\x00\x00") + section(10, b"\x01" + leb(len(body)) + body))
+            + section(7, b"\x01\x01f\x00\x00") + section(10, b"\x01" + uleb(len(body)) + body))
 
 
 def test_a_timeout_stops_decoding_and_translation_too():

@@ -141,7 +141,7 @@ class CompiledTier:
         """The compiled-convention callable for ``func`` (see compile_rt): its translation
         (``translate_now``), or for a very big function (DEFER_INSTRUCTIONS) one that
         runs it on the fallback tier once and translates it on its second call."""
-        if self.defer_instructions is not None and _size(func) > self.defer_instructions:
+        if self.defer_instructions is not None and size_of(func) > self.defer_instructions:
             self.stats.deferred += 1
             return compile_rt.deferred_callable(func, store, self)
         return self.translate_now(func, store)
@@ -206,7 +206,7 @@ def _for_call(translator: Translator) -> Translator:
     return translator
 
 
-def _size(func: WasmFunc) -> int:
+def size_of(func: WasmFunc) -> int:
     """Instructions (walk events) in a function's body."""
     offsets = func.code.offsets  # one per walk index, when decoded from bytes
     return len(offsets) if offsets is not None else sum(1 for _ in walk(func.code.body))
@@ -1166,13 +1166,7 @@ def _branch_targets(events) -> set[int]:
                 open_.append(i)
                 open_instrs.append(instr)
                 continue
-            name = instr.op.name
-            depths = ()
-            if name in ("br", "br_if"):
-                depths = (instr.label,)
-            elif name == "br_table":
-                depths = (*instr.labels, instr.default)
-            for dpt in depths:
+            for dpt in branch_depths(instr):
                 if dpt >= len(open_):
                     continue  # the function's label: return
                 k = len(open_) - 1 - dpt
@@ -1217,13 +1211,7 @@ def _skippable(events) -> dict[int, int]:
                 open_instrs.append(instr)
                 continue
             name = instr.op.name
-            if name in ("br", "br_if"):
-                depths = (instr.label,)
-            elif name == "br_table":
-                depths = (*instr.labels, instr.default)
-            else:
-                continue
-            for dpt in depths:
+            for dpt in branch_depths(instr):
                 if dpt >= len(open_):
                     continue
                 k = len(open_) - 1 - dpt
@@ -1238,6 +1226,16 @@ def _skippable(events) -> dict[int, int]:
             open_.pop()
             open_instrs.pop()
     return {i: n for i, n in count.items() if i not in bad and n <= MAX_SKIPS}
+
+
+def branch_depths(instr) -> tuple:
+    """The label depths a br, br_if or br_table branches to (none for anything else)."""
+    name = instr.op.name
+    if name == "br" or name == "br_if":
+        return (instr.label,)
+    if name == "br_table":
+        return (*instr.labels, instr.default)
+    return ()
 
 
 def _ends_in_open_loop(open_instrs: list, k: int) -> bool:

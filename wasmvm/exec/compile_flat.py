@@ -21,8 +21,16 @@ from __future__ import annotations
 
 import re
 
-from ..syntax.instructions import Block, If, Loop, walk
-from .compile import EPOCH_CHECK, Translator, _Label, bounds_trap, depth_check
+from ..syntax.instructions import Block, If, Loop
+from .compile import (
+    EPOCH_CHECK,
+    Translator,
+    _Label,
+    bounds_trap,
+    branch_depths,
+    depth_check,
+    size_of,
+)
 from .fuel import FUNCTION_ENTRY
 
 #: A function of more instructions than this is split into several Python functions of
@@ -37,9 +45,7 @@ _VAR = re.compile(r"\b[ls]\d+\b")  # the variables a line names
 
 def too_big(func) -> bool:
     """Is ``func`` too big for one Python function (SPLIT_INSTRUCTIONS)?"""
-    offsets = func.code.offsets  # one per walk index, when decoded from bytes
-    n = len(offsets) if offsets is not None else sum(1 for _ in walk(func.code.body))
-    return n > SPLIT_INSTRUCTIONS
+    return size_of(func) > SPLIT_INSTRUCTIONS
 
 
 class FlatTranslator(Translator):
@@ -84,14 +90,7 @@ class FlatTranslator(Translator):
                 if isinstance(instr, (Block, Loop, If)):
                     open_.append(i)
                     continue
-                name = instr.op.name
-                if name in ("br", "br_if"):
-                    depths = (instr.label,)
-                elif name == "br_table":
-                    depths = (*instr.labels, instr.default)
-                else:
-                    continue
-                for dpt in depths:
+                for dpt in branch_depths(instr):
                     if dpt < len(open_):
                         targeted.add(open_[len(open_) - 1 - dpt])
         return targeted

@@ -121,65 +121,39 @@ def callable_for(func: WasmFunc, store: Store, tier):
     return fn
 
 
-def compiled_convention(call_raw, ftype) -> object:
+def compiled_convention(call_raw, nparams: int, nresults: int, store: Store):
     """``call_raw(args) -> list of raw results`` as a compiled-convention callable: it
-    takes the raw arguments and the call depth, and returns None, the one raw result or a
-    tuple of them. Host functions and fallback functions are called through this."""
-    n = len(ftype.params)
-    nres = len(ftype.results)
-    if nres == 0:
-        def call(*args):
-            call_raw(args[:n])  # the last argument is the call depth
-    elif nres == 1:
-        def call(*args):
-            return call_raw(args[:n])[0]
-    else:
-        def call(*args):
-            return tuple(call_raw(args[:n]))
+    takes the raw arguments and the call depth ``d``, and returns None, the one raw
+    result or a tuple of them. While ``call_raw`` runs, the store's live depth is its
+    caller's (``d - 1``), so that WebAssembly called from there counts its frames on from
+    it, as on the reference tier. Host functions and fallback functions are called
+    through this."""
+    def call(*args):
+        outer = store.depth
+        store.depth = args[nparams] - 1
+        try:
+            results = call_raw(args[:nparams])
+        finally:
+            store.depth = outer
+        if nresults == 1:
+            return results[0]
+        return tuple(results) if nresults else None
     return call
 
 
 def host_callable(func: HostFunc, caller: ModuleInst | None, store: Store):
-    """A host function in the compiled convention, called from ``caller``. While it runs,
-    the store's live depth is its caller's (``d - 1``), so that WebAssembly it calls back
-    into counts its frames from there, as on the reference tier."""
+    """A host function in the compiled convention, called from ``caller``."""
     fn = func.fn
-    n = len(func.type.params)
-    nres = len(func.type.results)
-    takes_caller = func.takes_caller
-
-    def call(*args):
-        outer = store.depth
-        store.depth = args[n] - 1
-        try:
-            results = fn(caller, *args[:n]) if takes_caller else fn(*args[:n])
-        finally:
-            store.depth = outer
-        if nres == 1:
-            return results[0]
-        return tuple(results) if nres else None
-    return call
+    raw = (lambda args: fn(caller, *args)) if func.takes_caller else (lambda args: fn(*args))
+    return compiled_convention(raw, len(func.type.params), len(func.type.results), store)
 
 
 def fallback_callable(func: WasmFunc, store: Store, fallback):
     """Run one function on the ``fallback`` tier (an ``exec.engine.Tier``) from compiled
-    code. The call depth ``d`` compiled code passes becomes the store's live depth for the
-    duration (the fallback counts its frames from there), and the functions the fallback
-    calls that are compiled run compiled (``exec.interp`` calls them in this convention).
-    The callable is marked (``is_fallback``)."""
-    n = func.nparams
-    nres = func.nresults
-
-    def call(*args):
-        outer = store.depth
-        store.depth = args[n] - 1  # the depth of the compiled caller
-        try:
-            results = fallback.call(store, func, list(args[:n]))
-        finally:
-            store.depth = outer
-        if nres == 1:
-            return results[0]
-        return tuple(results) if nres else None
+    code; the functions the fallback calls that are compiled run compiled (``exec.interp``
+    calls them in this convention). The callable is marked (``is_fallback``)."""
+    call = compiled_convention(lambda args: fallback.call(store, func, list(args)),
+                               func.nparams, func.nresults, store)
     call.fallback = True
     return call
 
