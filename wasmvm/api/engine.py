@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import weakref
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from ..exec.engine import TIERS, make_tier
 from ..exec.events import as_observer
 from ..exec.store import DEFAULT_MAX_CALL_DEPTH
 from ..exec.store import Store as ExecStore
+from ..syntax.features import Features
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
 from . import hosts
 
@@ -40,6 +42,21 @@ class Config:
     #: (``Engine.increment_epoch()``, from any thread) reaches it
     #: (``Store.set_epoch_deadline(ticks)``; the deadline starts at 0, as in wasmtime).
     epoch_interruption: bool = False
+    #: WebAssembly 3.0 proposals, each on by default as in wasmtime; a module using one
+    #: that is off is rejected as a 2.0 engine rejects it (``syntax.features``).
+    wasm_tail_call: bool = True
+    wasm_extended_const: bool = True
+    wasm_multi_memory: bool = True
+    wasm_memory64: bool = True
+    wasm_relaxed_simd: bool = True
+    wasm_function_references: bool = True
+    wasm_exceptions: bool = True
+    wasm_gc: bool = True
+
+    def features(self) -> Features:
+        """The proposals modules compiled under this Config may use."""
+        return Features(**{f.name: getattr(self, "wasm_" + f.name)
+                           for f in dataclasses.fields(Features)})
 
     def __post_init__(self):
         if self.tier not in TIERS:
@@ -175,8 +192,9 @@ class Module:
             raise MalformedError("wasmvm reads the binary format only; compile WAT text "
                                  "with wat2wasm first")
         self.engine = engine or Engine()
-        self._module = decode_module(wasm)
-        self._info = validate_module(self._module)
+        features = self.engine.config.features()
+        self._module = decode_module(wasm, features)
+        self._info = validate_module(self._module, features)
 
     @classmethod
     def from_file(cls, engine: Engine | None, path: str | os.PathLike) -> Module:

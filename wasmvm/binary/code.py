@@ -22,6 +22,7 @@ from collections.abc import Callable
 from .. import opcodes
 from ..errors import MalformedError
 from ..opcodes import ELSE, END
+from ..syntax.features import WASM3, Features
 from ..syntax.instructions import If, maker
 from ..syntax.types import ValType
 from . import later, reader
@@ -250,8 +251,9 @@ class CodeReader:
     data count section is then required).
     """
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, features: Features = WASM3):
         self.data = data
+        self.features = features  # the proposals instructions may use (syntax.features)
         self.uses_data = False
         self._cache: dict[tuple, object] = {}
         # per opcode byte: immediate value -> the shared instruction (fast paths)

@@ -11,6 +11,7 @@ import hashlib
 from array import array
 
 from ..errors import InternalError, MalformedError, WasmError
+from ..syntax.features import WASM3, Features
 from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import RefFunc
 from ..syntax.module import (
@@ -47,12 +48,13 @@ SECTION_ORDER = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 1
 EXTERN_KINDS = ("func", "table", "memory", "global")
 
 
-def decode_module(data: bytes | bytearray | memoryview) -> Module:
-    """Decode a binary module. Raises MalformedError, never anything else on bad input."""
+def decode_module(data: bytes | bytearray | memoryview, features: Features = WASM3) -> Module:
+    """Decode a binary module that may use ``features`` (``syntax.features``). Raises
+    MalformedError, never anything else on bad input."""
     data = bytes(data)
     try:
         with paused_gc():
-            module = _Decoder(data).module()
+            module = _Decoder(data, features=features).module()
     except WasmError:
         raise
     except (RecursionError, MemoryError) as e:  # pragma: no cover - defensive
@@ -63,14 +65,15 @@ def decode_module(data: bytes | bytearray | memoryview) -> Module:
     return module
 
 
-def decode_partial(data: bytes | bytearray | memoryview) -> tuple[Module, dict[int, MalformedError]]:
+def decode_partial(data: bytes | bytearray | memoryview, features: Features = WASM3
+                   ) -> tuple[Module, dict[int, MalformedError]]:
     """Decode what can be decoded, for tools that show a module they cannot run (``wasmvm
     dump -h -x`` of a module using a later feature): a section whose contents fail is
     skipped by its size and its error kept, keyed by the section's offset (the module-level
     checks at the end by the file's length). The module holds every other section.
     Raises MalformedError only when the preamble or the section framing is broken."""
     data = bytes(data)
-    decoder = _Decoder(data, keep_going=True)
+    decoder = _Decoder(data, keep_going=True, features=features)
     try:
         module = decoder.module()
     except WasmError:
@@ -81,11 +84,12 @@ def decode_partial(data: bytes | bytearray | memoryview) -> tuple[Module, dict[i
 
 
 class _Decoder:
-    def __init__(self, data: bytes, keep_going: bool = False):
+    def __init__(self, data: bytes, keep_going: bool = False, features: Features = WASM3):
         self.data = data
+        self.features = features
         self.keep_going = keep_going
         self.failed: dict[int, MalformedError] = {}
-        self.code = CodeReader(data)
+        self.code = CodeReader(data, features)
         self.m = Module()
         self.func_types: list[int] = []
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from ..syntax.features import Features
 from . import CheckResult, parse_line_selection
 from .commands import load_converted
 from .convert import Converted, SpecSetupError, convert_many, display_name, find_testsuite, suite_files
@@ -94,8 +95,18 @@ def _run_one(converted: Converted, lines: frozenset[int] | None, verbose: bool,
 
     start = time.perf_counter()
     script = load_converted(converted)
-    results = run_script(script, lines, verbose=verbose, config=Config(tier=tier))
+    config = Config(tier=tier, **suite_switches(script.name))
+    results = run_script(script, lines, verbose=verbose, config=config)
     return FileResult(script.name, results, time.perf_counter() - start)
+
+
+def suite_switches(name: str) -> dict[str, bool]:
+    """The Config feature switches a script runs with: a script of ``core-2.0`` tests a
+    WebAssembly 2.0 engine (every 3.0 proposal off, so that 2.0's malformed and invalid
+    modules are rejected as 2.0 rejects them); any other runs with the defaults (3.0)."""
+    if name.startswith("core-2.0/") or "/core-2.0/" in name:
+        return {"wasm_" + f: False for f in Features().names()}
+    return {}
 
 
 def _run_all(jobs_: list[tuple[Converted, frozenset[int] | None]], verbose: bool,

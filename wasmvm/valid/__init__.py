@@ -15,6 +15,7 @@ special rows have one small handler each (``instr.SPECIAL``).
 from __future__ import annotations
 
 from ..errors import InternalError, WasmError
+from ..syntax.features import WASM3, Features
 from ..syntax.gcpause import paused_gc
 from ..syntax.module import Module
 from . import module as _module
@@ -23,11 +24,12 @@ from .context import FuncInfo, ModuleInfo
 __all__ = ["validate_module", "validate", "ModuleInfo", "FuncInfo"]
 
 
-def validate_module(module: Module) -> ModuleInfo:
-    """Validate ``module`` and return what the executors need to know about it."""
+def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
+    """Validate ``module``, which may use ``features`` (``syntax.features``), and return
+    what the executors need to know about it."""
     try:
         with paused_gc():
-            return _module.validate_module(module)
+            return _module.validate_module(module, features)
     except WasmError:
         raise
     except Exception as e:  # a bug in wasmvm, not a property of the module

@@ -21,6 +21,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from ..errors import InvalidError
+from ..syntax.features import WASM3, Features
 from ..syntax.module import Module
 from ..syntax.types import I32, FuncType, GlobalType, MemoryType, TableType, ValType
 
@@ -81,7 +82,8 @@ class Context:
     validator pops and pushes, so that e.g. ``local.get``/``call`` cost one list index.
     """
 
-    def __init__(self, module: Module, refs: frozenset[int]):
+    def __init__(self, module: Module, refs: frozenset[int], features: Features = WASM3):
+        self.features = features  # the proposals the module may use (syntax.features)
         types = module.types
         self.types = types
         funcs: list[FuncType] = []

@@ -10,6 +10,7 @@ global).
 from __future__ import annotations
 
 from ..binary import later
+from ..syntax.features import WASM3, Features
 from ..syntax.module import Elem, Expr, Module
 from ..syntax.types import FUNCREF, I32, FuncType, Limits, MemoryType, TableType, ValType
 from .context import Context, ModuleInfo, fail
@@ -23,9 +24,10 @@ CONSTANT_INSTRUCTIONS = frozenset({
 })
 
 
-def validate_module(module: Module) -> ModuleInfo:
-    """Validate ``module``; raise InvalidError (with the spec's message) if it is invalid."""
-    ctx = Context(module, declared_refs(module))  # checks the type indices of functions
+def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
+    """Validate ``module``; raise InvalidError (with the spec's message) if it is invalid.
+    ``features``: the proposals it may use (``syntax.features``)."""
+    ctx = Context(module, declared_refs(module), features)  # checks function type indices
     for imp in module.imports:
         if imp.kind == "table":
             check_table_type(imp.desc)
