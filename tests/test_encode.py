@@ -226,7 +226,7 @@ KIND_VALUES: dict[str, list] = {
     "v128": [0, 2**128 - 1, 0x0123456789ABCDEF_FEDCBA9876543210, 1 << 127],
     "laneidx": [0, None],  # None: the highest lane of the row's shape
     "shuffle": [tuple(range(16)), tuple(range(31, 15, -1)), (0,) * 16],
-    "reftype": [FUNCREF, EXTERNREF],
+    "heaptype": [FUNCREF, EXTERNREF],
     "valtypes": [(I32,), (V128,), (EXTERNREF,), (I64, F32)],
 }
 
@@ -316,7 +316,7 @@ def _wat(op: Op, args: list) -> str:
         return " ".join(["br_table", *map(str, labels), str(default)])
     if imm == ("valtypes",):
         return f"select (result {' '.join(args[0])})"
-    if imm == ("reftype",):
+    if imm == ("heaptype",):
         return f"ref.null {'func' if args[0] is FUNCREF else 'extern'}"
     if imm == ("v128",):
         words = [(args[0] >> (32 * k)) & 0xFFFFFFFF for k in range(4)]

@@ -1,4 +1,4 @@
-"""THE opcode table: every WebAssembly 2.0 instruction, once.
+"""THE opcode table: every WebAssembly 2.0 instruction, and those of 3.0 wasmvm runs, once.
 
 Each row (`Op`) has
   code    the opcode: an int for one-byte opcodes, ``(prefix, n)`` for the 0xFC and 0xFD
@@ -9,6 +9,7 @@ Each row (`Op`) has
           the stack signature as tuples of value-type names, or ``None`` for the
           instructions whose typing the validator writes by hand ("special")
   group   the spec's instruction category
+  feature the ``syntax.features`` switch a 3.0 row needs (None for 2.0's rows)
 
 and what the code would otherwise read out of the mnemonic:
   access        for the instructions that access memory through a memarg (the scalar and
@@ -42,7 +43,8 @@ and what the code would otherwise read out of the mnemonic:
                   memory.init, memory.copy, memory.fill (out of bounds)
                   table.get, table.set, table.init, table.copy, table.fill (out of bounds)
                   call_indirect (index out of bounds, null element, type mismatch)
-                  call and call_indirect: the call-depth budget ("call stack exhausted")
+                  call_ref (null function reference), ref.as_non_null (null reference)
+                  call, call_indirect, call_ref: the call-depth budget ("call stack exhausted")
                     is checked at the call. A trap inside the callee belongs to the
                     callee's instruction, not to the call.
                 Everything else is False, including memory.grow and table.grow (they
@@ -88,7 +90,7 @@ IMMEDIATE_KINDS = {
     "v128": "16 bytes, little-endian",
     "laneidx": "lane index (one byte)",
     "shuffle": "16 lane indices (one byte each)",
-    "reftype": "reference type (one byte)",
+    "heaptype": "heap type (s33): abstract (one byte, as 2.0's reference types) or a type index",
     "valtypes": "vector of value types (typed select)",
 }
 
@@ -119,6 +121,10 @@ class Op:
     signed: bool | None = None
     lanes: int | None = None
     traps: bool = False
+    #: the feature switch (``syntax.features.Features`` field) a WebAssembly 3.0 row
+    #: needs; None for 2.0's rows. With the switch off the decoder rejects the opcode as
+    #: 2.0 does.
+    feature: str | None = None
 
     @property
     def special(self) -> bool:
@@ -166,7 +172,8 @@ _SHAPES = {"i8x16": 16, "i16x8": 8, "i32x4": 4, "i64x2": 2, "f32x4": 4, "f64x2":
 
 
 def _op(code, name: str, imm: str = "", sig: str | None = None, group: str = "",
-        access: str | None = None, size: int | None = None, traps: bool = False) -> None:
+        access: str | None = None, size: int | None = None, traps: bool = False,
+        feature: str | None = None) -> None:
     """Add a row. ``access`` ("load"/"store") and ``size`` (bytes) for a memory access,
     which can trap; a trailing ``!`` on ``name`` is ``traps=True``."""
     if name.endswith("!"):
@@ -183,7 +190,7 @@ def _op(code, name: str, imm: str = "", sig: str | None = None, group: str = "",
     else:
         lanes = _SHAPES.get(name.partition(".")[0])
     _ROWS.append(Op(code, name, tuple(imm.split()), params, results, group,
-                    access, signed, lanes, traps))
+                    access, signed, lanes, traps, feature))
 
 
 def _load(code, name: str, size: int) -> None:
@@ -216,9 +223,14 @@ ELSE = 0x05
 END = 0x0B
 
 # --- reference -----------------------------------------------------------------------
-_op(0xD0, "ref.null", "reftype", group="reference")
+_op(0xD0, "ref.null", "heaptype", group="reference")
 _op(0xD1, "ref.is_null", group="reference")
 _op(0xD2, "ref.func", "funcidx", group="reference")
+# typed function references (WebAssembly 3.0)
+_op(0x14, "call_ref", "typeidx", group="control", traps=True, feature="function_references")
+_op(0xD4, "ref.as_non_null", group="reference", traps=True, feature="function_references")
+_op(0xD5, "br_on_null", "labelidx", group="control", feature="function_references")
+_op(0xD6, "br_on_non_null", "labelidx", group="control", feature="function_references")
 
 # --- parametric ----------------------------------------------------------------------
 _op(0x1A, "drop", group="parametric")

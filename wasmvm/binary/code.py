@@ -24,21 +24,19 @@ from ..errors import MalformedError
 from ..opcodes import ELSE, END
 from ..syntax.features import WASM3, Features
 from ..syntax.instructions import If, maker
-from ..syntax.types import ValType
+from ..syntax.types import HEAP_BY_CODE, ValType, ref_type
 from . import later, reader
 from .reader import byte, eof, le_uint, s33, sleb, u32
 
 
 # -- immediate readers: each returns (tuple of immediate values, new pos) --------------
-def _read_blocktype(data, pos):
+def _read_blocktype(data, pos, features=WASM3):
     b = data[pos] if pos < len(data) else None
     if b == 0x40:
         return (None,), pos + 1
     if b is not None and b & 0xC0 == 0x40:  # a one-byte negative s33: a value type
-        t = ValType.from_code(b)
-        if t is None:
-            raise _bad_type(b, pos, "malformed value type")
-        return (t,), pos + 1
+        t, pos = read_valtype(data, pos, features)
+        return (t,), pos
     start = pos
     x, pos = s33(data, pos)
     if x < 0:
@@ -46,12 +44,12 @@ def _read_blocktype(data, pos):
     return (x,), pos
 
 
-def _read_index(data, pos):
+def _read_index(data, pos, features=WASM3):
     x, pos = u32(data, pos)
     return (x,), pos
 
 
-def _read_labelvec(data, pos):
+def _read_labelvec(data, pos, features=WASM3):
     n, pos = u32(data, pos)
     labels = []
     for _ in range(n):
@@ -61,7 +59,7 @@ def _read_labelvec(data, pos):
     return (tuple(labels), default), pos
 
 
-def _read_memidx(data, pos):
+def _read_memidx(data, pos, features=WASM3):
     if pos >= len(data):
         raise eof(data)
     if data[pos] != 0:
@@ -79,7 +77,7 @@ def _memidx_error(data, pos) -> MalformedError:
     return later.unsupported(what, later.MULTI_MEMORY, pos, "zero byte expected")
 
 
-def _read_memarg(data, pos):
+def _read_memarg(data, pos, features=WASM3):
     start = pos
     align, pos = u32(data, pos)
     if align >= 32:
@@ -91,30 +89,30 @@ def _read_memarg(data, pos):
     return (align, offset), pos
 
 
-def _read_i32(data, pos):
+def _read_i32(data, pos, features=WASM3):
     c, pos = sleb(data, pos, 32)
     return (c,), pos
 
 
-def _read_i64(data, pos):
+def _read_i64(data, pos, features=WASM3):
     c, pos = sleb(data, pos, 64)
     return (c,), pos
 
 
 def _fixed_reader(size):
-    def read(data, pos):
+    def read(data, pos, features=WASM3):
         bits, pos = le_uint(data, pos, size)
         return (bits,), pos
 
     return read
 
 
-def _read_lane(data, pos):
+def _read_lane(data, pos, features=WASM3):
     b, pos = byte(data, pos)
     return (b,), pos
 
 
-def _read_shuffle(data, pos):
+def _read_shuffle(data, pos, features=WASM3):
     raw, pos = reader.fixed(data, pos, 16)
     return (tuple(raw),), pos
 
@@ -136,32 +134,81 @@ def _bad_type(b: int, pos: int, spec_message: str) -> MalformedError:
     return later.unsupported(*known, pos, spec_message)
 
 
-def read_reftype(data, pos):
+#: The nullable abstract reference types beyond 2.0's funcref and externref, by the
+#: feature switch that allows them (the GC ones stay with binary.later until GC lands).
+_LATER_REF_FEATURE = {
+    ValType.EXNREF: "exceptions", ValType.NULLEXNREF: "exceptions",
+    ValType.NULLFUNCREF: "function_references", ValType.NULLEXTERNREF: "function_references",
+}
+#: the same for the abstract heap types (in ``(ref null? HEAP)`` and ``ref.null HEAP``)
+_LATER_HEAP_FEATURE = {"exn": "exceptions", "noexn": "exceptions",
+                       "nofunc": "function_references", "noextern": "function_references"}
+
+
+def _type_allowed(t: ValType, features: Features) -> bool:
+    if t.is_num or t.is_vec or t in (ValType.FUNCREF, ValType.EXTERNREF):
+        return True
+    feature = _LATER_REF_FEATURE.get(t)
+    return feature is not None and getattr(features, feature)
+
+
+def read_heaptype(data, pos, features=WASM3):
+    """A heap type (an s33): an abstract one by name, or a type index."""
+    start = pos
+    x, pos = s33(data, pos)
+    if x >= 0:
+        return x, pos
+    heap = HEAP_BY_CODE.get(x + 0x80) if x >= -0x40 else None
+    if heap is None:
+        raise MalformedError("malformed heap type", start)
+    if heap not in ("func", "extern"):
+        feature = _LATER_HEAP_FEATURE.get(heap)
+        if feature is None or not getattr(features, feature):
+            raise _bad_type(data[start], start, "malformed heap type")
+    return heap, pos
+
+
+def _typed_ref(data, pos, features):
+    """``0x63 HEAP`` / ``0x64 HEAP`` (typed function references)."""
+    heap, end = read_heaptype(data, pos + 1, features)
+    return ref_type(data[pos] == 0x63, heap), end
+
+
+def read_reftype(data, pos, features=WASM3):
     b = _type_byte(data, pos)
+    if b in (0x63, 0x64) and features.function_references:
+        return _typed_ref(data, pos, features)
     t = ValType.from_code(b)
-    if t is None or not t.is_ref:
+    if t is None or not t.is_ref or not _type_allowed(t, features):
         raise _bad_type(b, pos, "malformed reference type")
     return t, pos + 1
 
 
-def read_valtype(data, pos):
+def read_valtype(data, pos, features=WASM3):
     b = _type_byte(data, pos)
+    if b in (0x63, 0x64) and features.function_references:
+        return _typed_ref(data, pos, features)
     t = ValType.from_code(b)
-    if t is None:
+    if t is None or not _type_allowed(t, features):
         raise _bad_type(b, pos, "malformed value type")
     return t, pos + 1
 
 
-def _read_reftype_imm(data, pos):
-    t, pos = read_reftype(data, pos)
-    return (t,), pos
+def _read_heaptype_imm(data, pos, features=WASM3):
+    """``ref.null``'s immediate: a heap type, kept as the type of the null it pushes. In
+    2.0 the immediate is one reference-type byte (0x70, 0x6F): the same bytes."""
+    if not features.function_references:
+        t, pos = read_reftype(data, pos, features)
+        return (t,), pos
+    heap, pos = read_heaptype(data, pos, features)
+    return (ref_type(True, heap),), pos
 
 
-def _read_valtypes(data, pos):
+def _read_valtypes(data, pos, features=WASM3):
     n, pos = u32(data, pos)
     types = []
     for _ in range(n):
-        t, pos = read_valtype(data, pos)
+        t, pos = read_valtype(data, pos, features)
         types.append(t)
     return (tuple(types),), pos
 
@@ -186,7 +233,7 @@ IMMEDIATE_READERS: dict[str, Callable] = {
     "v128": _fixed_reader(16),
     "laneidx": _read_lane,
     "shuffle": _read_shuffle,
-    "reftype": _read_reftype_imm,
+    "heaptype": _read_heaptype_imm,
     "valtypes": _read_valtypes,
 }
 
@@ -196,10 +243,10 @@ def _immediates_reader(op: opcodes.Op) -> Callable:
     if len(readers) == 1:
         return readers[0]
 
-    def read(data, pos):
+    def read(data, pos, features=WASM3):
         values: tuple = ()
         for r in readers:
-            v, pos = r(data, pos)
+            v, pos = r(data, pos, features)
             values += v
         return values, pos
 
@@ -236,12 +283,15 @@ for _d in _SINGLE:
         _d.shared = _d.make(0)
 # The hot paths, by opcode byte: one-byte opcodes without immediates (the shared
 # instruction); with one index immediate (local.get, call, br_if, ...); with a memarg.
-_FAST = [d.shared if d is not None and d.read is None else None for d in _SINGLE]
+# (rows of a 3.0 feature take the general path, where the feature switch is checked)
+_FAST = [d.shared if d is not None and d.read is None and d.op.feature is None else None
+         for d in _SINGLE]
 _INDEX_KINDS = {"labelidx", "funcidx", "localidx", "globalidx", "tableidx", "elemidx",
                 "dataidx"}
 _ONE_INDEX = [d if d is not None and len(d.op.imm) == 1 and d.op.imm[0] in _INDEX_KINDS
-              and not d.structured else None for d in _SINGLE]
-_MEMARG = [d if d is not None and d.op.imm == ("memarg",) else None for d in _SINGLE]
+              and not d.structured and d.op.feature is None else None for d in _SINGLE]
+_MEMARG = [d if d is not None and d.op.imm == ("memarg",) and d.op.feature is None else None
+           for d in _SINGLE]
 
 
 class CodeReader:
@@ -355,16 +405,19 @@ class CodeReader:
                 if b in _PREFIX_SET:
                     n, pos = u32(data, pos)
                     d = _PREFIXED[b].get(n)
-                    if d is None:
+                    if d is None or (d.op.feature is not None
+                                     and not getattr(self.features, d.op.feature)):
                         raise later.illegal_opcode(b, n, start)
                 else:
                     raise later.illegal_opcode(b, None, start)
+            elif d.op.feature is not None and not getattr(self.features, d.op.feature):
+                raise later.illegal_opcode(b, None, start)
             if record:
                 record(start)
             if d.read is None:
                 append(d.shared)
                 continue
-            imm, pos = d.read(data, pos)
+            imm, pos = d.read(data, pos, self.features)
             if d.structured:
                 instr = d.make(*imm)
                 append(instr)

@@ -182,7 +182,7 @@ class _Decoder:
         return FuncType(tuple(params), tuple(results)), pos
 
     def valtype(self, pos):
-        return read_valtype(self.data, pos)
+        return read_valtype(self.data, pos, self.features)
 
     def limits(self, pos):
         flag, pos = later.limits_flags(self.data, pos)
@@ -193,7 +193,7 @@ class _Decoder:
         return Limits(lo, hi), pos
 
     def tabletype(self, pos):
-        t, pos = read_reftype(self.data, pos)
+        t, pos = read_reftype(self.data, pos, self.features)
         lim, pos = self.limits(pos)
         return TableType(t, lim), pos
 
@@ -253,6 +253,10 @@ class _Decoder:
 
     def sec_table(self, pos):
         def table(pos):
+            if self.data[pos : pos + 2] == b"\x40\x00" and self.features.function_references:
+                t, pos = self.tabletype(pos + 2)  # a table with an initializer expression
+                init, pos = self.expr(pos)
+                return Table(t, init), pos
             later.check_table_entry(self.data, pos)
             t, pos = self.tabletype(pos)
             return Table(t), pos
@@ -315,7 +319,7 @@ class _Decoder:
         t = ValType.FUNCREF
         if flags & 3:  # an element kind or reference type is given
             if flags & 4:
-                t, pos = read_reftype(data, pos)
+                t, pos = read_reftype(data, pos, self.features)
             else:
                 b, pos = byte(data, pos)
                 if b != 0:

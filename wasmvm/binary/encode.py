@@ -20,7 +20,16 @@ from collections.abc import Callable, Iterable
 from ..opcodes import OPS, Op
 from ..syntax.instructions import Instruction, RefFunc, walk
 from ..syntax.module import Data, Elem, Export, Func, Global, Import, Module
-from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+from ..syntax.types import (
+    ABSTRACT_HEAPS,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    RefType,
+    TableType,
+    ValType,
+)
 from .leb128 import write_signed, write_u32
 
 __all__ = ["encode_module", "encode_expr", "MAGIC", "VERSION", "SECTION_ORDER"]
@@ -57,8 +66,24 @@ def _write_vec(out: bytearray, items, write_item: Callable[[bytearray, object], 
         write_item(out, item)
 
 
-def _write_valtype(out: bytearray, t: ValType) -> None:
+def _write_valtype(out: bytearray, t) -> None:
+    """A value type: its byte, or for ``(ref null? $t)`` forms 0x63/0x64 and the heap
+    type."""
     out.append(t.code)
+    if isinstance(t, RefType):
+        _write_heaptype(out, t.heap)
+
+
+def _write_heaptype(out: bytearray, heap) -> None:
+    if isinstance(heap, str):
+        out.append(ABSTRACT_HEAPS[heap])
+    else:
+        write_signed(out, heap)  # a type index: a non-negative s33
+
+
+def _w_heaptype(out: bytearray, t) -> None:
+    """``ref.null``'s immediate: the heap type of the null's type."""
+    _write_heaptype(out, t.heap)
 
 
 def _write_limits(out: bytearray, lim: Limits) -> None:
@@ -72,7 +97,7 @@ def _write_limits(out: bytearray, lim: Limits) -> None:
 
 
 def _write_tabletype(out: bytearray, tt: TableType) -> None:
-    out.append(tt.elem.code)
+    _write_valtype(out, tt.elem)
     _write_limits(out, tt.limits)
 
 
@@ -81,7 +106,7 @@ def _write_memtype(out: bytearray, mt: MemoryType) -> None:
 
 
 def _write_globaltype(out: bytearray, gt: GlobalType) -> None:
-    out.append(gt.type.code)
+    _write_valtype(out, gt.type)
     out.append(0x01 if gt.mutable else 0x00)
 
 
@@ -91,8 +116,8 @@ def _write_globaltype(out: bytearray, gt: GlobalType) -> None:
 def _w_blocktype(out: bytearray, bt) -> None:
     if bt is None:
         out.append(0x40)
-    elif isinstance(bt, ValType):
-        out.append(bt.code)
+    elif isinstance(bt, ValType | RefType):
+        _write_valtype(out, bt)
     elif 0 <= bt < 1 << 32:
         write_signed(out, bt)  # s33: a type index is a non-negative s33
     else:
@@ -142,7 +167,7 @@ def _w_shuffle(out: bytearray, lanes: tuple[int, ...]) -> None:
 def _w_valtypes(out: bytearray, types: tuple[ValType, ...]) -> None:
     write_u32(out, len(types))
     for t in types:
-        out.append(t.code)
+        _write_valtype(out, t)
 
 
 #: How each immediate kind is written: ``writer(out, value)``.
@@ -166,7 +191,7 @@ _IMMEDIATE_WRITERS: dict[str, Callable[[bytearray, object], None]] = {
     "v128": _w_v128,
     "laneidx": bytearray.append,  # one byte; ValueError if out of range
     "shuffle": _w_shuffle,
-    "reftype": _write_valtype,
+    "heaptype": _w_heaptype,
     "valtypes": _w_valtypes,
 }
 
@@ -197,7 +222,7 @@ _IMMEDIATE_ATTRS: dict[str, str | tuple[str, ...] | Callable[[Instruction], obje
     "v128": "value.bits",
     "laneidx": "lane",
     "shuffle": "lanes",
-    "reftype": "type",
+    "heaptype": "type",
     "valtypes": "types",
 }
 #: Rows whose immediates are not found by kind alone (two immediates of one kind).
@@ -289,8 +314,17 @@ def _function_section(m: Module) -> bytearray | None:
     return _vec_section(m.funcs, lambda out, f: write_u32(out, f.type))
 
 
+def _write_table(out: bytearray, t) -> None:
+    if t.init is not None:  # 0x40 0x00, the table type, the initializer expression
+        out += b"\x40\x00"
+        _write_tabletype(out, t.type)
+        _write_expr(out, t.init)
+    else:
+        _write_tabletype(out, t.type)
+
+
 def _table_section(m: Module) -> bytearray | None:
-    return _vec_section(m.tables, lambda out, t: _write_tabletype(out, t.type))
+    return _vec_section(m.tables, _write_table)
 
 
 def _memory_section(m: Module) -> bytearray | None:
@@ -354,7 +388,10 @@ def _write_elem(out: bytearray, e: Elem) -> None:
             raise ValueError("an active element segment needs an offset expression")
         _write_expr(out, e.mode.offset)
     if flags & 3:  # an elemkind / reftype byte follows
-        out.append(e.type.code if flags & 4 else 0x00)
+        if flags & 4:
+            _write_valtype(out, e.type)
+        else:
+            out.append(0x00)
     if flags & 4:
         _write_vec(out, e.init, _write_expr)
     else:
@@ -378,7 +415,7 @@ def _write_func(out: bytearray, f: Func) -> None:
     write_u32(body, len(f.locals))
     for loc in f.locals:
         write_u32(body, loc.count)
-        body.append(loc.type.code)
+        _write_valtype(body, loc.type)
     _write_expr(body, f.body)
     write_u32(out, len(body))
     out += body

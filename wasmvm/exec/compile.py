@@ -61,6 +61,8 @@ from .store import Store, WasmFunc
 _SLOT = re.compile(r"s\d+")
 MAX_LOOP_NESTING = 16  # CPython allows 20 statically nested blocks; the try takes one
 MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
+#: branches that may fall through: a new fuel segment starts after them
+_CONDITIONAL_BRANCHES = frozenset({"br_if", "br_on_null", "br_on_non_null"})
 MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
 MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _skippable)
 
@@ -635,7 +637,7 @@ class Translator:
                         dead = True
                     if n is not None:
                         self.charge_variable(instr.op.name, n)
-                    elif instr.op.name == "br_if":
+                    elif instr.op.name in _CONDITIONAL_BRANCHES:
                         self.start_segment()
             elif event == "else":
                 self.else_arm()
@@ -1218,7 +1220,8 @@ def _skippable(events) -> dict[int, int]:
                 if _ends_in_open_loop(open_instrs, k):
                     continue  # a break of that loop (see _branch_targets)
                 target = open_[k]
-                if dpt or name == "br_table" or type(open_instrs[k]) is Loop:
+                if (dpt or name == "br_table" or name.startswith("br_on")
+                        or type(open_instrs[k]) is Loop):
                     bad.add(target)
                 else:
                     count[target] = count.get(target, 0) + (name == "br_if")
@@ -1231,7 +1234,7 @@ def _skippable(events) -> dict[int, int]:
 def branch_depths(instr) -> tuple:
     """The label depths a br, br_if or br_table branches to (none for anything else)."""
     name = instr.op.name
-    if name == "br" or name == "br_if":
+    if name == "br" or name == "br_if" or name == "br_on_null" or name == "br_on_non_null":
         return (instr.label,)
     if name == "br_table":
         return (*instr.labels, instr.default)
@@ -1432,6 +1435,36 @@ def _call_indirect(t: Translator, instr):
     _call_results(t, f"{target}({args})", len(ft.results))
 
 
+def _call_ref(t: Translator, instr):
+    ft = t.mod.types[instr.type]
+    f = t.pop()  # (evaluated before the arguments: both are pure or stored, and only a
+    # null reference traps)
+    args = _call_args(t, len(ft.params))
+    _call_results(t, f"_call_ref({f.text})({args})", len(ft.results))
+
+
+def _br_on_null(t: Translator, instr):
+    t.store_all()  # the reference too: it is tested, then stays or is dropped
+    k = len(t.stack) - 1
+    t.pop()  # a taken branch carries the values below it
+    t.emit(f"if s{k} is None:")
+    t.indent += 1
+    t.branch(instr.label)
+    t.indent -= 1
+    t.stack.append(E(f"s{k}"))
+    t.stored = len(t.stack)
+
+
+def _br_on_non_null(t: Translator, instr):
+    t.store_all()
+    k = len(t.stack) - 1
+    t.emit(f"if s{k} is not None:")  # the branch carries the reference as its last value
+    t.indent += 1
+    t.branch(instr.label)
+    t.indent -= 1
+    t.pop()
+
+
 def _memory_size(t: Translator, instr):
     t.stack.append(E("(len(M) >> 16)"))
     t.store(len(t.stack) - 1)
@@ -1486,6 +1519,8 @@ _SPECIAL = {
     "memory.init": _statement("_mem.init({0}, D{i.data}.data, {1}, {2})", 3),
     "data.drop": _statement("D{i.data}.data = b''", 0),
     "ref.null": _ref_null, "ref.is_null": _ref_is_null, "ref.func": _ref_func,
+    "ref.as_non_null": _value("_non_null({0})", 1), "call_ref": _call_ref,
+    "br_on_null": _br_on_null, "br_on_non_null": _br_on_non_null,
     "table.get": _value("T{i.table}.get({0})", 1),
     "table.set": _statement("T{i.table}.set({0}, {1})", 2),
     "table.size": _value("len(T{i.table}.elements)", 0),

@@ -367,6 +367,15 @@ def _ref_null(instr, mod):
     return h
 
 
+@factory("ref.as_non_null")
+def _ref_as_non_null(instr, mod):
+    def h(F, pc):
+        if F.stack[-1] is None:
+            raise Trap(TrapCode.NULL_REFERENCE)
+        return pc + 1
+    return h
+
+
 @factory("ref.is_null")
 def _ref_is_null(instr, mod):
     def h(F, pc):

@@ -26,12 +26,13 @@ from collections.abc import Callable, Iterator
 
 from .. import opcodes
 from ..opcodes import BY_NAME, Op
-from .types import BlockType, ValType, blocktype_str, valtype
+from .types import BlockType, RefType, ValType, blocktype_str, valtype
 from .values import VALUE_CLASSES, Value, i32, i64
 
 __all__ = [
     "Instruction", "Unreachable", "Nop", "Block", "Loop", "If", "Br", "BrIf", "BrTable",
-    "Return", "Call", "CallIndirect", "RefNull", "RefIsNull", "RefFunc", "Drop", "Select",
+    "Return", "Call", "CallIndirect", "CallRef", "RefNull", "RefIsNull", "RefAsNonNull",
+    "BrOnNull", "BrOnNonNull", "RefFunc", "Drop", "Select",
     "LocalGet", "LocalSet", "LocalTee", "GlobalGet", "GlobalSet", "TableGet", "TableSet",
     "TableSize", "TableGrow", "TableFill", "TableCopy", "TableInit", "ElemDrop", "Load",
     "Store", "MemorySize", "MemoryGrow", "MemoryFill", "MemoryCopy", "MemoryInit", "DataDrop",
@@ -130,6 +131,7 @@ Nop = _plain("Nop", "nop", "Do nothing.")
 Return = _plain("Return", "return", "Return from the current function.")
 Drop = _plain("Drop", "drop", "Pop one operand and discard it.")
 RefIsNull = _plain("RefIsNull", "ref.is_null", "Is the reference null? (pushes i32)")
+RefAsNonNull = _plain("RefAsNonNull", "ref.as_non_null", "Trap on null; else the reference.")
 MemorySize = _plain("MemorySize", "memory.size", "Push the memory size in pages.")
 MemoryGrow = _plain("MemoryGrow", "memory.grow", "Grow memory; push the old size or -1.")
 MemoryFill = _plain("MemoryFill", "memory.fill", "Fill a memory range with a byte.")
@@ -360,6 +362,14 @@ TableInit = _indexed("TableInit", "table.init", ("elem", "table"),
 ElemDrop = _indexed("ElemDrop", "elem.drop", ("elem",), "Drop an element segment.")
 MemoryInit = _indexed("MemoryInit", "memory.init", ("data",), "Copy from data segment.")
 DataDrop = _indexed("DataDrop", "data.drop", ("data",), "Drop a data segment.")
+# typed function references
+CallRef = _indexed("CallRef", "call_ref", ("type",),
+                   "Call the function reference popped, of type ``type``.")
+BrOnNull = _indexed("BrOnNull", "br_on_null", ("label",),
+                    "Branch if the popped reference is null; else push it back, non-null.")
+BrOnNonNull = _indexed("BrOnNonNull", "br_on_non_null", ("label",),
+                       "Branch with the popped reference if it is not null.")
+CallRef.imm_text = lambda self: f"(type {self.type})"
 
 
 def _table_init_text(self) -> str:
@@ -408,14 +418,15 @@ class RefNull(Instruction):
     __slots__ = ("type",)
     _fields = ("type",)
 
-    def __init__(self, type: str | ValType = ValType.FUNCREF):  # noqa: A002
+    def __init__(self, type: str | ValType | RefType = ValType.FUNCREF):  # noqa: A002
         self.op = BY_NAME["ref.null"]
-        self.type = valtype(type)
-        if not self.type.is_ref:
-            raise ValueError(f"ref.null needs a reference type, got {self.type}")
+        self.type = valtype(type)  # the type of the null: (ref null HEAP)
+        if not self.type.is_ref or not self.type.nullable:
+            raise ValueError(f"ref.null needs a nullable reference type, got {self.type}")
 
     def imm_text(self) -> str:
-        return "func" if self.type is ValType.FUNCREF else "extern"
+        heap = self.type.heap
+        return heap if isinstance(heap, str) else str(heap)
 
 
 class Select(Instruction):
@@ -778,7 +789,8 @@ def _vec_row(name: str, imm: tuple[str, ...]) -> Op:
 # ---------------------------------------------------------------------------------------
 _BY_MNEMONIC: dict[str, type] = {
     "unreachable": Unreachable, "nop": Nop, "return": Return, "drop": Drop,
-    "ref.is_null": RefIsNull, "memory.size": MemorySize, "memory.grow": MemoryGrow,
+    "ref.is_null": RefIsNull, "ref.as_non_null": RefAsNonNull, "memory.size": MemorySize,
+    "memory.grow": MemoryGrow,
     "memory.fill": MemoryFill, "memory.copy": MemoryCopy, "i32.wrap_i64": Wrap,
     "f32.demote_f64": Demote, "f64.promote_f32": Promote, "block": Block, "loop": Loop,
     "if": If, "br": Br, "br_if": BrIf, "br_table": BrTable, "call": Call,
@@ -787,7 +799,8 @@ _BY_MNEMONIC: dict[str, type] = {
     "global.get": GlobalGet, "global.set": GlobalSet, "table.get": TableGet,
     "table.set": TableSet, "table.size": TableSize, "table.grow": TableGrow,
     "table.fill": TableFill, "table.copy": TableCopy, "elem.drop": ElemDrop,
-    "data.drop": DataDrop,
+    "data.drop": DataDrop, "call_ref": CallRef, "br_on_null": BrOnNull,
+    "br_on_non_null": BrOnNonNull,
 }
 _NUMERIC = {c.mnemonic: c for c in (
     Eqz, Eq, Ne, Clz, Ctz, Popcnt, Abs, Neg, Sqrt, Ceil, Floor, Trunc, Nearest, Add, Sub,

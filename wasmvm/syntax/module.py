@@ -65,6 +65,9 @@ class Func:
 @dataclass
 class Table:
     type: TableType
+    #: the initializer expression of every element (typed function references: a table
+    #: of a non-nullable type needs one); None: null
+    init: Expr | None = None
 
 
 @dataclass

@@ -16,10 +16,9 @@ from collections.abc import Callable
 
 from .. import opcodes
 from ..binary import later, reader
-from ..binary.code import IMMEDIATE_READERS
+from ..binary.code import IMMEDIATE_READERS, read_heaptype, read_valtype
 from ..errors import InternalError, MalformedError
 from ..opcodes import ELSE, END, FC, FD
-from ..syntax.types import ValType
 from ..syntax.values import f32, f64, v128
 from .layout import named
 from .records import IMMEDIATE, OPCODE, Walker
@@ -46,8 +45,9 @@ def _blocktype(w: Walker, pos: int, funcidx: int | None) -> int:
         w.emit(pos, pos + 1, IMMEDIATE, "block type", "empty")
         return pos + 1
     if b & 0xC0 == 0x40:  # one byte, a negative s33: a value type
-        w.emit(pos, pos + 1, IMMEDIATE, "block type", ValType.from_code(b))
-        return pos + 1
+        t, end = read_valtype(w.data, pos)
+        w.emit(pos, end, IMMEDIATE, "block type", str(t))
+        return end
     x, end = reader.s33(w.data, pos)
     w.emit(pos, end, IMMEDIATE, "block type", f"type index {x}")
     return end
@@ -104,16 +104,19 @@ def _shuffle(w: Walker, pos: int, funcidx: int | None) -> int:
     return end
 
 
-def _reftype(w: Walker, pos: int, funcidx: int | None) -> int:
-    w.emit(pos, pos + 1, IMMEDIATE, "reference type", ValType.from_code(w.data[pos]))
-    return pos + 1
+def _heaptype(w: Walker, pos: int, funcidx: int | None) -> int:
+    heap, end = read_heaptype(w.data, pos)
+    w.emit(pos, end, IMMEDIATE, "heap type",
+           heap if isinstance(heap, str) else f"type index {heap}")
+    return end
 
 
 def _valtypes(w: Walker, pos: int, funcidx: int | None) -> int:
     n, pos = w.u32(pos, "num result types", kind=IMMEDIATE)
     for _ in range(n):
-        w.emit(pos, pos + 1, IMMEDIATE, "result type", ValType.from_code(w.data[pos]))
-        pos += 1
+        t, end = read_valtype(w.data, pos)
+        w.emit(pos, end, IMMEDIATE, "result type", str(t))
+        pos = end
     return pos
 
 
@@ -137,7 +140,7 @@ DESCRIBERS: dict[str, Describer] = {
     "v128": _fixed("v128 literal", v128),
     "laneidx": _laneidx,
     "shuffle": _shuffle,
-    "reftype": _reftype,
+    "heaptype": _heaptype,
     "valtypes": _valtypes,
 }
 

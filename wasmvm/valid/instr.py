@@ -29,7 +29,7 @@ from .. import opcodes
 from ..errors import InvalidError
 from ..opcodes import Op
 from ..syntax.module import Func
-from ..syntax.types import FUNCREF, I32, FuncType, ValType
+from ..syntax.types import FUNCREF, I32, FuncType, ValType, defaultable, ref_type, valtype
 from . import simd
 from .context import Context, FuncInfo, Label, fail
 
@@ -43,10 +43,11 @@ class Ctrl:
     """A control frame. ``dead`` marks a frame entered from unreachable code: everything
     in it is unreachable too (for the heights), though it is typed as usual."""
 
-    __slots__ = ("kind", "types", "height", "unreachable", "dead", "it", "else_body")
+    __slots__ = ("kind", "types", "height", "unreachable", "dead", "it", "else_body", "inits")
 
     def __init__(self, kind: str, types: Label, height: int, dead: bool, body: list,
-                 else_body: list | None = None):
+                 else_body: list | None = None, inits: int = 0):
+        self.inits = inits  # the length of the validator's init log at the frame's start
         self.kind = kind
         self.types = types
         self.height = height
@@ -64,17 +65,24 @@ class BodyValidator:
     """
 
     __slots__ = ("ctx", "vals", "ctrls", "local_get", "local_set", "local_tee",
-                 "labels", "results_rev")
+                 "labels", "results_rev", "results", "uninit", "init_log")
 
-    def __init__(self, ctx: Context, local_types: tuple[ValType, ...], results: tuple):
+    def __init__(self, ctx: Context, local_types: tuple[ValType, ...], results: tuple,
+                 nparams: int = 0):
         self.ctx = ctx
         self.vals: list[ValType | None] = []
         self.ctrls: list[Ctrl] = []
-        self.local_get = [_LOCAL_GET[t] for t in local_types]
-        self.local_set = [_LOCAL_SET[t] for t in local_types]
-        self.local_tee = [_LOCAL_TEE[t] for t in local_types]
+        self.local_get = [((), (t,)) for t in local_types]
+        self.local_set = [((t,), ()) for t in local_types]
+        self.local_tee = [((t,), (t,)) for t in local_types]
         self.labels = ctx.labels
-        self.results_rev = tuple(results)[::-1]
+        self.results = tuple(results)
+        self.results_rev = self.results[::-1]
+        # Non-defaultable locals (non-nullable references) not set yet: reading one is
+        # invalid. A local.set inside a block counts until the block ends (``init_log``
+        # records the sets; each frame remembers where its part of the log starts).
+        self.uninit = {i for i, t in enumerate(local_types) if i >= nparams and not defaultable(t)}
+        self.init_log: list[int] = []
 
     # -- the algorithm's auxiliary functions -----------------------------------------
     def pop_val(self, name: str) -> ValType | None:
@@ -98,7 +106,7 @@ class BodyValidator:
                 popped.append(None)
                 continue
             a = vals.pop()
-            if a is not t and a is not None:
+            if a is not t and a is not None and not self.ctx.match(a, t):
                 fail(f"{MISMATCH}: {name} needs {t} but the stack has {a}")
             popped.append(a)
         return popped
@@ -118,22 +126,29 @@ class BodyValidator:
         """``push_ctrl``: the block's params are already popped; push them back."""
         outer = self.ctrls[-1]
         self.ctrls.append(Ctrl(kind, label, len(self.vals), outer.unreachable or outer.dead,
-                               body, else_body))
+                               body, else_body, len(self.init_log)))
         if label.start:
             self.vals += label.start
 
 
-_LOCAL_GET = {t: ((), (t,)) for t in ValType}
-_LOCAL_SET = {t: ((t,), ()) for t in ValType}
-_LOCAL_TEE = {t: ((t,), (t,)) for t in ValType}
-_REF_NULL = {t: ((), (t,)) for t in ValType if t.is_ref}
+    def reset_inits(self, frame: Ctrl) -> None:
+        """Locals set inside ``frame`` are unset again when it ends (or at its else)."""
+        log = self.init_log
+        if len(log) > frame.inits:
+            self.uninit.update(log[frame.inits:])
+            del log[frame.inits:]
+
+    def set_local(self, x: int) -> None:
+        if x in self.uninit:
+            self.uninit.discard(x)
+            self.init_log.append(x)
 
 
 # ---------------------------------------------------------------------------------------
 # The special rows: one small function each
 # ---------------------------------------------------------------------------------------
 def _blocktype(v: BodyValidator, instr, loop: bool) -> Label:
-    label = v.labels[loop].get(instr.blocktype)
+    label = v.ctx.label(instr.blocktype, loop)
     if label is None:
         fail(f"unknown type {instr.blocktype}")
     return label
@@ -204,7 +219,7 @@ def _call(v, instr):
 def _call_indirect(v, instr):
     ctx = v.ctx
     table = _table(ctx, instr.table)
-    if table.elem != FUNCREF:
+    if not ctx.match(table.elem, FUNCREF):
         fail(f"{MISMATCH}: call_indirect needs a table of funcref, table {instr.table} "
              f"holds {table.elem}")
     if instr.type >= len(ctx.types):
@@ -213,7 +228,8 @@ def _call_indirect(v, instr):
 
 
 def _ref_null(v, instr):
-    return _REF_NULL[instr.type]
+    v.ctx.check_valtype(instr.type)
+    return (), (instr.type,)
 
 
 def _ref_is_null(v, instr):
@@ -229,7 +245,49 @@ def _ref_func(v, instr):
         fail(f"unknown function {instr.func}")
     if instr.func not in ctx.refs:
         fail(f"undeclared function reference {instr.func}")
+    if ctx.features.function_references:  # 3.0: the reference has its function's type
+        return (), (ref_type(False, ctx.func_type_idx[instr.func]),)
     return _FUNCREF_PUSH
+
+
+def _ref_as_non_null(v, instr):
+    t = v.pop_val("ref.as_non_null")
+    if t is None:
+        v.vals.append(None)
+        return
+    if not t.is_ref:
+        fail(f"{MISMATCH}: ref.as_non_null needs a reference but the stack has {t}")
+    v.vals.append(ref_type(False, t.heap))
+
+
+def _call_ref(v, instr):
+    ctx = v.ctx
+    ft = ctx.type_(instr.type)
+    v.pop_vals((ref_type(True, instr.type),), "call_ref")
+    return tuple(ft.params)[::-1], tuple(ft.results)
+
+
+def _br_on_null(v, instr):
+    label = v.label(instr.label)
+    t = v.pop_val("br_on_null")
+    if t is not None and not t.is_ref:
+        fail(f"{MISMATCH}: br_on_null needs a reference but the stack has {t}")
+    v.pop_vals(label.label_rev, "br_on_null")
+    v.vals += label.label  # the label's types, not the (maybe more specific) popped ones
+    v.vals.append(None if t is None else ref_type(False, t.heap))
+
+
+def _br_on_non_null(v, instr):
+    label = v.label(instr.label)
+    if not label.label or (label.label[-1] is not None and not label.label[-1].is_ref):
+        fail(f"{MISMATCH}: br_on_non_null needs a label ending in a reference type")
+    t = v.pop_val("br_on_non_null")
+    if t is not None and not t.is_ref:
+        fail(f"{MISMATCH}: br_on_non_null needs a reference but the stack has {t}")
+    if t is not None and not v.ctx.match(ref_type(False, t.heap), label.label[-1]):
+        fail(f"{MISMATCH}: br_on_non_null to a label of {label.label[-1]} with {t}")
+    v.pop_vals(label.label_rev[1:], "br_on_non_null")
+    v.vals += label.label[:-1]  # the label's types, as for br_if
 
 
 def _drop(v, instr):
@@ -253,28 +311,38 @@ def _select_t(v, instr):
     if len(instr.types) != 1:
         fail(f"invalid result arity {len(instr.types)} for select (must be 1)")
     t = instr.types[0]
+    v.ctx.check_valtype(t)
     return (I32, t, t), (t,)
 
 
 def _local_get(v, instr):
     try:
-        return v.local_get[instr.index]
+        sig = v.local_get[instr.index]
     except IndexError:
         fail(f"unknown local {instr.index}")
+    if v.uninit and instr.index in v.uninit:
+        fail(f"uninitialized local {instr.index}")
+    return sig
 
 
 def _local_set(v, instr):
     try:
-        return v.local_set[instr.index]
+        sig = v.local_set[instr.index]
     except IndexError:
         fail(f"unknown local {instr.index}")
+    if v.uninit:
+        v.set_local(instr.index)
+    return sig
 
 
 def _local_tee(v, instr):
     try:
-        return v.local_tee[instr.index]
+        sig = v.local_tee[instr.index]
     except IndexError:
         fail(f"unknown local {instr.index}")
+    if v.uninit:
+        v.set_local(instr.index)
+    return sig
 
 
 def _global_get(v, instr):
@@ -301,11 +369,11 @@ def _table(ctx: Context, x: int):
 
 
 def _table_get(v, instr):
-    return (I32,), (ValType(_table(v.ctx, instr.table).elem),)
+    return (I32,), (_table(v.ctx, instr.table).elem,)
 
 
 def _table_set(v, instr):
-    return (ValType(_table(v.ctx, instr.table).elem), I32), ()
+    return (_table(v.ctx, instr.table).elem, I32), ()
 
 
 def _table_size(v, instr):
@@ -314,17 +382,17 @@ def _table_size(v, instr):
 
 
 def _table_grow(v, instr):
-    return (I32, ValType(_table(v.ctx, instr.table).elem)), (I32,)
+    return (I32, _table(v.ctx, instr.table).elem), (I32,)
 
 
 def _table_fill(v, instr):
-    return (I32, ValType(_table(v.ctx, instr.table).elem), I32), ()
+    return (I32, _table(v.ctx, instr.table).elem, I32), ()
 
 
 def _table_copy(v, instr):
     dst = _table(v.ctx, instr.dst)
     src = _table(v.ctx, instr.src)
-    if dst.elem != src.elem:
+    if not v.ctx.match(src.elem, dst.elem):
         fail(f"{MISMATCH}: table.copy from a table of {src.elem} to one of {dst.elem}")
     return (I32, I32, I32), ()
 
@@ -334,7 +402,7 @@ def _table_init(v, instr):
     table = _table(ctx, instr.table)
     if instr.elem >= len(ctx.elems):
         fail(f"unknown elem segment {instr.elem}")
-    if ctx.elems[instr.elem] != table.elem:
+    if not ctx.match(ctx.elems[instr.elem], table.elem):
         fail(f"{MISMATCH}: table.init of a {ctx.elems[instr.elem]} segment into a table "
              f"of {table.elem}")
     return (I32, I32, I32), ()
@@ -354,7 +422,8 @@ SPECIAL: dict[str, Callable] = {
     "global.get": _global_get, "global.set": _global_set,
     "table.get": _table_get, "table.set": _table_set, "table.init": _table_init,
     "table.copy": _table_copy, "table.grow": _table_grow, "table.size": _table_size,
-    "table.fill": _table_fill,
+    "table.fill": _table_fill, "call_ref": _call_ref, "ref.as_non_null": _ref_as_non_null,
+    "br_on_null": _br_on_null, "br_on_non_null": _br_on_non_null,
 }
 
 
@@ -479,8 +548,10 @@ def validate_func(ctx: Context, func: Func, ft: FuncType) -> FuncInfo:
     if declared + len(ft.params) > MAX_LOCALS:
         raise InvalidError(f"too many locals: {declared + len(ft.params)} (wasmvm's limit is "
                            f"{MAX_LOCALS})", func.body_offset)
-    local_types = (*ft.params, *map(ValType, func.local_types()))
-    v = BodyValidator(ctx, local_types, ft.results)
+    local_types = (*ft.params, *map(valtype, func.local_types()))
+    for t in local_types[len(ft.params):]:
+        ctx.check_valtype(t)
+    v = BodyValidator(ctx, local_types, ft.results, len(ft.params))
     heights: list[int] = []
     try:
         _run(v, func.body, Label((), tuple(ft.results), False), heights)
@@ -503,6 +574,7 @@ def _run(v: BodyValidator, body: list, func_label: Label, heights: list[int]) ->
     ctrls = v.ctrls
     record = heights.append
     dispatch = DISPATCH
+    match = v.ctx.match
     ctrls.append(Ctrl("function", func_label, 0, False, body))
     while True:
         frame = ctrls[-1]
@@ -528,7 +600,7 @@ def _run(v: BodyValidator, body: list, func_label: Label, heights: list[int]) ->
             for t in pops:
                 if len(vals) > h:
                     a = vals.pop()
-                    if a is not t and a is not None:
+                    if a is not t and a is not None and not match(a, t):
                         fail(f"{MISMATCH}: {instr.op.name} needs {t} but the stack has {a}")
                 elif not unr:
                     fail(f"{MISMATCH}: {instr.op.name} needs {t} but the stack is empty")
@@ -541,7 +613,7 @@ def _run(v: BodyValidator, body: list, func_label: Label, heights: list[int]) ->
             for t in types.end_rev:
                 if len(vals) > h:
                     a = vals.pop()
-                    if a is not t and a is not None:
+                    if a is not t and a is not None and not match(a, t):
                         fail(f"{MISMATCH}: the {frame.kind} must end with {t} but the "
                              f"stack has {a}")
                 elif not unr:
@@ -550,6 +622,8 @@ def _run(v: BodyValidator, body: list, func_label: Label, heights: list[int]) ->
             if len(vals) != h:
                 fail(f"{MISMATCH}: {len(vals) - h} value(s) left on the stack at the end "
                      f"of the {frame.kind}")
+            if v.init_log:
+                v.reset_inits(frame)
             if frame.else_body is not None:
                 frame.it = iter(frame.else_body)
                 frame.else_body = None

@@ -12,7 +12,18 @@ from __future__ import annotations
 from ..binary import later
 from ..syntax.features import WASM3, Features
 from ..syntax.module import Elem, Expr, Module
-from ..syntax.types import FUNCREF, I32, FuncType, Limits, MemoryType, TableType, ValType
+from ..syntax.types import (
+    FUNCREF,
+    I32,
+    FuncType,
+    Limits,
+    MemoryType,
+    TableType,
+    ValType,
+    defaultable,
+    ref_type,
+    valtype,
+)
 from .context import Context, ModuleInfo, fail
 from .instr import DISPATCH, validate_func
 
@@ -31,12 +42,21 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
     for imp in module.imports:
         if imp.kind == "table":
             check_table_type(imp.desc)
+            ctx.check_valtype(imp.desc.elem)
         elif imp.kind == "memory":
             check_memory_type(imp.desc)
+        elif imp.kind == "global":
+            ctx.check_valtype(imp.desc.type)
     for g in module.globals:
+        ctx.check_valtype(g.type.type)
         check_const(ctx, g.init, g.type.type)
     for table in module.tables:
         check_table_type(table.type)
+        ctx.check_valtype(table.type.elem)
+        if table.init is not None:
+            check_const(ctx, table.init, table.type.elem)
+        elif not defaultable(table.type.elem):
+            fail(f"type mismatch: a table of {table.type.elem} needs an initializer")
     for mem in module.mems:
         check_memory_type(mem.type)
     for elem in module.elems:
@@ -63,6 +83,7 @@ def declared_refs(module: Module) -> frozenset[int]:
     segments, global initialisers), which ``ref.func`` may name."""
     refs = {e.index for e in module.exports if e.kind == "func"}
     exprs: list[Expr] = [g.init for g in module.globals]
+    exprs += [t.init for t in module.tables if t.init is not None]
     for elem in module.elems:
         exprs += elem.init
         if elem.mode.offset is not None:
@@ -95,6 +116,7 @@ def check_memory_type(mt: MemoryType) -> None:
 # -- constant expressions ----------------------------------------------------------------------
 def check_const(ctx: Context, expr: Expr, t: ValType) -> None:
     """``expr`` must be constant and produce exactly one value of type ``t``."""
+    t = valtype(t)
     for instr in expr:
         name = instr.op.name
         if name not in CONSTANT_INSTRUCTIONS:
@@ -112,22 +134,25 @@ def check_const(ctx: Context, expr: Expr, t: ValType) -> None:
     for instr in expr:
         name = instr.op.name
         if name == "global.get":
-            stack.append(ValType(ctx.globals[instr.index].type))
+            stack.append(valtype(ctx.globals[instr.index].type))
         elif name == "ref.null":
+            ctx.check_valtype(instr.type)
             stack.append(instr.type)
         elif name == "ref.func":
             if instr.func >= len(ctx.funcs):
                 fail(f"unknown function {instr.func}")
-            stack.append(FUNCREF)
+            stack.append(ref_type(False, ctx.func_type_idx[instr.func])
+                         if ctx.features.function_references else FUNCREF)
         else:
             stack += DISPATCH[name][1]  # a constant: its row's result
-    if stack != [t]:
-        have = " ".join(stack) or "nothing"
+    if len(stack) != 1 or not ctx.match(stack[0], t):
+        have = " ".join(map(str, stack)) or "nothing"
         fail(f"type mismatch: a constant expression of type {t} produces {have}")
 
 
 # -- segments, start, exports ----------------------------------------------------------------
 def check_elem(ctx: Context, elem: Elem) -> None:
+    ctx.check_valtype(elem.type)
     for init in elem.init:
         check_const(ctx, init, elem.type)
     mode = elem.mode
@@ -135,7 +160,7 @@ def check_elem(ctx: Context, elem: Elem) -> None:
         if mode.table >= len(ctx.tables):
             fail(f"unknown table {mode.table}")
         table = ctx.tables[mode.table]
-        if table.elem != elem.type:
+        if not ctx.match(elem.type, table.elem):
             fail(f"type mismatch: element segment of {elem.type} for a table of {table.elem}")
         check_const(ctx, mode.offset, I32)
 
