@@ -130,6 +130,8 @@ class TrapCode(enum.Enum):
 
 #: call_ref of a null reference: wasmtime's NULL_REFERENCE, with the spec's own message
 NULL_FUNCTION_REFERENCE = "null function reference"
+#: throw_ref of a null reference: wasmtime's NULL_REFERENCE, with the spec's own message
+NULL_EXCEPTION_REFERENCE = "null exception reference"
 
 #: A trap keeps the ``BACKTRACE_OUTER`` outermost and ``BACKTRACE_INNER`` innermost frames of
 #: its backtrace and counts the rest in ``frames_elided``: a 10,000-deep recursion does

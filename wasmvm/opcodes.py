@@ -44,6 +44,7 @@ and what the code would otherwise read out of the mnemonic:
                   table.get, table.set, table.init, table.copy, table.fill (out of bounds)
                   call_indirect (index out of bounds, null element, type mismatch)
                   call_ref (null function reference), ref.as_non_null (null reference)
+                  throw_ref (null exception reference; throwing itself is not a trap)
                   call, call_indirect, call_ref: the call-depth budget ("call stack exhausted")
                     is checked at the call. A trap inside the callee belongs to the
                     callee's instruction, not to the call.
@@ -92,6 +93,9 @@ IMMEDIATE_KINDS = {
     "shuffle": "16 lane indices (one byte each)",
     "heaptype": "heap type (s33): abstract (one byte, as 2.0's reference types) or a type index",
     "valtypes": "vector of value types (typed select)",
+    "tagidx": "tag index (u32)",
+    "catches": "vector of catch clauses: a kind byte (0 catch, 1 catch_ref, 2 catch_all, "
+               "3 catch_all_ref), a tag index for the first two, a label index",
 }
 
 
@@ -231,6 +235,10 @@ _op(0x14, "call_ref", "typeidx", group="control", traps=True, feature="function_
 _op(0xD4, "ref.as_non_null", group="reference", traps=True, feature="function_references")
 _op(0xD5, "br_on_null", "labelidx", group="control", feature="function_references")
 _op(0xD6, "br_on_non_null", "labelidx", group="control", feature="function_references")
+# exception handling (WebAssembly 3.0)
+_op(0x08, "throw", "tagidx", group="control", feature="exceptions")
+_op(0x0A, "throw_ref", group="control", traps=True, feature="exceptions")
+_op(0x1F, "try_table", "blocktype catches", group="control", feature="exceptions")
 
 # --- parametric ----------------------------------------------------------------------
 _op(0x1A, "drop", group="parametric")

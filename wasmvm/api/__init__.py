@@ -19,13 +19,13 @@ from ..errors import (
 )
 from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
 from .engine import Config, Engine, ExportType, ImportType, Module, Store
-from .extern import Func, Global, Memory, Table
+from .extern import Func, Global, Memory, Table, Tag, TagType
 from .instance import Instance, InstanceExports, Linker
 from .values import Val
 
 __all__ = [
     "Config", "Engine", "Store", "Module", "ImportType", "ExportType", "Instance",
-    "InstanceExports", "Linker", "Func", "Memory", "Table", "Global", "Val", "FuncType",
+    "InstanceExports", "Linker", "Func", "Memory", "Table", "Global", "Tag", "TagType", "Val", "FuncType",
     "ValType", "Limits", "MemoryType", "TableType", "GlobalType", "WasmError",
     "MalformedError", "InvalidError", "LinkError", "ResourceLimitError", "Trap", "TrapCode",
 ]

@@ -214,7 +214,8 @@ class Module:
     @property
     def imports(self) -> list[ImportType]:
         m = self._module
-        return [ImportType(i.module, i.name, m.types[i.desc] if i.kind == "func" else i.desc)
+        return [ImportType(i.module, i.name, m.types[i.desc] if i.kind == "func" else
+                           _tag_type(m.types[i.desc]) if i.kind == "tag" else i.desc)
                 for i in m.imports]
 
     @property
@@ -230,7 +231,14 @@ class Module:
         return out
 
 
+def _tag_type(functype):
+    from .extern import TagType
+    return TagType(functype)
+
+
 def _export_type(m, kind: str, index: int):
+    if kind == "tag":
+        return _tag_type(m.tag_type(index))
     imported = m.imported(kind)
     if index < len(imported):
         return imported[index].desc

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from ..errors import Trap, TrapCode
 from ..exec.engine import invoke
-from ..exec.store import GlobalInst, HostFunc, MemInst, TableInst
+from ..exec.store import GlobalInst, HostFunc, MemInst, TableInst, TagInst
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType, ValType
 from .values import Val, to_python, to_raw
 
@@ -253,9 +253,58 @@ class Global(_Extern):
         self._inst.value = to_raw(self._inst.type.type, value)
 
 
+class TagType:
+    """The type of an exception tag (wasmtime's ``TagType(functype)``): a function type
+    whose parameters are the exception's payload; it has no results."""
+
+    __slots__ = ("functype",)
+
+    def __init__(self, functype: FuncType):
+        if not isinstance(functype, FuncType):
+            raise TypeError("TagType needs a FuncType")
+        self.functype = functype
+
+    def __eq__(self, other):
+        return isinstance(other, TagType) and other.functype == self.functype
+
+    def __hash__(self):
+        return hash(self.functype)
+
+    def __repr__(self):
+        return f"TagType({self.functype!r})"
+
+
+class Tag(_Extern):
+    """An exception tag: ``Tag(store, TagType(FuncType([ValType.i32()], [])))`` makes a new
+    one (a new identity: two tags of one type are different tags); exported tags come from
+    ``instance.exports(store)``. ``UncaughtException.tag`` is the engine's instance of the
+    tag (compare it with ``tag.is_tag_of(exc)``)."""
+
+    __slots__ = ()
+
+    def __init__(self, store, ty: TagType):
+        if not isinstance(ty, TagType):
+            raise TypeError("Tag needs a TagType")
+        if ty.functype.results:
+            raise ValueError("a tag type has no results")
+        self._inst = TagInst(ty.functype)
+
+    def type(self, store=None) -> TagType:
+        return TagType(self._inst.type)
+
+    def is_tag_of(self, exc) -> bool:
+        """Was the uncaught exception ``exc`` (an ``UncaughtException``) thrown with this
+        tag?"""
+        return getattr(exc, "tag", None) is self._inst
+
+    def __repr__(self):
+        return f"<Tag {self._inst.type}>"
+
+
 def wrap_extern(kind: str, inst):
     """The API object for an engine instance of an export or import kind."""
-    return {"func": Func, "table": Table, "memory": Memory, "global": Global}[kind]._wrap(inst)
+    return {"func": Func, "table": Table, "memory": Memory, "global": Global,
+            "tag": Tag}[kind]._wrap(inst)
 
 
 def unwrap_extern(obj):

@@ -23,7 +23,7 @@ from .. import opcodes
 from ..errors import MalformedError
 from ..opcodes import ELSE, END
 from ..syntax.features import WASM3, Features
-from ..syntax.instructions import If, maker
+from ..syntax.instructions import CATCH_KINDS, Catch, If, maker
 from ..syntax.types import HEAP_BY_CODE, ValType, ref_type
 from . import later, reader
 from .reader import byte, eof, le_uint, s33, sleb, u32
@@ -213,7 +213,27 @@ def _read_valtypes(data, pos, features=WASM3):
     return (tuple(types),), pos
 
 
+def _read_catches(data, pos, features=WASM3):
+    """try_table's catch clauses: ``vec(catch)``, each a kind byte (0 catch, 1 catch_ref,
+    2 catch_all, 3 catch_all_ref), a tag index for the first two, and a label index."""
+    n, pos = u32(data, pos)
+    catches = []
+    for _ in range(n):
+        start = pos
+        kind, pos = byte(data, pos)
+        if kind > 3:
+            raise MalformedError("malformed catch clause", start)
+        tag = None
+        if kind < 2:
+            tag, pos = u32(data, pos)
+        label, pos = u32(data, pos)
+        catches.append(Catch(CATCH_KINDS[kind], tag, label))
+    return (tuple(catches),), pos
+
+
 IMMEDIATE_READERS: dict[str, Callable] = {
+    "tagidx": _read_index,
+    "catches": _read_catches,
     "blocktype": _read_blocktype,
     "labelidx": _read_index,
     "labelvec": _read_labelvec,
@@ -261,7 +281,7 @@ class _Decoded:
     def __init__(self, op: opcodes.Op):
         self.op = op
         self.make = maker(op)
-        self.structured = op.name in ("block", "loop", "if")
+        self.structured = op.name in ("block", "loop", "if", "try_table")
         self.read = _immediates_reader(op) if op.imm else None
         # Rows whose instruction is the same object wherever it occurs.
         self.shared = self.make() if not op.imm else None

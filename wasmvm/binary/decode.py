@@ -29,6 +29,7 @@ from ..syntax.module import (
     Module,
     Names,
     Table,
+    Tag,
 )
 from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
 from . import later
@@ -41,11 +42,13 @@ VERSION = b"\x01\x00\x00\x00"
 SECTION_NAMES = {
     0: "custom", 1: "type", 2: "import", 3: "function", 4: "table", 5: "memory",
     6: "global", 7: "export", 8: "start", 9: "element", 10: "code", 11: "data",
-    12: "datacount",
+    12: "datacount", 13: "tag",
 }
 # The order sections must come in; datacount sits between element and code.
-SECTION_ORDER = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11, 11: 12}
-EXTERN_KINDS = ("func", "table", "memory", "global")
+# The tag section (exception handling) sits between memory and global.
+SECTION_ORDER = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 5.5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11,
+                 11: 12}
+EXTERN_KINDS = ("func", "table", "memory", "global", "tag")
 
 
 def decode_module(data: bytes | bytearray | memoryview, features: Features = WASM3) -> Module:
@@ -109,7 +112,8 @@ class _Decoder:
         last_id = 0
         while pos < len(data):
             section_id = data[pos]
-            if section_id not in SECTION_NAMES:
+            if section_id not in SECTION_NAMES or (
+                    section_id == 13 and not self.features.exceptions):
                 error = later.section_id_error(section_id, pos)
                 if not (self.keep_going and section_id in later.SECTIONS):
                     raise error
@@ -240,6 +244,8 @@ class _Decoder:
                 desc, pos = self.memtype(pos)
             elif kind == 3:
                 desc, pos = self.globaltype(pos)
+            elif kind == 4 and self.features.exceptions:
+                desc, pos = self.tagtype(pos)
             else:
                 raise later.extern_kind_error(kind, pos - 1, exporting=False)
             return Import(module, field, EXTERN_KINDS[kind], desc), pos
@@ -272,6 +278,21 @@ class _Decoder:
         self.m.mems, pos = self.vec(pos, memory)
         return pos
 
+    def tagtype(self, pos):
+        """A tag type: the attribute byte 0 (an exception) and a function type index."""
+        attribute, pos = byte(self.data, pos)
+        if attribute != 0:
+            raise MalformedError("malformed tag attribute", pos - 1)
+        return u32(self.data, pos)
+
+    def sec_tag(self, pos):
+        def tag(pos):
+            x, pos = self.tagtype(pos)
+            return Tag(x), pos
+
+        self.m.tags, pos = self.vec(pos, tag)
+        return pos
+
     def sec_global(self, pos):
         def global_(pos):
             t, pos = self.globaltype(pos)
@@ -285,7 +306,7 @@ class _Decoder:
         def export(pos):
             export_name, pos = name(self.data, pos)
             kind, pos = byte(self.data, pos)
-            if kind > 3:
+            if kind > (4 if self.features.exceptions else 3):
                 raise later.extern_kind_error(kind, pos - 1, exporting=True)
             index, pos = u32(self.data, pos)
             return Export(export_name, EXTERN_KINDS[kind], index), pos

@@ -38,10 +38,10 @@ MAGIC = b"\x00asm"
 VERSION = b"\x01\x00\x00\x00"
 
 #: Section ids in the order the spec requires them (datacount sits before code).
-SECTION_ORDER = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 10, 11)
+SECTION_ORDER = (1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11)
 _RANK = {sid: rank for rank, sid in enumerate(SECTION_ORDER)}
 
-_EXTERN_KIND = {"func": 0x00, "table": 0x01, "memory": 0x02, "global": 0x03}
+_EXTERN_KIND = {"func": 0x00, "table": 0x01, "memory": 0x02, "global": 0x03, "tag": 0x04}
 _ELSE = 0x05
 _END = 0x0B
 
@@ -170,6 +170,23 @@ def _w_valtypes(out: bytearray, types: tuple[ValType, ...]) -> None:
         _write_valtype(out, t)
 
 
+_CATCH_BYTES = {"catch": 0, "catch_ref": 1, "catch_all": 2, "catch_all_ref": 3}
+
+
+def _w_catches(out: bytearray, catches) -> None:
+    write_u32(out, len(catches))
+    for c in catches:
+        out.append(_CATCH_BYTES[c.kind])
+        if c.tag is not None:
+            write_u32(out, c.tag)
+        write_u32(out, c.label)
+
+
+def _write_tagtype(out: bytearray, x: int) -> None:
+    out.append(0x00)  # the attribute: an exception
+    write_u32(out, x)
+
+
 #: How each immediate kind is written: ``writer(out, value)``.
 _IMMEDIATE_WRITERS: dict[str, Callable[[bytearray, object], None]] = {
     "blocktype": _w_blocktype,
@@ -193,6 +210,8 @@ _IMMEDIATE_WRITERS: dict[str, Callable[[bytearray, object], None]] = {
     "shuffle": _w_shuffle,
     "heaptype": _w_heaptype,
     "valtypes": _w_valtypes,
+    "tagidx": write_u32,
+    "catches": _w_catches,
 }
 
 
@@ -224,6 +243,8 @@ _IMMEDIATE_ATTRS: dict[str, str | tuple[str, ...] | Callable[[Instruction], obje
     "shuffle": "lanes",
     "heaptype": "type",
     "valtypes": "types",
+    "tagidx": "tag",
+    "catches": "catches",
 }
 #: Rows whose immediates are not found by kind alone (two immediates of one kind).
 _ROW_ATTRS: dict[str, tuple[str, ...]] = {"table.copy": ("dst", "src")}
@@ -296,6 +317,7 @@ _IMPORT_DESC = {
     "table": _write_tabletype,
     "memory": _write_memtype,
     "global": _write_globaltype,
+    "tag": _write_tagtype,
 }
 
 
@@ -334,6 +356,10 @@ def _memory_section(m: Module) -> bytearray | None:
 def _write_global(out: bytearray, g: Global) -> None:
     _write_globaltype(out, g.type)
     _write_expr(out, g.init)
+
+
+def _tag_section(m: Module) -> bytearray | None:
+    return _vec_section(m.tags, lambda out, tag: _write_tagtype(out, tag.type))
 
 
 def _global_section(m: Module) -> bytearray | None:
@@ -468,6 +494,7 @@ _SECTIONS: dict[int, Callable[[Module], bytearray | None]] = {
     3: _function_section,
     4: _table_section,
     5: _memory_section,
+    13: _tag_section,
     6: _global_section,
     7: _export_section,
     8: _start_section,

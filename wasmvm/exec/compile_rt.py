@@ -14,11 +14,21 @@ from __future__ import annotations
 import math
 import struct
 
-from ..errors import NULL_FUNCTION_REFERENCE, Trap, TrapCode
+from ..errors import NULL_EXCEPTION_REFERENCE, NULL_FUNCTION_REFERENCE, Trap, TrapCode, UncaughtException
 from ..syntax.values import f32_from_bits, f32_to_bits
 from . import numerics, simd
 from .fuel import out_of_fuel
-from .store import FuncInst, HostFunc, ModuleInst, Store, WasmFunc, indirect_callee
+from .store import (
+    ExnInst,
+    FuncInst,
+    HostFunc,
+    ModuleInst,
+    Store,
+    Thrown,
+    WasmFunc,
+    indirect_callee,
+    rethrown,
+)
 
 M32 = 0xFFFFFFFF
 M64 = 0xFFFFFFFFFFFFFFFF
@@ -59,6 +69,9 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         "_F": store.fuel,  # [remaining] when fuel is on, else None
         "_sqrt": math.sqrt,
         "_WasmFunc": WasmFunc,
+        "_Thrown": Thrown,
+        "_throw": _throw,
+        "_throw_ref": _throw_ref,
     }
     if store.epoch is not None:
         ns["_EH"] = store.epoch_reached
@@ -97,6 +110,8 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         else:
             ns[f"F{i}"] = _lazy(ns, f"F{i}", f, store, tier)
         ns[f"R{i}"] = f  # the instance itself, for ref.func
+    for i, tag in enumerate(mod.tags):
+        ns[f"X{i}"] = tag
     for i, seg in enumerate(mod.datas):
         ns[f"D{i}"] = seg
     for i, seg in enumerate(mod.elems):
@@ -146,7 +161,13 @@ def compiled_convention(call_raw, nparams: int, nresults: int, store: Store):
 def host_callable(func: HostFunc, caller: ModuleInst | None, store: Store):
     """A host function in the compiled convention, called from ``caller``."""
     fn = func.fn
-    raw = (lambda args: fn(caller, *args)) if func.takes_caller else (lambda args: fn(*args))
+    takes_caller = func.takes_caller
+
+    def raw(args):
+        try:
+            return fn(caller, *args) if takes_caller else fn(*args)
+        except UncaughtException as e:  # the wasm exception again (store.rethrown)
+            raise rethrown(e) from None
     return compiled_convention(raw, len(func.type.params), len(func.type.results), store)
 
 
@@ -181,6 +202,18 @@ def deferred_callable(func: WasmFunc, store: Store, tier):
 def is_fallback(fn) -> bool:
     """Does ``fn`` run its function on the fallback tier rather than as a translation?"""
     return getattr(fn, "fallback", False)
+
+
+def _throw(tag, payload: tuple):
+    """throw: a new exception of ``tag`` (a TagInst) with ``payload``."""
+    return Thrown(ExnInst(tag, payload))
+
+
+def _throw_ref(exn):
+    """throw_ref: the same exception again, in a fresh carrier; a trap for null."""
+    if exn is None:
+        return Trap(TrapCode.NULL_REFERENCE, NULL_EXCEPTION_REFERENCE)
+    return Thrown(exn)
 
 
 def _non_null(ref):

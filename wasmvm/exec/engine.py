@@ -31,7 +31,7 @@ from typing import Protocol
 from ..errors import Trap, TrapCode
 from .compile import CompiledTier
 from .interp import ReferenceTier, call_host
-from .store import MAX_HOST_NESTING, FuncInst, HostFunc, Store, WasmFunc
+from .store import MAX_HOST_NESTING, FuncInst, HostFunc, Store, Thrown, WasmFunc, uncaught
 
 __all__ = ["Tier", "TIERS", "make_tier", "invoke"]
 
@@ -66,12 +66,17 @@ def invoke(store: Store, func: FuncInst, args: list) -> list:
 
     Calls from host functions back into WebAssembly nest here: their frames count in the
     store's live depth (``Store.depth``, kept by both tiers), and the nesting itself has
-    a budget (``MAX_HOST_NESTING``). Compiled calls are Python calls, and each nesting
-    costs some Python frames: Python's recursion limit is raised to fit the store's
+    a budget (``MAX_HOST_NESTING``). A WebAssembly exception that no handler caught
+    leaves here as ``UncaughtException`` (a Trap); a host function that raises one into
+    its WebAssembly caller throws that exception again there (``store.rethrown``).
+    Compiled calls are Python calls, and each nesting costs some Python frames: Python's recursion limit is raised to fit the store's
     budgets for the duration of the outermost call."""
     if isinstance(func, HostFunc):
         stack = list(args)
-        call_host(None, stack, func)
+        try:
+            call_host(None, stack, func)
+        except Thrown as thrown:
+            raise uncaught(thrown.exn) from None
         return stack
     if store.nesting >= MAX_HOST_NESTING:
         raise Trap(TrapCode.STACK_OVERFLOW)
@@ -81,6 +86,8 @@ def invoke(store: Store, func: FuncInst, args: list) -> list:
         if store.observers:
             return REFERENCE.call(store, func, list(args))
         return store.tier.call(store, func, list(args))
+    except Thrown as thrown:  # no handler caught it: the host sees a trap
+        raise uncaught(thrown.exn) from None
     finally:
         store.nesting -= 1
         if restore is not None:  # give the embedding application its own limit back

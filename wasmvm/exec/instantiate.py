@@ -29,10 +29,14 @@ from .store import (
     ModuleInst,
     Store,
     TableInst,
+    TagInst,
     WasmFunc,
 )
 
-_EXTERN_CLASSES = {"func": FuncInst, "table": TableInst, "memory": MemInst, "global": GlobalInst}
+_EXTERN_CLASSES = {"func": FuncInst, "table": TableInst, "memory": MemInst, "global": GlobalInst,
+                   "tag": TagInst}
+_SPACES = {"func": "funcs", "table": "tables", "memory": "mems", "global": "globals",
+           "tag": "tags"}
 
 
 def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst:
@@ -44,11 +48,12 @@ def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst
         inst.epoch = store.epoch_reached
     for imp, ext in zip(module.imports, externs):
         _check_import(module, imp, ext)
-        getattr(inst, {"func": "funcs", "table": "tables", "memory": "mems",
-                       "global": "globals"}[imp.kind]).append(ext)
+        getattr(inst, _SPACES[imp.kind]).append(ext)
     first = len(inst.funcs)
     for i, func in enumerate(module.funcs):
         inst.funcs.append(WasmFunc(module.types[func.type], inst, func, info.funcs[i], first + i))
+    for tag in module.tags:
+        inst.tags.append(TagInst(module.types[tag.type], f"tag {len(inst.tags)}"))
     for g in module.globals:
         inst.globals.append(GlobalInst(g.type, eval_const(inst, g.init)))
     for t in module.tables:
@@ -61,8 +66,7 @@ def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst
     for d in module.datas:
         inst.datas.append(DataInst(d.init))
     for export in module.exports:
-        space = {"func": inst.funcs, "table": inst.tables, "memory": inst.mems,
-                 "global": inst.globals}[export.kind]
+        space = getattr(inst, _SPACES[export.kind])
         inst.exports[export.name] = (export.kind, space[export.index])
     _initialise(module, inst)
     if module.start is not None:
@@ -127,6 +131,8 @@ def _check_import(module: Module, imp, ext) -> None:
             Limits(len(ext.elements), ext.max), imp.desc.limits)
     elif imp.kind == "memory":
         ok = _limits_match(Limits(ext.size, ext.max), imp.desc.limits)
+    elif imp.kind == "tag":  # tag types match in both directions: equal
+        ok = ext.type == module.types[imp.desc]
     elif imp.kind == "global":
         want = imp.desc
         if want.mutable:  # read and written: the same type

@@ -25,7 +25,15 @@ chosen once per call, so that the plain loop pays nothing for it.
 
 from __future__ import annotations
 
-from ..errors import NULL_FUNCTION_REFERENCE, InternalError, Trap, TrapCode, UnsupportedError
+from ..errors import (
+    NULL_EXCEPTION_REFERENCE,
+    NULL_FUNCTION_REFERENCE,
+    InternalError,
+    Trap,
+    TrapCode,
+    UncaughtException,
+    UnsupportedError,
+)
 from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import (
     Block,
@@ -40,13 +48,16 @@ from ..syntax.instructions import (
     If,
     Loop,
     Return,
+    Throw,
+    ThrowRef,
+    TryTable,
     walk,
 )
 from . import backtrace, events
 from .events import ExecState, as_observer
 from .fuel import FUNCTION_ENTRY, GROW, VARIABLE, charge_after, charge_before, cost_of_event, out_of_fuel
 from .ops import FACTORIES
-from .store import HostFunc, Store, WasmFunc, indirect_callee
+from .store import ExnInst, HostFunc, Store, Thrown, WasmFunc, indirect_callee, rethrown
 
 CALL = -1
 RETURN = -2
@@ -71,11 +82,15 @@ class Prepared:
     flat handler list ``code``, the fuel cost of each pc, and, when an observer first
     asks (``exec.events``), the walk events and the validator's type stacks."""
 
-    __slots__ = ("code", "costs", "events", "types")
+    __slots__ = ("code", "costs", "events", "types", "handlers")
 
-    def __init__(self, code: list, costs: list):
+    def __init__(self, code: list, costs: list, handlers: list | None = None):
         self.code = code
         self.costs = costs
+        #: the try_table handlers, innermost (latest start) first: ``(start, end,
+        #: clauses)`` covers the pcs strictly between its try_table and its end; each
+        #: clause is ``(tag or None, ref, target pc, base height, arity)``
+        self.handlers = handlers or []
         self.events = None
         self.types = None
 
@@ -191,10 +206,13 @@ def call_host(F: Frame | None, stack: list, callee: HostFunc) -> None:
         del stack[-n:]
     else:
         args = ()
-    if callee.takes_caller:
-        results = callee.fn(F.func.module if F is not None else None, *args)
-    else:
-        results = callee.fn(*args)
+    try:
+        if callee.takes_caller:
+            results = callee.fn(F.func.module if F is not None else None, *args)
+        else:
+            results = callee.fn(*args)
+    except UncaughtException as e:  # the wasm exception again (store.rethrown)
+        raise rethrown(e) from None
     if results:
         stack.extend(results)
 
@@ -247,6 +265,46 @@ def _call_indirect(table, expected):
     return h
 
 
+def _throw(tag, n: int):
+    """throw: pop the tag's ``n`` parameters as the payload of a new exception."""
+    def h(F, pc):
+        s = F.stack
+        if n:
+            payload = tuple(s[-n:])
+            del s[-n:]
+        else:
+            payload = ()
+        raise Thrown(ExnInst(tag, payload))
+    return h
+
+
+def _throw_ref(F, pc):
+    """throw_ref: the popped exception again (a fresh carrier, the same exnref)."""
+    exn = F.stack.pop()
+    if exn is None:
+        raise Trap(TrapCode.NULL_REFERENCE, NULL_EXCEPTION_REFERENCE)
+    raise Thrown(exn)
+
+
+def _catch(F: Frame, pc: int, exn: ExnInst) -> int:
+    """The handler of frame ``F`` for ``exn`` thrown at ``pc``: the pc it branches to,
+    with the stack cut to the label's base and the payload (and exnref) pushed; -1 when
+    no try_table of this frame around ``pc`` catches it. Clauses are tried in order,
+    innermost try_table first; tags compare by identity."""
+    for start, end, clauses in F.func.reference.handlers:
+        if start < pc < end:
+            for tag, ref, target, base, _arity in clauses:
+                if tag is None or tag is exn.tag:
+                    s = F.stack
+                    del s[base:]
+                    if tag is not None:
+                        s.extend(exn.payload)
+                    if ref:
+                        s.append(exn)
+                    return target
+    return -1
+
+
 def prepare(func: WasmFunc) -> Prepared:
     """The flat handler list of a function (see the module docstring), built once."""
     with paused_gc():
@@ -264,7 +322,7 @@ def _prepare(func: WasmFunc) -> Prepared:
     open_: list[int] = []
     for i, (event, instr) in enumerate(events):
         if event == "instr":
-            if isinstance(instr, (Block, Loop, If)):
+            if isinstance(instr, (Block, Loop, If, TryTable)):
                 open_.append(i)
         elif event == "else":
             else_of[open_[-1]] = i
@@ -283,6 +341,7 @@ def _prepare(func: WasmFunc) -> Prepared:
             return _epoch_checked(h, mod.epoch)
         return h
     owners: list[int] = []
+    handlers: list = []
     for i, (event, instr) in enumerate(events):
         if event == "end":
             labels.pop()
@@ -293,6 +352,22 @@ def _prepare(func: WasmFunc) -> Prepared:
             code[i] = _jump(end_of[owners[-1]] + 1)
             continue
         height = heights[i]
+        if isinstance(instr, TryTable):
+            params, results = _arity(mod, instr.blocktype)
+            base = height - params if height >= 0 else -1
+            if height >= 0:
+                clauses = []
+                for c in instr.catches:
+                    target, cbase, arity = labels[-1 - c.label]
+                    if target == RETURN:  # the function's label: its final end returns
+                        target = n
+                    tag = None if c.tag is None else mod.tags[c.tag]
+                    clauses.append((tag, c.ref, target, cbase, arity))
+                handlers.append((i, end_of[i], tuple(clauses)))
+            labels.append((end_of[i] + 1, base, results))
+            owners.append(i)
+            code[i] = _nop
+            continue
         if isinstance(instr, (Block, Loop, If)):
             params, results = _arity(mod, instr.blocktype)
             cond = 1 if isinstance(instr, If) else 0
@@ -325,6 +400,10 @@ def _prepare(func: WasmFunc) -> Prepared:
             code[i] = _branch_on_non_null(branch(labels[-1 - instr.label], height))
         elif isinstance(instr, CallRef):
             code[i] = _call_ref
+        elif isinstance(instr, Throw):
+            code[i] = _throw(mod.tags[instr.tag], len(mod.tags[instr.tag].type.params))
+        elif isinstance(instr, ThrowRef):
+            code[i] = _throw_ref
         elif isinstance(instr, CallIndirect):
             code[i] = _call_indirect(mod.tables[instr.table], mod.types[instr.type])
         else:
@@ -342,7 +421,8 @@ def _prepare(func: WasmFunc) -> Prepared:
     costs = [cost_of_event(event, instr) if event != "instr" or
              instr.op.name not in VARIABLE else
              (-2 if instr.op.name in GROW else -1) for event, instr in events] + [0]
-    prepared = func.reference = Prepared(code, costs)
+    handlers.sort(key=lambda h: -h[0])  # innermost first (nested ranges)
+    prepared = func.reference = Prepared(code, costs, handlers)
     return prepared
 
 
@@ -414,107 +494,133 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
         store.depth = depth0 + 1
     try:
         while True:
-            if not hooked:
-                while True:  # the plain path: the handlers and nothing else (this shape
-                    pc = code[pc](F, pc)  # is measurably faster than `while pc >= 0`)
+            try:
+                if not hooked:
+                    while True:  # the plain path: the handlers and nothing else (this shape
+                        pc = code[pc](F, pc)  # is measurably faster than `while pc >= 0`)
+                        if pc >= 0:
+                            continue
+                        break
+                else:  # one instruction, with fuel and events
+                    if watched:
+                        state = ExecState(F, frames, pc)
+                        events.note_memory_access(state, F.stack)
+                        if stepping is not None:
+                            yield state
+                    variable = charge_before(fuel, costs[pc], F.stack) if fuel is not None else None
+                    for o in watchers:
+                        o.before(state)
+                    nxt = code[pc](F, pc)
+                    if variable is not None:
+                        charge_after(fuel, variable, F.stack)
+                    if watched and nxt != CALL:  # a call's after comes when the callee returns
+                        events.finish_memory_access(state)
+                        state.after = True
+                        for o in watchers:
+                            o.after(state)
+                    pc = nxt
                     if pc >= 0:
                         continue
-                    break
-            else:  # one instruction, with fuel and events
-                if watched:
-                    state = ExecState(F, frames, pc)
-                    events.note_memory_access(state, F.stack)
-                    if stepping is not None:
-                        yield state
-                variable = charge_before(fuel, costs[pc], F.stack) if fuel is not None else None
-                for o in watchers:
-                    o.before(state)
-                nxt = code[pc](F, pc)
-                if variable is not None:
-                    charge_after(fuel, variable, F.stack)
-                if watched and nxt != CALL:  # a call's after comes when the callee returns
-                    events.finish_memory_access(state)
-                    state.after = True
-                    for o in watchers:
-                        o.after(state)
-                pc = nxt
-                if pc >= 0:
-                    continue
-            if pc == CALL:
-                callee = F.callee
-                if len(frames) + depth0 + 1 >= limit:
-                    raise Trap(TrapCode.STACK_OVERFLOW)
-                if reached is not None and reached[0]:
-                    raise Trap(TrapCode.INTERRUPT)
-                fast = None if watched else callee.compiled
-                if fast is None and compiled_tier is not None and not watched:
-                    fast = compiled_tier.callable(store, callee)
-                if fast is not None:
-                    # compiled by the compiled tier (this loop runs as its fallback):
-                    # called in the compiled convention, at its depth; it charges its
-                    # own fuel
+                if pc == CALL:
+                    callee = F.callee
+                    if len(frames) + depth0 + 1 >= limit:
+                        raise Trap(TrapCode.STACK_OVERFLOW)
+                    if reached is not None and reached[0]:
+                        raise Trap(TrapCode.INTERRUPT)
+                    fast = None if watched else callee.compiled
+                    if fast is None and compiled_tier is not None and not watched:
+                        fast = compiled_tier.callable(store, callee)
+                    if fast is not None:
+                        # compiled by the compiled tier (this loop runs as its fallback):
+                        # called in the compiled convention, at its depth; it charges its
+                        # own fuel
+                        s = F.stack
+                        k = callee.nparams
+                        if k:
+                            args = s[-k:]
+                            del s[-k:]
+                        else:
+                            args = ()
+                        out = fast(*args, depth0 + len(frames) + 2)
+                        k = callee.nresults
+                        if k == 1:
+                            s.append(out)
+                        elif k:
+                            s.extend(out)
+                        pc = F.pc
+                        continue
+                    if hooked and fuel is not None:
+                        fuel[0] -= FUNCTION_ENTRY
+                        if fuel[0] < 0:
+                            raise out_of_fuel(fuel)
                     s = F.stack
                     k = callee.nparams
                     if k:
                         args = s[-k:]
                         del s[-k:]
                     else:
-                        args = ()
-                    out = fast(*args, depth0 + len(frames) + 2)
-                    k = callee.nresults
-                    if k == 1:
-                        s.append(out)
-                    elif k:
-                        s.extend(out)
-                    pc = F.pc
+                        args = []
+                    frames.append(F)
+                    if stepping is None:  # the live depth, for host functions that call back
+                        store.depth = depth0 + len(frames) + 1
+                    F = Frame(callee, args + callee.zero_locals)
+                    code = F.code
+                    pc = 0
+                    if hooked:
+                        costs = callee.reference.costs
+                        if watched:
+                            pending.append(state)
+                            state = ExecState(F, frames, 0)
+                            for o in watchers:
+                                o.enter(state)
                     continue
-                if hooked and fuel is not None:
-                    fuel[0] -= FUNCTION_ENTRY
-                    if fuel[0] < 0:
-                        raise out_of_fuel(fuel)
-                s = F.stack
-                k = callee.nparams
-                if k:
-                    args = s[-k:]
-                    del s[-k:]
-                else:
-                    args = []
-                frames.append(F)
-                if stepping is None:  # the live depth, for host functions that call back
-                    store.depth = depth0 + len(frames) + 1
-                F = Frame(callee, args + callee.zero_locals)
-                code = F.code
-                pc = 0
-                if hooked:
-                    costs = callee.reference.costs
-                    if watched:
-                        pending.append(state)
-                        state = ExecState(F, frames, 0)
-                        for o in watchers:
-                            o.enter(state)
-                continue
-            # RETURN: the results go to the caller's stack
-            k = F.func.nresults
-            results = F.stack[-k:] if k else []
-            if hooked and watchers:
-                state = ExecState(F, frames, len(code) - 1)
-                for o in watchers:
-                    o.leave(state)
-            if not frames:
-                return results
-            F = frames.pop()
-            if stepping is None:
-                store.depth = depth0 + len(frames) + 1
-            F.stack.extend(results)
-            code = F.code
-            pc = F.pc
-            if hooked:
-                costs = F.func.reference.costs
-                if watched:
-                    state = pending.pop()
-                    state.after = True
+                # RETURN: the results go to the caller's stack
+                k = F.func.nresults
+                results = F.stack[-k:] if k else []
+                if hooked and watchers:
+                    state = ExecState(F, frames, len(code) - 1)
                     for o in watchers:
-                        o.after(state)
+                        o.leave(state)
+                if not frames:
+                    return results
+                F = frames.pop()
+                if stepping is None:
+                    store.depth = depth0 + len(frames) + 1
+                F.stack.extend(results)
+                code = F.code
+                pc = F.pc
+                if hooked:
+                    costs = F.func.reference.costs
+                    if watched:
+                        state = pending.pop()
+                        state.after = True
+                        for o in watchers:
+                            o.after(state)
+            except Thrown as thrown:
+                # a WebAssembly exception: unwind to the innermost try_table handler that
+                # catches it, in this frame or a caller's (this loop's frames only)
+                exn = thrown.exn
+                while True:
+                    target = _catch(F, F.pc - 1 if pc < 0 else pc, exn)
+                    if target >= 0:
+                        break
+                    if watchers:
+                        state = ExecState(F, frames, F.pc - 1 if pc < 0 else pc)
+                        for o in watchers:
+                            o.leave(state)
+                    if not frames:
+                        raise
+                    F = frames.pop()
+                    pc = F.pc - 1
+                    if pending:
+                        pending.pop()
+                    if stepping is None:
+                        store.depth = depth0 + len(frames) + 1
+                code = F.code
+                pc = target
+                if hooked:
+                    costs = F.func.reference.costs
+
     except (Trap, RecursionError) as error:
         # a RecursionError: a host function recursed through Python; wasm reports that so
         trap = error if isinstance(error, Trap) else Trap(TrapCode.STACK_OVERFLOW)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import ResourceLimitError, Trap, TrapCode
+from ..errors import ResourceLimitError, Trap, TrapCode, UncaughtException
 from ..syntax.module import Func
 from ..syntax.types import FuncType, GlobalType, Limits, TableType, ValType
 from .memory import Memory as MemInst
@@ -20,7 +20,8 @@ from .memory import Memory as MemInst
 __all__ = [
     "FuncInst", "WasmFunc", "HostFunc", "TableInst", "MemInst", "GlobalInst", "ElemInst",
     "DataInst", "ModuleInst", "ExternRef", "Store", "StoreLimits", "DEFAULT_MAX_CALL_DEPTH",
-    "MAX_TABLE_SIZE", "default_value",
+    "MAX_TABLE_SIZE", "default_value", "TagInst", "ExnInst", "Thrown", "uncaught",
+    "rethrown",
 ]
 
 #: Frames of WebAssembly functions that may be live at once (wasmtime's default stack
@@ -132,6 +133,67 @@ class ExternRef:
 
     def __repr__(self):
         return f"ExternRef({self.value!r})"
+
+
+class TagInst:
+    """A tag instance (exception handling): ``type`` is a function type whose parameters
+    are the payload. Tags are compared by identity: two tags of one type are different
+    tags, and an imported tag is the exporter's object."""
+
+    __slots__ = ("type", "name")
+
+    def __init__(self, functype: FuncType, name: str = "tag"):
+        self.type = functype
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<TagInst {self.name} {self.type}>"
+
+
+class ExnInst:
+    """An exception instance: what a non-null ``exnref`` refers to. ``payload`` holds
+    the raw values ``throw`` popped (a tuple, in parameter order)."""
+
+    __slots__ = ("tag", "payload")
+
+    def __init__(self, tag: TagInst, payload: tuple):
+        self.tag = tag
+        self.payload = payload
+
+    def __repr__(self) -> str:
+        return f"<ExnInst {self.tag.name} {self.payload!r}>"
+
+
+class Thrown(Exception):
+    """A WebAssembly exception in flight through Python frames (both tiers). A fresh
+    carrier is raised for every throw and rethrow (so tracebacks do not pile up on one
+    object); its ``exn`` keeps the exception's identity. Deliberately not a Trap: traps,
+    call-stack exhaustion, fuel and interrupts pass through every try_table handler. At
+    the host boundary (``exec.engine.invoke``) it becomes ``UncaughtException``."""
+
+    __slots__ = ("exn",)
+
+    def __init__(self, exn: ExnInst):
+        super().__init__()
+        self.exn = exn
+
+
+def uncaught(exn: ExnInst) -> UncaughtException:
+    """The trap the host sees for an exception no handler caught."""
+    return UncaughtException(exn.tag, exn.payload, exn)
+
+
+def rethrown(e: UncaughtException) -> Exception:
+    """What a host function raising ``UncaughtException`` (typically one it got from a
+    call back into WebAssembly, re-raised or not caught) raises into its WebAssembly
+    caller: the same WebAssembly exception again, catchable there, identity kept. An
+    UncaughtException made by hand with a ``TagInst`` and a payload becomes a new
+    exception of that tag; one without a tag stays a trap."""
+    if e.exn is not None:
+        return Thrown(e.exn)
+    if isinstance(e.tag, TagInst):
+        return Thrown(ExnInst(e.tag, tuple(e.payload)))
+    return e
 
 
 class TableInst:
@@ -248,6 +310,7 @@ class ModuleInst:
     tables: list[TableInst] = field(default_factory=list)
     mems: list[MemInst] = field(default_factory=list)
     globals: list[GlobalInst] = field(default_factory=list)
+    tags: list[TagInst] = field(default_factory=list)
     elems: list[ElemInst] = field(default_factory=list)
     datas: list[DataInst] = field(default_factory=list)
     exports: dict[str, tuple[str, object]] = field(default_factory=dict)

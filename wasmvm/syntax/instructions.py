@@ -32,7 +32,8 @@ from .values import VALUE_CLASSES, Value, i32, i64
 __all__ = [
     "Instruction", "Unreachable", "Nop", "Block", "Loop", "If", "Br", "BrIf", "BrTable",
     "Return", "Call", "CallIndirect", "CallRef", "RefNull", "RefIsNull", "RefAsNonNull",
-    "BrOnNull", "BrOnNonNull", "RefFunc", "Drop", "Select",
+    "BrOnNull", "BrOnNonNull", "RefFunc", "Drop", "Select", "TryTable", "Catch", "Throw",
+    "ThrowRef",
     "LocalGet", "LocalSet", "LocalTee", "GlobalGet", "GlobalSet", "TableGet", "TableSet",
     "TableSize", "TableGrow", "TableFill", "TableCopy", "TableInit", "ElemDrop", "Load",
     "Store", "MemorySize", "MemoryGrow", "MemoryFill", "MemoryCopy", "MemoryInit", "DataDrop",
@@ -132,6 +133,8 @@ Return = _plain("Return", "return", "Return from the current function.")
 Drop = _plain("Drop", "drop", "Pop one operand and discard it.")
 RefIsNull = _plain("RefIsNull", "ref.is_null", "Is the reference null? (pushes i32)")
 RefAsNonNull = _plain("RefAsNonNull", "ref.as_non_null", "Trap on null; else the reference.")
+ThrowRef = _plain("ThrowRef", "throw_ref",
+                  "Throw the exception the popped exnref holds again (trap on null).")
 MemorySize = _plain("MemorySize", "memory.size", "Push the memory size in pages.")
 MemoryGrow = _plain("MemoryGrow", "memory.grow", "Grow memory; push the old size or -1.")
 MemoryFill = _plain("MemoryFill", "memory.fill", "Fill a memory range with a byte.")
@@ -218,6 +221,71 @@ class If(_Structured):
         return (self.then, self.else_)
 
 
+#: catch clause kinds, by their byte in the binary format
+CATCH_KINDS = ("catch", "catch_ref", "catch_all", "catch_all_ref")
+
+
+class Catch:
+    """One catch clause of ``try_table``: ``kind`` is one of CATCH_KINDS, ``tag`` the tag
+    index (None for the catch_all forms), ``label`` where the handler branches to."""
+
+    __slots__ = ("kind", "tag", "label")
+
+    def __init__(self, kind: str, tag: int | None, label: int):
+        if kind not in CATCH_KINDS:
+            raise ValueError(f"Catch.kind must be one of {CATCH_KINDS}, got {kind!r}")
+        if (tag is None) != kind.startswith("catch_all"):
+            raise ValueError(f"{kind} {'takes no' if tag is not None else 'needs a'} tag")
+        self.kind = kind
+        self.tag = None if tag is None else _u32("Catch", "tag", tag)
+        self.label = _u32("Catch", "label", label)
+
+    @property
+    def ref(self) -> bool:
+        """Does the handler receive the exnref too (catch_ref, catch_all_ref)?"""
+        return self.kind.endswith("_ref")
+
+    def _key(self):
+        return (self.kind, self.tag, self.label)
+
+    def __eq__(self, other):
+        return type(other) is Catch and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Catch({self.kind!r}, {self.tag!r}, {self.label!r})"
+
+    def __str__(self) -> str:
+        tag = "" if self.tag is None else f" {self.tag}"
+        return f"({self.kind}{tag} {self.label})"
+
+
+class TryTable(_Structured):
+    """``try_table bt catch* instr* end``: a block whose body's exceptions are caught by
+    the clauses, tried in order; a clause branches to its label (counted from outside the
+    try_table) with the payload (and the exnref for the _ref forms)."""
+
+    __slots__ = ("catches", "body")
+    _fields = ("blocktype", "catches", "body")
+
+    def __init__(self, blocktype: BlockType = None, catches=(), body=None):
+        self.op = BY_NAME["try_table"]
+        self.blocktype = _check_blocktype(blocktype)
+        self.catches = tuple(catches)
+        if not all(isinstance(c, Catch) for c in self.catches):
+            raise ValueError("TryTable.catches must be Catch clauses")
+        self.body = [] if body is None else body
+
+    def imm_text(self) -> str:
+        return " ".join(x for x in (blocktype_str(self.blocktype),
+                                    *map(str, self.catches)) if x)
+
+    def bodies(self):
+        return (self.body,)
+
+
 def walk(body: list[Instruction]) -> Iterator[tuple[str, Instruction | None]]:
     """Pre-order walk with explicit structure events, without recursion.
 
@@ -252,7 +320,8 @@ def _structurally_equal(a: _Structured, b: _Structured) -> bool:
         if type(x) is not type(y):
             return False
         if isinstance(x, _Structured):
-            if x.blocktype != y.blocktype:
+            if x.blocktype != y.blocktype or getattr(x, "catches", ()) != getattr(
+                    y, "catches", ()):
                 return False
             for bx, by in zip(x.bodies(), y.bodies(), strict=True):
                 if len(bx) != len(by):
@@ -268,7 +337,8 @@ def _repr_iterative(root: _Structured) -> str:
     for event, instr in walk([root]):
         if event == "instr":
             if isinstance(instr, _Structured):
-                out.append(f"{type(instr).__name__}({instr.blocktype!r}, [")
+                catches = (f"{instr.catches!r}, " if isinstance(instr, TryTable) else "")
+                out.append(f"{type(instr).__name__}({instr.blocktype!r}, {catches}[")
             else:
                 out.append(repr(instr) + ", ")
         else:
@@ -367,6 +437,8 @@ CallRef = _indexed("CallRef", "call_ref", ("type",),
                    "Call the function reference popped, of type ``type``.")
 BrOnNull = _indexed("BrOnNull", "br_on_null", ("label",),
                     "Branch if the popped reference is null; else push it back, non-null.")
+Throw = _indexed("Throw", "throw", ("tag",),
+                "Throw an exception of tag ``tag`` with the tag's parameters as payload.")
 BrOnNonNull = _indexed("BrOnNonNull", "br_on_non_null", ("label",),
                        "Branch with the popped reference if it is not null.")
 CallRef.imm_text = lambda self: f"(type {self.type})"
@@ -800,7 +872,8 @@ _BY_MNEMONIC: dict[str, type] = {
     "table.set": TableSet, "table.size": TableSize, "table.grow": TableGrow,
     "table.fill": TableFill, "table.copy": TableCopy, "elem.drop": ElemDrop,
     "data.drop": DataDrop, "call_ref": CallRef, "br_on_null": BrOnNull,
-    "br_on_non_null": BrOnNonNull,
+    "br_on_non_null": BrOnNonNull, "throw": Throw, "throw_ref": ThrowRef,
+    "try_table": TryTable,
 }
 _NUMERIC = {c.mnemonic: c for c in (
     Eqz, Eq, Ne, Clz, Ctz, Popcnt, Abs, Neg, Sqrt, Ceil, Floor, Trunc, Nearest, Add, Sub,
@@ -820,6 +893,8 @@ def _make_for(op: Op) -> Callable[..., Instruction]:
             return lambda typeidx, tableidx: CallIndirect(typeidx, tableidx)
         if name in ("block", "loop"):
             return lambda bt: cls(bt, [])
+        if name == "try_table":
+            return lambda bt, catches: TryTable(bt, catches, [])
         if name == "if":
             return lambda bt: If(bt, [], [])
         return cls

@@ -13,12 +13,13 @@ from .instructions import Instruction
 from .types import FuncType, GlobalType, MemoryType, TableType, ValType
 
 Expr = list[Instruction]
-ExternKind = Literal["func", "table", "memory", "global"]
+ExternKind = Literal["func", "table", "memory", "global", "tag"]
 
 
 @dataclass
 class Import:
-    """``(import "module" "name" desc)``; ``desc`` is a type index for functions."""
+    """``(import "module" "name" desc)``; ``desc`` is a type index for functions and tags
+    (a tag's type is a function type with no results: its parameters are the payload)."""
 
     module: str
     name: str
@@ -73,6 +74,14 @@ class Table:
 @dataclass
 class Memory:
     type: MemoryType
+
+
+@dataclass
+class Tag:
+    """An exception tag (exception handling): its type index, a function type whose
+    parameters are the exception's payload (it has no results)."""
+
+    type: int
 
 
 @dataclass
@@ -138,6 +147,7 @@ class Module:
     funcs: list[Func] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     mems: list[Memory] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
     globals: list[Global] = field(default_factory=list)
     exports: list[Export] = field(default_factory=list)
     start: int | None = None
@@ -159,6 +169,13 @@ class Module:
         if funcidx < len(imported):
             return self.types[imported[funcidx].desc]
         return self.types[self.funcs[funcidx - len(imported)].type]
+
+    def tag_type(self, tagidx: int) -> FuncType:
+        """The type of a tag in the tag index space (imports first)."""
+        imported = self.imported("tag")
+        if tagidx < len(imported):
+            return self.types[imported[tagidx].desc]
+        return self.types[self.tags[tagidx - len(imported)].type]
 
     def func_name(self, funcidx: int) -> str | None:
         return self.names.funcs.get(funcidx)

@@ -80,6 +80,7 @@ class ModuleInfo:
     elem_types: list[ValType]
     data_count: int
     refs: frozenset[int]
+    tag_types: list[FuncType] = field(default_factory=list)
     num_imported_funcs: int = 0
     num_imported_globals: int = 0
     funcs: list[FuncInfo] = field(default_factory=list)
@@ -101,6 +102,7 @@ class Context:
         tables: list[TableType] = []
         mems: list[MemoryType] = []
         globals_: list[GlobalType] = []
+        tags: list[FuncType] = []
         #: the type index of each function (imports first), for ``ref.func``'s type
         self.func_type_idx: list[int] = []
         for imp in module.imports:
@@ -111,6 +113,8 @@ class Context:
                 tables.append(imp.desc)
             elif imp.kind == "memory":
                 mems.append(imp.desc)
+            elif imp.kind == "tag":
+                tags.append(self.type_(imp.desc))
             else:
                 globals_.append(imp.desc)
         self.num_imported_funcs = len(funcs)
@@ -121,6 +125,9 @@ class Context:
         tables += [t.type for t in module.tables]
         mems += [m.type for m in module.mems]
         globals_ += [g.type for g in module.globals]
+        tags += [self.type_(t.type) for t in module.tags]
+        #: the type of each tag (imports first): a function type with no results
+        self.tags = tags
         self.funcs = funcs
         self.tables = tables
         self.mems = mems
@@ -145,6 +152,11 @@ class Context:
                 labels[t] = Label((), (t,), loop)
             for x, ft in enumerate(types):
                 labels[x] = Label(ft.params, ft.results, loop)
+
+    def tag(self, x: int) -> FuncType:
+        if x >= len(self.tags):
+            fail(f"unknown tag {x}")
+        return self.tags[x]
 
     def type_(self, x: int) -> FuncType:
         if x >= len(self.types):
@@ -171,8 +183,8 @@ class Context:
 
     def info(self) -> ModuleInfo:
         return ModuleInfo(list(self.types), self.funcs, self.tables, self.mems, self.globals,
-                          self.elems, self.datas, self.refs, self.num_imported_funcs,
-                          self.num_imported_globals)
+                          self.elems, self.datas, self.refs, self.tags,
+                          self.num_imported_funcs, self.num_imported_globals)
 
 
 #: Canonical forms of function types, process-wide: equal forms are one type, in any

@@ -176,6 +176,47 @@ def _if(v, instr):
     v.enter("if", label, instr.then, instr.else_)
 
 
+#: what a handler receives after a tag's payload in the _ref forms: a non-null exnref
+_EXN = ref_type(False, "exn")
+_NULL_EXN_REV = (ref_type(True, "exn"),)
+
+
+def _try_table(v, instr):
+    """The catch clauses' labels are checked in the enclosing context: each must accept
+    the tag's payload (and the exnref of the _ref forms)."""
+    ctx = v.ctx
+    label = _blocktype(v, instr, False)
+    for c in instr.catches:
+        carried = () if c.tag is None else tuple(ctx.tag(c.tag).params)
+        if c.ref:
+            carried += (_EXN,)
+        target = v.label(c.label).label
+        if len(target) != len(carried) or not all(
+                ctx.match(a, t) for a, t in zip(carried, target)):
+            fail(f"{MISMATCH}: {c} carries [{' '.join(map(str, carried))}] to a label of "
+                 f"[{' '.join(map(str, target))}]")
+    if label.start_rev:
+        v.pop_vals(label.start_rev, "try_table")
+    v.enter("try_table", label, instr.body)
+
+
+def _throw(v, instr):
+    params = tuple(v.ctx.tag(instr.tag).params)
+    frame = v.ctrls[-1]
+    have = v.vals[max(frame.height, len(v.vals) - len(params)):]
+    try:
+        v.pop_vals(params[::-1], "throw")
+    except InvalidError:  # the reference interpreter's wording, which throw.wast expects
+        fail(f"{MISMATCH}: instruction requires [{' '.join(map(str, params))}] but stack "
+             f"has [{' '.join(map(str, have))}]")
+    v.set_unreachable()
+
+
+def _throw_ref(v, instr):
+    v.pop_vals(_NULL_EXN_REV, "throw_ref")
+    v.set_unreachable()
+
+
 def _unreachable(v, instr):
     v.set_unreachable()
 
@@ -424,6 +465,7 @@ SPECIAL: dict[str, Callable] = {
     "table.copy": _table_copy, "table.grow": _table_grow, "table.size": _table_size,
     "table.fill": _table_fill, "call_ref": _call_ref, "ref.as_non_null": _ref_as_non_null,
     "br_on_null": _br_on_null, "br_on_non_null": _br_on_non_null,
+    "try_table": _try_table, "throw": _throw, "throw_ref": _throw_ref,
 }
 
 

@@ -47,6 +47,10 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
             check_memory_type(imp.desc)
         elif imp.kind == "global":
             ctx.check_valtype(imp.desc.type)
+        elif imp.kind == "tag":
+            check_tag_type(ctx.type_(imp.desc))
+    for tag in module.tags:
+        check_tag_type(ctx.type_(tag.type))
     for g in module.globals:
         ctx.check_valtype(g.type.type)
         check_const(ctx, g.init, g.type.type)
@@ -103,6 +107,12 @@ def check_limits(lim: Limits, bound: int, message: str) -> None:
             fail(message)
         if lim.min > lim.max:
             fail(f"size minimum must not be greater than maximum ({lim.min} > {lim.max})")
+
+
+def check_tag_type(ft: FuncType) -> None:
+    """An exception tag's type: its parameters are the payload; it has no results."""
+    if ft.results:
+        fail(f"non-empty tag result type: {ft}")
 
 
 def check_table_type(tt: TableType) -> None:
@@ -173,7 +183,8 @@ def check_start(ctx: Context, x: int) -> None:
 
 
 _EXPORT_SPACES = {"func": ("funcs", "function"), "table": ("tables", "table"),
-                  "memory": ("mems", "memory"), "global": ("globals", "global")}
+                  "memory": ("mems", "memory"), "global": ("globals", "global"),
+                  "tag": ("tags", "tag")}
 
 
 def check_exports(ctx: Context, module: Module) -> None:
