@@ -52,7 +52,7 @@ import time
 from ..errors import Trap, TrapCode
 from ..opcodes import OPS
 from ..syntax.gcpause import paused_gc
-from ..syntax.instructions import Block, If, Loop, walk
+from ..syntax.instructions import Block, If, Loop, TryTable, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import backtrace, compile_rt, simd
 from .fuel import BULK, COST, FUNCTION_ENTRY, GROW
@@ -65,6 +65,10 @@ MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
 _CONDITIONAL_BRANCHES = frozenset({"br_if", "br_on_null", "br_on_non_null"})
 MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
 MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _skippable)
+
+
+#: the structured instructions (each opens a label and ends with an ``end`` event)
+STRUCTURED = (Block, Loop, If, TryTable)
 
 
 class _Untranslatable(Exception):
@@ -318,10 +322,11 @@ class E:
 class _Label:
     __slots__ = ("kind", "base", "arity", "py_loop", "id", "escapes", "end_params",
                  "saved_stack", "alias_loop", "instr_body_last", "pos", "open",
-                 "else_state", "entry_bounds", "else_fact", "assigned", "skips")
+                 "else_state", "entry_bounds", "else_fact", "assigned", "skips", "try_indent")
 
     def __init__(self, kind: str, base: int, arity: int, py_loop: bool, ident: int):
-        self.kind = kind  # "block", "loop", "if", "func"
+        self.kind = kind  # "block", "loop", "if", "try" (try_table), "func"
+        self.try_indent = 0  # a try_table: the indentation of its Python ``try:``
         self.base = base
         self.arity = arity
         self.py_loop = py_loop
@@ -612,7 +617,7 @@ class Translator:
             if reached is not None and not i & 4095 and reached[0]:
                 raise Trap(TrapCode.INTERRUPT)
             if dead:
-                if event == "instr" and isinstance(instr, (Block, Loop, If)):
+                if event == "instr" and isinstance(instr, STRUCTURED):
                     dead_depth += 1
                     continue
                 if event == "end" and dead_depth:
@@ -624,11 +629,11 @@ class Translator:
             if event == "instr":
                 if heights[i] < 0:
                     dead = True
-                    if isinstance(instr, (Block, Loop, If)):
+                    if isinstance(instr, STRUCTURED):
                         dead_depth += 1
                     continue
                 self.charge(instr.op.name)
-                if isinstance(instr, (Block, Loop, If)):
+                if isinstance(instr, STRUCTURED):
                     self.open_construct(instr, i in targeted)
                     opened.append(instr)
                 else:
@@ -669,13 +674,23 @@ class Translator:
         self.store_all()
         base = len(self.stack) - params
         kind = "loop" if isinstance(instr, Loop) else ("if" if cond is not None else "block")
-        skips = self.skippable.get(self.cur) if targeted and kind != "loop" else None
+        if isinstance(instr, TryTable):
+            kind = "try"
+            if self.loop_depth >= MAX_LOOP_NESTING:  # the try is a static block too
+                raise _TooDeep("too many nested loops")
+            self.loop_depth += 1
+            self.emit("try:")
+            self.indent += 1
+            self.emit("pass")
+        skips = (self.skippable.get(self.cur) if targeted and kind not in ("loop", "try")
+                 else None)
         if skips is not None and self.indent + skips + 2 > MAX_INDENT:
             skips = None
         py_loop = (targeted and skips is None) or kind == "loop"
         label = _Label(kind, base, params if kind == "loop" else results, py_loop,
                        self.next_id)
         label.end_params = (base, results)
+        label.try_indent = self.indent - 1
         if skips is not None:
             label.skips = 0
         # what is known of the locals: at the end, what held on entry of the locals not
@@ -751,6 +766,41 @@ class Translator:
             if label.escapes:
                 self.dispatch_after_loop()
         self.reset_stack(base, base + results)
+        if label.kind == "try":
+            self.catch_clauses(instr, label)
+
+    def catch_clauses(self, instr, label) -> None:
+        """The ``except`` closing a try_table's ``try:``: its clauses in order, each a
+        branch (to a label outside the try_table) with the payload and the exnref; an
+        exception none catches goes on. (Traps and budget errors are not ``_Thrown``.)"""
+        self.indent = label.try_indent
+        self.loop_depth -= 1
+        self.emit("except _Thrown as _e:")
+        self.indent += 1
+        self.emit("_x = _e.exn")
+        for c in instr.catches:
+            values = []
+            if c.tag is not None:
+                n = len(self.mod.tags[c.tag].type.params)
+                values = [f"_x.payload[{j}]" for j in range(n)]
+                self.emit(f"if _x.tag is X{c.tag}:")
+                self.indent += 1
+            if c.ref:
+                values.append("_x")
+            target = self.labels[-1 - c.label]
+            if target.kind == "func":
+                self.emit("return" if not values else f"return {values[0]}"
+                          if len(values) == 1 else f"return ({', '.join(values)})")
+            else:
+                for j, v in enumerate(values):
+                    self.emit(f"s{target.base + j} = {v}")
+                self.jump(c.label)
+            if c.tag is None:
+                break  # a catch_all catches everything: the clauses after it never run
+            self.indent -= 1
+        else:
+            self.emit("raise")
+        self.indent = label.try_indent
 
     def dispatch_after_loop(self) -> None:
         """After a Python loop that a branch left early: go on to its target."""
@@ -786,9 +836,13 @@ class Translator:
 
     def branch(self, depth: int) -> None:
         """Emit a taken branch to the label ``depth`` levels out (stack already stored)."""
+        if self.carry(self.labels[-1 - depth]):
+            self.jump(depth)
+
+    def jump(self, depth: int) -> None:
+        """The second half of a taken branch: control goes to the label ``depth`` levels
+        out (its values are in place)."""
         label = self.labels[-1 - depth]
-        if not self.carry(label):
-            return
         if depth == 0 and label.skips is not None:  # from its top level: what follows
             self.emit("pass")  # is unreachable, and Python falls through to its end
             return
@@ -1164,7 +1218,10 @@ def _branch_targets(events) -> set[int]:
     open_instrs: list = []
     for i, (event, instr) in enumerate(events):
         if event == "instr":
-            if isinstance(instr, (Block, Loop, If)):
+            if isinstance(instr, STRUCTURED):
+                for dpt in catch_depths(instr):  # from outside the try_table
+                    if dpt < len(open_):
+                        targeted.add(open_[len(open_) - 1 - dpt])
                 open_.append(i)
                 open_instrs.append(instr)
                 continue
@@ -1186,7 +1243,7 @@ def _assigned_locals(events) -> dict[int, set]:
     open_: list[set] = [set()]
     for event, instr in events:
         if event == "instr":
-            if isinstance(instr, (Block, Loop, If)):
+            if isinstance(instr, STRUCTURED):
                 open_.append(set())
             elif instr.op.name in ("local.set", "local.tee"):
                 open_[-1].add(instr.index)
@@ -1208,7 +1265,10 @@ def _skippable(events) -> dict[int, int]:
     open_instrs: list = []
     for i, (event, instr) in enumerate(events):
         if event == "instr":
-            if isinstance(instr, (Block, Loop, If)):
+            if isinstance(instr, STRUCTURED):
+                for dpt in catch_depths(instr):  # a handler cannot fall through
+                    if dpt < len(open_):
+                        bad.add(open_[len(open_) - 1 - dpt])
                 open_.append(i)
                 open_instrs.append(instr)
                 continue
@@ -1229,6 +1289,14 @@ def _skippable(events) -> dict[int, int]:
             open_.pop()
             open_instrs.pop()
     return {i: n for i, n in count.items() if i not in bad and n <= MAX_SKIPS}
+
+
+def catch_depths(instr) -> tuple:
+    """The label depths a try_table's catch clauses branch to, counted from outside it
+    (none for anything else)."""
+    if type(instr) is TryTable:
+        return tuple(c.label for c in instr.catches)
+    return ()
 
 
 def branch_depths(instr) -> tuple:
@@ -1309,6 +1377,19 @@ def _select(t: Translator, instr):
 
 def _nop(t: Translator, instr):
     pass
+
+
+def _throw(t: Translator, instr):
+    n = len(t.mod.tags[instr.tag].type.params)
+    args = [t.pop() for _ in range(n)][::-1]
+    payload = "".join(f"{a.text}, " for a in args)
+    t.emit(f"raise _throw(X{instr.tag}, ({payload}))")
+    return True
+
+
+def _throw_ref(t: Translator, instr):
+    t.emit(f"raise _throw_ref({t.pop().text})")
+    return True
 
 
 def _unreachable(t: Translator, instr):
@@ -1512,6 +1593,7 @@ _SPECIAL = {
     "v128.const": _const,
     "drop": _drop, "select": _select, "select_t": _select, "nop": _nop,
     "unreachable": _unreachable, "br": _br, "br_if": _br_if, "br_table": _br_table,
+    "throw": _throw, "throw_ref": _throw_ref,
     "return": _return, "call": _call, "call_indirect": _call_indirect,
     "memory.size": _memory_size, "memory.grow": _memory_grow,
     "memory.fill": _statement("_mem.fill({0}, {1}, {2})", 3),

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import re
 
-from ..syntax.instructions import Block, If, Loop
+from ..syntax.instructions import If, Loop, TryTable
 from .compile import (
     EPOCH_CHECK,
+    STRUCTURED,
     Translator,
     _Label,
+    _Untranslatable,
     bounds_trap,
     branch_depths,
     depth_check,
@@ -87,7 +89,7 @@ class FlatTranslator(Translator):
             if event == "end":
                 open_.pop()
             elif event == "instr":
-                if isinstance(instr, (Block, Loop, If)):
+                if isinstance(instr, STRUCTURED):
                     open_.append(i)
                     continue
                 for dpt in branch_depths(instr):
@@ -103,6 +105,8 @@ class FlatTranslator(Translator):
 
     # -- control ---------------------------------------------------------------------------
     def open_construct(self, instr, targeted: bool) -> None:
+        if isinstance(instr, TryTable):  # (a handler per state is not built yet)
+            raise _Untranslatable("try_table in the flat form")
         params, results = self.arity(instr.blocktype)
         cond = None
         if isinstance(instr, If):

@@ -69,8 +69,9 @@ def invoke(store: Store, func: FuncInst, args: list) -> list:
     a budget (``MAX_HOST_NESTING``). A WebAssembly exception that no handler caught
     leaves here as ``UncaughtException`` (a Trap); a host function that raises one into
     its WebAssembly caller throws that exception again there (``store.rethrown``).
-    Compiled calls are Python calls, and each nesting costs some Python frames: Python's recursion limit is raised to fit the store's
-    budgets for the duration of the outermost call."""
+    Compiled calls are Python calls, and each nesting costs some Python frames: Python's
+    recursion limit is raised to fit the store's budgets for the duration of the
+    outermost call."""
     if isinstance(func, HostFunc):
         stack = list(args)
         try:
