@@ -67,13 +67,14 @@ from wasmvm.syntax import (
     RefNull,
     Table,
     TableType,
+    Tag,
     ValType,
     f32,
     f64,
     i32,
     i64,
 )
-from wasmvm.syntax.instructions import Add, maker
+from wasmvm.syntax.instructions import Add, Catch, maker
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -228,6 +229,9 @@ KIND_VALUES: dict[str, list] = {
     "shuffle": [tuple(range(16)), tuple(range(31, 15, -1)), (0,) * 16],
     "heaptype": [FUNCREF, EXTERNREF],
     "valtypes": [(I32,), (V128,), (EXTERNREF,), (I64, F32)],
+    "tagidx": [0, 200],
+    "catches": [(), (Catch("catch", 3, 0), Catch("catch_ref", 200, 1),
+                     Catch("catch_all", None, 300), Catch("catch_all_ref", None, 2))],
 }
 
 
@@ -297,6 +301,10 @@ def _wat(op: Op, args: list) -> str:
     name, imm = op.name, op.imm
     if imm == ("blocktype",):
         return f"{name} {_blocktype_text(args[0])} end"
+    if imm == ("blocktype", "catches"):
+        clauses = " ".join(f"({c.kind}{'' if c.tag is None else f' {c.tag}'} {c.label})"
+                           for c in args[1])
+        return f"{name} {_blocktype_text(args[0])} {clauses} end"
     if imm in ((), ("memidx",), ("memidx", "memidx")):
         return name
     if imm == ("memarg",):
@@ -494,6 +502,7 @@ def full_module() -> Module:
             Import("env", "t", "table", TableType(FUNCREF, Limits(1, 10))),
             Import("env", "g", "global", GlobalType(I32)),
             Import("ünï", "cödé ✓", "global", GlobalType(I64, mutable=True)),
+            Import("env", "tag", "tag", 0),
         ],
         funcs=[
             Func(0, [], [Nop()]),
@@ -504,6 +513,7 @@ def full_module() -> Module:
         ],
         tables=[Table(TableType(EXTERNREF, Limits(2))), Table(TableType(FUNCREF, Limits(4, 8)))],
         mems=[Memory(MemoryType(Limits(1, 65536)))],
+        tags=[Tag(0)],
         globals=[
             Global(GlobalType(I32), [GlobalGet(0)]),
             Global(GlobalType(FUNCREF, mutable=True), [RefFunc(1)]),
@@ -512,7 +522,7 @@ def full_module() -> Module:
         ],
         exports=[
             Export("f", "func", 3), Export("t", "table", 2), Export("m", "memory", 0),
-            Export("g", "global", 2), Export("é", "func", 0),
+            Export("g", "global", 2), Export("é", "func", 0), Export("x", "tag", 1),
         ],
         start=1,
         elems=[
@@ -550,17 +560,19 @@ FULL_MODULE_WAT = """
   (import "env" "t" (table 1 10 funcref))
   (import "env" "g" (global i32))
   (import "ünï" "cödé ✓" (global (mut i64)))
+  (import "env" "tag" (tag (type 0)))
   (func (type 0) nop)
   (func (type 1) (local i32 i32 f64 v128 v128 v128 externref) f32.const 1.5)
   (func (type 2) i32.const 0 i32.const 0 i32.const 1 memory.init 1 data.drop 0 global.get 0)
   (table 2 externref) (table 4 8 funcref)
   (memory 1 65536)
+  (tag (type 0))
   (global i32 (global.get 0))
   (global (mut funcref) (ref.func 1))
   (global externref (ref.null extern))
   (global f64 (f64.const -0.0))
   (export "f" (func 3)) (export "t" (table 2)) (export "m" (memory 0))
-  (export "g" (global 2)) (export "é" (func 0))
+  (export "g" (global 2)) (export "é" (func 0)) (export "x" (tag 1))
   (start 1)
   (elem (i32.const 0) func 0 3)
   (elem func 2)
@@ -665,8 +677,8 @@ def test_custom_sections_go_back_to_their_position():
 
 
 def test_custom_section_after_an_unknown_id_is_refused():
-    with pytest.raises(ValueError, match="no section with id 13"):
-        encode_module(Module(customs=[CustomSection("x", b"", 13)]))
+    with pytest.raises(ValueError, match="no section with id 14"):
+        encode_module(Module(customs=[CustomSection("x", b"", 14)]))
 
 
 def test_bad_modes_and_kinds_are_refused():

@@ -33,13 +33,16 @@ SAMPLE_IMMEDIATES = {
     "shuffle": (bytes(range(16)), (tuple(range(16)),)),
     "heaptype": (b"\x70", ("funcref",)),
     "valtypes": (b"\x01\x7f", (("i32",),)),
+    "tagidx": (b"\x00", (0,)),
+    "catches": (b"\x02\x00\x00\x00\x03\x01", ((I.Catch("catch", 0, 0),
+                                              I.Catch("catch_all_ref", None, 1)),)),
 }
 
 
 def row_bytes(op: opcodes.Op) -> bytes:
     """The row's opcode with sample immediates (and the end of a structured body)."""
     out = op.opcode_bytes + b"".join(SAMPLE_IMMEDIATES[k][0] for k in op.imm)
-    if op.name in ("block", "loop", "if"):
+    if op.name in ("block", "loop", "if", "try_table"):
         out += b"\x0b"
     return out
 
@@ -133,6 +136,7 @@ def test_every_instruction_class_is_reachable_from_the_table():
              for op in opcodes.OPS}
     public = {getattr(I, name) for name in I.__all__ if isinstance(getattr(I, name), type)}
     public.discard(I.Instruction)
+    public.discard(I.Catch)  # a try_table's clause, not an instruction
     assert public - built == set()
 
 
@@ -183,7 +187,7 @@ ACCESS_ORACLE = {name: (kind, int(size), t, {"s": True, "u": False, "-": None}[s
 
 #: Every instruction that can trap in WebAssembly 2.0 (see the rule in opcodes' docstring).
 TRAPPING = {
-    "unreachable", "call", "call_indirect",
+    "unreachable", "call", "call_indirect", "throw_ref",
     "table.get", "table.set", "table.init", "table.copy", "table.fill",
     "memory.init", "memory.copy", "memory.fill",
     "i32.div_s", "i32.div_u", "i32.rem_s", "i32.rem_u",
@@ -371,6 +375,13 @@ SPECIAL_BODIES = {
                           "drop end"),
     "br_on_non_null": ("i32", "block (result funcref) ref.func $one br_on_non_null 0 "
                               "ref.null func end ref.is_null"),
+    # exception handling (tag 0 takes an i32)
+    "throw": ("i32", "block (result i32) try_table (catch 0 0) i32.const 5 throw 0 end "
+                     "i32.const 0 end"),
+    "throw_ref": ("i32", "block (result i32) try_table (catch 0 0) block (result exnref) "
+                         "try_table (catch_all_ref 0) i32.const 6 throw 0 end unreachable "
+                         "end throw_ref end unreachable end"),
+    "try_table": ("i32", "try_table (result i32) i32.const 1 end"),
 }
 
 
@@ -401,6 +412,7 @@ def every_row_module() -> str:
   (data "abcdefgh")
   (data "for data.drop")
   (func $one (result i32) i32.const 1)
+  (tag (param i32))
 {funcs})"""
 
 

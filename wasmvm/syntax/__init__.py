@@ -17,6 +17,7 @@ from .module import (
     Module,
     Names,
     Table,
+    Tag,
 )
 from .types import (
     EXTERNREF,
@@ -37,7 +38,7 @@ from .values import Value, f32, f64, i32, i64, v128
 
 __all__ = [
     *_instr_all, "CustomSection", "Data", "DataMode", "Elem", "ElemMode", "Export", "Func",
-    "Global", "Import", "Local", "Memory", "Module", "Names", "Table", "EXTERNREF", "F32", "F64",
+    "Global", "Import", "Local", "Memory", "Module", "Names", "Table", "Tag", "EXTERNREF", "F32", "F64",
     "FUNCREF", "I32", "I64", "V128", "FuncType", "GlobalType", "Limits", "MemoryType",
     "TableType", "ValType", "Value", "f32", "f64", "i32", "i64", "v128",
 ]
