@@ -228,7 +228,7 @@ class _ModuleWalker(Walker):
         _, pos = self.name(pos, "import module name")
         _, pos = self.name(pos, "import field name")
         kind, end = reader.byte(self.data, pos)
-        if kind > 3:
+        if kind > 4:
             raise later.extern_kind_error(kind, pos, exporting=False)
         self.emit(pos, end, FIELD, "import kind", f"{kind} ({EXTERN_KINDS[kind]})")
         self.imported[EXTERN_KINDS[kind]] += 1
@@ -238,7 +238,21 @@ class _ModuleWalker(Walker):
             return self.tabletype(end)
         if kind == 2:
             return self.limits(end)
+        if kind == 4:
+            return self.tagtype(end)
         return self.globaltype(end)
+
+    def tagtype(self, pos: int) -> int:
+        """A tag type: the attribute byte (0: an exception) and a type index."""
+        attr, end = reader.byte(self.data, pos)
+        if attr != 0:
+            raise MalformedError("malformed tag attribute", pos)
+        self.emit(pos, end, FIELD, "tag attribute", "0 (exception)")
+        return self.u32(end, "tag type index")[1]
+
+    def sec_tag(self, pos: int, end: int) -> int:
+        return self.vec(pos, "tags", lambda p, _: self.tagtype(p), "tag",
+                        self.imported["tag"])[1]
 
     def sec_function(self, pos: int, end: int) -> int:
         def func(p: int, i: int) -> int:
@@ -268,7 +282,7 @@ class _ModuleWalker(Walker):
         def export(p: int, _i: int) -> int:
             _, p = self.name(p, "export name")
             kind, end = reader.byte(self.data, p)
-            if kind > 3:
+            if kind > 4:
                 raise later.extern_kind_error(kind, p, exporting=True)
             self.emit(p, end, FIELD, "export kind", f"{kind} ({EXTERN_KINDS[kind]})")
             show = (lambda x: named(x, self.func_name(x))) if kind == 0 else str

@@ -19,6 +19,7 @@ from ..binary import later, reader
 from ..binary.code import IMMEDIATE_READERS, read_heaptype, read_valtype
 from ..errors import InternalError, MalformedError
 from ..opcodes import ELSE, END, FC, FD
+from ..syntax.instructions import CATCH_KINDS
 from ..syntax.values import f32, f64, v128
 from .layout import named
 from .records import IMMEDIATE, OPCODE, Walker
@@ -120,7 +121,22 @@ def _valtypes(w: Walker, pos: int, funcidx: int | None) -> int:
     return pos
 
 
+def _catches(w: Walker, pos: int, funcidx: int | None) -> int:
+    """try_table's clauses: a kind byte, a tag index (catch, catch_ref), a label."""
+    n, pos = w.u32(pos, "num catch clauses", kind=IMMEDIATE)
+    for _ in range(n):
+        kind = w.data[pos]
+        w.emit(pos, pos + 1, IMMEDIATE, "catch kind", f"{kind} ({CATCH_KINDS[kind]})")
+        pos += 1
+        if kind < 2:
+            pos = _index("tag index")(w, pos, funcidx)
+        pos = _index("label index")(w, pos, funcidx)
+    return pos
+
+
 DESCRIBERS: dict[str, Describer] = {
+    "tagidx": _index("tag index"),
+    "catches": _catches,
     "blocktype": _blocktype,
     "labelidx": _index("label index"),
     "labelvec": _labelvec,
