@@ -54,7 +54,6 @@ TRAPS_OUTSIDE_2_0 = {
     "HEAP_MISALIGNED": "atomics (threads proposal)",
     "INTERRUPT": "epoch interruption, an embedder feature",
     "OUT_OF_FUEL": "fuel, an embedder budget (compared in fuel mode, not by a fixture)",
-    "UNCAUGHT_EXCEPTION": "exception handling (wasmtime reports no trap code for it)",
 }
 
 

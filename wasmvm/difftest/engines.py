@@ -446,7 +446,7 @@ _ENGINES: dict[tuple, object] = {}
 
 #: The WebAssembly 3.0 proposals compared: switched on in both engines, the others off in
 #: both (a proposal joins this list once wasmvm implements it).
-COMPARED_FEATURES = ("function_references",)
+COMPARED_FEATURES = ("function_references", "exceptions")
 
 
 def feature_switches() -> dict[str, bool]:
@@ -691,6 +691,10 @@ class WasmtimeSide:
         name = code.name if code is not None else None
         if name == "OUT_OF_FUEL":
             return Outcome("exhausted", message="wasmtime: out of fuel")
+        if name is None and "thrown Wasm exception" in str(e):
+            # an exception no handler caught: wasmtime has no trap code for it; wasmvm's
+            # UncaughtException is TrapCode.UNCAUGHT_EXCEPTION
+            return Outcome("trap", trap="UNCAUGHT_EXCEPTION", message="thrown Wasm exception")
         if name is None:
             return Outcome("error", message=str(e))
         lines = e.message.splitlines()

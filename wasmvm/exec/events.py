@@ -16,7 +16,7 @@ the plain path runs and pays nothing for this.
 
 from __future__ import annotations
 
-from ..syntax.instructions import Block, If, Loop, walk
+from ..syntax.instructions import Block, If, Loop, TryTable, walk
 from ..syntax.types import valtype
 from ..syntax.values import VALUE_CLASSES, f32_to_bits, f64_to_bits
 from ..valid import stack_types
@@ -133,7 +133,7 @@ class ExecState:
                 return "end"  # an if without else: the binary has only the end here
         if kind != "instr":
             return kind
-        if isinstance(instr, (Block, Loop, If)):
+        if isinstance(instr, (Block, Loop, If, TryTable)):
             return f"{instr.name} {instr.imm_text()}".rstrip()
         return str(instr)
 
@@ -180,7 +180,7 @@ class ExecState:
         for i, (event, instr) in enumerate(_events(self._frame.func)):
             if i >= self.pc:
                 break
-            if event == "instr" and isinstance(instr, (Block, Loop, If)):
+            if event == "instr" and isinstance(instr, (Block, Loop, If, TryTable)):
                 out.append(instr)
             elif event == "end":
                 out.pop()

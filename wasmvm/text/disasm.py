@@ -26,12 +26,13 @@ from ..syntax.instructions import (
     LocalTee,
     Loop,
     RefFunc,
+    TryTable,
     walk,
 )
 from ..syntax.module import Func, Module, Names
 from .layout import BYTES_PER_LINE, chunks, hex_bytes, indent, offset_width
 
-_STRUCTURED = (Block, Loop, If)
+_STRUCTURED = (Block, Loop, If, TryTable)
 _LOCAL = (LocalGet, LocalSet, LocalTee)
 #: Longest instruction text printed (a br_table may list thousands of labels).
 MAX_TEXT = 200
