@@ -79,10 +79,12 @@ class ExecState:
     ``text`` (WAT), ``stack`` (typed values, bottom first), ``raw_stack``, ``locals``
     (typed), ``frames`` (function names, outermost first), ``labels`` (the structured
     instructions enclosing this one, outermost first), ``memory`` and ``memory_access``
-    (``(kind, address, bytes)`` for loads and stores, after they ran).
+    (``(kind, address, bytes)`` for loads and stores, after they ran). In a ``leave``
+    event, ``exception`` is the exception (an ``exec.store.ExnInst``) unwinding the
+    frame when a throw leaves it without returning (None for a return).
     """
 
-    __slots__ = ("_frame", "_frames", "pc", "_access", "after", "_depth")
+    __slots__ = ("_frame", "_frames", "pc", "_access", "after", "_depth", "exception")
 
     def __init__(self, frame, frames: list, pc: int):
         self._frame = frame
@@ -91,6 +93,7 @@ class ExecState:
         self._access = None
         self.after = False  # True once the instruction ran (in ``after`` events)
         self._depth = len(frames)
+        self.exception = None
 
     @property
     def func(self):

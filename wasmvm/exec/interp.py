@@ -604,8 +604,9 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                     target = _catch(F, F.pc - 1 if pc < 0 else pc, exn)
                     if target >= 0:
                         break
-                    if watchers:
+                    if watchers:  # the frame is left by the exception, not returned from
                         state = ExecState(F, frames, F.pc - 1 if pc < 0 else pc)
+                        state.exception = exn
                         for o in watchers:
                             o.leave(state)
                     if not frames:

@@ -11,6 +11,8 @@ as a line of text and ``json.dumps`` as a line of JSON:
              stores: ``{"access", "address", "bytes"}``)
     return   ``function``, ``depth``, ``results``, ``stack`` (the caller's, results pushed;
              None when returning to the host)
+    unwind   ``function``, ``depth``, ``tag``, ``payload``: a WebAssembly exception left the
+             function (``throw``/``throw_ref`` or a callee's) without a handler there
     trap     ``function``, ``depth``, ``pc``, ``offset``, ``instruction``, ``code``,
              ``message``
 
@@ -51,7 +53,7 @@ _SPECIAL_OPERANDS = {
     "return": 0, "ref.null": 0, "ref.is_null": 1, "ref.func": 0, "drop": 1, "select": 3,
     "select_t": 3, "local.get": 0, "local.set": 1, "local.tee": 1, "global.get": 0,
     "global.set": 1, "table.get": 1, "table.set": 2, "table.init": 3, "table.copy": 3,
-    "table.grow": 2, "table.size": 0, "table.fill": 3,
+    "table.grow": 2, "table.size": 0, "table.fill": 3, "try_table": 0, "throw_ref": 1,
 }
 _NO_NAMES = Names()
 #: Text columns: the instruction, then its operands, then the stack.
@@ -97,6 +99,8 @@ def operand_count(state) -> int:
         return len(state.func.module.funcs[instr.func].type.params)
     if isinstance(instr, CallIndirect):
         return len(state.func.module.types[instr.type].params) + 1
+    if op.name == "throw":  # the tag's parameters
+        return len(state.func.module.tags[instr.tag].type.params)
     return _SPECIAL_OPERANDS[op.name]
 
 
@@ -186,6 +190,9 @@ class Tracer(Observer):
         self._open = (record, stack)
 
     def leave(self, state) -> None:
+        if state.exception is not None:  # unwound by a WebAssembly exception
+            self._unwind(state)
+            return
         stack = self._close(None)
         if stack is None:
             stack = typed_stack(state)
@@ -197,6 +204,20 @@ class Tracer(Observer):
             self._calls[-1][1] = ret  # completed by the caller's stack after the call
         else:
             self._emit(ret)
+
+    def _unwind(self, state) -> None:
+        if self._cur is not None and self._cur[0].func is state.func:
+            self._emit(self._cur[1])  # the throwing instruction: no stack after it
+            self._cur = None
+        else:
+            self._close(None)
+        if self._calls and self._calls[-1][1] is None and self._level > 1:
+            self._calls.pop()  # the call that led here does not complete
+        self._level -= 1
+        tag = state.exception.tag
+        self._emit({"event": "unwind", "function": state.function, "depth": self._level,
+                    "tag": getattr(tag, "name", "tag"),
+                    "payload": [str(v) for v in state.exception.payload]})
 
     def trap(self, state, trap) -> None:
         if trap is self._last_trap:  # the same trap, leaving an outer invocation
@@ -232,6 +253,9 @@ def format_record(record: dict) -> str:
     where = f"{record['offset']:06x}: " if record.get("offset") is not None else "?: "
     if event == "trap":
         return f"{' ' * indent}trap: {record['message']} ({where}{record['instruction']})"
+    if event == "unwind":
+        payload = ", ".join(record["payload"])
+        return f"{'  ' * depth}unwind {record['function']}: exception {record['tag']}({payload})"
     line = _columns(f"{' ' * indent}{where}{record['instruction']}",
                     ", ".join(record["operands"]), record["stack"], indent)
     memory = record.get("memory")

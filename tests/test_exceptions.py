@@ -1,0 +1,367 @@
+"""Exception handling (WebAssembly 3.0): tags, ``throw``, ``throw_ref``, ``try_table`` with
+each catch kind, on both tiers and across them, through host functions, and at the host
+boundary (``UncaughtException``, a Trap as in wasmtime-py). The differential fixture
+``fixtures/diff/trap_uncaught_exception.wat`` compares the same against wasmtime."""
+
+from __future__ import annotations
+
+import pytest
+
+from wasmvm import (
+    Config,
+    Engine,
+    Func,
+    FuncType,
+    Instance,
+    InvalidError,
+    Linker,
+    Module,
+    Store,
+    Trap,
+    TrapCode,
+    ValType,
+)
+from wasmvm.api import Tag, TagType
+from wasmvm.errors import UncaughtException, UnsupportedFeatureError
+from wasmvm.observe.trace import Tracer, format_record
+
+from .test_api import wat3
+
+TIERS = ["compiled", "reference"]
+
+PROGRAM = r"""
+(module
+  (import "host" "call_back" (func $call_back (param i32) (result i32)))
+  (tag $e0 (export "e0"))
+  (tag $e1 (export "e1") (param i32))
+  (tag $e2 (param i32 i64))
+
+  (func $thrower (export "thrower") (param i32)
+    (if (i32.eqz (local.get 0)) (then (throw $e0)))
+    (if (i32.eq (local.get 0) (i32.const 1)) (then (throw $e1 (i32.const 11))))
+    (if (i32.eq (local.get 0) (i32.const 2))
+      (then (throw $e2 (i32.const 22) (i64.const -2))))
+    (if (i32.eq (local.get 0) (i32.const 3)) (then (unreachable))))
+
+  (func (export "classify") (param i32) (result i32)
+    (local $x exnref)
+    (block $on_e1 (result i32)
+      (block $on_e2 (result i32 i64 exnref)
+        (block $on_any (result exnref)
+          (try_table (catch $e1 $on_e1) (catch_ref $e2 $on_e2) (catch_all_ref $on_any)
+            (call $thrower (local.get 0)))
+          (return (i32.const -1)))
+        (local.set $x)
+        (return (i32.const 100)))
+      (local.set $x)
+      (drop)
+      (return)))
+
+  ;; the innermost handler that matches wins; an outer one sees what it lets through
+  (func (export "nested") (param i32) (result i32)
+    (block $outer (result i32)
+      (try_table (catch $e1 $outer)
+        (block $inner
+          (try_table (catch $e0 $inner)
+            (call $thrower (local.get 0)))
+          (return (i32.const -1)))
+        (return (i32.const 200)))
+      (return (i32.const -3))))
+
+  ;; catch_ref, then throw_ref: the same exception, caught by the caller of "rethrow"
+  (func $rethrow (export "rethrow") (param i32)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h)
+        (call $thrower (local.get 0)))
+      (return))
+    (throw_ref))
+  (func (export "catch_rethrown") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e1 $h)
+        (call $rethrow (local.get 0)))
+      (i32.const -1)))
+
+  (func (export "throw_null") (throw_ref (ref.null exn)))
+
+  ;; a catch to the function's own label returns the payload
+  (func (export "to_function_label") (param i32) (result i32)
+    (try_table (catch $e1 0)
+      (call $thrower (local.get 0)))
+    (i32.const -1))
+
+  ;; traps are not exceptions: catch_all lets them through
+  (func (export "trap_through_catch_all") (result i32)
+    (block $h
+      (try_table (catch_all $h)
+        (call $thrower (i32.const 3)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func $forever (param i32) (result i32)
+    (call $forever (i32.add (local.get 0) (i32.const 1))))
+  (func (export "exhaustion_through_catch_all") (result i32)
+    (block $h
+      (try_table (catch_all $h)
+        (drop (call $forever (i32.const 0))))
+      (return (i32.const 0)))
+    (i32.const 1))
+
+  ;; through the host: wasm -> host -> wasm (throws) -> host -> wasm (catches)
+  (func (export "through_host") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e1 $h)
+        (drop (call $call_back (local.get 0))))
+      (i32.const -1)))
+  (func (export "rethrow_through_host") (param i32) (result exnref)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h)
+        (drop (call $call_back (local.get 0))))
+      (ref.null exn)))
+)
+"""
+
+
+def _instance(tier: str, call_back=None, config: Config | None = None):
+    engine = Engine(config or Config(tier=tier))
+    store = Store(engine)
+    module = Module(engine, wat3(PROGRAM))
+    holder = {}
+
+    def default_call_back(x):
+        return holder["exports"]["rethrow"](store, x) or 0
+
+    fn = Func(store, FuncType([ValType.i32()], [ValType.i32()]), call_back or default_call_back)
+    inst = Instance(store, module, [fn])
+    holder["exports"] = inst.exports(store)
+    return store, inst.exports(store)
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_each_catch_kind(tier):
+    store, ex = _instance(tier)
+    assert ex["classify"](store, 1) == 11  # catch $e1: the payload
+    assert ex["classify"](store, 2) == 22  # catch_ref $e2: payload and exnref
+    assert ex["classify"](store, 0) == 100  # catch_all_ref
+    assert ex["classify"](store, 4) == -1  # nothing thrown
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_nested_handlers(tier):
+    store, ex = _instance(tier)
+    assert ex["nested"](store, 0) == 200  # the inner one catches $e0
+    assert ex["nested"](store, 1) == 11  # the inner one lets $e1 through to the outer
+    with pytest.raises(UncaughtException):
+        ex["nested"](store, 2)  # neither catches $e2
+    assert ex["nested"](store, 4) == -1
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_throw_ref_rethrows_the_same_exception(tier):
+    store, ex = _instance(tier)
+    assert ex["catch_rethrown"](store, 1) == 11  # rethrown from a callee, caught by tag
+    with pytest.raises(UncaughtException) as info:
+        ex["rethrow"](store, 2)
+    e = info.value
+    assert e.payload == (22, 2**64 - 2)  # raw values: i64 -2 as unsigned
+    assert e.exn is not None and e.exn.payload == e.payload and e.exn.tag is e.tag
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_throw_ref_of_null_traps(tier):
+    store, ex = _instance(tier)
+    with pytest.raises(Trap) as info:
+        ex["throw_null"](store)
+    assert info.value.code is TrapCode.NULL_REFERENCE
+    assert info.value.message == "null exception reference"
+    assert not isinstance(info.value, UncaughtException)
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_catch_to_the_function_label(tier):
+    store, ex = _instance(tier)
+    assert ex["to_function_label"](store, 1) == 11
+    assert ex["to_function_label"](store, 4) == -1
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_traps_and_exhaustion_are_not_caught(tier):
+    store, ex = _instance(tier)
+    with pytest.raises(Trap) as info:
+        ex["trap_through_catch_all"](store)
+    assert info.value.code is TrapCode.UNREACHABLE
+    with pytest.raises(Trap) as info:
+        ex["exhaustion_through_catch_all"](store)
+    assert info.value.code is TrapCode.STACK_OVERFLOW
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_uncaught_at_the_host(tier):
+    store, ex = _instance(tier)
+    with pytest.raises(UncaughtException) as info:
+        ex["thrower"](store, 1)
+    e = info.value
+    assert isinstance(e, Trap)  # as wasmtime-py: a trap ("thrown Wasm exception")
+    assert e.code is TrapCode.UNCAUGHT_EXCEPTION and e.message == "thrown Wasm exception"
+    assert e.payload == (11,)
+    tag = ex["e1"]
+    assert isinstance(tag, Tag) and tag.is_tag_of(e) and not ex["e0"].is_tag_of(e)
+    assert tag.type(store) == TagType(FuncType([ValType.i32()], []))
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_exceptions_cross_a_host_function(tier):
+    """The host function gets the inner call's UncaughtException and does not catch it:
+    back in WebAssembly it is the same exception again, caught by tag."""
+    store, ex = _instance(tier)
+    assert ex["through_host"](store, 1) == 11
+    assert ex["through_host"](store, 4) == -1
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_identity_survives_a_host_function_that_reraises(tier):
+    seen = []
+
+    def call_back(x):
+        try:
+            return holder[0]["thrower"](store, x) or 0
+        except UncaughtException as e:
+            seen.append(e)
+            raise
+
+    holder = []
+    store, ex = _instance(tier, call_back)
+    holder.append(ex)
+    with pytest.raises(UncaughtException) as info:
+        ex["rethrow"](store, 1)  # a plain path, for comparison
+    exn = ex["rethrow_through_host"](store, 1)
+    assert exn is not None and seen and exn is seen[0].exn  # the exnref is the same object
+    assert info.value.exn is not exn  # (two throws: two exceptions)
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_a_host_function_can_throw_a_tag(tier):
+    """An UncaughtException made by the host with a tag instance and a payload is thrown
+    into its WebAssembly caller as that exception."""
+    holder = []
+
+    def call_back(x):
+        raise UncaughtException(holder[0]["e1"]._inst, (x * 2,))
+
+    store, ex = _instance(tier, call_back)
+    holder.append(ex)
+    assert ex["through_host"](store, 21) == 42
+
+
+def test_across_tiers():
+    """A function the compiled tier runs on its fallback (the reference tier) catches an
+    exception thrown by a compiled callee, and a compiled function catches one thrown by a
+    callee running on the reference tier."""
+    from wasmvm.exec import compile_rt
+    from wasmvm.exec.compile import CompiledTier
+    from wasmvm.exec.engine import REFERENCE
+
+    store, ex = _instance("compiled")
+    tier = CompiledTier(fallback=REFERENCE, defer_instructions=1)  # first calls: fallback
+    store._store.tier = tier
+    inst = ex["classify"]._inst.module
+    catcher, thrower = inst.funcs[2], inst.funcs[1]
+    # the thrower compiled (its second call translates it), the catcher on the fallback
+    fn = compile_rt.callable_for(thrower, store._store, tier)
+    for x in (4, 4):
+        fn = thrower.compiled or compile_rt.callable_for(thrower, store._store, tier)
+        fn(x, 1)
+    assert not compile_rt.is_fallback(thrower.compiled)
+    assert ex["classify"](store, 1) == 11
+    assert compile_rt.is_fallback(catcher.compiled) or catcher.compiled is not None
+    # and the other way round, in a fresh instance
+    store, ex = _instance("compiled")
+    tier = CompiledTier(fallback=REFERENCE, defer_instructions=1)
+    store._store.tier = tier
+    inst = ex["classify"]._inst.module
+    catcher = inst.funcs[2]
+    ex["classify"](store, 4)  # the catcher's first call: on the fallback
+    assert ex["classify"](store, 2) == 22  # now compiled; the thrower's first call: fallback
+    assert not compile_rt.is_fallback(catcher.compiled)
+
+
+def test_the_tier_of_each_side_is_what_the_test_says():
+    """(The test above relies on CompiledTier deferring a function's first call.)"""
+    from wasmvm.exec import compile_rt
+    from wasmvm.exec.compile import CompiledTier
+    from wasmvm.exec.engine import REFERENCE
+
+    store, ex = _instance("compiled")
+    tier = CompiledTier(fallback=REFERENCE, defer_instructions=1)
+    store._store.tier = tier
+    thrower = ex["classify"]._inst.module.funcs[1]
+    fn = compile_rt.callable_for(thrower, store._store, tier)
+    fn(4, 1)
+    assert thrower.compiled is not None
+
+
+def test_switched_off_it_is_rejected_as_2_0_does():
+    config = Config(wasm_exceptions=False)
+    with pytest.raises(UnsupportedFeatureError) as info:
+        Module(Engine(config), wat3(PROGRAM))
+    assert "exception handling" in str(info.value)
+    only_tag = wat3("(module (tag))")
+    with pytest.raises(UnsupportedFeatureError, match="the tag section"):
+        Module(Engine(config), only_tag)
+    Module(Engine(), only_tag)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("(module (tag (result i32)))", "non-empty tag result type"),
+    ("(module (func (throw 0)))", "unknown tag 0"),
+    ("(module (tag (param i32)) (func (block (try_table (catch 0 0)))))", "type mismatch"),
+    ("(module (tag) (func (block (result exnref) (try_table (catch_ref 0 0)) "
+     "(unreachable)) (drop)))", None),
+    ("(module (func (block (result exnref) (try_table (catch_all 0)) (unreachable))))",
+     "type mismatch"),
+    ("(module (func (result i32) (try_table (result i32) (catch_all 1) (i32.const 1))))",
+     "unknown label"),
+    ("(module (func (throw_ref (i32.const 0))))", "type mismatch"),
+])
+def test_validation(text, message):
+    data = wat3(text)
+    if message is None:
+        Module(Engine(), data)
+        return
+    with pytest.raises(InvalidError, match=message):
+        Module(Engine(), data)
+
+
+def test_tag_imports_match_by_type_and_keep_identity():
+    engine = Engine()
+    store = Store(engine)
+    tag = Tag(store, TagType(FuncType([ValType.i32()], [])))
+    other = Tag(store, TagType(FuncType([ValType.i32()], [])))
+    module = Module(engine, wat3("""(module
+      (import "m" "t" (tag $t (param i32)))
+      (func (export "catch") (result i32)
+        (block $h (result i32)
+          (try_table (catch $t $h) (throw $t (i32.const 5)))
+          (i32.const -1)))
+      (func (export "throw") (param i32) (throw $t (local.get 0))))"""))
+    inst = Instance(store, module, [tag])
+    with pytest.raises(UncaughtException) as info:
+        inst.exports(store)["throw"](store, 7)
+    assert tag.is_tag_of(info.value) and not other.is_tag_of(info.value)
+    assert info.value.payload == (7,)
+    from wasmvm import LinkError
+
+    with pytest.raises(LinkError):
+        Instance(store, module, [Tag(store, TagType(FuncType([ValType.i64()], [])))])
+    linker = Linker(engine)
+    linker.define(store, "m", "t", tag)
+    assert linker.instantiate(store, module).exports(store)["catch"](store) == 5
+
+
+def test_a_trace_shows_frames_left_by_an_exception():
+    store, ex = _instance("reference")
+    lines = []
+    store.add_observer(Tracer(lambda r: lines.append(format_record(r))))
+    assert ex["catch_rethrown"](store, 1) == 11
+    text = "\n".join(lines)
+    assert "unwind thrower: exception tag 1(11)" in text
+    assert "unwind rethrow: exception tag 1(11)" in text
+    assert text.splitlines()[-1].startswith("return ")  # the catcher returned
