@@ -284,6 +284,8 @@ def _run_wasmtime(path: Path, name: str, args: list) -> Outcome | None:
         out = instance.exports(store)[name](store, *args)
     except wasmtime.Trap as trap:
         code = trap.trap_code.name if trap.trap_code is not None else str(trap)
+        if trap.trap_code is None and "thrown Wasm exception" in str(trap):
+            code = "UNCAUGHT_EXCEPTION"  # wasmtime has no trap code for it
         return Outcome(False, trap=code, consumed=BUDGET - store.get_fuel(), setup=setup)
     values = () if out is None else out if isinstance(out, (tuple, list)) else (out,)
     return Outcome(True, tuple(values), consumed=BUDGET - store.get_fuel(), setup=setup)

@@ -53,7 +53,7 @@ from ..errors import Trap
 from ..exec.engine import invoke
 from ..exec.events import ExecState
 from ..exec.interp import steps
-from ..exec.store import WasmFunc
+from ..exec.store import Thrown, WasmFunc, uncaught
 
 __all__ = ["Debugger", "Breakpoint"]
 
@@ -205,6 +205,9 @@ class Debugger:
         except StopIteration as stop:
             self._finish(stop.value)
             return None
+        except Thrown as thrown:  # an exception no handler caught: the host sees a trap
+            self.done, self.trap = True, uncaught(thrown.exn)
+            raise self.trap from None
         except Trap as trap:
             self.done, self.trap = True, trap
             if self._trap_state is not None:
