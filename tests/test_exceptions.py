@@ -365,3 +365,31 @@ def test_a_trace_shows_frames_left_by_an_exception():
     assert "unwind thrower: exception tag 1(11)" in text
     assert "unwind rethrow: exception tag 1(11)" in text
     assert text.splitlines()[-1].startswith("return ")  # the catcher returned
+
+
+def test_a_function_too_deep_for_the_structured_form_still_catches():
+    """The flat form (compile_flat) does not lower try_table: such a function runs on the
+    compiled tier's fallback, the reference tier, and catches as everywhere else."""
+    from wasmvm.exec import compile_rt
+
+    depth = 20  # more nested loops than the structured form allows
+    opens = "".join(f"(loop $l{i} " for i in range(depth))
+    closes = ")" * depth
+    text = f"""(module
+      (tag $e (param i32))
+      (func $throw (param i32) (throw $e (local.get 0)))
+      (func (export "deep") (param i32) (result i32)
+        (block $h (result i32)
+          {opens}
+            (try_table (catch $e $h) (call $throw (local.get 0)))
+            (br_if $l0 (i32.eqz (local.get 0)))
+          {closes}
+          (i32.const -1))))"""
+    for tier in TIERS:
+        engine = Engine(Config(tier=tier))
+        store = Store(engine)
+        inst = Instance(store, Module(engine, wat3(text)), [])
+        assert inst.exports(store)["deep"](store, 7) == 7
+        if tier == "compiled":
+            func = inst.exports(store)["deep"]._inst
+            assert compile_rt.is_fallback(func.compiled)
