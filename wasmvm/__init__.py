@@ -45,6 +45,8 @@ from .api import (
     Store,
     Table,
     TableType,
+    Tag,
+    TagType,
     Val,
     ValType,
 )
@@ -56,6 +58,7 @@ from .errors import (
     ResourceLimitError,
     Trap,
     TrapCode,
+    UncaughtException,
     UnsupportedError,
     UnsupportedFeatureError,
     WasmError,
@@ -109,7 +112,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Config", "Engine", "Store", "Module", "ImportType", "ExportType", "Instance", "Linker",
     "Func", "Memory", "Table", "Global", "Val", "FuncType", "ValType", "Limits", "MemoryType",
-    "TableType", "GlobalType", "WasiConfig", "ExitTrap",
+    "TableType", "GlobalType", "Tag", "TagType", "WasiConfig", "ExitTrap",
     "StackVM", "VMState",
     "i32", "i64", "f32", "f64", "v128",
     "Push", "Const", "Add", "Sub", "Mul", "Div", "Rem", "Eq", "Ne", "Eqz", "Lt", "Le", "Gt",
@@ -118,4 +121,5 @@ __all__ = [
     "Select", "Nop", "Unreachable",
     "WasmError", "MalformedError", "InvalidError", "LinkError", "ResourceLimitError", "Trap",
     "TrapCode", "InternalError", "UnsupportedError", "UnsupportedFeatureError",
+    "UncaughtException",
 ]
