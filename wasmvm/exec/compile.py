@@ -322,11 +322,13 @@ class E:
 class _Label:
     __slots__ = ("kind", "base", "arity", "py_loop", "id", "escapes", "end_params",
                  "saved_stack", "alias_loop", "instr_body_last", "pos", "open",
-                 "else_state", "entry_bounds", "else_fact", "assigned", "skips", "try_indent")
+                 "else_state", "entry_bounds", "else_fact", "assigned", "skips", "try_indent",
+                 "handler")
 
     def __init__(self, kind: str, base: int, arity: int, py_loop: bool, ident: int):
         self.kind = kind  # "block", "loop", "if", "try" (try_table), "func"
         self.try_indent = 0  # a try_table: the indentation of its Python ``try:``
+        self.handler = None  # a try_table in the flat form: the state of its handler
         self.base = base
         self.arity = arity
         self.py_loop = py_loop

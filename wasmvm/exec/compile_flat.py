@@ -25,11 +25,13 @@ from ..syntax.instructions import If, Loop, TryTable
 from .compile import (
     EPOCH_CHECK,
     STRUCTURED,
+    E,
     Translator,
     _Label,
     _Untranslatable,
     bounds_trap,
     branch_depths,
+    catch_depths,
     depth_check,
     size_of,
 )
@@ -68,6 +70,10 @@ class FlatTranslator(Translator):
         self.split = too_big(func)
         self.parts: list[tuple[str, str, dict]] = []
         self.chunk_of_state: list[int] = []
+        #: try_table: the handler states of the open ones (innermost last), and for each
+        #: state inside one the handler state an exception there goes to
+        self.try_handlers: list[int] = []
+        self.catch_state: dict[int, int] = {}
 
     # -- blocks ----------------------------------------------------------------------------
     def new_state(self) -> int:
@@ -80,6 +86,8 @@ class FlatTranslator(Translator):
         if fall:
             self.emit(f"st = {state}; continue")
         self.order.append((state, len(self.lines)))
+        if self.try_handlers:
+            self.catch_state[state] = self.try_handlers[-1]
 
     def targets(self, events) -> set[int]:
         """Every structured instruction some branch targets."""
@@ -90,6 +98,9 @@ class FlatTranslator(Translator):
                 open_.pop()
             elif event == "instr":
                 if isinstance(instr, STRUCTURED):
+                    for dpt in catch_depths(instr):  # from outside the try_table
+                        if dpt < len(open_):
+                            targeted.add(open_[len(open_) - 1 - dpt])
                     open_.append(i)
                     continue
                 for dpt in branch_depths(instr):
@@ -105,8 +116,9 @@ class FlatTranslator(Translator):
 
     # -- control ---------------------------------------------------------------------------
     def open_construct(self, instr, targeted: bool) -> None:
-        if isinstance(instr, TryTable):  # (a handler per state is not built yet)
-            raise _Untranslatable("try_table in the flat form")
+        if isinstance(instr, TryTable):
+            self.open_try(instr)
+            return
         params, results = self.arity(instr.blocktype)
         cond = None
         if isinstance(instr, If):
@@ -143,7 +155,60 @@ class FlatTranslator(Translator):
             self.begin(label.else_state, fall=False)
         self.reset_stack(label.base, label.saved_stack)
 
+    def open_try(self, instr) -> None:
+        """try_table: its body is states of their own, each mapped to the handler state
+        (``catch_state``), where the dispatch loop's ``except`` sends an exception."""
+        if self.split:  # (the chunks have no handler of their own)
+            raise _Untranslatable("try_table in a function split into chunks")
+        params, results = self.arity(instr.blocktype)
+        self.store_all()
+        base = len(self.stack) - params
+        label = _Label("block", base, results, False, self.new_state())
+        label.end_params = (base, results)
+        label.pos = len(self.labels)
+        label.handler = self.new_state()
+        self.labels.append(label)
+        self.try_handlers.append(label.handler)
+        self.begin(self.new_state())
+        self.start_segment()
+
+    def close_try(self, instr, label) -> None:
+        base, results = label.end_params
+        self.store_all()
+        self.emit(f"st = {label.id}; continue")
+        self.try_handlers.pop()
+        self.begin(label.handler, fall=False)
+        self.emit("_x = _e_exn")
+        for c in instr.catches:
+            values = []
+            if c.tag is not None:
+                n = len(self.mod.tags[c.tag].type.params)
+                values = [f"_x.payload[{j}]" for j in range(n)]
+                self.emit(f"if _x.tag is X{c.tag}:")
+                self.indent += 1
+            if c.ref:
+                values.append("_x")
+            target = self.labels[-1 - c.label]
+            if target.kind == "func":
+                self.stack.extend(E(v) for v in values)
+                self.emit_return()
+                del self.stack[len(self.stack) - len(values):]
+            else:
+                for j, v in enumerate(values):
+                    self.emit(f"s{target.base + j} = {v}")
+                self.emit(f"st = {target.id}; continue")
+            if c.tag is None:
+                break
+            self.indent -= 1
+        else:
+            self.emit("raise _Thrown(_x)")
+        self.begin(label.id, fall=False)
+        self.reset_stack(base, base + results)
+
     def close_construct(self, instr) -> None:
+        if isinstance(instr, TryTable):
+            self.close_try(instr, self.labels.pop())
+            return
         label = self.labels.pop()
         base, results = label.end_params
         self.store_all()
@@ -196,9 +261,18 @@ class FlatTranslator(Translator):
         return spans
 
     def assemble(self, header: str) -> str:
-        """The dispatch loop over the basic blocks, and the line table."""
+        """The dispatch loop over the basic blocks, and the line table. With try_table,
+        the dispatch runs in a ``try`` whose ``except`` goes on at the handler state of
+        the state that raised (``catch_state``), or lets the exception go on."""
         out = [header, *depth_check(" ", self.epoch), " try:", "  st = 0", "  while True:"]
-        self.pc_of_line = self.tree(out, self.spans(), 0, self.nstates, 3)
+        if not self.catch_state:
+            self.pc_of_line = self.tree(out, self.spans(), 0, self.nstates, 3)
+            return self.close(out)
+        out[-2:-2] = [f"  _C = {self.catch_state!r}"]
+        out.append("   try:")
+        self.pc_of_line = self.tree(out, self.spans(), 0, self.nstates, 4)
+        out += ["   except _Thrown as _e:", "    _e_exn = _e.exn", "    st = _C.get(st, -1)",
+                "    if st < 0:", "     raise"]
         return self.close(out)
 
     def close(self, out: list) -> str:
