@@ -32,6 +32,11 @@ How WebAssembly maps onto Python here:
   store's budget on entry: "call stack exhausted", never RecursionError.
 
 * A br_table dispatches by a binary tree of comparisons over its runs of equal targets.
+* A ``try_table`` is a Python ``try:`` around its body (one of CPython's static blocks,
+  counted like a loop); its ``except _Thrown`` tries the catch clauses in order, each a
+  branch to its label (outside the try_table) carrying the payload and the exnref, and
+  re-raises when none matches. ``throw``/``throw_ref`` raise a fresh ``_Thrown`` carrier
+  (``exec.store.Thrown``), which is not a Trap: traps and budget errors pass every handler.
 
 Python cannot nest more than ~20 loops or 100 levels of indentation in one function, and
 its compiler needs kilobytes per statement: a function whose structured form would nest

@@ -13,6 +13,12 @@ expressions, memory accesses, calls, fuel segments, the line table for trap offs
 is the structured translator's own, unchanged: this class only replaces how control
 constructs are opened, closed and branched to.
 
+A ``try_table``'s body starts states of its own, and its handler is a state too: the
+dispatch loop runs in a ``try`` whose ``except`` looks up the handler state of the state
+that raised (``catch_state``, a dict literal in the source) and goes on there; a handler
+whose clauses do not match raises again, into the enclosing try_table's handler. (A
+function split into chunks hands try_table to the reference tier.)
+
 Translation is linear in the size of the function: one indentation space per level,
 labels and blocks are appended and popped, never copied per level.
 """
