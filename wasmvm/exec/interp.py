@@ -16,6 +16,14 @@ exception: where this loop runs a function for the compiled tier (its fallback),
 callees are that tier's: called in the compiled convention (``CompiledTier.callable``), at
 their depth, unless observers watch the call.
 
+Exceptions: ``throw``/``throw_ref`` raise ``store.Thrown``. The loop catches it, looks in
+the function's handler table (``Prepared.handlers``: the pc range of each try_table, its
+clauses resolved to tags, target pcs and stack heights) of the current frame, then of each
+caller frame it unwinds (observers see ``leave`` with ``ExecState.exception``), and goes on
+at the handler's label; a compiled callee's or a host function's exception is caught at
+the call. Traps are not ``Thrown`` and pass every handler. One not caught in this loop's
+frames propagates to the caller (``exec.engine.invoke`` makes it ``UncaughtException``).
+
 One loop driver (``_drive``) runs every call on this tier: the plain run, the run with
 fuel and observer events (``exec.events``), and the Debugger's stepping, which pauses
 before each instruction (the driver is a generator; it yields only when stepping). Per
