@@ -74,6 +74,7 @@ from wasmvm.syntax import (
     i64,
 )
 from wasmvm.syntax.instructions import Add, maker
+from wasmvm.syntax.types import ref_type
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -484,6 +485,10 @@ def test_deeply_nested_module_is_valid():
 # ---------------------------------------------------------------------------------------
 # Modules with every section
 # ---------------------------------------------------------------------------------------
+#: the type of a segment of function indices in 3.0: they cannot be null
+REF_FUNC = ref_type(False, "func")
+
+
 def full_module() -> Module:
     """A valid module with every section kind and every element and data encoding."""
     c0 = [Const(i32(0))]
@@ -516,15 +521,15 @@ def full_module() -> Module:
         ],
         start=1,
         elems=[
-            Elem(FUNCREF, [[RefFunc(0)], [RefFunc(3)]], ElemMode("active", 0, c0)),  # 0
-            Elem(FUNCREF, [[RefFunc(2)]], ElemMode("passive")),  # 1
-            Elem(FUNCREF, [[RefFunc(1)]], ElemMode("active", 2, c0)),  # 2
-            Elem(FUNCREF, [[RefFunc(3)]], ElemMode("declarative")),  # 3
+            Elem(REF_FUNC, [[RefFunc(0)], [RefFunc(3)]], ElemMode("active", 0, c0)),  # 0
+            Elem(REF_FUNC, [[RefFunc(2)]], ElemMode("passive")),  # 1
+            Elem(REF_FUNC, [[RefFunc(1)]], ElemMode("active", 2, c0)),  # 2
+            Elem(REF_FUNC, [[RefFunc(3)]], ElemMode("declarative")),  # 3
             Elem(FUNCREF, [[RefNull(FUNCREF)], [RefFunc(1)]], ElemMode("active", 0, c0)),  # 4
             Elem(EXTERNREF, [[RefNull(EXTERNREF)]], ElemMode("passive")),  # 5
             Elem(EXTERNREF, [[RefNull(EXTERNREF)]], ElemMode("active", 1, c0)),  # 6
             Elem(FUNCREF, [[RefFunc(2)], [RefNull(FUNCREF)]], ElemMode("declarative")),  # 7
-            Elem(FUNCREF, [], ElemMode("passive")),  # 1, empty
+            Elem(REF_FUNC, [], ElemMode("passive")),  # 1, empty
         ],
         datas=[
             Data(b"hello", DataMode("active", 0, [Const(i32(8))])),

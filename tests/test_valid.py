@@ -212,7 +212,7 @@ def test_memory_rules():
      "constant expression required"),
     ("(global i32 (i32.add (i32.const 0) (i32.const 1)))", "constant expression required"),
     ("(global i64 (i32.const 0))", "type mismatch"),
-    ("(global i32 (i32.const 0)) (func (global.set 0 (i32.const 1)))", "global is immutable"),
+    ("(global i32 (i32.const 0)) (func (global.set 0 (i32.const 1)))", "immutable global 0"),
     ("(func (result i32) (i32.const 0)) (start 0)", "start function"),
     ("(func) (export \"a\" (func 0)) (export \"a\" (func 0))", "duplicate export name"),
     ("(memory 2 1)", "size minimum must not be greater than maximum"),
@@ -283,7 +283,8 @@ def test_module_info():
     assert info.func_types == [FuncType((I32,), ()), FuncType(("i64",), ("i32",))]
     assert [g.type for g in info.global_types] == ["i64", "f32"]
     assert info.num_imported_funcs == 1 and info.num_imported_globals == 1
-    assert info.refs == {1} and info.data_count == 1 and info.elem_types == ["funcref"]
+    assert info.refs == {1} and info.data_count == 1
+    assert [str(t) for t in info.elem_types] == ["(ref func)"]  # indices: non-null (3.0)
     assert len(info.funcs) == 1 and isinstance(info.funcs[0], FuncInfo)
     assert info.funcs[0].local_types == ("i64", "f32", "f32")
 

@@ -30,7 +30,7 @@ from ..syntax.module import (
     Names,
     Table,
 )
-from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType, ref_type
 from . import later
 from .code import CodeReader, read_reftype, read_valtype
 from .reader import byte, eof, length, name, sleb, u32
@@ -316,7 +316,10 @@ class _Decoder:
             kind = "active"
         else:
             kind = "declarative" if flags & 2 else "passive"
-        t = ValType.FUNCREF
+        # function indices: (ref func) in 3.0, as they cannot be null; expressions, and
+        # everything in 2.0: funcref
+        t = (ref_type(False, "func") if self.features.function_references and not flags & 4
+             else ValType.FUNCREF)
         if flags & 3:  # an element kind or reference type is given
             if flags & 4:
                 t, pos = read_reftype(data, pos, self.features)
@@ -328,7 +331,7 @@ class _Decoder:
             init, pos = self.vec(pos, self.expr)
         else:
             init, pos = self.vec(pos, self.funcref_init)
-        return Elem(t, init, ElemMode(kind, table, offset)), pos
+        return Elem(t, init, ElemMode(kind, table, offset), indices=not flags & 4), pos
 
     def funcref_init(self, pos):
         x, pos = u32(self.data, pos)

@@ -29,6 +29,7 @@ from ..syntax.types import (
     RefType,
     TableType,
     ValType,
+    ref_type,
 )
 from .leb128 import write_signed, write_u32
 
@@ -364,8 +365,13 @@ def elem_flags(e: Elem) -> int:
     bit 0: passive or declarative; bit 1: explicit table index (active) or declarative;
     bit 2: initialisers are expressions rather than function indices.
     """
-    funcref = e.type is ValType.FUNCREF
-    as_indices = funcref and all(len(x) == 1 and type(x[0]) is RefFunc for x in e.init)
+    # Function indices decode as (ref func) in 3.0 and as funcref in 2.0: a segment whose
+    # initialisers are all ref.func uses them when its type is (ref func), or funcref
+    # when it was decoded from them (``Elem.indices``: a 2.0 module keeps its bytes).
+    all_funcs = all(len(x) == 1 and type(x[0]) is RefFunc for x in e.init)
+    as_indices = all_funcs and (e.type is ref_type(False, "func") or (
+        e.type is ValType.FUNCREF and bool(e.indices)))
+    funcref = e.type is ValType.FUNCREF or as_indices
     kind = e.mode.kind
     if kind == "active":
         flags = 0 if e.mode.table == 0 and funcref else 2

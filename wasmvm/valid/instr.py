@@ -358,7 +358,10 @@ def _global_set(v, instr):
         fail(f"unknown global {instr.index}")
     sig = sigs[instr.index]
     if sig is None:
-        fail(f"global is immutable: global.set {instr.index}")
+        # 3.0's reference interpreter says "immutable global", 2.0's "global is immutable"
+        error = InvalidError(f"immutable global {instr.index}: global.set of a constant")
+        error.spec_message = "global is immutable"
+        raise error
     return sig
 
 
@@ -558,7 +561,9 @@ def validate_func(ctx: Context, func: Func, ft: FuncType) -> FuncInfo:
     except InvalidError as e:
         offsets = func.offsets
         if e.offset is None and offsets is not None and 0 < len(heights) <= len(offsets):
-            raise InvalidError(e.message, offsets[len(heights) - 1]) from None
+            located = InvalidError(e.message, offsets[len(heights) - 1])
+            located.spec_message = e.spec_message
+            raise located from None
         raise
     return FuncInfo(ft, local_types, array("i", heights), max(heights))
 
