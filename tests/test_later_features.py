@@ -14,7 +14,8 @@ import pytest
 from wasmvm import InvalidError, MalformedError, UnsupportedError, UnsupportedFeatureError
 from wasmvm.binary import decode_module
 from wasmvm.binary.decode import decode_partial
-from wasmvm.valid import validate
+from wasmvm.syntax.features import WASM2
+from wasmvm.valid import validate_module
 
 HEADER = b"\0asm\1\0\0\0"
 
@@ -130,8 +131,9 @@ def test_types_sections_and_limits_of_later_proposals_are_named(data, feature, w
 
 
 def validation_error(data: bytes) -> InvalidError:
+    """The error of a WebAssembly 2.0 engine (every 3.0 switch off)."""
     with pytest.raises(InvalidError) as info:
-        validate(decode_module(data))
+        validate_module(decode_module(data, WASM2), WASM2)
     return info.value
 
 

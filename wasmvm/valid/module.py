@@ -3,8 +3,9 @@ the start function, exports, and every function body.
 
 The checks run in the reference interpreter's order, so that a module with two faults
 gets the message the spec's tests expect. Constant expressions see only the imported
-globals (WebAssembly 2.0: ``global.get`` in a constant refers to an imported, immutable
-global).
+globals in WebAssembly 2.0 (``global.get`` in a constant refers to an imported, immutable
+global); with extended constant expressions (3.0) they also see the module's earlier
+immutable globals and may add, subtract and multiply i32 and i64.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
             check_table_type(imp.desc)
         elif imp.kind == "memory":
             check_memory_type(imp.desc)
-    for g in module.globals:
-        check_const(ctx, g.init, g.type.type)
+    for i, g in enumerate(module.globals):
+        check_const(ctx, g.init, g.type.type, ctx.num_imported_globals + i)
     for table in module.tables:
         check_table_type(table.type)
     for mem in module.mems:
@@ -93,18 +94,29 @@ def check_memory_type(mt: MemoryType) -> None:
 
 
 # -- constant expressions ----------------------------------------------------------------------
-def check_const(ctx: Context, expr: Expr, t: ValType) -> None:
-    """``expr`` must be constant and produce exactly one value of type ``t``."""
+def check_const(ctx: Context, expr: Expr, t: ValType, visible: int | None = None) -> None:
+    """``expr`` must be constant and produce exactly one value of type ``t``.
+
+    ``global.get`` may name the imported globals (2.0) or, with extended constant
+    expressions (3.0), any global before ``visible`` (a global's initialiser sees the
+    globals before it; segments see them all, ``visible`` None)."""
+    extended = ctx.features.extended_const
+    if not extended:
+        visible = ctx.num_imported_globals
+    elif visible is None:
+        visible = len(ctx.globals)
     for instr in expr:
         name = instr.op.name
         if name not in CONSTANT_INSTRUCTIONS:
             if name in later.EXTENDED_CONST_INSTRUCTIONS:
+                if extended:
+                    continue
                 fail(f"constant expression required, found {name}: "
                      f"{later.not_supported(later.EXTENDED_CONST)}")
             fail(f"constant expression required, found {name}")
         if name == "global.get":
             x = instr.index
-            if x >= ctx.num_imported_globals:
+            if x >= visible:
                 fail(f"unknown global {x}")
             if ctx.globals[x].mutable:
                 fail(f"constant expression required: global {x} is mutable")
@@ -119,6 +131,12 @@ def check_const(ctx: Context, expr: Expr, t: ValType) -> None:
             if instr.func >= len(ctx.funcs):
                 fail(f"unknown function {instr.func}")
             stack.append(FUNCREF)
+        elif name in later.EXTENDED_CONST_INSTRUCTIONS:  # i32.add: i32 i32 -> i32
+            operand = DISPATCH[name][1][0]
+            if stack[-2:] != [operand, operand]:
+                have = " ".join(stack[-2:]) or "nothing"
+                fail(f"type mismatch: {name} expects {operand} {operand}, found {have}")
+            del stack[-1]
         else:
             stack += DISPATCH[name][1]  # a constant: its row's result
     if stack != [t]:
