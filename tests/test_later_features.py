@@ -34,8 +34,9 @@ def module_with_body(body: bytes, *, params: bytes = b"\x01\x7f", results: bytes
 
 
 def rejected(data: bytes) -> MalformedError:
+    """The error of a WebAssembly 2.0 decoder (every 3.0 switch off)."""
     with pytest.raises(MalformedError) as info:
-        decode_module(data)
+        decode_module(data, WASM2)
     return info.value
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 from ..binary import later
 from ..syntax.features import WASM3, Features
 from ..syntax.module import Elem, Expr, Module
-from ..syntax.types import FUNCREF, I32, FuncType, Limits, MemoryType, TableType, ValType
+from ..syntax.types import FUNCREF, FuncType, Limits, MemoryType, TableType, ValType
 from .context import Context, ModuleInfo, fail
 from .instr import DISPATCH, validate_func
 
 MAX_PAGES = 65536
 MEMORY_LIMIT = "memory size must be at most 65536 pages (4GiB)"
+MAX_PAGES_64 = 1 << 48
+MEMORY_LIMIT_64 = "memory size must be at most 2^48 pages (memory64)"
 CONSTANT_INSTRUCTIONS = frozenset({
     "i32.const", "i64.const", "f32.const", "f64.const", "v128.const",
     "ref.null", "ref.func", "global.get",
@@ -46,7 +48,7 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
         if data.mode.kind == "active":
             if data.mode.memory >= len(ctx.mems):
                 fail(f"unknown memory {data.mode.memory}")
-            check_const(ctx, data.mode.offset, I32)
+            check_const(ctx, data.mode.offset, ctx.mems[data.mode.memory].index_type)
     info = ctx.info()
     imported = ctx.num_imported_funcs
     for i, func in enumerate(module.funcs):
@@ -54,7 +56,7 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
     if module.start is not None:
         check_start(ctx, module.start)
     check_exports(ctx, module)
-    if len(ctx.mems) > 1:
+    if len(ctx.mems) > 1 and not ctx.features.multi_memory:
         fail(f"multiple memories ({len(ctx.mems)}): {later.not_supported(later.MULTI_MEMORY)}")
     return info
 
@@ -86,11 +88,17 @@ def check_limits(lim: Limits, bound: int, message: str) -> None:
 
 
 def check_table_type(tt: TableType) -> None:
-    check_limits(tt.limits, 0xFFFF_FFFF, "table size must be at most 2^32-1")
+    if tt.is_64:
+        check_limits(tt.limits, (1 << 64) - 1, "table size must be at most 2^64-1")
+    else:
+        check_limits(tt.limits, 0xFFFF_FFFF, "table size must be at most 2^32-1")
 
 
 def check_memory_type(mt: MemoryType) -> None:
-    check_limits(mt.limits, MAX_PAGES, MEMORY_LIMIT)
+    if mt.is_64:
+        check_limits(mt.limits, MAX_PAGES_64, MEMORY_LIMIT_64)
+    else:
+        check_limits(mt.limits, MAX_PAGES, MEMORY_LIMIT)
 
 
 # -- constant expressions ----------------------------------------------------------------------
@@ -155,7 +163,7 @@ def check_elem(ctx: Context, elem: Elem) -> None:
         table = ctx.tables[mode.table]
         if table.elem != elem.type:
             fail(f"type mismatch: element segment of {elem.type} for a table of {table.elem}")
-        check_const(ctx, mode.offset, I32)
+        check_const(ctx, mode.offset, table.index_type)
 
 
 def check_start(ctx: Context, x: int) -> None:
