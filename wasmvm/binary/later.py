@@ -6,7 +6,10 @@ or for a later proposal (threads) uses bytes that 2.0 leaves undefined. The deco
 rejects them, but with an ``UnsupportedFeatureError`` that says which feature the bytes
 belong to ("tail calls (WebAssembly 3.0) are not supported yet: return_call at offset
 0x20") and keeps the message a 2.0 decoder gives as its ``spec_message``, which the
-spec-test runner matches. As each feature lands, its rows leave this module.
+spec-test runner matches. As each feature lands, its rows leave this module, or, where a
+2.0 engine must still reject its bytes (``syntax.features``: the switch is off), stay here
+for that case only: multi-memory's memory indices, memory64's limits flags and extended
+constant expressions are read and accepted when their switches are on.
 """
 
 from __future__ import annotations

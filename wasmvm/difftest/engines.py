@@ -443,8 +443,10 @@ _ENGINES: dict[tuple, object] = {}
 
 
 def wasmtime_engine(simd: bool = True):
-    """A wasmtime Engine with fuel and the WebAssembly 2.0 feature set (the proposals
-    after 2.0 that wasmtime enables by default are switched off). One per process."""
+    """A wasmtime Engine with fuel and the WebAssembly 2.0 feature set plus the 3.0
+    proposals wasmvm's random modules may use (multi-memory, memory64, extended constant
+    expressions); the other proposals wasmtime enables by default are switched off. One per
+    process."""
     import wasmtime
 
     key = (simd,)
@@ -453,9 +455,14 @@ def wasmtime_engine(simd: bool = True):
         c.consume_fuel = True
         c.wasm_simd = simd
         c.wasm_relaxed_simd = False
-        for off in ("wasm_threads", "wasm_tail_call", "wasm_multi_memory", "wasm_memory64",
-                    "wasm_exceptions", "wasm_function_references", "wasm_gc",
-                    "wasm_wide_arithmetic", "wasm_custom_page_sizes", "wasm_stack_switching"):
+        for on in ("wasm_multi_memory", "wasm_memory64"):
+            try:
+                setattr(c, on, True)
+            except (AttributeError, Exception):  # noqa: BLE001 - older wasmtime-py
+                pass
+        for off in ("wasm_threads", "wasm_tail_call", "wasm_exceptions",
+                    "wasm_function_references", "wasm_gc", "wasm_wide_arithmetic",
+                    "wasm_custom_page_sizes", "wasm_stack_switching"):
             try:
                 setattr(c, off, False)
             except (AttributeError, Exception):  # noqa: BLE001 - older wasmtime-py
