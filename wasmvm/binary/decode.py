@@ -185,16 +185,16 @@ class _Decoder:
         return read_valtype(self.data, pos)
 
     def limits(self, pos) -> tuple[Limits, bool, int]:
-        """Limits and whether they are 64-bit (memory64: flags 0x04 and 0x05, whose
-        bounds are u64)."""
+        """Limits and whether they are 64-bit (memory64: flags 0x04 and 0x05; every
+        bound is then a u64, which validation bounds by the address type)."""
         data = self.data
-        if self.features.memory64 and pos < len(data) and data[pos] in (0x04, 0x05):
-            flag = data[pos] & 1
+        if self.features.memory64:  # 3.0: flags 0x00/0x01/0x04/0x05, bounds u64
+            flags = later.limits_flags_64(data, pos)
             lo, pos = reader.uleb(data, pos + 1, 64)
             hi = None
-            if flag:
+            if flags & 1:
                 hi, pos = reader.uleb(data, pos, 64)
-            return Limits(lo, hi), True, pos
+            return Limits(lo, hi), bool(flags & 4), pos
         flag, pos = later.limits_flags(data, pos)
         lo, pos = u32(data, pos)
         hi = None

@@ -182,6 +182,21 @@ def limits_flags(data: bytes, pos: int) -> tuple[int, int]:
         raise unsupported(*known, pos, e.message) from None
 
 
+def limits_flags_64(data: bytes, pos: int) -> int:
+    """With memory64 (3.0): the limits flags byte, one of 0x00, 0x01 (a maximum), 0x04 and
+    0x05 (64-bit), whose bounds are then u64 whatever the address type; anything else is
+    "malformed limits flags", naming the proposal it belongs to when there is one."""
+    if pos >= len(data):
+        raise reader.eof(data)
+    flags = data[pos]
+    if flags not in (0x00, 0x01, 0x04, 0x05):
+        known = _limits_feature(flags)
+        if known is not None and not flags & 0x80:
+            raise unsupported(*known, pos, "malformed limits flags")
+        raise MalformedError("malformed limits flags", pos)
+    return flags
+
+
 def extern_kind_error(kind: int, pos: int, exporting: bool) -> MalformedError:
     """An import or export kind beyond func, table, memory and global."""
     spec = "malformed export kind" if exporting else "malformed import kind"
