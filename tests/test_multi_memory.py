@@ -173,3 +173,16 @@ def test_switch_off_rejects_as_webassembly_2():
     engine = wasmvm.Engine(wasmvm.Config(wasm_multi_memory=False))
     with pytest.raises((MalformedError, InvalidError)):
         wasmvm.Module(engine, two)
+
+
+def test_trace_notes_read_the_instruction_s_memory():
+    wasm = to_wasm(TWO)
+    engine = wasmvm.Engine()
+    store = wasmvm.Store(engine)
+    ex = wasmvm.Instance(store, wasmvm.Module(engine, wasm), []).exports(store)
+    notes = []
+    store.add_observer(lambda state: notes.append(state.memory_access)
+                       if state.memory_access else None)
+    ex["st_b"](store, 100, 0xBEEF)
+    assert ex["ld_b"](store, 8) == 0x04030201
+    assert notes == [("store", 102, b"\xef\xbe"), ("load", 8, b"\x01\x02\x03\x04")]
