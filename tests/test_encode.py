@@ -219,7 +219,7 @@ KIND_VALUES: dict[str, list] = {
     "elemidx": [0, 129, 7],
     "dataidx": [0, 129],
     "memidx": [0],
-    "memarg": [None, (0, 0), (1, 2**32 - 1), (4, 128), (31, 1)],  # None: natural alignment
+    "memarg": [None, (0, 0, 0), (1, 2**32 - 1, 0), (4, 128, 0), (31, 1, 0)],  # None: natural
     "i32": [0, -1, 63, 64, -64, -65, 2**31 - 1, -(2**31), 123456],
     "i64": [0, -1, 63, 64, -65, 2**63 - 1, -(2**63), 2**31, -(2**40)],
     "f32": F32_BITS,
@@ -233,7 +233,7 @@ KIND_VALUES: dict[str, list] = {
 
 
 def _natural_align(op: Op) -> int:
-    nargs = len(op.imm) + 1  # a memarg is two arguments (align, offset)
+    nargs = len(op.imm) + 2  # a memarg is three arguments (align, offset, memory)
     return maker(op)(*[0] * nargs).natural_align
 
 
@@ -253,7 +253,7 @@ def _args(op: Op, variant: int) -> list:
         value = values[(variant + position) % len(values)]  # two of a kind differ
         if kind == "memarg":
             if value is None:
-                value = (_natural_align(op), 0)
+                value = (_natural_align(op), 0, 0)
             args.extend(value)
         elif kind == "labelvec":
             args.extend(value)  # (labels, default)
@@ -289,7 +289,7 @@ def _blocktype_text(bt) -> str:
     return f"(type {bt})"
 
 
-def _memarg_text(align: int, offset: int) -> str:
+def _memarg_text(align: int, offset: int, memory: int = 0) -> str:
     return f"offset={offset} align={1 << align}"
 
 
@@ -303,7 +303,7 @@ def _wat(op: Op, args: list) -> str:
     if imm == ("memarg",):
         return f"{name} {_memarg_text(*args)}"
     if imm == ("memarg", "laneidx"):
-        return f"{name} {_memarg_text(args[0], args[1])} {args[2]}"
+        return f"{name} {_memarg_text(args[0], args[1])} {args[3]}"
     if imm == ("typeidx", "tableidx"):
         return f"call_indirect {args[1]} (type {args[0]})"
     if imm == ("elemidx", "tableidx"):
@@ -397,8 +397,8 @@ def test_immediates_that_do_not_fit_are_refused():
         encode_expr([BrTable([2**32], 0)])
     with pytest.raises(ValueError):
         encode_expr([maker(BY_NAME["i8x16.extract_lane_s"])(256)])
-    with pytest.raises(ValueError):
-        encode_expr([maker(BY_NAME["i32.load"])(0, 2**32)])
+    with pytest.raises(ValueError):  # memory64: offsets are u64
+        encode_expr([maker(BY_NAME["i32.load"])(0, 2**64)])
 
 
 # ---------------------------------------------------------------------------------------

@@ -133,6 +133,7 @@ def test_types_sections_and_limits_of_later_proposals_are_named(data, feature, w
 
 
 def validation_error(data: bytes) -> InvalidError:
+    """The error of a WebAssembly 2.0 engine (every 3.0 switch off)."""
     with pytest.raises(InvalidError) as info:
         validate_module(decode_module(data, WASM2), WASM2)
     return info.value

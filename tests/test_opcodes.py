@@ -23,7 +23,7 @@ SAMPLE_IMMEDIATES = {
     "elemidx": (b"\x00", (0,)),
     "dataidx": (b"\x00", (0,)),
     "memidx": (b"\x00", (0,)),
-    "memarg": (b"\x02\x10", (2, 16)),
+    "memarg": (b"\x02\x10", (2, 16, 0)),
     "i32": (b"\x7f", (-1,)),
     "i64": (b"\x80\x7f", (-128,)),
     "f32": (b"\x00\x00\xc0\x7f", (0x7FC00000,)),

@@ -81,8 +81,9 @@ IMMEDIATE_KINDS = {
     "globalidx": "global index (u32)",
     "elemidx": "element segment index (u32)",
     "dataidx": "data segment index (u32)",
-    "memidx": "memory index: a single 0x00 byte in WebAssembly 2.0",
-    "memarg": "alignment exponent (u32) and offset (u32)",
+    "memidx": "memory index: a single 0x00 byte in WebAssembly 2.0, a u32 with multi-memory",
+    "memarg": "alignment exponent (u32; bit 6: a memory index (u32) follows, multi-memory) "
+              "and offset (u32; u64 with memory64)",
     "i32": "signed LEB128, 32 bits",
     "i64": "signed LEB128, 64 bits",
     "f32": "4 bytes, IEEE 754 little-endian",

@@ -31,7 +31,7 @@ from ..syntax.module import (
     Table,
 )
 from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType, ref_type
-from . import later
+from . import later, reader
 from .code import CodeReader, read_reftype, read_valtype
 from .reader import byte, eof, length, name, sleb, u32
 
@@ -184,22 +184,32 @@ class _Decoder:
     def valtype(self, pos):
         return read_valtype(self.data, pos, self.features)
 
-    def limits(self, pos):
-        flag, pos = later.limits_flags(self.data, pos)
-        lo, pos = u32(self.data, pos)
+    def limits(self, pos) -> tuple[Limits, bool, int]:
+        """Limits and whether they are 64-bit (memory64: flags 0x04 and 0x05; every
+        bound is then a u64, which validation bounds by the address type)."""
+        data = self.data
+        if self.features.memory64:  # 3.0: flags 0x00/0x01/0x04/0x05, bounds u64
+            flags = later.limits_flags_64(data, pos)
+            lo, pos = reader.uleb(data, pos + 1, 64)
+            hi = None
+            if flags & 1:
+                hi, pos = reader.uleb(data, pos, 64)
+            return Limits(lo, hi), bool(flags & 4), pos
+        flag, pos = later.limits_flags(data, pos)
+        lo, pos = u32(data, pos)
         hi = None
         if flag:
-            hi, pos = u32(self.data, pos)
-        return Limits(lo, hi), pos
+            hi, pos = u32(data, pos)
+        return Limits(lo, hi), False, pos
 
     def tabletype(self, pos):
         t, pos = read_reftype(self.data, pos, self.features)
-        lim, pos = self.limits(pos)
-        return TableType(t, lim), pos
+        lim, is_64, pos = self.limits(pos)
+        return TableType(t, lim, is_64), pos
 
     def memtype(self, pos):
-        lim, pos = self.limits(pos)
-        return MemoryType(lim), pos
+        lim, is_64, pos = self.limits(pos)
+        return MemoryType(lim, is_64), pos
 
     def globaltype(self, pos):
         t, pos = self.valtype(pos)

@@ -6,7 +6,10 @@ or for a later proposal (threads) uses bytes that 2.0 leaves undefined. The deco
 rejects them, but with an ``UnsupportedFeatureError`` that says which feature the bytes
 belong to ("tail calls (WebAssembly 3.0) are not supported yet: return_call at offset
 0x20") and keeps the message a 2.0 decoder gives as its ``spec_message``, which the
-spec-test runner matches. As each feature lands, its rows leave this module.
+spec-test runner matches. As each feature lands, its rows leave this module, or, where a
+2.0 engine must still reject its bytes (``syntax.features``: the switch is off), stay here
+for that case only: multi-memory's memory indices, memory64's limits flags and extended
+constant expressions are read and accepted when their switches are on.
 """
 
 from __future__ import annotations
@@ -181,6 +184,21 @@ def limits_flags(data: bytes, pos: int) -> tuple[int, int]:
         if known is None:
             raise
         raise unsupported(*known, pos, e.message) from None
+
+
+def limits_flags_64(data: bytes, pos: int) -> int:
+    """With memory64 (3.0): the limits flags byte, one of 0x00, 0x01 (a maximum), 0x04 and
+    0x05 (64-bit), whose bounds are then u64 whatever the address type; anything else is
+    "malformed limits flags", naming the proposal it belongs to when there is one."""
+    if pos >= len(data):
+        raise reader.eof(data)
+    flags = data[pos]
+    if flags not in (0x00, 0x01, 0x04, 0x05):
+        known = _limits_feature(flags)
+        if known is not None and not flags & 0x80:
+            raise unsupported(*known, pos, "malformed limits flags")
+        raise MalformedError("malformed limits flags", pos)
+    return flags
 
 
 def extern_kind_error(kind: int, pos: int, exporting: bool) -> MalformedError:

@@ -44,7 +44,8 @@ def namespace(mod: ModuleInst, store: Store, tier) -> dict:
 def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
     """A namespace for ``mod``'s compiled code, not kept (see ``namespace``)."""
     ns: dict = {
-        "__builtins__": {"len": len, "float": float, "int": int, "IndexError": IndexError},
+        "__builtins__": {"len": len, "float": float, "int": int, "IndexError": IndexError,
+                         "OverflowError": OverflowError},
         "Trap": Trap,
         "_oob": _trap(TrapCode.MEMORY_OUT_OF_BOUNDS),
         "_unreachable": _trap(TrapCode.UNREACHABLE),
@@ -87,6 +88,9 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         mem = mod.mems[0]
         ns["_mem"] = mem
         ns["M"] = mem.data  # grows in place: the same bytearray or mmap for the instance's life
+    for k, mem in enumerate(mod.mems[1:], 1):  # multi-memory: memory k is _memk, data Mk
+        ns[f"_mem{k}"] = mem
+        ns[f"M{k}"] = mem.data
     for i, g in enumerate(mod.globals):
         ns[f"g{i}"] = g
     for i, t in enumerate(mod.tables):

@@ -236,6 +236,8 @@ def finish_memory_access(state: ExecState) -> None:
     if state._access is None:
         return
     kind, ea, size = state._access
-    mem = state.memory
+    mems = state._frame.func.module.mems
+    k = getattr(state.instruction, "memory", 0)  # multi-memory: the instruction's memory
+    mem = mems[k] if k < len(mems) else None
     data = bytes(mem.data[ea : ea + size]) if mem is not None and ea + size <= len(mem.data) else b""
     state._access = (kind, ea, data)

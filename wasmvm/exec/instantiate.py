@@ -123,10 +123,11 @@ def _check_import(module: Module, imp, ext) -> None:
     if imp.kind == "func":
         ok = ext.type == module.types[imp.desc]
     elif imp.kind == "table":
-        ok = ext.elem_type == imp.desc.elem and _limits_match(
+        ok = ext.elem_type == imp.desc.elem and ext.is_64 == imp.desc.is_64 and _limits_match(
             Limits(len(ext.elements), ext.max), imp.desc.limits)
     elif imp.kind == "memory":
-        ok = _limits_match(Limits(ext.size, ext.max), imp.desc.limits)
+        ok = ext.is_64 == imp.desc.is_64 and _limits_match(Limits(ext.size, ext.max),
+                                                           imp.desc.limits)
     elif imp.kind == "global":
         want = imp.desc
         if want.mutable:  # read and written: the same type
