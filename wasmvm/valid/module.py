@@ -56,7 +56,8 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
         check_table_type(table.type)
         ctx.check_valtype(table.type.elem)
         if table.init is not None:
-            check_const(ctx, table.init, table.type.elem)
+            # (tables come before the globals: only imported ones are visible)
+            check_const(ctx, table.init, table.type.elem, ctx.num_imported_globals)
         elif not defaultable(table.type.elem):
             fail(f"type mismatch: a table of {table.type.elem} needs an initializer")
     for mem in module.mems:
