@@ -1,4 +1,4 @@
-"""THE opcode table: every WebAssembly 2.0 instruction, once.
+"""THE opcode table: every WebAssembly 2.0 instruction, and the 3.0 ones implemented, once.
 
 Each row (`Op`) has
   code    the opcode: an int for one-byte opcodes, ``(prefix, n)`` for the 0xFC and 0xFD
@@ -9,6 +9,8 @@ Each row (`Op`) has
           the stack signature as tuples of value-type names, or ``None`` for the
           instructions whose typing the validator writes by hand ("special")
   group   the spec's instruction category
+  feature the ``syntax.features.Features`` switch a 3.0 row needs (None: a 2.0 row); with
+          the switch off the decoder rejects the row as a 2.0 decoder does (binary.later)
 
 and what the code would otherwise read out of the mnemonic:
   access        for the instructions that access memory through a memarg (the scalar and
@@ -42,8 +44,10 @@ and what the code would otherwise read out of the mnemonic:
                   memory.init, memory.copy, memory.fill (out of bounds)
                   table.get, table.set, table.init, table.copy, table.fill (out of bounds)
                   call_indirect (index out of bounds, null element, type mismatch)
+                  return_call_indirect (as call_indirect; return_call cannot trap: it
+                    takes no call depth)
                   call and call_indirect: the call-depth budget ("call stack exhausted")
-                    is checked at the call. A trap inside the callee belongs to the
+                    is checked at the call (a tail call takes no depth). A trap inside the callee belongs to the
                     callee's instruction, not to the call.
                 Everything else is False, including memory.grow and table.grow (they
                 report failure as -1), data.drop and elem.drop. Fuel, an engine budget
@@ -119,6 +123,9 @@ class Op:
     signed: bool | None = None
     lanes: int | None = None
     traps: bool = False
+    #: the ``syntax.features.Features`` switch a module needs to use this row (a 3.0
+    #: proposal's name, ``"tail_call"``), or None for a WebAssembly 2.0 row
+    feature: str | None = None
 
     @property
     def special(self) -> bool:
@@ -166,7 +173,8 @@ _SHAPES = {"i8x16": 16, "i16x8": 8, "i32x4": 4, "i64x2": 2, "f32x4": 4, "f64x2":
 
 
 def _op(code, name: str, imm: str = "", sig: str | None = None, group: str = "",
-        access: str | None = None, size: int | None = None, traps: bool = False) -> None:
+        access: str | None = None, size: int | None = None, traps: bool = False,
+        feature: str | None = None) -> None:
     """Add a row. ``access`` ("load"/"store") and ``size`` (bytes) for a memory access,
     which can trap; a trailing ``!`` on ``name`` is ``traps=True``."""
     if name.endswith("!"):
@@ -183,7 +191,7 @@ def _op(code, name: str, imm: str = "", sig: str | None = None, group: str = "",
     else:
         lanes = _SHAPES.get(name.partition(".")[0])
     _ROWS.append(Op(code, name, tuple(imm.split()), params, results, group,
-                    access, signed, lanes, traps))
+                    access, signed, lanes, traps, feature))
 
 
 def _load(code, name: str, size: int) -> None:
@@ -210,6 +218,10 @@ _op(0x0E, "br_table", "labelvec", group="control")
 _op(0x0F, "return", group="control")
 _op(0x10, "call", "funcidx", group="control", traps=True)
 _op(0x11, "call_indirect", "typeidx tableidx", group="control", traps=True)
+# tail calls (WebAssembly 3.0): the caller's frame is replaced by the callee's
+_op(0x12, "return_call", "funcidx", group="control", feature="tail_call")
+_op(0x13, "return_call_indirect", "typeidx tableidx", group="control", traps=True,
+    feature="tail_call")
 # 0x05 else and 0x0B end are structure, not instructions: the decoder builds them into
 # Block/Loop/If bodies. They are named here so the tools can print them.
 ELSE = 0x05

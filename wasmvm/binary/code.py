@@ -244,6 +244,19 @@ _ONE_INDEX = [d if d is not None and len(d.op.imm) == 1 and d.op.imm[0] in _INDE
 _MEMARG = [d if d is not None and d.op.imm == ("memarg",) else None for d in _SINGLE]
 
 
+def _tables(features: Features) -> tuple[list, list, list]:
+    """``_SINGLE``, ``_FAST`` and ``_ONE_INDEX`` without the rows whose feature is
+    switched off."""
+    off = [b for b, d in enumerate(_SINGLE)
+           if d is not None and d.op.feature is not None and not getattr(features, d.op.feature)]
+    if not off:
+        return _SINGLE, _FAST, _ONE_INDEX
+    single, fast, one_index = list(_SINGLE), list(_FAST), list(_ONE_INDEX)
+    for b in off:
+        single[b] = fast[b] = one_index[b] = None
+    return single, fast, one_index
+
+
 class CodeReader:
     """Decodes instruction sequences of one module; shares instructions across bodies.
 
@@ -258,6 +271,9 @@ class CodeReader:
         self._cache: dict[tuple, object] = {}
         # per opcode byte: immediate value -> the shared instruction (fast paths)
         self._by_byte: list[dict] = [{} for _ in range(256)]
+        # the rows of proposals switched off are not opcodes here (binary.later rejects
+        # them as a 2.0 decoder does)
+        self._single, self._fast, self._one_index = _tables(features)
 
     def expr(self, pos: int, offsets: array | None = None) -> tuple[list, int]:
         """Decode ``instr* end`` starting at ``pos``; return (body, position after end).
@@ -267,11 +283,11 @@ class CodeReader:
         """
         data = self.data
         end = len(data)
-        single = _SINGLE
-        fast = _FAST
+        single = self._single
+        fast = self._fast
         cache = self._cache
         record = offsets.append if offsets is not None else None
-        one_index = _ONE_INDEX
+        one_index = self._one_index
         memarg = _MEMARG
         by_byte = self._by_byte
         body: list = []
