@@ -242,6 +242,8 @@ def install(entry: tuple, func: WasmFunc, ns: dict):
     if chunks is not None:
         ns[f"CH{index}"] = tuple(ns[f"f{index}_c{k}"] for k in chunks)
     fn = ns[f"f{index}"]
+    if any("_TC" in ns[name].__code__.co_names for name, _, _ in units):  # tail calls
+        fn = compile_rt.tail_entry(fn)
     fn.wasm_func = func
     return fn
 
@@ -821,6 +823,10 @@ class Translator:
         else:
             self.emit(f"return ({', '.join(vals)})")
 
+    def emit_tail_call(self, request: str) -> None:
+        """Return the tail-call request ``request`` (see ``_return_call``)."""
+        self.emit(f"return {request}")
+
     # -- instructions ------------------------------------------------------------------------
     def instr(self, instr) -> bool:
         """Translate one instruction; True when the code after it is unreachable."""
@@ -1389,11 +1395,11 @@ def _return(t: Translator, instr):
     return True
 
 
-def _call_args(t: Translator, n: int) -> str:
+def _call_args(t: Translator, n: int, depth: str = "d + 1") -> str:
     args = t.stack[len(t.stack) - n:] if n else []
     del t.stack[len(t.stack) - n:]
     t.stored = min(t.stored, len(t.stack))
-    return ", ".join([a.text for a in args] + ["d + 1"])
+    return ", ".join([a.text for a in args] + [depth])
 
 
 def _call_results(t: Translator, call: str, nresults: int) -> None:
@@ -1416,8 +1422,16 @@ def _call(t: Translator, instr):
 
 def _call_indirect(t: Translator, instr):
     ft = t.mod.types[instr.type]
+    target, args = _indirect_target(t, instr, "d + 1")
+    _call_results(t, f"{target}({args})", len(ft.results))
+
+
+def _indirect_target(t: Translator, instr, depth: str) -> tuple[str, str]:
+    """The callable (text) a call_indirect or return_call_indirect calls, and the text
+    of its arguments (popped), the call depth ``depth`` last."""
+    ft = t.mod.types[instr.type]
     i = t.pop()
-    args = _call_args(t, len(ft.params))
+    args = _call_args(t, len(ft.params), depth)
     table, ty = f"T{instr.table}", f"TY{instr.type}"
     t.ntemps += 1
     n = t.ntemps
@@ -1429,7 +1443,24 @@ def _call_indirect(t: Translator, instr):
               f"(_f{n} := {table}.elements[_i{n}]).__class__ is {wasm_func} and "
               f"_f{n}.type is {ty} and (_c{n} := _f{n}.compiled) is not None "
               f"else _call_indirect({table}, _i{n}, {ty}))")
-    _call_results(t, f"{target}({args})", len(ft.results))
+    return target, args
+
+
+# Tail calls. A function containing return_call* returns a request ``_TC(callee, args)``
+# (compile_rt.TailCall) instead of calling: its callers never see one, because the
+# callable installed for it (compile_rt.tail_entry) runs the requests in a loop, calling
+# the body of a callee that makes requests itself, so a chain of tail calls runs in that
+# one loop at the depth ``d`` of the first call, whatever its length.
+def _return_call(t: Translator, instr):
+    n = len(t.mod.funcs[instr.func].type.params)
+    t.emit_tail_call(f"_TC(F{instr.func}, ({_call_args(t, n, 'd')},))")
+    return True
+
+
+def _return_call_indirect(t: Translator, instr):
+    target, args = _indirect_target(t, instr, "d")
+    t.emit_tail_call(f"_TC({target}, ({args},))")
+    return True
 
 
 def _memory_size(t: Translator, instr):
@@ -1480,6 +1511,7 @@ _SPECIAL = {
     "drop": _drop, "select": _select, "select_t": _select, "nop": _nop,
     "unreachable": _unreachable, "br": _br, "br_if": _br_if, "br_table": _br_table,
     "return": _return, "call": _call, "call_indirect": _call_indirect,
+    "return_call": _return_call, "return_call_indirect": _return_call_indirect,
     "memory.size": _memory_size, "memory.grow": _memory_grow,
     "memory.fill": _statement("_mem.fill({0}, {1}, {2})", 3),
     "memory.copy": _statement("_mem.copy({0}, {1}, {2})", 3),

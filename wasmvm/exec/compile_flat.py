@@ -164,6 +164,12 @@ class FlatTranslator(Translator):
         value = "None" if n == 0 else vals[0] if n == 1 else f"({', '.join(vals)})"
         self.emit(f"V[-1] = {value}; return -1")
 
+    def emit_tail_call(self, request: str) -> None:
+        if self.split:
+            self.emit(f"V[-1] = {request}; return -1")
+        else:
+            super().emit_tail_call(request)
+
     # -- the function ----------------------------------------------------------------------
     def translate(self) -> str:
         func = self.func
