@@ -47,8 +47,8 @@ and what the code would otherwise read out of the mnemonic:
                   return_call_indirect (as call_indirect; return_call cannot trap: it
                     takes no call depth)
                   call and call_indirect: the call-depth budget ("call stack exhausted")
-                    is checked at the call (a tail call takes no depth). A trap inside the callee belongs to the
-                    callee's instruction, not to the call.
+                    is checked at the call (a tail call takes no depth). A trap inside
+                    the callee belongs to the callee's instruction, not to the call.
                 Everything else is False, including memory.grow and table.grow (they
                 report failure as -1), data.drop and elem.drop. Fuel, an engine budget
                 that can stop any instruction, is not counted.
