@@ -211,3 +211,72 @@ def test_c_musttail_program_runs_as_on_wasmtime(tier, opt):
         wt.stdout, wt.stderr, wt.exit_code, wt.trap)
     assert f"even({n}) -> ".encode() in vm.stdout
     assert vm.exit_code == -13 & 0x3F  # is_odd(0, 13)
+
+
+# -- observability ------------------------------------------------------------------------------
+TRACED = """(module
+  (func $even (export "even") (param i32) (result i32)
+    local.get 0 i32.eqz if (result i32) i32.const 1
+    else local.get 0 i32.const 1 i32.sub return_call $odd end)
+  (func $odd (param i32) (result i32)
+    local.get 0 i32.eqz if (result i32) i32.const 0
+    else local.get 0 i32.const 1 i32.sub return_call $even end)
+  (func (export "main") (result i32) i32.const 2 call $even i32.const 10 i32.add))"""
+
+
+def _traced():
+    store = Store(Engine(Config(tier="reference")))
+    inst = Instance(store, Module(store.engine, wat(TRACED)), [])
+    return store, inst.exports(store)
+
+
+def test_the_trace_shows_a_tail_call_as_a_return_and_a_call_at_one_depth():
+    from wasmvm.observe import Tracer
+    from wasmvm.observe.trace import format_record
+
+    store, ex = _traced()
+    tracer = Tracer()
+    store.add_observer(tracer)
+    assert ex["main"](store) == 11
+    calls = [(r["event"], r["function"], r["depth"], r.get("tail_call", False))
+             for r in tracer.records if r["event"] != "instr"]
+    assert calls == [("call", "func[2]", 0, False), ("call", "even", 1, False),
+                     ("return", "even", 1, True), ("call", "odd", 1, False),
+                     ("return", "odd", 1, True), ("call", "even", 1, False),
+                     ("return", "even", 1, False), ("return", "func[2]", 0, False)]
+    lines = [format_record(r) for r in tracer.records]
+    assert "  return even (tail call)" in lines
+    assert any(line.strip().startswith("000050: return_call 0 <even>") for line in lines)
+    # the return the caller waited for is the last callee's, with the caller's stack
+    last = next(r for r in reversed(tracer.records) if r["function"] == "even")
+    assert last["results"] == ["i32:1"] and last["stack"] == ["i32:1"]
+
+
+def test_the_debugger_steps_from_a_tail_call_into_the_callee():
+    from wasmvm.observe import Debugger
+
+    store, ex = _traced()
+    dbg = Debugger(store, ex["even"], [1])
+    state = dbg.state
+    while state.instruction.op.name != "return_call":
+        state = dbg.step()
+    assert (state.function, state.depth) == ("even", 0)
+    state = dbg.step_over()  # the caller is gone: it stops in the callee, at its depth
+    assert (state.function, state.pc, state.depth) == ("odd", 0, 0)
+    assert dbg.continue_() is None and dbg.results == 0  # odd(0)
+
+
+def test_dump_disassembles_and_annotates_tail_calls(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "t.wasm"
+    path.write_bytes(wat(TRACED))
+    run = [sys.executable, "-m", "wasmvm", "dump"]
+    out = subprocess.run([*run, "-d", str(path)], capture_output=True, text=True,
+                         timeout=60).stdout
+    assert "12 01                   |   return_call 1 <odd>" in out
+    out = subprocess.run([*run, "-a", str(path)], capture_output=True, text=True,
+                         timeout=60).stdout
+    assert "00003d: 12                             return_call" in out
+    assert "00003e: 01                             function index: 1 <odd>" in out
