@@ -443,8 +443,9 @@ _ENGINES: dict[tuple, object] = {}
 
 
 def wasmtime_engine(simd: bool = True):
-    """A wasmtime Engine with fuel and the WebAssembly 2.0 feature set (the proposals
-    after 2.0 that wasmtime enables by default are switched off). One per process."""
+    """A wasmtime Engine with fuel and the WebAssembly 2.0 feature set plus what wasmvm
+    implements of 3.0 (tail calls); the other proposals after 2.0 that wasmtime enables
+    by default are switched off. One per process."""
     import wasmtime
 
     key = (simd,)
@@ -453,7 +454,8 @@ def wasmtime_engine(simd: bool = True):
         c.consume_fuel = True
         c.wasm_simd = simd
         c.wasm_relaxed_simd = False
-        for off in ("wasm_threads", "wasm_tail_call", "wasm_multi_memory", "wasm_memory64",
+        c.wasm_tail_call = True
+        for off in ("wasm_threads", "wasm_multi_memory", "wasm_memory64",
                     "wasm_exceptions", "wasm_function_references", "wasm_gc",
                     "wasm_wide_arithmetic", "wasm_custom_page_sizes", "wasm_stack_switching"):
             try:

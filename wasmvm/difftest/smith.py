@@ -4,8 +4,8 @@ wasmvm runs, to compare on both engines.
     smith = Smith()                       # writes its config into a temporary folder
     wasm = smith.module(seed_bytes(rng))  # None when smith could not use the seed
 
-The configuration (``smith_config``): WebAssembly 2.0 only (no threads, exceptions, GC,
-tail calls, memory64, multi-memory, extended constants, relaxed SIMD, custom page sizes;
+The configuration (``smith_config``): WebAssembly 2.0 and tail calls (no threads,
+exceptions, GC, memory64, multi-memory, extended constants, relaxed SIMD, custom page sizes;
 SIMD only when ``run.SIMD`` is on), every item exported, memories of at most 2 pages with
 a maximum (so ``memory.grow`` cannot ask for gigabytes), tables of at most 1,000 elements,
 imports only from the host module (``--available-imports``, ``host.interface_module``),
@@ -43,7 +43,7 @@ def smith_config(simd: bool = SIMD) -> dict:
         "shared-everything-threads-enabled": False,
         "exceptions-enabled": False,
         "gc-enabled": False,
-        "tail-call-enabled": False,
+        "tail-call-enabled": True,
         "memory64-enabled": False,
         "custom-page-sizes-enabled": False,
         "wide-arithmetic-enabled": False,
