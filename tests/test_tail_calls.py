@@ -280,3 +280,12 @@ def test_dump_disassembles_and_annotates_tail_calls(tmp_path):
                          timeout=60).stdout
     assert "00003d: 12                             return_call" in out
     assert "00003e: 01                             function index: 1 <odd>" in out
+
+
+def test_with_the_switch_off_a_module_using_tail_calls_is_rejected_as_in_2_0():
+    from wasmvm import UnsupportedFeatureError
+
+    engine = Engine(Config(wasm_tail_call=False))
+    with pytest.raises(UnsupportedFeatureError) as info:
+        Module(engine, wat(TRACED))
+    assert info.value.spec_message == "illegal opcode 0x12"

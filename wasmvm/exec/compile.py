@@ -30,6 +30,10 @@ How WebAssembly maps onto Python here:
   Trapping numeric operators (division, truncation) call ``exec.numerics``.
 * Calls are Python calls with the call depth as a last argument, checked against the
   store's budget on entry: "call stack exhausted", never RecursionError.
+* Tail calls (``return_call*``) return a request, ``_TC(callee, args)``, which the
+  callable installed for the function (``compile_rt.tail_entry``) runs in a loop: a chain
+  of tail calls of any length runs at the depth of its first call, in constant Python
+  stack, and callers never see a request. Functions without tail calls are unchanged.
 
 * A br_table dispatches by a binary tree of comparisons over its runs of equal targets.
 

@@ -8,13 +8,17 @@ validator's side table gives the operand-stack height at every instruction, so e
 branch knows statically where it goes, how many values it carries and how far it cuts
 the stack.
 
-The loop is ``pc = code[pc](F, pc)``. Handlers return the next pc; ``CALL`` and
-``RETURN`` (negative) ask the loop to switch frames. WebAssembly calls never become
-Python calls: frames live on an explicit stack whose depth is the store's budget
-(``Store.max_call_depth``), so deep recursion traps with "call stack exhausted". The one
-exception: where this loop runs a function for the compiled tier (its fallback), its
-callees are that tier's: called in the compiled convention (``CompiledTier.callable``), at
-their depth, unless observers watch the call.
+The loop is ``pc = code[pc](F, pc)``. Handlers return the next pc; ``CALL``, ``RETURN``
+and ``TAIL_CALL`` (negative) ask the loop to switch frames. A tail call (``return_call*``)
+replaces the current frame by the callee's: the frame list does not grow, no call depth
+is taken, fuel is charged for entering the callee (as wasmtime does), and observers see
+the return_call's ``after``, the caller's ``leave`` (its state at the return_call) and
+the callee's ``enter``. A host callee is called, and its results are the caller's.
+WebAssembly calls never become Python calls: frames live on an explicit stack whose
+depth is the store's budget (``Store.max_call_depth``), so deep recursion traps with
+"call stack exhausted". The one exception: where this loop runs a function for the
+compiled tier (its fallback), its callees are that tier's: called in the compiled
+convention (``CompiledTier.callable``), at their depth, unless observers watch the call.
 
 One loop driver (``_drive``) runs every call on this tier: the plain run, the run with
 fuel and observer events (``exec.events``), and the Debugger's stepping, which pauses
@@ -227,15 +231,20 @@ def _return_call(callee):
     return host
 
 
-def _return_call_indirect(table, expected):
-    def h(F, pc):
-        callee = indirect_callee(table, F.stack.pop(), expected)
+def tail_call_to(F: Frame, pc: int, callee) -> int:
+    """A tail call to a callee resolved at run time (``return_call_indirect``; later
+    ``return_call_ref``), its arguments on ``F.stack``: the next pc for the loop."""
+    if isinstance(callee, WasmFunc):
         F.callee = callee
         F.pc = pc + 1
-        if isinstance(callee, WasmFunc):
-            return TAIL_CALL
-        call_host(F, F.stack, callee)
-        return RETURN
+        return TAIL_CALL
+    call_host(F, F.stack, callee)
+    return RETURN
+
+
+def _return_call_indirect(table, expected):
+    def h(F, pc):
+        return tail_call_to(F, pc, indirect_callee(table, F.stack.pop(), expected))
     return h
 
 
