@@ -289,3 +289,72 @@ def test_with_the_switch_off_a_module_using_tail_calls_is_rejected_as_in_2_0():
     with pytest.raises(UnsupportedFeatureError) as info:
         Module(engine, wat(TRACED))
     assert info.value.spec_message == "illegal opcode 0x12"
+
+
+SPIN = """(module
+  (type $v (func))
+  (table 1 funcref) (elem (i32.const 0) $ping)
+  (func $self (export "self") return_call $self)
+  (func $ping (export "ping") return_call $pong)
+  (func $pong i32.const 0 return_call_indirect (type $v)))"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+@pytest.mark.parametrize("name", ["self", "ping"])
+def test_an_endless_tail_recursion_runs_out_of_fuel(tier, name):
+    store = Store(Engine(Config(tier=tier, consume_fuel=True)))
+    ex = Instance(store, Module(store.engine, wat(SPIN)), []).exports(store)
+    store.set_fuel(10_000)
+    with pytest.raises(Trap) as info:
+        ex[name](store)
+    assert info.value.code is TrapCode.OUT_OF_FUEL
+
+
+@pytest.mark.parametrize("tier", TIERS)
+@pytest.mark.parametrize("name", ["self", "ping"])
+def test_an_endless_tail_recursion_stops_at_the_epoch_deadline(tier, name):
+    import threading
+
+    engine = Engine(Config(tier=tier, epoch_interruption=True))
+    store = Store(engine)
+    ex = Instance(store, Module(engine, wat(SPIN)), []).exports(store)
+    store.set_epoch_deadline(1)
+    timer = threading.Timer(0.2, engine.increment_epoch)
+    timer.start()
+    try:
+        with pytest.raises(Trap) as info:
+            ex[name](store)
+    finally:
+        timer.cancel()
+    assert info.value.code is TrapCode.INTERRUPT
+
+
+SELF = """(module
+  (func $top (export "top") (param i32 i32) (result i32)
+    local.get 0 i32.eqz if (result i32) local.get 1
+    else local.get 0 i32.const 1 i32.sub local.get 1 i32.const 2 i32.add return_call $top end)
+  (func $nested (export "nested") (param i32 i32) (result i32)
+    block $out
+      block
+        local.get 0 i32.eqz br_if $out
+      end
+      local.get 0 i32.const 1 i32.sub local.get 1 i32.const 2 i32.add return_call $nested
+    end
+    local.get 1))"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_self_tail_calls_at_the_top_and_inside_python_loops(tier):
+    """On the compiled tier a self tail call outside any Python loop is a jump to the top
+    of the function (its body runs in a ``while True``); inside one it is a request."""
+    from wasmvm.exec.compile import translate_source
+
+    store = Store(Engine(Config(tier=tier, max_call_depth=50)))
+    inst = Instance(store, Module(store.engine, wat(SELF)), [])
+    ex = inst.exports(store)
+    assert ex["top"](store, 100_000, 1) == 200_001
+    assert ex["nested"](store, 100_000, 1) == 200_001
+    top = translate_source(inst._inst.exports["top"][1], store._store)
+    nested = translate_source(inst._inst.exports["nested"][1], store._store)
+    assert "while True:" in top and "continue" in top and "_TC" not in top
+    assert "_TC(" in nested

@@ -56,7 +56,7 @@ import time
 from ..errors import Trap, TrapCode
 from ..opcodes import OPS
 from ..syntax.gcpause import paused_gc
-from ..syntax.instructions import Block, If, Loop, walk
+from ..syntax.instructions import Block, If, Loop, ReturnCall, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import backtrace, compile_rt, simd
 from .fuel import BULK, COST, FUNCTION_ENTRY, GROW
@@ -454,6 +454,9 @@ class Translator:
                            if ty in _MASK}
         self.assigned: dict[int, set] = {}  # id of a construct -> the locals set inside
         self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see _skippable)
+        #: the body runs in a ``while True`` so that a self tail call is a jump back to
+        #: its top (``_return_call``); set by ``translate`` (the structured form only)
+        self.self_loop = False
 
     # -- output ----------------------------------------------------------------------
     def emit(self, line: str) -> None:
@@ -581,6 +584,9 @@ class Translator:
         params = [f"l{i}" for i in range(n)]
         header = f"def f{func.index}({', '.join([*params, 'd'])}):"
         self.labels.append(_Label("func", 0, func.nresults, False, 0))
+        self.self_loop = _self_tail_calls(func)
+        if self.self_loop:
+            self.indent += 1  # inside the ``while True`` (see below)
         zero = {"i32": "0", "i64": "0", "f32": "0.0", "f64": "0.0", "v128": "0"}
         for i, t in enumerate(info.local_types[n:], start=n):
             self.emit(f"l{i} = {zero.get(t, 'None')}")
@@ -591,6 +597,9 @@ class Translator:
         self.emit_return()
         self.end_segment()
         body = self.lines
+        if self.self_loop:  # each turn is a call: locals zeroed, entry charged
+            body.insert(0, "    while True:")
+            self.line_pc.insert(0, 0)
         if self.uses_br:
             body.insert(0, "    _br = 0")
             self.line_pc.insert(0, 0)
@@ -1457,8 +1466,27 @@ def _indirect_target(t: Translator, instr, depth: str) -> tuple[str, str]:
 # one loop at the depth ``d`` of the first call, whatever its length.
 def _return_call(t: Translator, instr):
     n = len(t.mod.funcs[instr.func].type.params)
+    if t.self_loop and instr.func == t.func.index and not t.py_loops:
+        # a self tail call outside any Python loop: rebind the parameters and go back to
+        # the top of the function's ``while True``
+        args = t.stack[len(t.stack) - n:] if n else []
+        del t.stack[len(t.stack) - n:]
+        if n:
+            t.emit(f"{', '.join(f'l{i}' for i in range(n))} = "
+                   f"{', '.join(a.text for a in args)}")
+        if t.epoch:
+            t.emit(EPOCH_CHECK)
+        t.emit("continue")
+        return True
     t.emit_tail_call(f"_TC(F{instr.func}, ({_call_args(t, n, 'd')},))")
     return True
+
+
+def _self_tail_calls(func: WasmFunc) -> bool:
+    """Does ``func`` tail-call itself by ``return_call``?"""
+    index = func.index
+    return any(event == "instr" and type(instr) is ReturnCall and instr.func == index
+               for event, instr in walk(func.code.body))
 
 
 def _return_call_indirect(t: Translator, instr):
