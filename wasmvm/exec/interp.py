@@ -447,6 +447,13 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                 callee = F.callee
                 if reached is not None and reached[0]:
                     raise Trap(TrapCode.INTERRUPT)
+                fast = None if watched else callee.compiled
+                if fast is None and compiled_tier is not None and not watched:
+                    fast = compiled_tier.callable(store, callee)
+                if fast is None and hooked and fuel is not None:  # (a compiled callee
+                    fuel[0] -= FUNCTION_ENTRY  # charges its own)
+                    if fuel[0] < 0:
+                        raise out_of_fuel(fuel)
                 s = F.stack
                 k = callee.nparams
                 if k:
@@ -454,9 +461,6 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                     del s[-k:]
                 else:
                     args = []
-                fast = None if watched else callee.compiled
-                if fast is None and compiled_tier is not None and not watched:
-                    fast = compiled_tier.callable(store, callee)
                 if fast is not None:
                     # compiled (this loop runs as the compiled tier's fallback): called at
                     # this frame's depth, its results are this frame's
@@ -468,10 +472,6 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                         s.extend(out)
                     pc = RETURN
                 else:
-                    if hooked and fuel is not None:
-                        fuel[0] -= FUNCTION_ENTRY
-                        if fuel[0] < 0:
-                            raise out_of_fuel(fuel)
                     if watched:
                         state.after = True
                         for o in watchers:
