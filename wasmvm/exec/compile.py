@@ -56,7 +56,7 @@ import time
 from ..errors import Trap, TrapCode
 from ..opcodes import OPS
 from ..syntax.gcpause import paused_gc
-from ..syntax.instructions import Block, If, Loop, ReturnCall, walk
+from ..syntax.instructions import Block, If, Loop, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import backtrace, compile_rt, simd
 from .fuel import BULK, COST, FUNCTION_ENTRY, GROW
@@ -418,6 +418,7 @@ class Translator:
     """Builds the Python source of one function (see the module docstring)."""
 
     IND = "    "  # one level of indentation
+    JUMP_TO_SELF = True  # a self tail call can jump to the top (see ``self_loop``)
 
     def __init__(self, func: WasmFunc, ns: dict):
         self.func = func
@@ -455,7 +456,8 @@ class Translator:
         self.assigned: dict[int, set] = {}  # id of a construct -> the locals set inside
         self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see _skippable)
         #: the body runs in a ``while True`` so that a self tail call is a jump back to
-        #: its top (``_return_call``); set by ``translate`` (the structured form only)
+        #: its top: set by the first such call (``_return_call``), and ``translate`` then
+        #: puts the body in the loop
         self.self_loop = False
 
     # -- output ----------------------------------------------------------------------
@@ -584,9 +586,6 @@ class Translator:
         params = [f"l{i}" for i in range(n)]
         header = f"def f{func.index}({', '.join([*params, 'd'])}):"
         self.labels.append(_Label("func", 0, func.nresults, False, 0))
-        self.self_loop = _self_tail_calls(func)
-        if self.self_loop:
-            self.indent += 1  # inside the ``while True`` (see below)
         zero = {"i32": "0", "i64": "0", "f32": "0.0", "f64": "0.0", "v128": "0"}
         for i, t in enumerate(info.local_types[n:], start=n):
             self.emit(f"l{i} = {zero.get(t, 'None')}")
@@ -598,7 +597,7 @@ class Translator:
         self.end_segment()
         body = self.lines
         if self.self_loop:  # each turn is a call: locals zeroed, entry charged
-            body.insert(0, "    while True:")
+            body[:] = ["    while True:", *(self.IND + line for line in body)]
             self.line_pc.insert(0, 0)
         if self.uses_br:
             body.insert(0, "    _br = 0")
@@ -1466,9 +1465,10 @@ def _indirect_target(t: Translator, instr, depth: str) -> tuple[str, str]:
 # one loop at the depth ``d`` of the first call, whatever its length.
 def _return_call(t: Translator, instr):
     n = len(t.mod.funcs[instr.func].type.params)
-    if t.self_loop and instr.func == t.func.index and not t.py_loops:
+    if t.JUMP_TO_SELF and instr.func == t.func.index and not t.py_loops:
         # a self tail call outside any Python loop: rebind the parameters and go back to
         # the top of the function's ``while True``
+        t.self_loop = True
         args = t.stack[len(t.stack) - n:] if n else []
         del t.stack[len(t.stack) - n:]
         if n:
@@ -1480,13 +1480,6 @@ def _return_call(t: Translator, instr):
         return True
     t.emit_tail_call(f"_TC(F{instr.func}, ({_call_args(t, n, 'd')},))")
     return True
-
-
-def _self_tail_calls(func: WasmFunc) -> bool:
-    """Does ``func`` tail-call itself by ``return_call``?"""
-    index = func.index
-    return any(event == "instr" and type(instr) is ReturnCall and instr.func == index
-               for event, instr in walk(func.code.body))
 
 
 def _return_call_indirect(t: Translator, instr):

@@ -56,6 +56,7 @@ class FlatTranslator(Translator):
     chunk to chunk."""
 
     IND = " "
+    JUMP_TO_SELF = False  # a self tail call is a request, as any other
 
     def __init__(self, func, ns: dict):
         super().__init__(func, ns)
