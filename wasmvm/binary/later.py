@@ -14,6 +14,7 @@ constant expressions are read and accepted when their switches are on.
 
 from __future__ import annotations
 
+from .. import opcodes
 from ..errors import MalformedError, UnsupportedFeatureError
 from . import reader
 
@@ -47,8 +48,6 @@ OPCODES: dict[int, tuple[str, tuple[str, str]]] = {
     0x08: ("throw", EXCEPTIONS),
     0x09: ("rethrow", LEGACY_EXCEPTIONS),
     0x0A: ("throw_ref", EXCEPTIONS),
-    0x12: ("return_call", TAIL_CALLS),
-    0x13: ("return_call_indirect", TAIL_CALLS),
     0x14: ("call_ref", FUNCTION_REFERENCES),
     0x15: ("return_call_ref", TAIL_CALLS),
     0x18: ("delegate", LEGACY_EXCEPTIONS),
@@ -75,6 +74,13 @@ _RELAXED_OPS = (
     "f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min f64x2.relaxed_max "
     "i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s "
     "i32x4.relaxed_dot_i8x16_i7x16_add_s").split()
+
+#: the feature of each ``syntax.features.Features`` switch that gates rows of the opcode
+#: table (``Op.feature``): with the switch off, such a row is rejected as above
+SWITCHED: dict[str, tuple[str, str]] = {
+    "tail_call": TAIL_CALLS, "function_references": FUNCTION_REFERENCES,
+    "exceptions": EXCEPTIONS, "relaxed_simd": RELAXED_SIMD, "multi_memory": MULTI_MEMORY,
+    "memory64": MEMORY64, "extended_const": EXTENDED_CONST, "gc": GC}
 
 #: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature)
 PREFIXED: dict[tuple[int, int], tuple[str, tuple[str, str]]] = {
@@ -147,6 +153,10 @@ def illegal_opcode(b: int, n: int | None, start: int) -> MalformedError:
     a prefix, when it was read) at offset ``start``."""
     spec = f"illegal opcode 0x{b:02x}" if n is None else f"illegal opcode 0x{b:02x} 0x{n:02x}"
     known = OPCODES.get(b) if n is None else PREFIXED.get((b, n)) or PREFIXES.get(b)
+    if known is None:
+        row = opcodes.SINGLE[b] if n is None else opcodes.PREFIXED.get(b, {}).get(n)
+        if row is not None and row.feature is not None:  # implemented, but switched off
+            known = (row.name, SWITCHED[row.feature])
     if known is None:
         error = MalformedError(spec, start)
         # the reference interpreter's own spelling, which 3.0's tests match
