@@ -1499,6 +1499,13 @@ def _return_call_indirect(t: Translator, instr):
     return True
 
 
+def _return_call_ref(t: Translator, instr):
+    f = t.pop()
+    args = _call_args(t, len(t.mod.types[instr.type].params), "d")
+    t.emit_tail_call(f"_TC(_call_ref({f.text}), ({args},))")
+    return True
+
+
 def _call_ref(t: Translator, instr):
     ft = t.mod.types[instr.type]
     f = t.pop()  # (evaluated before the arguments: both are pure or stored, and only a
@@ -1605,6 +1612,7 @@ _SPECIAL = {
     "unreachable": _unreachable, "br": _br, "br_if": _br_if, "br_table": _br_table,
     "return": _return, "call": _call, "call_indirect": _call_indirect,
     "return_call": _return_call, "return_call_indirect": _return_call_indirect,
+    "return_call_ref": _return_call_ref,
     "memory.size": _memory_size, "memory.grow": _memory_grow,
     "memory.fill": _memory_statement("{m}.fill({0}, {1}, {2})"),
     "memory.copy": _memory_statement("{m}.copy({0}, {1}, {2}{src})"),
