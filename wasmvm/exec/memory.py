@@ -110,16 +110,17 @@ VIEW_TABLES = (("W2", 2, "H"), ("W4", 4, "I"), ("W8", 8, "Q"), ("WD", 8, "d"))
 
 
 def _make_views(data) -> dict:
-    """The view tables of ``data`` (see the module's doc): name -> tuple of casts."""
-    tables = {}
-    with memoryview(data) as whole:
-        n = len(whole)
-        for name, size, fmt in VIEW_TABLES:
-            row = []
-            for k in range(size):
-                with whole[k : k + size * max(0, (n - k) // size)] as part:
-                    row.append(part.cast(fmt))  # (the cast holds the buffer, not part)
-            tables[name] = tuple(row)
+    """The view tables of ``data`` (see the module's doc): name -> tuple of casts; and
+    ``WB``, a view of all its bytes (for fill and copy: a memmove, no temporary copy)."""
+    whole = memoryview(data)
+    tables = {"WB": (whole,)}
+    n = len(whole)
+    for name, size, fmt in VIEW_TABLES:
+        row = []
+        for k in range(size):
+            with whole[k : k + size * max(0, (n - k) // size)] as part:
+                row.append(part.cast(fmt))  # (the cast holds the buffer, not part)
+        tables[name] = tuple(row)
     return tables
 
 
@@ -278,11 +279,17 @@ class Memory:
         self._check_range(ea, len(data))
         self.data[ea : ea + len(data)] = data
 
+    def _bytes(self):
+        """What fill and copy write into: the byte view where there are views (a slice
+        assignment of a memoryview is a memmove), else ``data``."""
+        views = self._views
+        return self.data if views is None else views["WB"][0]
+
     def fill(self, ea: int, value: int, n: int) -> None:
         """``memory.fill``: ``n`` bytes of ``value & 0xFF`` from ``ea``; traps before writing."""
         self._check_range(ea, n)
         if n:
-            self.data[ea : ea + n] = bytes([value & 0xFF]) * n
+            self._bytes()[ea : ea + n] = bytes((value & 0xFF,)) * n
 
     def init(self, d: int, data: bytes, s: int, n: int) -> None:
         """``memory.init`` from a data segment's bytes (also active segments); traps
@@ -296,4 +303,5 @@ class Memory:
         self._check_range(src, n)
         self._check_range(dst, n)
         if n:
-            self.data[dst : dst + n] = self.data[src : src + n]
+            data = self._bytes()
+            data[dst : dst + n] = data[src : src + n]  # (overlap: a memmove, or a copied slice)
