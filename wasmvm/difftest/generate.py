@@ -49,6 +49,7 @@ from ..syntax import (
     BrTable,
     Call,
     CallIndirect,
+    CallRef,
     Const,
     Data,
     DataDrop,
@@ -83,12 +84,14 @@ from ..syntax import (
     MemoryType,
     Module,
     Nop,
+    RefAsNonNull,
     RefFunc,
     RefIsNull,
     RefNull,
     Return,
     ReturnCall,
     ReturnCallIndirect,
+    ReturnCallRef,
     Select,
     Store,
     Sub,
@@ -180,6 +183,9 @@ class GenConfig:
     max_stmts: int = 5
     simd: bool = SIMD
     tail_calls: bool = True  # return_call and return_call_indirect (WebAssembly 3.0)
+    #: typed function references (WebAssembly 3.0): call_ref and return_call_ref of a
+    #: ref.func, ref.as_non_null of function references
+    function_references: bool = True
 
 
 @dataclass
@@ -438,6 +444,8 @@ class _Gen:
         ft = self.func_types[f]
         if ch.bool(60):
             return self.args(ctx, ft, depth) + [ReturnCall(f)]
+        if self.cfg.function_references and ch.bool(30):
+            return self.args(ctx, ft, depth) + [RefFunc(f), ReturnCallRef(self.type_index(ft))]
         return (self.args(ctx, ft, depth) + self.table_index(ctx, depth, f)
                 + [ReturnCallIndirect(self.type_index(ft), 0)])
 
@@ -489,6 +497,9 @@ class _Gen:
                 if ch.bool(70):
                     return self.args(ctx, self.func_types[f], depth - 1) + [Call(f)]
                 tidx = self.type_index(self.func_types[f])
+                if self.cfg.function_references and ch.bool(40):
+                    return (self.args(ctx, self.func_types[f], depth - 1)
+                            + [RefFunc(f), CallRef(tidx)])
                 return (self.args(ctx, self.func_types[f], depth - 1)
                         + self.table_index(ctx, depth - 1, f) + [CallIndirect(tidx, 0)])
         if kind == 13 and t == "i32":
@@ -560,6 +571,8 @@ class _Gen:
             if tables:
                 table = ch.choice(tables)
                 return self.table_index(ctx, depth - 1, table=table) + [TableGet(table)]
+        if kind == 4 and t == "funcref" and self.cfg.function_references and ch.bool(25):
+            return self.ref_value(ctx, t, depth - 1) + [RefAsNonNull()]  # (traps on null)
         if kind == 4:
             return (self.ref_value(ctx, t, depth - 1) + self.ref_value(ctx, t, depth - 1)
                     + self.value(ctx, "i32", depth - 1) + [Select([t])])
