@@ -1,4 +1,4 @@
-"""THE opcode table: every WebAssembly 2.0 instruction, once.
+"""THE opcode table: every WebAssembly 2.0 instruction, once, and the 3.0 ones wasmvm implements.
 
 Each row (`Op`) has
   code    the opcode: an int for one-byte opcodes, ``(prefix, n)`` for the 0xFC and 0xFD
@@ -48,6 +48,9 @@ and what the code would otherwise read out of the mnemonic:
                 Everything else is False, including memory.grow and table.grow (they
                 report failure as -1), data.drop and elem.drop. Fuel, an engine budget
                 that can stop any instruction, is not counted.
+  feature       the WebAssembly 3.0 proposal a row belongs to, as named by its switch in
+                ``syntax.features.Features`` (``"relaxed_simd"``); None for every 2.0 row.
+                The decoder rejects a row whose switch is off as a 2.0 decoder does.
 
 The memory rows state their access size in the table below (``_load``/``_store`` and the
 ``load:N`` keys of the vector block); a trailing ``!`` on a mnemonic in the numeric blocks,
@@ -119,6 +122,7 @@ class Op:
     signed: bool | None = None
     lanes: int | None = None
     traps: bool = False
+    feature: str | None = None
 
     @property
     def special(self) -> bool:
@@ -166,7 +170,8 @@ _SHAPES = {"i8x16": 16, "i16x8": 8, "i32x4": 4, "i64x2": 2, "f32x4": 4, "f64x2":
 
 
 def _op(code, name: str, imm: str = "", sig: str | None = None, group: str = "",
-        access: str | None = None, size: int | None = None, traps: bool = False) -> None:
+        access: str | None = None, size: int | None = None, traps: bool = False,
+        feature: str | None = None) -> None:
     """Add a row. ``access`` ("load"/"store") and ``size`` (bytes) for a memory access,
     which can trap; a trailing ``!`` on ``name`` is ``traps=True``."""
     if name.endswith("!"):
@@ -183,7 +188,7 @@ def _op(code, name: str, imm: str = "", sig: str | None = None, group: str = "",
     else:
         lanes = _SHAPES.get(name.partition(".")[0])
     _ROWS.append(Op(code, name, tuple(imm.split()), params, results, group,
-                    access, signed, lanes, traps))
+                    access, signed, lanes, traps, feature))
 
 
 def _load(code, name: str, size: int) -> None:
@@ -460,6 +465,26 @@ for _i in range(0, len(_tokens), 4):
         _op((FD, int(_code)), _name, _imm, _VSIG[_key], "vector", _access, int(_bytes))
     else:
         _op((FD, int(_code)), _name, _imm, _VSIG[_key], "vector")
+
+# --- relaxed SIMD (WebAssembly 3.0, prefix 0xFD, sub-opcodes 0x100-0x113) ----------------
+# Each line: sub-opcode (hex), name, signature key. Their results are the ones wasmtime
+# gives on x86-64 (``exec.relaxed_simd`` has the table).
+_RELAXED = """
+100 i8x16.relaxed_swizzle vv_v                 101 i32x4.relaxed_trunc_f32x4_s v_v
+102 i32x4.relaxed_trunc_f32x4_u v_v            103 i32x4.relaxed_trunc_f64x2_s_zero v_v
+104 i32x4.relaxed_trunc_f64x2_u_zero v_v       105 f32x4.relaxed_madd vvv_v
+106 f32x4.relaxed_nmadd vvv_v                  107 f64x2.relaxed_madd vvv_v
+108 f64x2.relaxed_nmadd vvv_v                  109 i8x16.relaxed_laneselect vvv_v
+10A i16x8.relaxed_laneselect vvv_v             10B i32x4.relaxed_laneselect vvv_v
+10C i64x2.relaxed_laneselect vvv_v             10D f32x4.relaxed_min vv_v
+10E f32x4.relaxed_max vv_v                     10F f64x2.relaxed_min vv_v
+110 f64x2.relaxed_max vv_v                     111 i16x8.relaxed_q15mulr_s vv_v
+112 i16x8.relaxed_dot_i8x16_i7x16_s vv_v       113 i32x4.relaxed_dot_i8x16_i7x16_add_s vvv_v
+"""
+_tokens = _RELAXED.split()
+for _i in range(0, len(_tokens), 3):
+    _code, _name, _key = _tokens[_i : _i + 3]
+    _op((FD, int(_code, 16)), _name, "", _VSIG[_key], "vector", feature="relaxed_simd")
 
 del _tokens, _code, _name, _imm, _key, _bytes, _access, _i, _n, _dst, _src, _sx, _rest
 

@@ -230,6 +230,21 @@ _PREFIXED: dict[int, dict[int, _Decoded]] = {
 for _prefix in later.PREFIXES:
     _PREFIXED.setdefault(_prefix, {})
 _PREFIX_SET = frozenset(_PREFIXED)
+_GATED: dict[Features, dict[int, dict[int, _Decoded]]] = {}
+
+
+def _prefixed_for(features: Features) -> dict[int, dict[int, _Decoded]]:
+    """``_PREFIXED`` without the rows of the proposals ``features`` turns off (the opcode
+    table's ``feature`` column): their bytes are then rejected as a 2.0 decoder rejects
+    them (``binary.later``). Only prefixed rows belong to a proposal so far."""
+    table = _GATED.get(features)
+    if table is None:
+        table = _GATED[features] = {
+            prefix: {n: d for n, d in rows.items()
+                     if d.op.feature is None or getattr(features, d.op.feature)}
+            for prefix, rows in _PREFIXED.items()}
+    return table
+
 # memory.size and memory.grow read a zero byte but build the same object every time.
 for _d in _SINGLE:
     if _d is not None and _d.op.imm == ("memidx",):
@@ -254,6 +269,7 @@ class CodeReader:
     def __init__(self, data: bytes, features: Features = WASM3):
         self.data = data
         self.features = features  # the proposals instructions may use (syntax.features)
+        self._prefixed = _prefixed_for(features)
         self.uses_data = False
         self._cache: dict[tuple, object] = {}
         # per opcode byte: immediate value -> the shared instruction (fast paths)
@@ -354,7 +370,7 @@ class CodeReader:
             if d is None:
                 if b in _PREFIX_SET:
                     n, pos = u32(data, pos)
-                    d = _PREFIXED[b].get(n)
+                    d = self._prefixed[b].get(n)
                     if d is None:
                         raise later.illegal_opcode(b, n, start)
                 else:

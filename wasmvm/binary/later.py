@@ -6,7 +6,9 @@ or for a later proposal (threads) uses bytes that 2.0 leaves undefined. The deco
 rejects them, but with an ``UnsupportedFeatureError`` that says which feature the bytes
 belong to ("tail calls (WebAssembly 3.0) are not supported yet: return_call at offset
 0x20") and keeps the message a 2.0 decoder gives as its ``spec_message``, which the
-spec-test runner matches. As each feature lands, its rows leave this module.
+spec-test runner matches. As each feature lands, its rows leave this module, except where
+the feature has a switch (``syntax.features``) that the decoder honours: then the rows stay,
+for a decoder whose switch is off (relaxed SIMD).
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ _RELAXED_OPS = (
     "i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s "
     "i32x4.relaxed_dot_i8x16_i7x16_add_s").split()
 
-#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature)
+#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature). Relaxed SIMD is
+#: implemented: its rows are here for a decoder whose ``relaxed_simd`` switch is off.
 PREFIXED: dict[tuple[int, int], tuple[str, tuple[str, str]]] = {
     **{(0xFB, n): (name, GC) for n, name in enumerate(_GC_OPS)},
     **{(0xFD, 0x100 + n): (name, RELAXED_SIMD) for n, name in enumerate(_RELAXED_OPS)},
