@@ -72,11 +72,16 @@ def _uleb(n: int) -> bytes:
 
 
 def test_row_count_and_groups():
-    assert len(opcodes.OPS) == 435
+    assert len(opcodes.OPS) == 435 + 20  # WebAssembly 2.0, and 3.0's relaxed SIMD
     by_group = {}
     for op in opcodes.OPS:
         by_group[op.group] = by_group.get(op.group, 0) + 1
-    assert by_group["vector"] == 236
+    assert by_group["vector"] == 236 + 20
+    assert {op.feature for op in opcodes.OPS} == {None, "relaxed_simd"}
+    relaxed = [op for op in opcodes.OPS if op.feature == "relaxed_simd"]
+    assert [op.code for op in relaxed] == [(opcodes.FD, n) for n in range(0x100, 0x114)]
+    assert all(op.group == "vector" and not op.imm and "relaxed_" in op.name for op in relaxed)
+    assert all(op.feature is None for op in opcodes.OPS if "relaxed_" not in op.name)
     assert sum(1 for op in opcodes.OPS if op.prefix == opcodes.FC) == 18
 
 
@@ -141,6 +146,9 @@ def test_opcodes_agree_with_wabt_names():
         "i8x16.shuffle": (0xFD, 13), "f64x2.convert_low_i32x4_u": (0xFD, 255),
         "i32x4.dot_i16x8_s": (0xFD, 186), "v128.store64_lane": (0xFD, 91),
         "f64x2.nearest": (0xFD, 148), "i16x8.avgr_u": (0xFD, 155),
+        "i8x16.relaxed_swizzle": (0xFD, 0x100), "f64x2.relaxed_nmadd": (0xFD, 0x108),
+        "i8x16.relaxed_laneselect": (0xFD, 0x109), "f64x2.relaxed_max": (0xFD, 0x110),
+        "i32x4.relaxed_dot_i8x16_i7x16_add_s": (0xFD, 0x113),
     }
     for name, code in expect.items():
         assert opcodes.BY_NAME[name].code == code, name
@@ -235,6 +243,9 @@ def test_signedness_and_lanes():
         "i8x16.extract_lane_s": True, "i16x8.extract_lane_u": False,
         "i32x4.trunc_sat_f64x2_s_zero": True, "i32x4.trunc_sat_f64x2_u_zero": False,
         "i16x8.narrow_i32x4_u": False, "i8x16.avgr_u": False, "i16x8.q15mulr_sat_s": True,
+        "i32x4.relaxed_trunc_f64x2_u_zero": False, "i32x4.relaxed_trunc_f32x4_s": True,
+        "i16x8.relaxed_q15mulr_s": True, "i32x4.relaxed_dot_i8x16_i7x16_add_s": True,
+        "f32x4.relaxed_madd": None, "i64x2.relaxed_laneselect": None,
         "i32.add": None, "f32.lt": None, "i32.wrap_i64": None, "i8x16.replace_lane": None,
         "f32x4.demote_f64x2_zero": None, "v128.load32_zero": None, "select_t": None,
     }
