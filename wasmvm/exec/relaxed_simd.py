@@ -339,3 +339,72 @@ RELAXED_OPS: dict[str, Callable] = {
     name.replace("_", ".", 1): fn for name, fn in dict(globals()).items()
     if "_relaxed_" in name and callable(fn)
 }
+
+
+# =============================================================================================
+# Deterministic mode (wasmtime's ``Config.wasm_relaxed_simd_deterministic``)
+# =============================================================================================
+# With the switch on, wasmtime gives results that depend on no CPU: swizzle, truncation
+# and q15mulr are their 2.0 (saturating) twins, laneselect is bitwise, madd/nmadd stay
+# fused. min/max are ``f32x4.min``/``max`` except for the NaN a NaN operand gives: min
+# the default NaN (0xFFC00000 / 0xFFF8000000000000), max the quiet NaN without payload
+# whose sign is the or of the operands' signs; the dot
+# products multiply signed by signed, the i16 one wrapping its pair sums to 16 bits, the
+# i32 one adding the four products and ``c`` in 32 bits.
+
+#: relaxed mnemonic -> the 2.0 instruction whose function it is in deterministic mode
+#: (``exec.simd.RELAXED_DETERMINISTIC`` joins these with the functions below)
+DETERMINISTIC_AS = {
+    "i8x16.relaxed_swizzle": "i8x16.swizzle",
+    "i32x4.relaxed_trunc_f32x4_s": "i32x4.trunc_sat_f32x4_s",
+    "i32x4.relaxed_trunc_f32x4_u": "i32x4.trunc_sat_f32x4_u",
+    "i32x4.relaxed_trunc_f64x2_s_zero": "i32x4.trunc_sat_f64x2_s_zero",
+    "i32x4.relaxed_trunc_f64x2_u_zero": "i32x4.trunc_sat_f64x2_u_zero",
+    "i16x8.relaxed_q15mulr_s": "i16x8.q15mulr_sat_s",
+    "i8x16.relaxed_laneselect": "v128.bitselect",
+    "i16x8.relaxed_laneselect": "v128.bitselect",
+    "i32x4.relaxed_laneselect": "v128.bitselect",
+    "i64x2.relaxed_laneselect": "v128.bitselect",
+}
+
+
+def _det_minmax(floats: struct.Struct, ints: struct.Struct, fmt: _Format, is_max: bool):
+    positive_nan = fmt.default_nan ^ fmt.sign
+
+    def lane(x: float, y: float, xb: int, yb: int) -> int:
+        if x != x or y != y:  # max: the operands' signs or-ed (cranelift's fmax sequence)
+            return positive_nan | ((xb | yb) & fmt.sign) if is_max else fmt.default_nan
+        if x == y:  # equal numbers, or zeros of either sign: min prefers -0, max +0
+            negative = xb & fmt.sign and yb & fmt.sign if is_max else (xb | yb) & fmt.sign
+            return xb if bool(xb & fmt.sign) == bool(negative) else yb
+        return xb if (x > y) == is_max else yb
+
+    def op(a: int, b: int) -> int:
+        ab, bb = _bytes(a), _bytes(b)
+        return _int(ints.pack(*map(lane, floats.unpack(ab), floats.unpack(bb),
+                                   ints.unpack(ab), ints.unpack(bb))))
+    return op
+
+
+def _det_dot_i16(a: int, b: int) -> int:
+    p = [x * y for x, y in zip(_S8X16.unpack(_bytes(a)), _S8X16.unpack(_bytes(b)))]
+    return _int(_U16X8.pack(*((p[i] + p[i + 1]) & 0xFFFF for i in range(0, 16, 2))))
+
+
+def _det_dot_add(a: int, b: int, c: int) -> int:
+    p = [x * y for x, y in zip(_S8X16.unpack(_bytes(a)), _S8X16.unpack(_bytes(b)))]
+    cs = _S32X4.unpack(_bytes(c))
+    return _int(_I32X4.pack(*((sum(p[4 * i: 4 * i + 4]) + cs[i]) & _M32 for i in range(4))))
+
+
+#: The deterministic functions that no 2.0 instruction has (madd/nmadd: the default ones).
+DETERMINISTIC_OWN: dict[str, Callable] = {
+    "f32x4.relaxed_min": _det_minmax(_F32X4, _I32X4, _F32, False),
+    "f32x4.relaxed_max": _det_minmax(_F32X4, _I32X4, _F32, True),
+    "f64x2.relaxed_min": _det_minmax(_F64X2, _I64X2, _F64, False),
+    "f64x2.relaxed_max": _det_minmax(_F64X2, _I64X2, _F64, True),
+    "i16x8.relaxed_dot_i8x16_i7x16_s": _det_dot_i16,
+    "i32x4.relaxed_dot_i8x16_i7x16_add_s": _det_dot_add,
+    **{name: RELAXED_OPS[name] for name in ("f32x4.relaxed_madd", "f32x4.relaxed_nmadd",
+                                             "f64x2.relaxed_madd", "f64x2.relaxed_nmadd")},
+}

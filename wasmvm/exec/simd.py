@@ -695,3 +695,9 @@ def _build() -> dict[str, Callable]:
 #: (the relaxed SIMD ones are ``exec.relaxed_simd``'s).
 #: ``tests/test_simd.py`` proves the keys are exactly the table's immediate-free vector rows.
 SIMD_OPS: dict[str, Callable] = _build()
+#: The relaxed SIMD instructions as wasmtime runs them with its
+#: ``wasm_relaxed_simd_deterministic`` switch on (``exec.relaxed_simd``).
+RELAXED_DETERMINISTIC: dict[str, Callable] = {
+    **{name: SIMD_OPS[same] for name, same in relaxed_simd.DETERMINISTIC_AS.items()},
+    **relaxed_simd.DETERMINISTIC_OWN,
+}
