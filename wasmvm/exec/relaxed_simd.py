@@ -5,7 +5,9 @@ choices, e.g. fused or unfused ``madd``), so that every CPU can use its own fast
 instruction. wasmvm is deterministic: it always gives the result that wasmtime gives by
 default (``Config.wasm_relaxed_simd_deterministic`` off) on x86-64 with SSE4.1 and FMA,
 bit for bit, NaN payloads included. ``tests/test_relaxed_simd.py`` compares every function
-with wasmtime on edge inputs.
+with wasmtime on edge inputs. With that switch on, the functions are the ones of
+``exec.simd.RELAXED_DETERMINISTIC`` (see "Deterministic mode" below), as in wasmtime; a
+store makes the choice for all its instances, on both tiers.
 
 ==================================  ======================================================
 instruction                         wasmvm's result (the x86-64 instruction wasmtime uses)
