@@ -9,9 +9,8 @@ command with their reason (only text-format assert_malformed). The session ends 
 
 import pytest
 
-from wasmvm.api import Config
 from wasmvm.script import CheckResult, CheckSummary
-from wasmvm.script.runner import run_script
+from wasmvm.script.runner import run_script, script_config
 
 FAILURE_LIST_LIMIT = 50
 _PLUGIN_NAME = "wasmvm-core-summary"
@@ -42,6 +41,6 @@ def core_results(request) -> dict[str, list[CheckResult]]:
 
 @pytest.mark.parametrize("tier", ["compiled", "reference"])
 def test_core(tier, wast, spec_script, spec_lines, core_results, fail_spec_commands):
-    results = run_script(spec_script, spec_lines, config=Config(tier=tier))
+    results = run_script(spec_script, spec_lines, config=script_config(spec_script, tier))
     core_results.setdefault(tier, []).extend(results)
     fail_spec_commands(results)

@@ -32,19 +32,19 @@ TEXT_ONLY_SKIP = "text module without a binary"
 _RESULTS: list[CheckResult] = []
 
 
-def _decode(data: bytes):
+def _decode(data: bytes, features):
     try:
-        return decode_module(data), None
+        return decode_module(data, features), None
     except WasmError as e:
         return None, f"decode failed: {e}"
 
 
-def _must_be_invalid(data: bytes, text: str) -> str | None:
-    module, why = _decode(data)
+def _must_be_invalid(data: bytes, text: str, features) -> str | None:
+    module, why = _decode(data, features)
     if module is None:
         return why
     try:
-        validate_module(module)
+        validate_module(module, features)
     except InvalidError as e:
         return None if e.matches(text) else (
             f"message mismatch: expected {text!r}, got {e.message!r}")
@@ -53,12 +53,12 @@ def _must_be_invalid(data: bytes, text: str) -> str | None:
     return f"validated; expected InvalidError {text!r}"
 
 
-def _must_be_valid(data: bytes) -> str | None:
-    module, why = _decode(data)
+def _must_be_valid(data: bytes, features) -> str | None:
+    module, why = _decode(data, features)
     if module is None:
         return why
     try:
-        info = validate_module(module)
+        info = validate_module(module, features)
     except Exception as e:  # noqa: BLE001
         return f"validation raised {type(e).__name__}: {e}"
     for i, (func, func_info) in enumerate(zip(module.funcs, info.funcs, strict=True)):
@@ -76,7 +76,8 @@ def check_validation(script: Script, lines=None) -> list[CheckResult]:
             continue
         if isinstance(cmd, AssertInvalid):
             filename = cmd.wasm_filename
-            check = lambda data, cmd=cmd: _must_be_invalid(data, cmd.text)  # noqa: E731
+            check = lambda data, features, cmd=cmd: _must_be_invalid(  # noqa: E731
+                data, cmd.text, features)
         elif isinstance(cmd, ModuleCommand | AssertUnlinkable | AssertUninstantiable):
             filename = cmd.wasm_filename
             check = _must_be_valid
@@ -85,7 +86,7 @@ def check_validation(script: Script, lines=None) -> list[CheckResult]:
         if filename is None:
             results.append(CheckResult(script.where(cmd), "skipped", TEXT_ONLY_SKIP))
             continue
-        why = check(script.module_bytes(filename))
+        why = check(script.module_bytes(filename), script.features)
         results.append(CheckResult(script.where(cmd), "failed" if why else "passed", why or ""))
     return results
 

@@ -480,3 +480,78 @@ def test_select_scripts_folders_and_line_suffixes(tmp_path):
 def test_ranges():
     assert _ranges(["9", "3", "4", "5", "12"]) == "3-5,9,12"
     assert _ranges(["1"]) == "1"
+
+
+MODULE_DEFINITIONS = r"""
+(module definition $M
+  (global (export "g") (mut i32) (i32.const 0))
+  (func (export "bump") (result i32)
+    (global.set 0 (i32.add (global.get 0) (i32.const 1))) (global.get 0)))
+(module instance $I1 $M)
+(module instance $I2 $M)
+(assert_return (invoke $I1 "bump") (i32.const 1))
+(assert_return (invoke $I1 "bump") (i32.const 2))
+(assert_return (invoke $I2 "bump") (i32.const 1))
+(assert_return (invoke "bump") (i32.const 2))
+(module instance $I3 $Nope)
+(assert_return (invoke $I3 "bump") (i32.const 1))
+"""
+
+
+def test_module_definitions_instantiate_separately(tmp_path):
+    """``module definition`` compiles once; each ``module instance`` is a fresh instance
+    and becomes the current module."""
+    results = run(tmp_path, MODULE_DEFINITIONS)
+    text = MODULE_DEFINITIONS
+    for line in (2, 6, 7, 8, 9, 10, 11):
+        assert results[line].outcome == "passed", (line, results[line])
+    nope = line_of(text, "$I3 $Nope")
+    assert results[nope].outcome == "failed" and "$Nope" in results[nope].reason
+    after = line_of(text, '$I3 "bump"')
+    assert results[after].reason == f"module at line {nope} failed"
+
+
+def test_unknown_constructs_fail_one_command_and_the_script_goes_on(tmp_path):
+    """A command the model cannot read (here an expected value of a shape it does not
+    know, edited into the converted JSON) fails alone, naming its line."""
+    import json
+
+    text = ('(module (func (export "f") (result i32) (i32.const 1)))\n'
+            '(assert_return (invoke "f") (i32.const 1))\n'
+            '(assert_return (invoke "f") (i32.const 1))\n')
+    wast = write(tmp_path, text)
+    converted = convert(wast, cache=tmp_path / "cache")
+    data = json.loads(converted.json_path.read_text())
+    data["commands"][1]["expected"] = [{"type": "i128", "value": "1"}]
+    converted.json_path.write_text(json.dumps(data))
+    results = run_script(load_converted(converted, "t.wast"), skips=lambda name: None)
+    assert [r.outcome for r in results] == ["passed", "failed", "passed"]
+    assert results[1].where == "t.wast:2" and "unknown value shape" in results[1].reason
+
+
+def test_either_and_reference_shapes_match():
+    from wasmvm.script.commands import NON_NULL, Either
+
+    one_of = Either((i32(1), i32(2)))
+    assert match_result(one_of, Val.i32(2)) and not match_result(one_of, Val.i32(3))
+    assert match_result(RefValue("refnull", None), Val.externref(None))
+    assert match_result(RefValue("refnull", None), Val.funcref(None))
+    assert not match_result(RefValue("refnull", None), Val.i32(0))
+    assert match_result(RefValue("nullexternref", None), Val.externref(None))
+    assert not match_result(RefValue("nullfuncref", None), Val.externref(None))
+    assert not match_result(RefValue("funcref", NON_NULL), Val.funcref(None))
+    assert not match_result(RefValue("externref", NON_NULL), Val.funcref(None))
+
+
+def test_spec_main_always_ends_with_its_summary(tmp_path):
+    """A script wasm-tools cannot convert is one failure; the others run and the report
+    ends with the summary line."""
+    write(tmp_path, '(module (func (export "f") (result i32) (i32.const 1)))\n'
+                    '(assert_return (invoke "f") (i32.const 1))\n', "good.wast")
+    write(tmp_path, "(module (func (this is not wat\n", "bad.wast")
+    out, err = io.StringIO(), io.StringIO()
+    status = spec_main([str(tmp_path)], out=out, err=err, jobs=1)
+    lines = out.getvalue().splitlines()
+    assert status == 1
+    assert lines[-1] == "2 passed, 1 failed, 0 skipped"  # module + assert_return; bad.wast
+    assert any("bad.wast:0: script not run" in line for line in lines)

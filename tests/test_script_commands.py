@@ -30,6 +30,14 @@ from wasmvm.script import (
     parse_value,
 )
 from wasmvm.script import _BinaryChecker as BinaryChecker
+from wasmvm.script.commands import (
+    NON_NULL,
+    AssertException,
+    Either,
+    ModuleDefinition,
+    ModuleInstance,
+    Unknown,
+)
 from wasmvm.script.convert import (
     ENV_CACHE,
     ENV_TESTSUITE,
@@ -216,7 +224,28 @@ def test_scalar_value_shapes():
     with pytest.raises(ValueError, match="argument"):
         parse_value({"type": "f32", "value": "nan:canonical"})
     with pytest.raises(ValueError, match="unknown value shape"):
-        parse_value({"type": "anyref", "value": "null"})
+        parse_value({"type": "i128", "value": "0"})
+
+
+def test_3_0_value_shapes():
+    """Reference results of 3.0 scripts: nulls of every hierarchy, any non-null reference
+    of a type, host references as anyref, and relaxed SIMD's either."""
+    assert parse_value({"type": "anyref", "value": "null"}) == RefValue("anyref", None)
+    assert parse_value({"type": "refnull"}, expected=True) == RefValue("refnull", None)
+    assert parse_value({"type": "nullfuncref"}, expected=True).heap == "nofunc"
+    assert parse_value({"type": "nullref"}, expected=True).heap == "none"
+    func = parse_value({"type": "funcref"}, expected=True)
+    assert func == RefValue("funcref", NON_NULL) and str(func) == "ref.func"
+    assert str(parse_value({"type": "anyref", "value": "1"})) == "ref.host 1"
+    with pytest.raises(ValueError, match="argument"):
+        parse_value({"type": "structref"})  # a non-null value of no particular identity
+    with pytest.raises(ValueError, match="not null"):
+        parse_value({"type": "nullref", "value": "3"}, expected=True)
+    either = parse_value({"type": "either", "values": [
+        {"type": "i32", "value": "1"}, {"type": "i32", "value": "2"}]}, expected=True)
+    assert either == Either((i32(1), i32(2)))
+    with pytest.raises(ValueError, match="unknown value shape"):
+        parse_value({"type": "either", "values": [{"type": "i32", "value": "1"}]})
 
 
 def test_nan_pattern_matches():
@@ -232,12 +261,30 @@ def test_unknown_command_names_file_and_line():
     data = {"commands": [{"type": "module", "line": 1, "filename": "x.0.wasm", "module_type": "binary"},
                          {"type": "assert_frobnicated", "line": 7}]}
     with pytest.raises(ScriptError, match=r"^x\.wast:7: unknown command type 'assert_frobnicated'"):
-        parse_commands(data, "x.wast")
+        parse_commands(data, "x.wast", strict=True)
     with pytest.raises(ScriptError, match=r"^x\.wast:3: missing key 'filename'"):
-        parse_commands({"commands": [{"type": "module", "line": 3}]}, "x.wast")
+        parse_commands({"commands": [{"type": "module", "line": 3}]}, "x.wast", strict=True)
     with pytest.raises(ScriptError, match=r"^x\.wast:4: unknown value shape"):
         parse_commands({"commands": [{"type": "action", "line": 4, "action": {
-            "type": "invoke", "field": "f", "args": [{"type": "i128", "value": "0"}]}}]}, "x.wast")
+            "type": "invoke", "field": "f", "args": [{"type": "i128", "value": "0"}]}}]},
+            "x.wast", strict=True)
+    # not strict (what the runner uses): the command becomes Unknown, the rest stays
+    commands = parse_commands(data, "x.wast")
+    assert isinstance(commands[0], ModuleCommand)
+    assert commands[1] == Unknown(7, "cannot read this command: unknown command type "
+                                     "'assert_frobnicated'")
+
+
+def test_3_0_commands():
+    data = {"commands": [
+        {"type": "module_definition", "line": 3, "name": "M", "filename": "i.0.wasm",
+         "module_type": "binary"},
+        {"type": "module_instance", "line": 10, "instance": "I1", "module": "M"},
+        {"type": "assert_exception", "line": 12, "action": {"type": "invoke", "field": "t"}}]}
+    d, i, e = parse_commands(data, "i.wast", strict=True)
+    assert d == ModuleDefinition(3, "i.0.wasm", "M", "binary") and d.wasm_filename == "i.0.wasm"
+    assert i == ModuleInstance(10, "I1", "M")
+    assert e == AssertException(12, Action("invoke", "t"))
 
 
 def test_every_core_2_file_parses():

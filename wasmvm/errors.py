@@ -119,6 +119,9 @@ class TrapCode(enum.Enum):
     INTERRUPT = "interrupt"
     OUT_OF_FUEL = "all fuel consumed by WebAssembly"
     NULL_REFERENCE = "null reference"
+    #: a WebAssembly exception no handler caught (raised as ``UncaughtException``;
+    #: wasmtime reports it as a trap whose ``trap_code`` is None)
+    UNCAUGHT_EXCEPTION = "thrown Wasm exception"
 
     @property
     def message(self) -> str:
@@ -188,3 +191,15 @@ class Trap(WasmError):
         if not lines:
             return super()._text()
         return "\n".join([super()._text(), "wasm backtrace:", *("  " + line for line in lines)])
+
+
+class UncaughtException(Trap):
+    """A WebAssembly exception (``throw``, ``throw_ref``) that no handler caught reached
+    the host. As in wasmtime-py it is a trap ("thrown Wasm exception"); ``tag`` is the
+    tag instance it was thrown with and ``payload`` its raw values."""
+
+    def __init__(self, tag=None, payload: tuple = (), exn=None):
+        super().__init__(TrapCode.UNCAUGHT_EXCEPTION)
+        self.tag = tag
+        self.payload = tuple(payload)
+        self.exn = exn  # the exception reference itself (exnref), for a host to rethrow

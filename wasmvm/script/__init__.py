@@ -19,6 +19,7 @@ from ..errors import MalformedError
 from .commands import (
     Action,
     ActionCommand,
+    AssertException,
     AssertExhaustion,
     AssertInvalid,
     AssertMalformed,
@@ -27,13 +28,17 @@ from .commands import (
     AssertUninstantiable,
     AssertUnlinkable,
     Command,
+    Either,
     ModuleAssertion,
     ModuleCommand,
+    ModuleDefinition,
+    ModuleInstance,
     NanPattern,
     RefValue,
     Register,
     Script,
     ScriptError,
+    Unknown,
     V128Pattern,
     load_converted,
     load_script,
@@ -51,7 +56,8 @@ from .convert import (
 )
 
 __all__ = [
-    "Action", "ActionCommand", "AssertExhaustion", "AssertInvalid", "AssertMalformed",
+    "Action", "ActionCommand", "AssertException", "AssertExhaustion", "Either",
+    "ModuleDefinition", "ModuleInstance", "Unknown", "AssertInvalid", "AssertMalformed",
     "AssertReturn", "AssertTrap", "AssertUninstantiable", "AssertUnlinkable", "Command",
     "ModuleAssertion", "ModuleCommand", "NanPattern", "RefValue", "Register", "Script",
     "ScriptError", "V128Pattern", "load_converted", "load_script", "parse_commands",
@@ -203,7 +209,9 @@ def check_binary_format(script: Script, lines: Collection[int] | None = None) ->
     MalformedError with the expected text as a prefix of its message. Text-format
     assert_malformed are skipped. Commands about execution are not counted.
     """
-    checker = _BinaryChecker(*_decoder_pair())
+    decode, encode = _decoder_pair()
+    features = script.features
+    checker = _BinaryChecker(lambda data: decode(data, features), encode)
     results = []
     for cmd in script.commands:
         if lines is not None and cmd.line not in lines:

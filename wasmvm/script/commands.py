@@ -4,16 +4,21 @@ Meta-variables: ``cmd`` a command, ``act`` an action, ``v`` a value (an argument
 expected result). Every command carries the ``line`` of the ``.wast`` file it came from.
 
     ModuleCommand          (module ...)                   define (and instantiate) a module
+    ModuleDefinition       (module definition $M ...)     compile a module, not instantiated
+    ModuleInstance         (module instance $I $M)        instantiate a defined module
     Register               (register "as" $name)
     ActionCommand          (invoke ...) / (get ...)       at top level
     AssertReturn           (assert_return action v*)
     AssertTrap             (assert_trap action "text")    (a module that traps on start is
                                                            AssertUninstantiable)
     AssertExhaustion       (assert_exhaustion action "text")
+    AssertException        (assert_exception action)      an uncaught WebAssembly exception
     AssertMalformed, AssertInvalid, AssertUnlinkable, AssertUninstantiable
                            (assert_* module "text"); the module is a file in the wasm dir
+    Unknown                a command this model cannot read: it fails when run, naming
+                           its line, and the script goes on
 
-Values keep their exact bits. JSON shapes (wasm-tools 1.262, every one used by core-2.0):
+Values keep their exact bits. JSON shapes (wasm-tools 1.262, every one used by core-2.0 and core-3.0):
 
     {"type": "i32", "value": "-1"}                 decimal, signed or unsigned
     {"type": "f32", "value": "2143289344"}         the unsigned bit pattern, in decimal
@@ -22,10 +27,19 @@ Values keep their exact bits. JSON shapes (wasm-tools 1.262, every one used by c
                                                    lanes i8 i16 i32 i64 (decimal, signed or
                                                    unsigned) or f32 f64 (bits, or a NaN pattern)
     {"type": "funcref", "value": "null"}           also externref; "null" or a host ref number
+    {"type": "funcref"}                            (expected) any non-null funcref; also
+                                                   anyref, eqref, i31ref, structref,
+                                                   arrayref, exnref, externref
+    {"type": "anyref", "value": "1"}               a host reference as an anyref (ref.host 1)
+    {"type": "refnull"}                            (expected) a null of any type; nullref,
+                                                   nullfuncref, nullexternref, nullexnref:
+                                                   a null of that hierarchy
+    {"type": "either", "values": [v, ...]}         (expected) any one of the values
 
 They become ``i32``/``i64``/``f32``/``f64``/``v128`` from ``wasmvm.syntax.values`` (built with
 ``from_bits``), ``NanPattern``, ``V128Pattern`` (a v128 with a NaN-pattern lane) or
-``RefValue``. A shape the model does not know raises ``ScriptError`` naming ``file:line``.
+``RefValue``, ``Either``. A command with a shape the model does not know becomes
+``Unknown`` (or, with ``strict``, raises ``ScriptError`` naming ``file:line``).
 """
 
 from __future__ import annotations
@@ -35,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ..syntax.features import WASM2, WASM3, Features
 from ..syntax.values import F32_EXP, F32_FRAC, F64_EXP, F64_FRAC, Value, f32, f64, i32, i64, v128
 from .convert import Converted, convert, display_name
 
@@ -70,20 +85,69 @@ class NanPattern:
         return f"nan:{self.kind}"
 
 
+#: Reference types a script names: the 2.0 pair, 3.0's abstract heap types, and
+#: ``refnull`` (the expected result ``(ref.null)``: a null of any type).
+REF_TYPES = frozenset({
+    "funcref", "externref", "exnref", "anyref", "eqref", "i31ref", "structref",
+    "arrayref", "nullref", "nullfuncref", "nullexternref", "nullexnref", "refnull"})
+#: Types whose only value is null.
+_NULL_ONLY = frozenset({"nullref", "nullfuncref", "nullexternref", "nullexnref", "refnull"})
+
+
+class _AnyNonNull:
+    """The value of an expected ``(ref.func)``, ``(ref.struct)``, ...: any non-null
+    reference of the type."""
+
+    def __repr__(self):
+        return "NON_NULL"
+
+
+#: RefValue.value of an expected result that is any non-null reference of its type
+NON_NULL = _AnyNonNull()
+
+
 @dataclass(frozen=True)
 class RefValue:
     """A reference argument or result: ``value`` None is ``ref.null``; an int is a host
-    reference (``ref.extern 2``)."""
+    reference (``ref.extern 2``, or ``ref.host 1`` as an anyref); ``NON_NULL`` (expected
+    results only) is any non-null reference of ``type`` (``(ref.func)``, ``(ref.array)``).
+    ``type`` is one of ``REF_TYPES``; ``refnull`` is a null of any type."""
 
-    type: Literal["funcref", "externref"]
-    value: int | None
+    type: str
+    value: int | None | _AnyNonNull
 
     @property
     def is_null(self) -> bool:
         return self.value is None
 
+    @property
+    def heap(self) -> str:
+        """``func`` of funcref, ``none`` of nullref, ... (``refnull``: any)."""
+        if self.type == "refnull":
+            return "any"
+        if self.type == "nullref":
+            return "none"
+        if self.type.startswith("null"):
+            return "no" + self.type[4:-3]
+        return self.type[:-3]
+
     def __str__(self):
-        return f"ref.null {self.type[:-3]}" if self.value is None else f"ref.{self.type[:-3]} {self.value}"
+        if self.value is None:
+            return "ref.null" if self.type == "refnull" else f"ref.null {self.heap}"
+        if self.value is NON_NULL:
+            return f"ref.{self.heap}"
+        return f"ref.{'host' if self.type == 'anyref' else self.heap} {self.value}"
+
+
+@dataclass(frozen=True)
+class Either:
+    """An expected result that may be any of ``alternatives`` (relaxed SIMD's
+    implementation-defined results)."""
+
+    alternatives: tuple
+
+    def __str__(self):
+        return "(either " + " ".join(str(a) for a in self.alternatives) + ")"
 
 
 _LANE_BITS = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "f32": 32, "f64": 64}
@@ -111,7 +175,7 @@ class V128Pattern:
 
 
 Arg = Value | RefValue
-Expected = Value | NanPattern | V128Pattern | RefValue
+Expected = Value | NanPattern | V128Pattern | RefValue | Either
 
 _NUM = {"i32": i32, "i64": i64, "f32": f32, "f64": f64}
 
@@ -127,11 +191,22 @@ def parse_value(v: dict, expected: bool = False) -> Arg | Expected:
         return cls.from_bits(_int(raw) & ((1 << cls.width) - 1))
     if t == "v128":
         return _v128(v.get("lane_type"), raw, expected)
-    if t in ("funcref", "externref"):
-        if raw == "null":
+    if t in REF_TYPES:
+        if raw == "null" or t in _NULL_ONLY:
+            if raw not in (None, "null"):
+                raise ValueError(f"a {t} that is not null: {json.dumps(v)}")
             return RefValue(t, None)
+        if raw is None:
+            if not expected:
+                raise ValueError(f"a non-null {t} of no particular value as an argument")
+            return RefValue(t, NON_NULL)
         return RefValue(t, _int(raw))
-    raise ValueError(f"unknown value shape {json.dumps(v)}")
+    if t == "either" and expected:
+        alternatives = v.get("values")
+        if not isinstance(alternatives, list) or not alternatives:
+            raise ValueError(f"an either without values: {json.dumps(v)}")
+        return Either(tuple(parse_value(a, expected=True) for a in alternatives))
+    raise ValueError(f"unknown value shape {json.dumps(v)[:200]}")
 
 
 def _int(raw) -> int:
@@ -189,6 +264,29 @@ class ModuleCommand(Command):
 
 
 @dataclass(frozen=True)
+class ModuleDefinition(Command):
+    """``(module definition $name ...)``: compile a module without instantiating it."""
+
+    filename: str
+    name: str | None = None
+    module_type: ModuleType = "binary"
+    binary_filename: str | None = None
+
+    @property
+    def wasm_filename(self) -> str | None:
+        return self.filename if self.module_type == "binary" else self.binary_filename
+
+
+@dataclass(frozen=True)
+class ModuleInstance(Command):
+    """``(module instance $instance $module)``: instantiate a defined module; the
+    instance becomes the current module (and ``$instance``'s)."""
+
+    instance: str | None
+    module: str | None
+
+
+@dataclass(frozen=True)
 class Register(Command):
     """``(register "as" $name)``: exports of module ``name`` (None: the latest) become
     importable under the module name ``as_name``."""
@@ -229,6 +327,22 @@ class AssertTrap(Command):
 class AssertExhaustion(Command):
     action: Action
     text: str
+
+
+@dataclass(frozen=True)
+class AssertException(Command):
+    """``(assert_exception action)``: the action throws a WebAssembly exception that no
+    handler catches."""
+
+    action: Action
+
+
+@dataclass(frozen=True)
+class Unknown(Command):
+    """A command this model cannot read (a new construct, or a value shape it does not
+    know): running it fails with ``why``, and the script goes on."""
+
+    why: str
 
 
 @dataclass(frozen=True)
@@ -302,18 +416,31 @@ def parse_command(c: dict) -> Command:
         return ActionCommand(line, _action(c["action"]))
     if t == "register":
         return Register(line, c["as"], c.get("name"))
+    if t == "module_definition":
+        return ModuleDefinition(line, c["filename"], c.get("name"),
+                                _module_type(c["module_type"]), c.get("binary_filename"))
+    if t == "module_instance":
+        return ModuleInstance(line, c.get("instance"), c.get("module"))
+    if t == "assert_exception":
+        return AssertException(line, _action(c["action"]))
     raise ValueError(f"unknown command type {t!r}")
 
 
-def parse_commands(data: dict, source: str) -> list[Command]:
-    """All commands of a converted script; errors name ``source:line``."""
-    commands = []
+def parse_commands(data: dict, source: str, strict: bool = False) -> list[Command]:
+    """All commands of a converted script. A command this model cannot read becomes an
+    ``Unknown`` command (which fails when run, naming its line), so that one new
+    construct never stops a whole script; ``strict`` raises ``ScriptError`` naming
+    ``source:line`` instead."""
+    commands: list[Command] = []
     for c in data.get("commands", ()):
         try:
             commands.append(parse_command(c))
         except (ValueError, KeyError, TypeError) as e:
             what = f"missing key {e}" if isinstance(e, KeyError) else str(e)
-            raise ScriptError(f"{source}:{c.get('line', '?')}: {what}") from e
+            line = c.get("line") if isinstance(c, dict) else None
+            if strict or not isinstance(line, int):
+                raise ScriptError(f"{source}:{line if line is not None else '?'}: {what}") from e
+            commands.append(Unknown(line, f"cannot read this command: {what}"))
     return commands
 
 
@@ -332,11 +459,25 @@ class Script:
     converted: Converted
     commands: list[Command]
 
+    @property
+    def features(self) -> Features:
+        """The proposals its modules may use: a script of ``core-2.0`` tests a
+        WebAssembly 2.0 engine (every 3.0 proposal off, so that 2.0's malformed and
+        invalid modules are rejected as 2.0 rejects them); any other, the defaults."""
+        return suite_features(self.name)
+
     def where(self, cmd: Command) -> str:
         return f"{self.name}:{cmd.line}"
 
     def module_bytes(self, filename: str) -> bytes:
         return (self.converted.wasm_dir / filename).read_bytes()
+
+
+def suite_features(name: str) -> Features:
+    """See ``Script.features``; ``name`` as reports name a script."""
+    if name.startswith("core-2.0/") or "/core-2.0/" in name:
+        return WASM2
+    return WASM3
 
 
 def load_converted(converted: Converted, name: str | None = None) -> Script:

@@ -28,11 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ..syntax.features import Features
 from . import CheckResult, parse_line_selection
 from .commands import load_converted
-from .convert import Converted, SpecSetupError, convert_many, display_name, find_testsuite, suite_files
-from .runner import run_script
+from .convert import (
+    Converted,
+    SpecSetupError,
+    convert,
+    convert_many,
+    display_name,
+    find_testsuite,
+    find_wasm_tools,
+    suite_files,
+)
+from .runner import run_script, script_config
 
 DEFAULT_SUITE = "core-2.0"
 FAILURE_LIMIT = 50
@@ -89,36 +97,41 @@ def select_scripts(paths: list[str], lines: str | None = None
     return list(chosen.items())
 
 
-def _run_one(converted: Converted, lines: frozenset[int] | None, verbose: bool,
-             tier: str = "compiled") -> FileResult:
-    from ..api import Config
+def _run_one(converted: Converted | SpecSetupError, wast: Path,
+             lines: frozenset[int] | None, verbose: bool, tier: str = "compiled") -> FileResult:
+    """One script's results; a script that cannot be converted, read or run at all is
+    one failure at its line 0, never the end of the run."""
+    from .runner import describe
 
     start = time.perf_counter()
-    script = load_converted(converted)
-    config = Config(tier=tier, **suite_switches(script.name))
-    results = run_script(script, lines, verbose=verbose, config=config)
-    return FileResult(script.name, results, time.perf_counter() - start)
+    name = display_name(wast)
+    try:
+        if isinstance(converted, SpecSetupError):
+            raise converted
+        script = load_converted(converted)
+        name = script.name
+        results = run_script(script, lines, verbose=verbose, config=script_config(script, tier))
+    except Exception as e:  # noqa: BLE001 - reported as this script's failure
+        results = [CheckResult(f"{name}:0", "failed", f"script not run: {describe(e)}")]
+    return FileResult(name, results, time.perf_counter() - start)
 
 
-def suite_switches(name: str) -> dict[str, bool]:
-    """The Config feature switches a script runs with: a script of ``core-2.0`` tests a
-    WebAssembly 2.0 engine (every 3.0 proposal off, so that 2.0's malformed and invalid
-    modules are rejected as 2.0 rejects them); any other runs with the defaults (3.0)."""
-    if name.startswith("core-2.0/") or "/core-2.0/" in name:
-        return {"wasm_" + f: False for f in Features().names()}
-    return {}
-
-
-def _run_all(jobs_: list[tuple[Converted, frozenset[int] | None]], verbose: bool,
-             jobs: int, tier: str) -> Iterator[FileResult]:
+def _run_all(jobs_: list[tuple[Converted | SpecSetupError, Path, frozenset[int] | None]],
+             verbose: bool, jobs: int, tier: str) -> Iterator[FileResult]:
     if jobs <= 1 or len(jobs_) <= 1:
-        for converted, lines in jobs_:
-            yield _run_one(converted, lines, verbose, tier)
+        for converted, wast, lines in jobs_:
+            yield _run_one(converted, wast, lines, verbose, tier)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run_one, c, lines, verbose, tier) for c, lines in jobs_]
-        for future in futures:
-            yield future.result()
+        futures = [pool.submit(_run_one, c, wast, lines, verbose, tier)
+                   for c, wast, lines in jobs_]
+        for (_, wast, _), future in zip(jobs_, futures):
+            try:
+                yield future.result()
+            except Exception as e:  # noqa: BLE001 - a worker died (e.g. out of memory)
+                name = display_name(wast)
+                yield FileResult(name, [CheckResult(f"{name}:0", "failed",
+                                                    f"worker failed: {type(e).__name__}: {e}")])
 
 
 def _default_jobs(verbose: bool) -> int:
@@ -135,12 +148,13 @@ def spec_main(paths: list[str], verbose: bool = False, lines: str | None = None,
     err = err or sys.stderr
     try:
         selected = select_scripts(paths, lines)
-        converted = convert_many([wast for wast, _ in selected])
+        find_wasm_tools()
+        converted = _convert_each([wast for wast, _ in selected])
     except (SpecSetupError, _UsageError, ValueError) as e:
         print(f"error: {e}", file=err)
         return 1
-    todo = [(c, sel) for c, (_, sel) in zip(converted, selected)]
-    width = max([len(display_name(c.wast)) for c, _ in todo] + [4])
+    todo = [(c, wast, sel) for c, (wast, sel) in zip(converted, selected)]
+    width = max([len(display_name(wast)) for _, wast, _ in todo] + [4])
     print(f"{'file':<{width}}  {'passed':>7}  {'failed':>7}  {'skipped':>7}  {'seconds':>7}",
           file=out)
     files: list[FileResult] = []
@@ -156,6 +170,21 @@ def spec_main(paths: list[str], verbose: bool = False, lines: str | None = None,
     print(f"{len(files)} files in {elapsed:.1f}s", file=out)
     print(f"{passed} passed, {failed} failed, {skipped} skipped", file=out)
     return 1 if failed else 0
+
+
+def _convert_each(wasts: list[Path]) -> list[Converted | SpecSetupError]:
+    """Each script converted, or the error that converting it gave (that script fails;
+    the others run)."""
+    try:
+        return list(convert_many(wasts))
+    except SpecSetupError:
+        out: list[Converted | SpecSetupError] = []
+        for wast in wasts:
+            try:
+                out.append(convert(wast))
+            except SpecSetupError as e:
+                out.append(e)
+        return out
 
 
 def _print_failures(files: list[FileResult], out: TextIO, limit: int | None) -> None:

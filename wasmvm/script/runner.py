@@ -47,13 +47,24 @@ from pathlib import Path
 from typing import TextIO
 
 from ..api import Config, Engine, Func, Global, Instance, Linker, Module, Store, Val
-from ..errors import InvalidError, LinkError, MalformedError, Trap, TrapCode, WasmError
+from ..errors import (
+    InvalidError,
+    LinkError,
+    MalformedError,
+    Trap,
+    TrapCode,
+    UncaughtException,
+    WasmError,
+)
+from ..syntax.features import WASM3
 from ..syntax.types import FUNCREF, V128, ValType
 from ..syntax.values import VALUE_CLASSES, Value
 from . import TEXT_MALFORMED_SKIP, CheckResult
 from .commands import (
+    NON_NULL,
     Action,
     ActionCommand,
+    AssertException,
     AssertExhaustion,
     AssertInvalid,
     AssertMalformed,
@@ -62,23 +73,28 @@ from .commands import (
     AssertUninstantiable,
     AssertUnlinkable,
     Command,
+    Either,
     Expected,
     ModuleCommand,
+    ModuleDefinition,
+    ModuleInstance,
     NanPattern,
     RefValue,
     Register,
     Script,
+    Unknown,
     V128Pattern,
 )
 from .spectest import spectest_items
 
 __all__ = [
     "ScriptRunner", "run_script", "execution_skip_reason", "HostRef", "match_result",
-    "EXECUTION_COMMANDS",
+    "EXECUTION_COMMANDS", "script_config",
 ]
 
 #: Commands that execute code; ``execution_skip_reason`` may skip these for a script.
-EXECUTION_COMMANDS = (AssertReturn, AssertTrap, AssertExhaustion, ActionCommand)
+EXECUTION_COMMANDS = (AssertReturn, AssertTrap, AssertExhaustion, AssertException,
+                      ActionCommand)
 
 
 def execution_skip_reason(script_name: str) -> str | None:
@@ -118,14 +134,34 @@ def match_result(v: Expected, val: Val) -> bool:
         return val.type is want and v.matches(val.bits)
     if isinstance(v, V128Pattern):
         return val.type is V128 and v.matches(val.bits)
+    if isinstance(v, Either):
+        return any(match_result(a, val) for a in v.alternatives)
     if isinstance(v, RefValue):
-        if val.type != v.type:
+        if not val.type.is_ref:
             return False
         actual = val.value
+        if v.type != "refnull" and _FAMILY.get(v.heap) != _family(val.type):
+            return False
         if v.is_null or actual is None:
             return v.is_null and actual is None
-        return v.type == "funcref" or actual == HostRef(v.value)
+        if v.value is NON_NULL:
+            return True
+        return actual == HostRef(v.value)
     return val.type == v.type and val.bits == v.bits
+
+
+#: the hierarchy each heap type belongs to: references of one hierarchy compare
+_FAMILY = {"func": "func", "nofunc": "func", "extern": "extern", "noextern": "extern",
+           "exn": "exn", "noexn": "exn", "any": "any", "eq": "any", "i31": "any",
+           "struct": "any", "array": "any", "none": "any"}
+
+
+def _family(t) -> str | None:
+    """The hierarchy of a reference type the API reports (``funcref`` -> ``func``)."""
+    heap = getattr(t, "heap", None)  # a typed reference type
+    if heap is None:
+        heap = str(t)[:-3] if str(t).endswith("ref") else None
+    return _FAMILY.get(heap, "func" if isinstance(heap, int) else None)
 
 
 _LANE_WIDTHS = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "f32": 32, "f64": 64}
@@ -149,8 +185,8 @@ def format_expected(v: Expected) -> str:
         lanes = [str(lane) if isinstance(lane, NanPattern) else _lanes(lane, v.lane_type)[0]
                  for lane in v.lanes]
         return f"(v128 {v.lane_type}x{128 // width} {' '.join(lanes)})"
-    if isinstance(v, RefValue):
-        return f"({v})"
+    if isinstance(v, RefValue | Either):
+        return f"({v})" if isinstance(v, RefValue) else str(v)
     return f"({v.type} {v})"
 
 
@@ -232,7 +268,12 @@ class ScriptRunner:
             AssertMalformed: self._assert_malformed,
             AssertUnlinkable: self._assert_unlinkable,
             AssertUninstantiable: self._assert_uninstantiable,
+            ModuleDefinition: self._module_definition,
+            ModuleInstance: self._module_instance,
+            AssertException: self._assert_exception,
+            Unknown: self._unknown,
         }
+        self.defined: dict[str | None, Module | _Broken] = {}
 
     def run(self, lines: Collection[int] | None = None) -> list[CheckResult]:
         """One result per command (or per command on ``lines``; see the module doc)."""
@@ -313,6 +354,35 @@ class ScriptRunner:
         self._bind(cmd.name, instance)
         return None
 
+    def _module_definition(self, cmd: ModuleDefinition) -> str | None:
+        if cmd.wasm_filename is None:
+            self.defined[cmd.name] = _Broken(cmd.line)
+            return "text module without a binary"
+        try:
+            self.defined[cmd.name] = self._compile(cmd.wasm_filename)
+        except _Failure:
+            self.defined[cmd.name] = _Broken(cmd.line)
+            raise
+        return None
+
+    def _module_instance(self, cmd: ModuleInstance) -> None:
+        module = self.defined.get(cmd.module)
+        if module is None:
+            self._bind(cmd.instance, _Broken(cmd.line))
+            raise _Failure(f"no module definition ${cmd.module}")
+        if isinstance(module, _Broken):
+            self._bind(cmd.instance, _Broken(cmd.line))
+            raise _Failure(f"module definition at line {module.line} failed")
+        try:
+            instance = self.linker().instantiate(self.store, module)
+        except Exception as e:  # noqa: BLE001
+            self._bind(cmd.instance, _Broken(cmd.line))
+            raise _Failure(f"module does not instantiate: {describe(e)}") from None
+        self._bind(cmd.instance, instance)
+
+    def _unknown(self, cmd: Unknown) -> None:
+        raise _Failure(cmd.why)
+
     def _register(self, cmd: Register) -> None:
         self.registry[cmd.as_name] = self._instance(cmd.name)
         self._linker = None
@@ -328,7 +398,7 @@ class ScriptRunner:
 
     def _arg(self, v) -> Val:
         if isinstance(v, RefValue):
-            if v.is_null:
+            if v.is_null and v.type in ("funcref", "externref"):
                 return Val.funcref(None) if v.type == "funcref" else Val.externref(None)
             if v.type == "externref":
                 return Val.externref(self.host_ref(v.value))
@@ -388,6 +458,17 @@ class ScriptRunner:
             raise _Failure(f"expected {what} {text!r}, got {describe(e)}") from None
         raise _Failure(f"expected {what} {text!r}, got {_format_results((), vals)}")
 
+    def _assert_exception(self, cmd: AssertException) -> None:
+        try:
+            vals = self._perform(cmd.action)
+        except _Failure:
+            raise
+        except UncaughtException:
+            return
+        except Exception as e:  # noqa: BLE001
+            raise _Failure(f"expected an uncaught exception, got {describe(e)}") from None
+        raise _Failure(f"expected an uncaught exception, got {_format_results((), vals)}")
+
     def _assert_trap(self, cmd: AssertTrap) -> None:
         self._expect_trap(cmd.action, cmd.text)
 
@@ -438,6 +519,13 @@ class ScriptRunner:
 
     def _assert_uninstantiable(self, cmd: AssertUninstantiable) -> str | None:
         return self._assert_instantiation(cmd, Trap)
+
+
+def script_config(script: Script, tier: str = "compiled") -> Config:
+    """The Config a script runs with: ``tier``, and the feature switches of the suite it
+    belongs to (``Script.features``: core-2.0 scripts run on a 2.0 engine)."""
+    on = script.features.names()
+    return Config(tier=tier, **{"wasm_" + f: False for f in WASM3.names() if f not in on})
 
 
 def run_script(script: Script, lines: Collection[int] | None = None, *,
