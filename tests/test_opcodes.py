@@ -314,6 +314,20 @@ def test_natural_alignment_agrees_with_wasmtime(name):
     assert _validates(_one_instruction(op, f"align={2 * size}{lane}")) == (False, False)
 
 
+@pytest.mark.parametrize("name", [op.name for op in opcodes.OPS if op.feature == "relaxed_simd"])
+def test_relaxed_simd_signatures_agree_with_wasmtime(name):
+    """The table's stack signature of each relaxed SIMD row, judged by wasmtime: the row
+    with its operands validates, with one operand too few or an i32 for the first one
+    it does not. Our validator agrees."""
+    pytest.importorskip("wasmtime")
+    op = opcodes.BY_NAME[name]
+    assert _validates(_one_instruction(op, "")) == (True, True)
+    fewer = _one_instruction(op, "").replace(_CONST["v128"], "", 1)
+    assert _validates(fewer) == (False, False)
+    wrong = _one_instruction(op, "").replace(_CONST["v128"], _CONST["i32"], 1)
+    assert _validates(wrong) == (False, False)
+
+
 @pytest.mark.parametrize("name", sorted(LANES))
 def test_lane_counts_agree_with_wasmtime(name):
     pytest.importorskip("wasmtime")
