@@ -358,3 +358,18 @@ def test_deterministic_mode_gives_wasmtimes_deterministic_results(wasm, tier):
                 diverged.append(f"{op.name}({', '.join(map(_hex, vectors))}): wasmtime "
                                 f"{_hex(want)}, wasmvm {_hex(got)}")
     assert not diverged, f"{len(diverged)} divergences, e.g.\n" + "\n".join(diverged[:5])
+
+
+def test_the_stepper_shows_a_relaxed_result():
+    from wasmvm.observe.stepper import Debugger
+
+    wat = ('(module (func (export "g") (result v128) (i8x16.relaxed_swizzle '
+           '(v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) '
+           '(v128.const i8x16 0 17 128 3 0 0 0 0 0 0 0 0 0 0 0 31))))')
+    store = wasmvm.Store()
+    g = wasmvm.Instance(store, wasmvm.Module(store.engine, wasmtime.wat2wasm(wat)), []
+                        ).exports(store)["g"]
+    dbg = Debugger(store, g, [])
+    dbg.step()
+    assert dbg.step().text == "i8x16.relaxed_swizzle"
+    assert repr(dbg.step().stack) == "[v128(0x10010101010101010101010104000201)]"
