@@ -269,9 +269,11 @@ def test_the_chosen_results_written_out():
     assert ops["f32x4.relaxed_min"](a, b) == a and ops["f32x4.relaxed_max"](a, b) == a
 
 
-def _one_relaxed_function() -> bytes:
-    """A module whose function runs ``i8x16.relaxed_swizzle`` (sub-opcode 0x100)."""
-    code = b"\x00" + b"\xfd\x0c" + bytes(16) + b"\xfd\x0c" + bytes(16) + b"\xfd\x80\x02" + b"\x0b"
+def _one_relaxed_function(op: opcodes.Op | None = None) -> bytes:
+    """A module whose function runs ``op`` (default ``i8x16.relaxed_swizzle``, sub-opcode
+    0x100) on three zero vectors and returns a v128 (valid for the rows of two operands)."""
+    op = op or opcodes.BY_NAME["i8x16.relaxed_swizzle"]
+    code = b"\x00" + (b"\xfd\x0c" + bytes(16)) * len(op.params) + op.opcode_bytes + b"\x0b"
     return (b"\0asm\1\0\0\0" + b"\x01\x05\x01\x60\x00\x01\x7b" + b"\x03\x02\x01\x00"
             + bytes([10, len(code) + 2, 1, len(code)]) + code)
 
@@ -287,6 +289,15 @@ def test_switched_off_it_is_rejected_as_webassembly_2_0_rejects_it():
         assert (e.feature, e.what, e.spec_message) == ("relaxed SIMD", "i8x16.relaxed_swizzle",
                                                        "illegal opcode 0xfd 0x100")
         assert e.offset == data.index(b"\xfd\x80\x02")
+    for op in RELAXED_ROWS:
+        data = _one_relaxed_function(op)
+        decode_module(data, WASM3)
+        with pytest.raises(UnsupportedFeatureError) as info:
+            decode_module(data, WASM2)
+        n = op.code[1]
+        assert (info.value.what, info.value.spec_message) == (op.name,
+                                                              f"illegal opcode 0xfd 0x{n:x}")
+    data = _one_relaxed_function()
     engine = wasmvm.Engine(wasmvm.Config(wasm_relaxed_simd=False))
     with pytest.raises(UnsupportedFeatureError):
         wasmvm.Module(engine, data)

@@ -6,13 +6,14 @@ or for a later proposal (threads) uses bytes that 2.0 leaves undefined. The deco
 rejects them, but with an ``UnsupportedFeatureError`` that says which feature the bytes
 belong to ("tail calls (WebAssembly 3.0) are not supported yet: return_call at offset
 0x20") and keeps the message a 2.0 decoder gives as its ``spec_message``, which the
-spec-test runner matches. As each feature lands, its rows leave this module, except where
-the feature has a switch (``syntax.features``) that the decoder honours: then the rows stay,
-for a decoder whose switch is off (relaxed SIMD).
+spec-test runner matches. As each feature lands, its rows leave this module; a decoder
+whose switch for it is off (``syntax.features``) still rejects it the same way, naming the
+instruction from the opcode table's ``feature`` column (``SWITCHED``; relaxed SIMD so far).
 """
 
 from __future__ import annotations
 
+from .. import opcodes
 from ..errors import MalformedError, UnsupportedFeatureError
 from . import reader
 
@@ -66,20 +67,16 @@ _GC_OPS = (
     "array.init_elem ref.test ref.test ref.cast ref.cast br_on_cast br_on_cast_fail "
     "any.convert_extern extern.convert_any ref.i31 i31.get_s i31.get_u").split()
 
-_RELAXED_OPS = (
-    "i8x16.relaxed_swizzle i32x4.relaxed_trunc_f32x4_s i32x4.relaxed_trunc_f32x4_u "
-    "i32x4.relaxed_trunc_f64x2_s_zero i32x4.relaxed_trunc_f64x2_u_zero f32x4.relaxed_madd "
-    "f32x4.relaxed_nmadd f64x2.relaxed_madd f64x2.relaxed_nmadd i8x16.relaxed_laneselect "
-    "i16x8.relaxed_laneselect i32x4.relaxed_laneselect i64x2.relaxed_laneselect "
-    "f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min f64x2.relaxed_max "
-    "i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s "
-    "i32x4.relaxed_dot_i8x16_i7x16_add_s").split()
+#: the opcode table's ``feature`` names -> (feature, version), for the rows a switch
+#: turns off (``syntax.features``)
+SWITCHED = {"relaxed_simd": RELAXED_SIMD}
 
-#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature). Relaxed SIMD is
-#: implemented: its rows are here for a decoder whose ``relaxed_simd`` switch is off.
+#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature). The rows of implemented
+#: proposals come from the opcode table, for a decoder whose switch is off.
 PREFIXED: dict[tuple[int, int], tuple[str, tuple[str, str]]] = {
     **{(0xFB, n): (name, GC) for n, name in enumerate(_GC_OPS)},
-    **{(0xFD, 0x100 + n): (name, RELAXED_SIMD) for n, name in enumerate(_RELAXED_OPS)},
+    **{op.code: (op.name, SWITCHED[op.feature]) for op in opcodes.OPS
+       if op.feature is not None and isinstance(op.code, tuple)},
 }
 
 #: whole prefixes of a later proposal: prefix -> (what, feature)
