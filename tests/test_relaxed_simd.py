@@ -384,3 +384,15 @@ def test_the_stepper_shows_a_relaxed_result():
     dbg.step()
     assert dbg.step().text == "i8x16.relaxed_swizzle"
     assert repr(dbg.step().stack) == "[v128(0x10010101010101010101010104000201)]"
+
+
+def test_the_validator_rejects_a_built_module_when_switched_off():
+    """A module made in Python never met the decoder: the validator checks the switch."""
+    from wasmvm.errors import InvalidError
+    from wasmvm.valid import validate_module
+
+    module = decode_module(_one_relaxed_function())
+    validate_module(module, WASM3)
+    with pytest.raises(InvalidError) as info:
+        validate_module(module, WASM2)
+    assert str(info.value).startswith("i8x16.relaxed_swizzle: relaxed SIMD (WebAssembly 3.0)")
