@@ -154,7 +154,7 @@ SAMPLE_IMMEDIATES = {
     "globalidx": b"\x00", "elemidx": b"\x00", "dataidx": b"\x00", "memidx": b"\x00",
     "memarg": b"\x02\x80\x01", "i32": b"\x7f", "i64": b"\x80\x7f", "f32": b"\x00\x00\xc0\x7f",
     "f64": bytes(8), "v128": bytes(range(16)), "laneidx": b"\x01", "shuffle": bytes(range(16)),
-    "reftype": b"\x6f", "valtypes": b"\x01\x7f",
+    "heaptype": b"\x6f", "valtypes": b"\x01\x7f",
 }
 
 

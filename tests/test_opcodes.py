@@ -23,7 +23,7 @@ SAMPLE_IMMEDIATES = {
     "elemidx": (b"\x00", (0,)),
     "dataidx": (b"\x00", (0,)),
     "memidx": (b"\x00", (0,)),
-    "memarg": (b"\x02\x10", (2, 16)),
+    "memarg": (b"\x02\x10", (2, 16, 0)),
     "i32": (b"\x7f", (-1,)),
     "i64": (b"\x80\x7f", (-128,)),
     "f32": (b"\x00\x00\xc0\x7f", (0x7FC00000,)),
@@ -31,7 +31,7 @@ SAMPLE_IMMEDIATES = {
     "v128": (bytes(range(16)), (int.from_bytes(bytes(range(16)), "little"),)),
     "laneidx": (b"\x01", (1,)),
     "shuffle": (bytes(range(16)), (tuple(range(16)),)),
-    "reftype": (b"\x70", ("funcref",)),
+    "heaptype": (b"\x70", ("funcref",)),
     "valtypes": (b"\x01\x7f", (("i32",),)),
 }
 
@@ -72,16 +72,21 @@ def _uleb(n: int) -> bytes:
 
 
 def test_row_count_and_groups():
-    assert len(opcodes.OPS) == 435 + 20  # WebAssembly 2.0, and 3.0's relaxed SIMD
-    by_group = {}
+    wasm2 = [op for op in opcodes.OPS if op.feature is None]
+    assert len(wasm2) == 435
+    by_feature: dict = {}
     for op in opcodes.OPS:
+        by_feature[op.feature] = by_feature.get(op.feature, 0) + 1
+    assert by_feature["function_references"] == 4
+    assert by_feature["relaxed_simd"] == 20
+    by_group = {}
+    for op in wasm2:
         by_group[op.group] = by_group.get(op.group, 0) + 1
-    assert by_group["vector"] == 236 + 20
-    assert {op.feature for op in opcodes.OPS} == {None, "relaxed_simd"}
+    assert by_group["vector"] == 236
     relaxed = [op for op in opcodes.OPS if op.feature == "relaxed_simd"]
     assert [op.code for op in relaxed] == [(opcodes.FD, n) for n in range(0x100, 0x114)]
     assert all(op.group == "vector" and not op.imm and "relaxed_" in op.name for op in relaxed)
-    assert all(op.feature is None for op in opcodes.OPS if "relaxed_" not in op.name)
+    assert all(op.feature == "relaxed_simd" for op in opcodes.OPS if "relaxed_" in op.name)
     assert sum(1 for op in opcodes.OPS if op.prefix == opcodes.FC) == 18
 
 
@@ -204,6 +209,8 @@ TRAPPING = {
     "v128.load64_zero", "v128.load8_lane", "v128.load16_lane", "v128.load32_lane",
     "v128.load64_lane", "v128.store8_lane", "v128.store16_lane", "v128.store32_lane",
     "v128.store64_lane",
+    # typed function references: null checks, and call_ref's call-depth budget
+    "call_ref", "ref.as_non_null",
 }
 
 #: Lanes a laneidx immediate ranges over.
@@ -382,6 +389,13 @@ SPECIAL_BODIES = {
     "table.grow": ("i32", "ref.null func i32.const 1 table.grow 0"),
     "table.size": ("i32", "table.size 0"),
     "table.fill": ("", "i32.const 1 ref.null func i32.const 1 table.fill 0"),
+    # typed function references
+    "call_ref": ("i32", "ref.func $one call_ref $one"),
+    "ref.as_non_null": ("i32", "ref.func $one ref.as_non_null ref.is_null"),
+    "br_on_null": ("i32", "block (result i32) i32.const 7 ref.null func br_on_null 0 "
+                          "drop end"),
+    "br_on_non_null": ("i32", "block (result funcref) ref.func $one br_on_non_null 0 "
+                              "ref.null func end ref.is_null"),
 }
 
 
@@ -423,10 +437,10 @@ def _instance(tier: str):
     if tier not in _INSTANCES:
         from wasmvm import Config, Engine, Instance, Module, Store
 
-        from .test_api import wat
+        from .test_api import wat3
 
         store = Store(Engine(Config(tier=tier)))
-        inst = Instance(store, Module(store.engine, wat(every_row_module())), [])
+        inst = Instance(store, Module(store.engine, wat3(every_row_module())), [])
         _INSTANCES[tier] = store, inst
     return _INSTANCES[tier]
 

@@ -12,7 +12,8 @@ The fixtures are WebAssembly 2.0 modules. wabt 1.0.42 enables by default every
 bulk memory, reference types, SIMD) but also some later proposals; those are
 switched off below so that a fixture using one fails to compile instead of
 slipping in. ``--debug-names`` writes the ``$names`` of the sources into the
-``name`` custom section.
+``name`` custom section. A fixture of a WebAssembly 3.0 proposal names the flags it
+needs on a line ``;; wat2wasm-flags: --enable-function-references``.
 """
 
 from __future__ import annotations
@@ -57,10 +58,20 @@ def sources(fixtures: Path = FIXTURES) -> list[Path]:
     return sorted(fixtures.glob("*.wat"))
 
 
+def extra_flags(src: Path) -> list[str]:
+    """The flags a fixture of a WebAssembly 3.0 proposal asks for, on a line of its own:
+    ``;; wat2wasm-flags: --enable-function-references``."""
+    flags = []
+    for line in src.read_text().splitlines():
+        if line.startswith(";; wat2wasm-flags:"):
+            flags += line.split(":", 1)[1].split()
+    return flags
+
+
 def compile_wat(wat2wasm: str, src: Path, dst: Path) -> None:
     """Compile one .wat file; raise RuntimeError with wat2wasm's message on failure."""
     proc = subprocess.run(
-        [wat2wasm, *WAT2WASM_FLAGS, str(src), "-o", str(dst)],
+        [wat2wasm, *WAT2WASM_FLAGS, *extra_flags(src), str(src), "-o", str(dst)],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,

@@ -128,6 +128,9 @@ class TrapCode(enum.Enum):
         return self.value
 
 
+#: call_ref of a null reference: wasmtime's NULL_REFERENCE, with the spec's own message
+NULL_FUNCTION_REFERENCE = "null function reference"
+
 #: A trap keeps the ``BACKTRACE_OUTER`` outermost and ``BACKTRACE_INNER`` innermost frames of
 #: its backtrace and counts the rest in ``frames_elided``: a 10,000-deep recursion does
 #: not make a 10,000-line report (wasmtime keeps 20 frames; we keep both ends).

@@ -1,4 +1,4 @@
-"""THE opcode table: every WebAssembly 2.0 instruction, once, and the 3.0 ones wasmvm implements.
+"""THE opcode table: every WebAssembly 2.0 instruction, and those of 3.0 wasmvm runs, once.
 
 Each row (`Op`) has
   code    the opcode: an int for one-byte opcodes, ``(prefix, n)`` for the 0xFC and 0xFD
@@ -9,6 +9,7 @@ Each row (`Op`) has
           the stack signature as tuples of value-type names, or ``None`` for the
           instructions whose typing the validator writes by hand ("special")
   group   the spec's instruction category
+  feature the ``syntax.features`` switch a 3.0 row needs (None for 2.0's rows)
 
 and what the code would otherwise read out of the mnemonic:
   access        for the instructions that access memory through a memarg (the scalar and
@@ -42,15 +43,13 @@ and what the code would otherwise read out of the mnemonic:
                   memory.init, memory.copy, memory.fill (out of bounds)
                   table.get, table.set, table.init, table.copy, table.fill (out of bounds)
                   call_indirect (index out of bounds, null element, type mismatch)
-                  call and call_indirect: the call-depth budget ("call stack exhausted")
+                  call_ref (null function reference), ref.as_non_null (null reference)
+                  call, call_indirect, call_ref: the call-depth budget ("call stack exhausted")
                     is checked at the call. A trap inside the callee belongs to the
                     callee's instruction, not to the call.
                 Everything else is False, including memory.grow and table.grow (they
                 report failure as -1), data.drop and elem.drop. Fuel, an engine budget
                 that can stop any instruction, is not counted.
-  feature       the WebAssembly 3.0 proposal a row belongs to, as named by its switch in
-                ``syntax.features.Features`` (``"relaxed_simd"``); None for every 2.0 row.
-                The decoder rejects a row whose switch is off as a 2.0 decoder does.
 
 The memory rows state their access size in the table below (``_load``/``_store`` and the
 ``load:N`` keys of the vector block); a trailing ``!`` on a mnemonic in the numeric blocks,
@@ -82,8 +81,9 @@ IMMEDIATE_KINDS = {
     "globalidx": "global index (u32)",
     "elemidx": "element segment index (u32)",
     "dataidx": "data segment index (u32)",
-    "memidx": "memory index: a single 0x00 byte in WebAssembly 2.0",
-    "memarg": "alignment exponent (u32) and offset (u32)",
+    "memidx": "memory index: a single 0x00 byte in WebAssembly 2.0, a u32 with multi-memory",
+    "memarg": "alignment exponent (u32; bit 6: a memory index (u32) follows, multi-memory) "
+              "and offset (u32; u64 with memory64)",
     "i32": "signed LEB128, 32 bits",
     "i64": "signed LEB128, 64 bits",
     "f32": "4 bytes, IEEE 754 little-endian",
@@ -91,7 +91,7 @@ IMMEDIATE_KINDS = {
     "v128": "16 bytes, little-endian",
     "laneidx": "lane index (one byte)",
     "shuffle": "16 lane indices (one byte each)",
-    "reftype": "reference type (one byte)",
+    "heaptype": "heap type (s33): abstract (one byte, as 2.0's reference types) or a type index",
     "valtypes": "vector of value types (typed select)",
 }
 
@@ -122,6 +122,9 @@ class Op:
     signed: bool | None = None
     lanes: int | None = None
     traps: bool = False
+    #: the feature switch (``syntax.features.Features`` field) a WebAssembly 3.0 row
+    #: needs; None for 2.0's rows. With the switch off the decoder rejects the opcode as
+    #: 2.0 does.
     feature: str | None = None
 
     @property
@@ -221,9 +224,14 @@ ELSE = 0x05
 END = 0x0B
 
 # --- reference -----------------------------------------------------------------------
-_op(0xD0, "ref.null", "reftype", group="reference")
+_op(0xD0, "ref.null", "heaptype", group="reference")
 _op(0xD1, "ref.is_null", group="reference")
 _op(0xD2, "ref.func", "funcidx", group="reference")
+# typed function references (WebAssembly 3.0)
+_op(0x14, "call_ref", "typeidx", group="control", traps=True, feature="function_references")
+_op(0xD4, "ref.as_non_null", group="reference", traps=True, feature="function_references")
+_op(0xD5, "br_on_null", "labelidx", group="control", feature="function_references")
+_op(0xD6, "br_on_non_null", "labelidx", group="control", feature="function_references")
 
 # --- parametric ----------------------------------------------------------------------
 _op(0x1A, "drop", group="parametric")

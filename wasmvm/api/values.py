@@ -9,7 +9,7 @@ either plain Python values — ints (i32/i64 shown signed, as wasmtime-py does),
 from __future__ import annotations
 
 from ..exec.store import ExternRef, FuncInst
-from ..syntax.types import ValType
+from ..syntax.types import TOP, ValType
 from ..syntax.values import (
     f32_from_bits,
     f32_round,
@@ -120,8 +120,22 @@ def _int_raw(t: ValType, n) -> int:
     return n & _MASK[t]
 
 
+def hierarchy(t) -> str | None:
+    """The reference hierarchy of a type (``func``, ``extern``, ``exn``, ``any``), or
+    None for numeric and vector types: references of one hierarchy share one raw form."""
+    if not t.is_ref:
+        return None
+    heap = t.heap
+    return "func" if isinstance(heap, int) else TOP[heap]
+
+
 def to_raw(t: ValType, v):
-    """A Python value or Val, as the raw value of type ``t`` (TypeError if it cannot be)."""
+    """A Python value or Val, as the raw value of type ``t`` (TypeError if it cannot be).
+    A reference Val may have any type of ``t``'s hierarchy (a ``funcref`` Val for a
+    ``(ref $t)`` parameter); a null is refused where ``t`` is not nullable."""
+    if t.is_ref and not isinstance(t, ValType) or t.is_ref and t not in (
+            ValType.FUNCREF, ValType.EXTERNREF):
+        return _ref_raw(t, v)
     if isinstance(v, Val):
         if v.type != t:
             raise TypeError(f"expected a {t} value, got {v.type}")
@@ -148,12 +162,36 @@ def to_raw(t: ValType, v):
     raise TypeError(f"no conversion to {t}")
 
 
+def _ref_raw(t, v):
+    top = hierarchy(t)
+    if isinstance(v, Val):
+        if hierarchy(v.type) != top:
+            raise TypeError(f"expected a {t} value, got {v.type}")
+        raw = v._raw
+    elif v is None:
+        raw = None
+    elif top == "func":
+        raw = getattr(v, "_inst", None)
+        if not isinstance(raw, FuncInst):
+            raise TypeError(f"{t} needs a Func, got {type(v).__name__}")
+    elif top == "extern":
+        raw = v if isinstance(v, ExternRef) else ExternRef(v)
+    else:
+        raise TypeError(f"no conversion of a {type(v).__name__} to {t}")
+    if raw is None and not t.nullable:
+        raise TypeError(f"null is not a value of {t}")
+    return raw
+
+
 def to_python(t: ValType, raw):
     """A raw value as a Python value: signed ints, floats, Func/None, host object/None."""
     if t is ValType.I32:
         return signed(raw, 32)
     if t is ValType.I64:
         return signed(raw, 64)
+    if t.is_ref and t not in (ValType.FUNCREF, ValType.EXTERNREF):
+        top = hierarchy(t)
+        t = ValType.FUNCREF if top == "func" else ValType.EXTERNREF if top == "extern" else t
     if t is ValType.FUNCREF:
         if raw is None:
             return None

@@ -24,21 +24,19 @@ from ..errors import MalformedError
 from ..opcodes import ELSE, END
 from ..syntax.features import WASM3, Features
 from ..syntax.instructions import If, maker
-from ..syntax.types import ValType
+from ..syntax.types import HEAP_BY_CODE, ValType, ref_type
 from . import later, reader
 from .reader import byte, eof, le_uint, s33, sleb, u32
 
 
 # -- immediate readers: each returns (tuple of immediate values, new pos) --------------
-def _read_blocktype(data, pos):
+def _read_blocktype(data, pos, features=WASM3):
     b = data[pos] if pos < len(data) else None
     if b == 0x40:
         return (None,), pos + 1
     if b is not None and b & 0xC0 == 0x40:  # a one-byte negative s33: a value type
-        t = ValType.from_code(b)
-        if t is None:
-            raise _bad_type(b, pos, "malformed value type")
-        return (t,), pos + 1
+        t, pos = read_valtype(data, pos, features)
+        return (t,), pos
     start = pos
     x, pos = s33(data, pos)
     if x < 0:
@@ -46,12 +44,12 @@ def _read_blocktype(data, pos):
     return (x,), pos
 
 
-def _read_index(data, pos):
+def _read_index(data, pos, features=WASM3):
     x, pos = u32(data, pos)
     return (x,), pos
 
 
-def _read_labelvec(data, pos):
+def _read_labelvec(data, pos, features=WASM3):
     n, pos = u32(data, pos)
     labels = []
     for _ in range(n):
@@ -61,12 +59,19 @@ def _read_labelvec(data, pos):
     return (tuple(labels), default), pos
 
 
-def _read_memidx(data, pos):
+def _read_memidx(data, pos, features=WASM3):
+    """WebAssembly 2.0: a memory index is a single 0x00 byte."""
     if pos >= len(data):
         raise eof(data)
     if data[pos] != 0:
         raise _memidx_error(data, pos)
     return (0,), pos + 1
+
+
+def _read_memidx_multi(data, pos, features=WASM3):
+    """Multi-memory: a memory index is any u32."""
+    x, pos = u32(data, pos)
+    return (x,), pos
 
 
 def _memidx_error(data, pos) -> MalformedError:
@@ -79,7 +84,8 @@ def _memidx_error(data, pos) -> MalformedError:
     return later.unsupported(what, later.MULTI_MEMORY, pos, "zero byte expected")
 
 
-def _read_memarg(data, pos):
+def _read_memarg(data, pos, features=WASM3):
+    """WebAssembly 2.0's memarg: alignment exponent and offset, both u32; memory 0."""
     start = pos
     align, pos = u32(data, pos)
     if align >= 32:
@@ -88,33 +94,58 @@ def _read_memarg(data, pos):
                                     start, "malformed memop flags")
         raise MalformedError("malformed memop flags", start)
     offset, pos = u32(data, pos)
-    return (align, offset), pos
+    return (align, offset, 0), pos
 
 
-def _read_i32(data, pos):
+def _memarg_reader(multi: bool, wide: bool) -> Callable:
+    """WebAssembly 3.0's memarg (spec 5.4.6): flags below 2**7, whose bit 6 announces a
+    memory index (multi-memory) between them and the offset, a u64 (memory64). With both
+    proposals off, 2.0's."""
+    if not multi and not wide:
+        return _read_memarg
+
+    def read(data, pos, features=WASM3):
+        start = pos
+        flags, pos = u32(data, pos)
+        memory = 0
+        if flags >= 0x80 or (flags & 0x40 and not multi):
+            return _read_memarg(data, start)  # 2.0's errors for what is left undefined
+        if flags & 0x40:
+            memory, pos = u32(data, pos)
+            flags &= ~0x40
+        if wide:
+            offset, pos = reader.uleb(data, pos, 64)
+        else:
+            offset, pos = u32(data, pos)
+        return (flags, offset, memory), pos
+
+    return read
+
+
+def _read_i32(data, pos, features=WASM3):
     c, pos = sleb(data, pos, 32)
     return (c,), pos
 
 
-def _read_i64(data, pos):
+def _read_i64(data, pos, features=WASM3):
     c, pos = sleb(data, pos, 64)
     return (c,), pos
 
 
 def _fixed_reader(size):
-    def read(data, pos):
+    def read(data, pos, features=WASM3):
         bits, pos = le_uint(data, pos, size)
         return (bits,), pos
 
     return read
 
 
-def _read_lane(data, pos):
+def _read_lane(data, pos, features=WASM3):
     b, pos = byte(data, pos)
     return (b,), pos
 
 
-def _read_shuffle(data, pos):
+def _read_shuffle(data, pos, features=WASM3):
     raw, pos = reader.fixed(data, pos, 16)
     return (tuple(raw),), pos
 
@@ -136,32 +167,81 @@ def _bad_type(b: int, pos: int, spec_message: str) -> MalformedError:
     return later.unsupported(*known, pos, spec_message)
 
 
-def read_reftype(data, pos):
+#: The nullable abstract reference types beyond 2.0's funcref and externref, by the
+#: feature switch that allows them (the GC ones stay with binary.later until GC lands).
+_LATER_REF_FEATURE = {
+    ValType.EXNREF: "exceptions", ValType.NULLEXNREF: "exceptions",
+    ValType.NULLFUNCREF: "function_references", ValType.NULLEXTERNREF: "function_references",
+}
+#: the same for the abstract heap types (in ``(ref null? HEAP)`` and ``ref.null HEAP``)
+_LATER_HEAP_FEATURE = {"exn": "exceptions", "noexn": "exceptions",
+                       "nofunc": "function_references", "noextern": "function_references"}
+
+
+def _type_allowed(t: ValType, features: Features) -> bool:
+    if t.is_num or t.is_vec or t in (ValType.FUNCREF, ValType.EXTERNREF):
+        return True
+    feature = _LATER_REF_FEATURE.get(t)
+    return feature is not None and getattr(features, feature)
+
+
+def read_heaptype(data, pos, features=WASM3):
+    """A heap type (an s33): an abstract one by name, or a type index."""
+    start = pos
+    x, pos = s33(data, pos)
+    if x >= 0:
+        return x, pos
+    heap = HEAP_BY_CODE.get(x + 0x80) if x >= -0x40 else None
+    if heap is None:
+        raise MalformedError("malformed heap type", start)
+    if heap not in ("func", "extern"):
+        feature = _LATER_HEAP_FEATURE.get(heap)
+        if feature is None or not getattr(features, feature):
+            raise _bad_type(data[start], start, "malformed heap type")
+    return heap, pos
+
+
+def _typed_ref(data, pos, features):
+    """``0x63 HEAP`` / ``0x64 HEAP`` (typed function references)."""
+    heap, end = read_heaptype(data, pos + 1, features)
+    return ref_type(data[pos] == 0x63, heap), end
+
+
+def read_reftype(data, pos, features=WASM3):
     b = _type_byte(data, pos)
+    if b in (0x63, 0x64) and features.function_references:
+        return _typed_ref(data, pos, features)
     t = ValType.from_code(b)
-    if t is None or not t.is_ref:
+    if t is None or not t.is_ref or not _type_allowed(t, features):
         raise _bad_type(b, pos, "malformed reference type")
     return t, pos + 1
 
 
-def read_valtype(data, pos):
+def read_valtype(data, pos, features=WASM3):
     b = _type_byte(data, pos)
+    if b in (0x63, 0x64) and features.function_references:
+        return _typed_ref(data, pos, features)
     t = ValType.from_code(b)
-    if t is None:
+    if t is None or not _type_allowed(t, features):
         raise _bad_type(b, pos, "malformed value type")
     return t, pos + 1
 
 
-def _read_reftype_imm(data, pos):
-    t, pos = read_reftype(data, pos)
-    return (t,), pos
+def _read_heaptype_imm(data, pos, features=WASM3):
+    """``ref.null``'s immediate: a heap type, kept as the type of the null it pushes. In
+    2.0 the immediate is one reference-type byte (0x70, 0x6F): the same bytes."""
+    if not features.function_references:
+        t, pos = read_reftype(data, pos, features)
+        return (t,), pos
+    heap, pos = read_heaptype(data, pos, features)
+    return (ref_type(True, heap),), pos
 
 
-def _read_valtypes(data, pos):
+def _read_valtypes(data, pos, features=WASM3):
     n, pos = u32(data, pos)
     types = []
     for _ in range(n):
-        t, pos = read_valtype(data, pos)
+        t, pos = read_valtype(data, pos, features)
         types.append(t)
     return (tuple(types),), pos
 
@@ -186,20 +266,20 @@ IMMEDIATE_READERS: dict[str, Callable] = {
     "v128": _fixed_reader(16),
     "laneidx": _read_lane,
     "shuffle": _read_shuffle,
-    "reftype": _read_reftype_imm,
+    "heaptype": _read_heaptype_imm,
     "valtypes": _read_valtypes,
 }
 
 
-def _immediates_reader(op: opcodes.Op) -> Callable:
-    readers = [IMMEDIATE_READERS[k] for k in op.imm]
+def _immediates_reader(op: opcodes.Op, table: dict[str, Callable]) -> Callable:
+    readers = [table[k] for k in op.imm]
     if len(readers) == 1:
         return readers[0]
 
-    def read(data, pos):
+    def read(data, pos, features=WASM3):
         values: tuple = ()
         for r in readers:
-            v, pos = r(data, pos)
+            v, pos = r(data, pos, features)
             values += v
         return values, pos
 
@@ -211,52 +291,72 @@ class _Decoded:
 
     __slots__ = ("op", "make", "read", "shared", "structured", "uses_data")
 
-    def __init__(self, op: opcodes.Op):
+    def __init__(self, op: opcodes.Op, readers: dict[str, Callable]):
         self.op = op
         self.make = maker(op)
         self.structured = op.name in ("block", "loop", "if")
-        self.read = _immediates_reader(op) if op.imm else None
+        self.read = _immediates_reader(op, readers) if op.imm else None
         # Rows whose instruction is the same object wherever it occurs.
         self.shared = self.make() if not op.imm else None
         self.uses_data = op.name in ("memory.init", "data.drop")
 
 
-_SINGLE: list[_Decoded | None] = [None if op is None else _Decoded(op) for op in opcodes.SINGLE]
-_PREFIXED: dict[int, dict[int, _Decoded]] = {
-    prefix: {n: _Decoded(op) for n, op in rows.items()} for prefix, rows in opcodes.PREFIXED.items()
-}
-# Prefixes whose sub-opcode is read before rejecting it: 2.0's, and those of later
-# proposals, so the error names the instruction (binary.later).
-for _prefix in later.PREFIXES:
-    _PREFIXED.setdefault(_prefix, {})
-_PREFIX_SET = frozenset(_PREFIXED)
-_GATED: dict[Features, dict[int, dict[int, _Decoded]]] = {}
+def immediate_readers(features: Features = WASM3) -> dict[str, Callable]:
+    """``IMMEDIATE_READERS`` as the decoder uses them under ``features`` (multi-memory:
+    memory indices are u32 and a memarg may name one; memory64: memarg offsets are u64)."""
+    return _rows(features).readers
 
 
-def _prefixed_for(features: Features) -> dict[int, dict[int, _Decoded]]:
-    """``_PREFIXED`` without the rows of the proposals ``features`` turns off (the opcode
-    table's ``feature`` column): their bytes are then rejected as a 2.0 decoder rejects
-    them (``binary.later``). Only prefixed rows belong to a proposal so far."""
-    table = _GATED.get(features)
-    if table is None:
-        table = _GATED[features] = {
-            prefix: {n: d for n, d in rows.items()
-                     if d.op.feature is None or getattr(features, d.op.feature)}
-            for prefix, rows in _PREFIXED.items()}
-    return table
+class _Rows:
+    """The decoding rows under one choice of memory proposals (``multi``: memory indices;
+    ``wide``: 64-bit offsets), which change how memory immediates are read."""
 
-# memory.size and memory.grow read a zero byte but build the same object every time.
-for _d in _SINGLE:
-    if _d is not None and _d.op.imm == ("memidx",):
-        _d.shared = _d.make(0)
-# The hot paths, by opcode byte: one-byte opcodes without immediates (the shared
-# instruction); with one index immediate (local.get, call, br_if, ...); with a memarg.
-_FAST = [d.shared if d is not None and d.read is None else None for d in _SINGLE]
+    def __init__(self, multi: bool, wide: bool):
+        readers = dict(IMMEDIATE_READERS)
+        readers["memarg"] = self.read_memarg = _memarg_reader(multi, wide)
+        if multi:
+            readers["memidx"] = _read_memidx_multi
+        self.readers = readers
+        self.single: list[_Decoded | None] = [
+            None if op is None else _Decoded(op, readers) for op in opcodes.SINGLE]
+        self.prefixed: dict[int, dict[int, _Decoded]] = {
+            prefix: {n: _Decoded(op, readers) for n, op in rows.items()}
+            for prefix, rows in opcodes.PREFIXED.items()}
+        # Prefixes whose sub-opcode is read before rejecting it: 2.0's, and those of later
+        # proposals, so the error names the instruction (binary.later).
+        for prefix in later.PREFIXES:
+            self.prefixed.setdefault(prefix, {})
+        # memory.size and memory.grow of memory 0 build the same object every time.
+        for d in self.single:
+            if d is not None and d.op.imm == ("memidx",):
+                d.shared = d.make(0) if not multi else None
+        # The hot paths, by opcode byte: one-byte opcodes without immediates (the shared
+        # instruction); with one index immediate (local.get, call, br_if, ...); with a
+        # memarg.
+        # (rows of a 3.0 feature take the general path, where the feature switch is checked)
+        single = [d if d is None or d.op.feature is None else None for d in self.single]
+        self.fast = [d.shared if d is not None and d.read is None else None for d in single]
+        self.one_index = [d if d is not None and len(d.op.imm) == 1
+                          and d.op.imm[0] in _INDEX_KINDS and not d.structured else None
+                          for d in single]
+        self.memarg = [d if d is not None and d.op.imm == ("memarg",) else None
+                       for d in single]
+
+
 _INDEX_KINDS = {"labelidx", "funcidx", "localidx", "globalidx", "tableidx", "elemidx",
                 "dataidx"}
-_ONE_INDEX = [d if d is not None and len(d.op.imm) == 1 and d.op.imm[0] in _INDEX_KINDS
-              and not d.structured else None for d in _SINGLE]
-_MEMARG = [d if d is not None and d.op.imm == ("memarg",) else None for d in _SINGLE]
+_ROWS: dict[tuple[bool, bool], _Rows] = {}
+
+
+def _rows(features: Features) -> _Rows:
+    key = (features.multi_memory, features.memory64)
+    rows = _ROWS.get(key)
+    if rows is None:
+        rows = _ROWS[key] = _Rows(*key)
+    return rows
+
+
+_PREFIX_SET = frozenset({*opcodes.PREFIXED, *later.PREFIXES})
 
 
 class CodeReader:
@@ -269,11 +369,11 @@ class CodeReader:
     def __init__(self, data: bytes, features: Features = WASM3):
         self.data = data
         self.features = features  # the proposals instructions may use (syntax.features)
-        self._prefixed = _prefixed_for(features)
         self.uses_data = False
         self._cache: dict[tuple, object] = {}
         # per opcode byte: immediate value -> the shared instruction (fast paths)
         self._by_byte: list[dict] = [{} for _ in range(256)]
+        self._rows = _rows(features)
 
     def expr(self, pos: int, offsets: array | None = None) -> tuple[list, int]:
         """Decode ``instr* end`` starting at ``pos``; return (body, position after end).
@@ -283,12 +383,15 @@ class CodeReader:
         """
         data = self.data
         end = len(data)
-        single = _SINGLE
-        fast = _FAST
+        rows = self._rows
+        single = rows.single
+        fast = rows.fast
         cache = self._cache
         record = offsets.append if offsets is not None else None
-        one_index = _ONE_INDEX
-        memarg = _MEMARG
+        one_index = rows.one_index
+        memarg = rows.memarg
+        read_memarg = rows.read_memarg
+        prefixed = rows.prefixed
         by_byte = self._by_byte
         body: list = []
         append = body.append
@@ -339,7 +442,7 @@ class CodeReader:
                 continue
             d = memarg[b]
             if d is not None:  # loads and stores
-                imm, pos = _read_memarg(data, pos)
+                imm, pos = read_memarg(data, pos)
                 cache_b = by_byte[b]
                 instr = cache_b.get(imm)
                 if instr is None:
@@ -370,17 +473,20 @@ class CodeReader:
             if d is None:
                 if b in _PREFIX_SET:
                     n, pos = u32(data, pos)
-                    d = self._prefixed[b].get(n)
-                    if d is None:
+                    d = prefixed[b].get(n)
+                    if d is None or (d.op.feature is not None
+                                     and not getattr(self.features, d.op.feature)):
                         raise later.illegal_opcode(b, n, start)
                 else:
                     raise later.illegal_opcode(b, None, start)
+            elif d.op.feature is not None and not getattr(self.features, d.op.feature):
+                raise later.illegal_opcode(b, None, start)
             if record:
                 record(start)
             if d.read is None:
                 append(d.shared)
                 continue
-            imm, pos = d.read(data, pos)
+            imm, pos = d.read(data, pos, self.features)
             if d.structured:
                 instr = d.make(*imm)
                 append(instr)

@@ -20,8 +20,18 @@ from collections.abc import Callable, Iterable
 from ..opcodes import OPS, Op
 from ..syntax.instructions import Instruction, RefFunc, walk
 from ..syntax.module import Data, Elem, Export, Func, Global, Import, Module
-from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
-from .leb128 import write_signed, write_u32
+from ..syntax.types import (
+    ABSTRACT_HEAPS,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    RefType,
+    TableType,
+    ValType,
+    ref_type,
+)
+from .leb128 import write_signed, write_u32, write_unsigned
 
 __all__ = ["encode_module", "encode_expr", "MAGIC", "VERSION", "SECTION_ORDER"]
 
@@ -57,31 +67,51 @@ def _write_vec(out: bytearray, items, write_item: Callable[[bytearray, object], 
         write_item(out, item)
 
 
-def _write_valtype(out: bytearray, t: ValType) -> None:
+def _write_valtype(out: bytearray, t) -> None:
+    """A value type: its byte, or for ``(ref null? $t)`` forms 0x63/0x64 and the heap
+    type."""
     out.append(t.code)
+    if isinstance(t, RefType):
+        _write_heaptype(out, t.heap)
 
 
-def _write_limits(out: bytearray, lim: Limits) -> None:
-    if lim.max is None:
-        out.append(0x00)
-        write_u32(out, lim.min)
+def _write_heaptype(out: bytearray, heap) -> None:
+    if isinstance(heap, str):
+        out.append(ABSTRACT_HEAPS[heap])
     else:
-        out.append(0x01)
-        write_u32(out, lim.min)
-        write_u32(out, lim.max)
+        write_signed(out, heap)  # a type index: a non-negative s33
+
+
+def _w_heaptype(out: bytearray, t) -> None:
+    """``ref.null``'s immediate: the heap type of the null's type."""
+    _write_heaptype(out, t.heap)
+
+
+def _write_limits(out: bytearray, lim: Limits, is_64: bool = False) -> None:
+    """Flags 0x00/0x01 (no max/max), plus 0x04 for 64-bit limits (memory64, table64),
+    whose bounds are u64."""
+    write = write_unsigned if is_64 else write_u32
+    flags = 0x04 if is_64 else 0x00
+    if lim.max is None:
+        out.append(flags)
+        write(out, lim.min)
+    else:
+        out.append(flags | 0x01)
+        write(out, lim.min)
+        write(out, lim.max)
 
 
 def _write_tabletype(out: bytearray, tt: TableType) -> None:
-    out.append(tt.elem.code)
-    _write_limits(out, tt.limits)
+    _write_valtype(out, tt.elem)
+    _write_limits(out, tt.limits, tt.is_64)
 
 
 def _write_memtype(out: bytearray, mt: MemoryType) -> None:
-    _write_limits(out, mt.limits)
+    _write_limits(out, mt.limits, mt.is_64)
 
 
 def _write_globaltype(out: bytearray, gt: GlobalType) -> None:
-    out.append(gt.type.code)
+    _write_valtype(out, gt.type)
     out.append(0x01 if gt.mutable else 0x00)
 
 
@@ -91,18 +121,26 @@ def _write_globaltype(out: bytearray, gt: GlobalType) -> None:
 def _w_blocktype(out: bytearray, bt) -> None:
     if bt is None:
         out.append(0x40)
-    elif isinstance(bt, ValType):
-        out.append(bt.code)
+    elif isinstance(bt, ValType | RefType):
+        _write_valtype(out, bt)
     elif 0 <= bt < 1 << 32:
         write_signed(out, bt)  # s33: a type index is a non-negative s33
     else:
         raise ValueError(f"not a block type: {bt!r}")
 
 
-def _w_memarg(out: bytearray, align_offset: tuple[int, int]) -> None:
-    align, offset = align_offset
-    write_u32(out, align)
-    write_u32(out, offset)
+def _w_memarg(out: bytearray, memarg: tuple[int, int, int]) -> None:
+    """flags (the alignment; bit 6 when a memory index follows: multi-memory), the memory
+    index unless 0, and the offset (u64 in memory64; below 2**32 it is a valid u32)."""
+    align, offset, memory = memarg
+    if memory:
+        write_u32(out, align | 0x40)
+        write_u32(out, memory)
+    else:
+        write_u32(out, align)
+    if not 0 <= offset < 1 << 64:
+        raise ValueError(f"memarg offset out of range: {offset}")
+    write_unsigned(out, offset)
 
 
 def _w_labelvec(out: bytearray, labels_default: tuple[tuple[int, ...], int]) -> None:
@@ -142,7 +180,7 @@ def _w_shuffle(out: bytearray, lanes: tuple[int, ...]) -> None:
 def _w_valtypes(out: bytearray, types: tuple[ValType, ...]) -> None:
     write_u32(out, len(types))
     for t in types:
-        out.append(t.code)
+        _write_valtype(out, t)
 
 
 #: How each immediate kind is written: ``writer(out, value)``.
@@ -166,14 +204,9 @@ _IMMEDIATE_WRITERS: dict[str, Callable[[bytearray, object], None]] = {
     "v128": _w_v128,
     "laneidx": bytearray.append,  # one byte; ValueError if out of range
     "shuffle": _w_shuffle,
-    "reftype": _write_valtype,
+    "heaptype": _w_heaptype,
     "valtypes": _w_valtypes,
 }
-
-
-def _memidx(_instr: Instruction) -> int:
-    """WebAssembly 2.0 has one memory: the model keeps no memory index, it is always 0."""
-    return 0
 
 
 #: Where an instruction keeps each kind of immediate (dotted names and tuples allowed).
@@ -188,8 +221,8 @@ _IMMEDIATE_ATTRS: dict[str, str | tuple[str, ...] | Callable[[Instruction], obje
     "globalidx": "index",
     "elemidx": "elem",
     "dataidx": "data",
-    "memidx": _memidx,
-    "memarg": ("align", "offset"),  # binary order: alignment first
+    "memidx": "memory",
+    "memarg": ("align", "offset", "memory"),  # binary order: flags, memory, offset
     "i32": "value.bits",
     "i64": "value.bits",
     "f32": "value.bits",
@@ -197,11 +230,12 @@ _IMMEDIATE_ATTRS: dict[str, str | tuple[str, ...] | Callable[[Instruction], obje
     "v128": "value.bits",
     "laneidx": "lane",
     "shuffle": "lanes",
-    "reftype": "type",
+    "heaptype": "type",
     "valtypes": "types",
 }
 #: Rows whose immediates are not found by kind alone (two immediates of one kind).
-_ROW_ATTRS: dict[str, tuple[str, ...]] = {"table.copy": ("dst", "src")}
+_ROW_ATTRS: dict[str, tuple[str, ...]] = {"table.copy": ("dst", "src"),
+                                           "memory.copy": ("dst", "src")}
 
 _Plan = tuple[bytes, tuple[tuple[Callable, Callable], ...]]
 
@@ -289,8 +323,17 @@ def _function_section(m: Module) -> bytearray | None:
     return _vec_section(m.funcs, lambda out, f: write_u32(out, f.type))
 
 
+def _write_table(out: bytearray, t) -> None:
+    if t.init is not None:  # 0x40 0x00, the table type, the initializer expression
+        out += b"\x40\x00"
+        _write_tabletype(out, t.type)
+        _write_expr(out, t.init)
+    else:
+        _write_tabletype(out, t.type)
+
+
 def _table_section(m: Module) -> bytearray | None:
-    return _vec_section(m.tables, lambda out, t: _write_tabletype(out, t.type))
+    return _vec_section(m.tables, _write_table)
 
 
 def _memory_section(m: Module) -> bytearray | None:
@@ -330,8 +373,13 @@ def elem_flags(e: Elem) -> int:
     bit 0: passive or declarative; bit 1: explicit table index (active) or declarative;
     bit 2: initialisers are expressions rather than function indices.
     """
-    funcref = e.type is ValType.FUNCREF
-    as_indices = funcref and all(len(x) == 1 and type(x[0]) is RefFunc for x in e.init)
+    # Function indices decode as (ref func) in 3.0 and as funcref in 2.0: a segment whose
+    # initialisers are all ref.func uses them when its type is (ref func), or funcref
+    # when it was decoded from them (``Elem.indices``: a 2.0 module keeps its bytes).
+    all_funcs = all(len(x) == 1 and type(x[0]) is RefFunc for x in e.init)
+    as_indices = all_funcs and (e.type is ref_type(False, "func") or (
+        e.type is ValType.FUNCREF and bool(e.indices)))
+    funcref = e.type is ValType.FUNCREF or as_indices
     kind = e.mode.kind
     if kind == "active":
         flags = 0 if e.mode.table == 0 and funcref else 2
@@ -354,7 +402,10 @@ def _write_elem(out: bytearray, e: Elem) -> None:
             raise ValueError("an active element segment needs an offset expression")
         _write_expr(out, e.mode.offset)
     if flags & 3:  # an elemkind / reftype byte follows
-        out.append(e.type.code if flags & 4 else 0x00)
+        if flags & 4:
+            _write_valtype(out, e.type)
+        else:
+            out.append(0x00)
     if flags & 4:
         _write_vec(out, e.init, _write_expr)
     else:
@@ -378,7 +429,7 @@ def _write_func(out: bytearray, f: Func) -> None:
     write_u32(body, len(f.locals))
     for loc in f.locals:
         write_u32(body, loc.count)
-        body.append(loc.type.code)
+        _write_valtype(body, loc.type)
     _write_expr(body, f.body)
     write_u32(out, len(body))
     out += body

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import dataclasses
 import os
 import signal
 import tempfile
@@ -25,6 +26,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from ..syntax.features import Features
 from . import host
 from .values import REF_TYPES, DiffVal, ExternObj
 
@@ -179,7 +181,7 @@ class WasmvmSide:
         from .. import api
 
         self._api = api
-        config = api.Config(tier=tier, consume_fuel=fuel is not None)
+        config = api.Config(tier=tier, consume_fuel=fuel is not None, **feature_switches())
         if max_call_depth is not None:
             config.max_call_depth = max_call_depth
         self.name = f"wasmvm ({tier})"
@@ -442,12 +444,23 @@ def wasmtime_available() -> bool:
 _ENGINES: dict[tuple, object] = {}
 
 
+#: The WebAssembly 3.0 proposals compared: switched on in both engines, the others off in
+#: both (a proposal joins this list once wasmvm implements it).
+COMPARED_FEATURES = ("function_references", "multi_memory", "memory64", "extended_const",
+                     "relaxed_simd")
+
+
+def feature_switches() -> dict[str, bool]:
+    """wasmvm's Config switches for the compared feature set."""
+    return {"wasm_" + f.name: f.name in COMPARED_FEATURES for f in dataclasses.fields(Features)}
+
+
 def wasmtime_engine(simd: bool = True):
-    """A wasmtime Engine with fuel and the WebAssembly 2.0 feature set plus relaxed SIMD
-    with SIMD (the other proposals after 2.0 that wasmtime enables by default are switched
-    off). One per process. Relaxed SIMD keeps wasmtime's default, nondeterministic
-    results (``wasm_relaxed_simd_deterministic`` off): wasmvm gives the ones of x86-64
-    (``exec.relaxed_simd``)."""
+    """A wasmtime Engine with fuel and the feature set compared: WebAssembly 2.0 and the
+    3.0 proposals of ``COMPARED_FEATURES`` (the others, which wasmtime enables by
+    default, are switched off). One per process. Relaxed SIMD (with SIMD only) keeps
+    wasmtime's default results (``wasm_relaxed_simd_deterministic`` off): wasmvm gives
+    those of x86-64 (``exec.relaxed_simd``)."""
     import wasmtime
 
     key = (simd,)
@@ -455,12 +468,16 @@ def wasmtime_engine(simd: bool = True):
         c = wasmtime.Config()
         c.consume_fuel = True
         c.wasm_simd = simd
-        c.wasm_relaxed_simd = simd
-        for off in ("wasm_threads", "wasm_tail_call", "wasm_multi_memory", "wasm_memory64",
-                    "wasm_exceptions", "wasm_function_references", "wasm_gc",
-                    "wasm_wide_arithmetic", "wasm_custom_page_sizes", "wasm_stack_switching"):
+        c.wasm_relaxed_simd = False
+        switches = {name: False for name in (
+            "wasm_threads", "wasm_tail_call", "wasm_multi_memory", "wasm_memory64",
+            "wasm_exceptions", "wasm_function_references", "wasm_gc",
+            "wasm_wide_arithmetic", "wasm_custom_page_sizes", "wasm_stack_switching")}
+        switches.update({"wasm_" + f: True for f in COMPARED_FEATURES})
+        switches["wasm_relaxed_simd"] = simd  # relaxed SIMD needs SIMD
+        for name, on in switches.items():
             try:
-                setattr(c, off, False)
+                setattr(c, name, on)
             except (AttributeError, Exception):  # noqa: BLE001 - older wasmtime-py
                 pass
         c.parallel_compilation = False

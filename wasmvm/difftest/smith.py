@@ -4,11 +4,13 @@ wasmvm runs, to compare on both engines.
     smith = Smith()                       # writes its config into a temporary folder
     wasm = smith.module(seed_bytes(rng))  # None when smith could not use the seed
 
-The configuration (``smith_config``): WebAssembly 2.0 (no threads, exceptions, GC, tail
-calls, memory64, multi-memory, extended constants, custom page sizes; SIMD only when
-``run.SIMD`` is on) and relaxed SIMD (with SIMD, when ``run.RELAXED_SIMD`` is on), every
-item exported, memories of at most 2 pages with a maximum (so ``memory.grow`` cannot ask
-for gigabytes), tables of at most 1,000 elements, imports only from the host module
+The configuration (``smith_config``): WebAssembly 2.0 plus the 3.0 proposals wasmvm
+implements and wasmtime runs: multi-memory (up to 2 memories), memory64 (64-bit memories
+and tables), extended constant expressions and relaxed SIMD (with SIMD, when
+``run.RELAXED_SIMD`` is on) (no threads, exceptions, GC, tail calls, custom page sizes;
+SIMD only when ``run.SIMD`` is on), every item exported,
+memories of at most 2 pages with a maximum (so ``memory.grow`` cannot ask for gigabytes),
+tables of at most 1,000 elements, imports only from the host module
 (``--available-imports``, ``host.interface_module``), NaNs canonicalised after every float
 operation (``canonicalize-nans``: results are then deterministic and compared bit for
 bit), and ``--ensure-termination``: a global fuel counter, decremented at loop heads and
@@ -45,10 +47,10 @@ def smith_config(simd: bool = SIMD, relaxed_simd: bool = RELAXED_SIMD) -> dict:
         "exceptions-enabled": False,
         "gc-enabled": False,
         "tail-call-enabled": False,
-        "memory64-enabled": False,
+        "memory64-enabled": True,
         "custom-page-sizes-enabled": False,
         "wide-arithmetic-enabled": False,
-        "extended-const-enabled": False,
+        "extended-const-enabled": True,
         "custom-descriptors-enabled": False,
         "compact-imports-enabled": False,
         "multi-value-enabled": True,
@@ -59,9 +61,10 @@ def smith_config(simd: bool = SIMD, relaxed_simd: bool = RELAXED_SIMD) -> dict:
         "canonicalize-nans": True,
         "export-everything": True,
         "generate-custom-sections": False,
-        "max-memories": 1,
+        "max-memories": 2,  # multi-memory
         "memory-max-size-required": True,
         "max-memory32-bytes": 2 * 65536,
+        "max-memory64-bytes": 2 * 65536,
         "max-tables": 2,
         "table-max-size-required": True,
         "max-table-elements": 1000,

@@ -61,6 +61,8 @@ from .store import Store, WasmFunc
 _SLOT = re.compile(r"s\d+")
 MAX_LOOP_NESTING = 16  # CPython allows 20 statically nested blocks; the try takes one
 MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
+#: branches that may fall through: a new fuel segment starts after them
+_CONDITIONAL_BRANCHES = frozenset({"br_if", "br_on_null", "br_on_non_null"})
 MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
 MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _skippable)
 
@@ -89,7 +91,8 @@ def bounds_trap(unit: str) -> list[str]:
     """The ``except`` closing the ``try`` around a compiled function's body: a memory
     access out of bounds raises struct.error/IndexError in this frame (tb_next is None),
     which is the spec's trap; one from deeper down (a callee) passes through."""
-    return [f"{unit}except (_struct_error, IndexError) as e:",
+    # (OverflowError: a 64-bit memory's address beyond what struct takes as an offset)
+    return [f"{unit}except (_struct_error, IndexError, OverflowError) as e:",
             f"{unit * 2}if e.__traceback__.tb_next is None:",
             f"{unit * 3}raise _oob() from None",
             f"{unit * 2}raise"]
@@ -635,7 +638,7 @@ class Translator:
                         dead = True
                     if n is not None:
                         self.charge_variable(instr.op.name, n)
-                    elif instr.op.name == "br_if":
+                    elif instr.op.name in _CONDITIONAL_BRANCHES:
                         self.start_segment()
             elif event == "else":
                 self.else_arm()
@@ -865,21 +868,23 @@ class Translator:
             self.result(f"_shuffle({a.text}, {b.text}, {sel})", [a, b])
         elif imm == ("memarg",) and instr.op.access.kind == "store":  # v128.store
             v = self.pop()
-            self.emit(f"_mem.write({self.address(instr)}, ({v.text}).to_bytes(16, 'little'))")
+            self.emit(f"{_mem(instr.memory)}.write({self.address(instr)}, "
+                      f"({v.text}).to_bytes(16, 'little'))")
         elif imm == ("memarg",):
             fn = simd.LOADS[name]
-            self.stack.append(E(f"{self.const_name(fn)}(_mem.read({self.address(instr)}, "
-                                f"{instr.op.access.size}))"))
+            self.stack.append(E(f"{self.const_name(fn)}({_mem(instr.memory)}.read("
+                                f"{self.address(instr)}, {instr.op.access.size}))"))
             self.store(len(self.stack) - 1)
         else:  # loadN_lane / storeN_lane (the memory's read/write check the bounds)
             w = instr.op.access.size * 8
             v = self.pop()
             addr = self.address(instr)
+            mem = _mem(instr.memory)
             if instr.op.access.kind == "store":
-                self.emit(f"_mem.write({addr}, _store_lane({v.text}, {w}, {instr.lane}))")
+                self.emit(f"{mem}.write({addr}, _store_lane({v.text}, {w}, {instr.lane}))")
             else:
                 self.stack.append(E(f"_load_lane({v.text}, {w}, {instr.lane}, "
-                                    f"_mem.read({addr}, {w // 8}))"))
+                                    f"{mem}.read({addr}, {w // 8}))"))
                 self.store(len(self.stack) - 1)
 
     def numeric(self, row) -> None:
@@ -1074,6 +1079,8 @@ class Translator:
 
     def load(self, name: str, instr) -> None:
         template = _LOADS[name]
+        if instr.memory:  # multi-memory: M is memory 0's data, Mk memory k's
+            template = _MEMORY_NAME.sub(f"M{instr.memory}", template)
         text = template.format(A=self.address(instr))
         self.stack.append(E(text, rng=_LOAD_RNG.get(name)))
         self.store(len(self.stack) - 1)
@@ -1083,6 +1090,8 @@ class Translator:
         addr = self.address(instr)
         limit, fits = _STORES_FIT[name]
         template = fits if v.rng is not None and v.rng[1] <= limit else _STORES[name]
+        if instr.memory:
+            template = _MEMORY_NAME.sub(f"M{instr.memory}", template)
         self.emit(template.format(A=addr, V=_p(v)))
 
 
@@ -1097,6 +1106,7 @@ _FOLD = {
     "shl": lambda x, y, w: x << (y % w), "shr_u": lambda x, y, w: x >> (y % w),
 }
 _LOCAL = re.compile(r"l\d+")
+_MEMORY_NAME = re.compile(r"\bM\b")  # memory 0's data in the access templates
 
 
 def _int_const(e: E) -> int | None:
@@ -1218,7 +1228,8 @@ def _skippable(events) -> dict[int, int]:
                 if _ends_in_open_loop(open_instrs, k):
                     continue  # a break of that loop (see _branch_targets)
                 target = open_[k]
-                if dpt or name == "br_table" or type(open_instrs[k]) is Loop:
+                if (dpt or name == "br_table" or name.startswith("br_on")
+                        or type(open_instrs[k]) is Loop):
                     bad.add(target)
                 else:
                     count[target] = count.get(target, 0) + (name == "br_if")
@@ -1231,7 +1242,7 @@ def _skippable(events) -> dict[int, int]:
 def branch_depths(instr) -> tuple:
     """The label depths a br, br_if or br_table branches to (none for anything else)."""
     name = instr.op.name
-    if name == "br" or name == "br_if":
+    if name == "br" or name == "br_if" or name == "br_on_null" or name == "br_on_non_null":
         return (instr.label,)
     if name == "br_table":
         return (*instr.labels, instr.default)
@@ -1432,14 +1443,71 @@ def _call_indirect(t: Translator, instr):
     _call_results(t, f"{target}({args})", len(ft.results))
 
 
+def _call_ref(t: Translator, instr):
+    ft = t.mod.types[instr.type]
+    f = t.pop()  # (evaluated before the arguments: both are pure or stored, and only a
+    # null reference traps)
+    args = _call_args(t, len(ft.params))
+    _call_results(t, f"_call_ref({f.text})({args})", len(ft.results))
+
+
+def _br_on_null(t: Translator, instr):
+    t.store_all()  # the reference too: it is tested, then stays or is dropped
+    k = len(t.stack) - 1
+    t.pop()  # a taken branch carries the values below it
+    t.emit(f"if s{k} is None:")
+    t.indent += 1
+    t.branch(instr.label)
+    t.indent -= 1
+    t.stack.append(E(f"s{k}"))
+    t.stored = len(t.stack)
+
+
+def _br_on_non_null(t: Translator, instr):
+    t.store_all()
+    k = len(t.stack) - 1
+    t.emit(f"if s{k} is not None:")  # the branch carries the reference as its last value
+    t.indent += 1
+    t.branch(instr.label)
+    t.indent -= 1
+    t.pop()
+def _mem(k: int) -> str:
+    """The name of memory ``k`` (a MemInst) in the namespace: ``_mem`` for memory 0, as
+    before multi-memory, ``_memk`` for the others (``M``/``Mk``: their data)."""
+    return f"_mem{k}" if k else "_mem"
+
+
 def _memory_size(t: Translator, instr):
-    t.stack.append(E("(len(M) >> 16)"))
+    data = f"M{instr.memory}" if instr.memory else "M"
+    t.stack.append(E(f"(len({data}) >> 16)"))
     t.store(len(t.stack) - 1)
 
 
 def _memory_grow(t: Translator, instr):
     n = t.pop()
-    t.stack.append(E(f"_mem.grow({n.text}) & 0xFFFFFFFF"))
+    mask = _MASK["i64" if t.mod.mems[instr.memory].is_64 else "i32"]  # -1 as the address type
+    t.stack.append(E(f"{_mem(instr.memory)}.grow({n.text}) & {mask}"))
+    t.store(len(t.stack) - 1)
+
+
+def _memory_statement(template: str):
+    """memory.fill/copy/init of memory ``m`` (copy: from memory ``src`` when another)."""
+    def translate(t: Translator, instr):
+        args = [t.pop() for _ in range(3)][::-1]
+        if instr.op.name == "memory.copy":
+            m = _mem(instr.dst)
+            src = f", {_mem(instr.src)}" if instr.src != instr.dst else ""
+        else:
+            m, src = _mem(instr.memory), ""
+        t.emit(template.format(*[a.text for a in args], i=instr, m=m, src=src))
+    return translate
+
+
+def _table_grow(t: Translator, instr):
+    n = t.pop()
+    init = t.pop()
+    mask = _MASK["i64" if t.mod.tables[instr.table].is_64 else "i32"]  # -1 as the index type
+    t.stack.append(E(f"T{instr.table}.grow({n.text}, {init.text}) & {mask}"))
     t.store(len(t.stack) - 1)
 
 
@@ -1481,15 +1549,17 @@ _SPECIAL = {
     "unreachable": _unreachable, "br": _br, "br_if": _br_if, "br_table": _br_table,
     "return": _return, "call": _call, "call_indirect": _call_indirect,
     "memory.size": _memory_size, "memory.grow": _memory_grow,
-    "memory.fill": _statement("_mem.fill({0}, {1}, {2})", 3),
-    "memory.copy": _statement("_mem.copy({0}, {1}, {2})", 3),
-    "memory.init": _statement("_mem.init({0}, D{i.data}.data, {1}, {2})", 3),
+    "memory.fill": _memory_statement("{m}.fill({0}, {1}, {2})"),
+    "memory.copy": _memory_statement("{m}.copy({0}, {1}, {2}{src})"),
+    "memory.init": _memory_statement("{m}.init({0}, D{i.data}.data, {1}, {2})"),
     "data.drop": _statement("D{i.data}.data = b''", 0),
     "ref.null": _ref_null, "ref.is_null": _ref_is_null, "ref.func": _ref_func,
+    "ref.as_non_null": _value("_non_null({0})", 1), "call_ref": _call_ref,
+    "br_on_null": _br_on_null, "br_on_non_null": _br_on_non_null,
     "table.get": _value("T{i.table}.get({0})", 1),
     "table.set": _statement("T{i.table}.set({0}, {1})", 2),
     "table.size": _value("len(T{i.table}.elements)", 0),
-    "table.grow": _value("T{i.table}.grow({1}, {0}) & 0xFFFFFFFF", 2),
+    "table.grow": _table_grow,
     "table.fill": _statement("T{i.table}.fill({0}, {1}, {2})", 3),
     "table.copy": _statement("T{i.dst}.copy({0}, T{i.src}, {1}, {2})", 3),
     "table.init": _statement("T{i.table}.init({0}, E{i.elem}.elements, {1}, {2})", 3),

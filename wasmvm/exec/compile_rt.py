@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import struct
 
-from ..errors import Trap, TrapCode
+from ..errors import NULL_FUNCTION_REFERENCE, Trap, TrapCode
 from ..syntax.values import f32_from_bits, f32_to_bits
 from . import numerics, simd
 from .fuel import out_of_fuel
@@ -44,7 +44,8 @@ def namespace(mod: ModuleInst, store: Store, tier) -> dict:
 def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
     """A namespace for ``mod``'s compiled code, not kept (see ``namespace``)."""
     ns: dict = {
-        "__builtins__": {"len": len, "float": float, "int": int, "IndexError": IndexError},
+        "__builtins__": {"len": len, "float": float, "int": int, "IndexError": IndexError,
+                         "OverflowError": OverflowError},
         "Trap": Trap,
         "_oob": _trap(TrapCode.MEMORY_OUT_OF_BOUNDS),
         "_unreachable": _trap(TrapCode.UNREACHABLE),
@@ -54,6 +55,8 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         "_f32_bits": f32_to_bits,
         "_f32_val": f32_from_bits,
         "_call_indirect": _indirect_caller(mod, store, tier),
+        "_call_ref": _ref_caller(mod, store, tier),
+        "_non_null": _non_null,
         "_F": store.fuel,  # [remaining] when fuel is on, else None
         "_sqrt": math.sqrt,
         "_WasmFunc": WasmFunc,
@@ -88,6 +91,9 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         mem = mod.mems[0]
         ns["_mem"] = mem
         ns["M"] = mem.data  # grows in place: the same bytearray or mmap for the instance's life
+    for k, mem in enumerate(mod.mems[1:], 1):  # multi-memory: memory k is _memk, data Mk
+        ns[f"_mem{k}"] = mem
+        ns[f"M{k}"] = mem.data
     for i, g in enumerate(mod.globals):
         ns[f"g{i}"] = g
     for i, t in enumerate(mod.tables):
@@ -182,6 +188,25 @@ def deferred_callable(func: WasmFunc, store: Store, tier):
 def is_fallback(fn) -> bool:
     """Does ``fn`` run its function on the fallback tier rather than as a translation?"""
     return getattr(fn, "fallback", False)
+
+
+def _non_null(ref):
+    """ref.as_non_null"""
+    if ref is None:
+        raise Trap(TrapCode.NULL_REFERENCE)
+    return ref
+
+
+def _ref_caller(caller: ModuleInst, store: Store, tier):
+    """``_call_ref(f)`` for the code of ``caller``: the callable of function reference
+    ``f`` (call_ref; validation guarantees its type), a trap for null."""
+    def call_ref(func):
+        if func is None:
+            raise Trap(TrapCode.NULL_REFERENCE, NULL_FUNCTION_REFERENCE)
+        if isinstance(func, HostFunc):
+            return host_callable(func, caller, store)
+        return func.compiled or callable_for(func, store, tier)
+    return call_ref
 
 
 def _indirect_caller(caller: ModuleInst, store: Store, tier):

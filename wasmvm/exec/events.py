@@ -17,7 +17,7 @@ the plain path runs and pays nothing for this.
 from __future__ import annotations
 
 from ..syntax.instructions import Block, If, Loop, walk
-from ..syntax.types import ValType
+from ..syntax.types import valtype
 from ..syntax.values import VALUE_CLASSES, f32_to_bits, f64_to_bits
 from ..valid import stack_types
 
@@ -63,7 +63,7 @@ def as_observer(obj) -> Observer:
 def _typed(t, raw):
     if t is None or t.is_ref:
         return raw
-    cls = VALUE_CLASSES[ValType(t)]
+    cls = VALUE_CLASSES[valtype(t)]
     if t == "f32":
         return cls.from_bits(f32_to_bits(raw))
     if t == "f64":
@@ -236,6 +236,8 @@ def finish_memory_access(state: ExecState) -> None:
     if state._access is None:
         return
     kind, ea, size = state._access
-    mem = state.memory
+    mems = state._frame.func.module.mems
+    k = getattr(state.instruction, "memory", 0)  # multi-memory: the instruction's memory
+    mem = mems[k] if k < len(mems) else None
     data = bytes(mem.data[ea : ea + size]) if mem is not None and ea + size <= len(mem.data) else b""
     state._access = (kind, ea, data)

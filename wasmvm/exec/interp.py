@@ -25,15 +25,18 @@ chosen once per call, so that the plain loop pays nothing for it.
 
 from __future__ import annotations
 
-from ..errors import InternalError, Trap, TrapCode, UnsupportedError
+from ..errors import NULL_FUNCTION_REFERENCE, InternalError, Trap, TrapCode, UnsupportedError
 from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import (
     Block,
     Br,
     BrIf,
+    BrOnNonNull,
+    BrOnNull,
     BrTable,
     Call,
     CallIndirect,
+    CallRef,
     If,
     Loop,
     Return,
@@ -196,6 +199,42 @@ def call_host(F: Frame | None, stack: list, callee: HostFunc) -> None:
         stack.extend(results)
 
 
+def _branch_on_null(taken):
+    """br_on_null: a null is popped and the branch taken; else the reference stays."""
+    def h(F, pc):
+        s = F.stack
+        if s[-1] is None:
+            s.pop()
+            return taken(F, pc)
+        return pc + 1
+    return h
+
+
+def _branch_on_non_null(taken):
+    """br_on_non_null: a reference branches, carried with the label's values; a null
+    is popped."""
+    def h(F, pc):
+        s = F.stack
+        if s[-1] is not None:
+            return taken(F, pc)
+        s.pop()
+        return pc + 1
+    return h
+
+
+def _call_ref(F, pc):
+    """call_ref: call the function reference on top of the stack."""
+    callee = F.stack.pop()
+    if callee is None:
+        raise Trap(TrapCode.NULL_REFERENCE, NULL_FUNCTION_REFERENCE)
+    if isinstance(callee, WasmFunc):
+        F.callee = callee
+        F.pc = pc + 1
+        return CALL
+    call_host(F, F.stack, callee)
+    return pc + 1
+
+
 def _call_indirect(table, expected):
     def h(F, pc):
         callee = indirect_callee(table, F.stack.pop(), expected)
@@ -280,6 +319,12 @@ def _prepare(func: WasmFunc) -> Prepared:
             code[i] = _return
         elif isinstance(instr, Call):
             code[i] = _call(mod.funcs[instr.func])
+        elif isinstance(instr, BrOnNull):  # (the reference is popped when it branches)
+            code[i] = _branch_on_null(branch(labels[-1 - instr.label], height - 1))
+        elif isinstance(instr, BrOnNonNull):
+            code[i] = _branch_on_non_null(branch(labels[-1 - instr.label], height))
+        elif isinstance(instr, CallRef):
+            code[i] = _call_ref
         elif isinstance(instr, CallIndirect):
             code[i] = _call_indirect(mod.tables[instr.table], mod.types[instr.type])
         else:

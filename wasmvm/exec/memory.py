@@ -29,7 +29,7 @@ import struct
 import sys
 
 from ..errors import InvalidError, ResourceLimitError, Trap, TrapCode
-from ..syntax.types import MAX_PAGES, PAGE_SIZE, MemoryType
+from ..syntax.types import MAX_PAGES, MAX_PAGES_64, PAGE_SIZE, MemoryType
 from ..syntax.values import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
 
 __all__ = ["Memory", "PAGE_SIZE", "MAX_PAGES", "allocate"]
@@ -101,11 +101,14 @@ class Memory:
     bounds creation and growth), or None.
     """
 
-    __slots__ = ("data", "min", "max", "limits")
+    __slots__ = ("data", "min", "max", "limits", "is_64")
 
-    def __init__(self, min_pages: int = 1, max_pages: int | None = None, limits=None):
-        if not 0 <= min_pages <= MAX_PAGES or (max_pages is not None and max_pages > MAX_PAGES):
-            raise InvalidError("memory size must be at most 65536 pages (4GiB)")
+    def __init__(self, min_pages: int = 1, max_pages: int | None = None, limits=None,
+                 is_64: bool = False):
+        bound = MAX_PAGES_64 if is_64 else MAX_PAGES
+        if not 0 <= min_pages <= bound or (max_pages is not None and max_pages > bound):
+            raise InvalidError("memory size must be at most 2^48 pages (memory64)" if is_64
+                               else "memory size must be at most 65536 pages (4GiB)")
         if max_pages is not None and not min_pages <= max_pages:
             raise InvalidError("size minimum must not be greater than maximum")
         cap = None if limits is None else limits.memory_size
@@ -120,10 +123,11 @@ class Memory:
         self.min = min_pages
         self.max = max_pages
         self.limits = limits
+        self.is_64 = is_64  # memory64: i64 addresses, up to 2**48 pages
 
     @classmethod
     def from_type(cls, memtype: MemoryType, limits=None) -> Memory:
-        return cls(memtype.limits.min, memtype.limits.max, limits)
+        return cls(memtype.limits.min, memtype.limits.max, limits, memtype.is_64)
 
     def __repr__(self) -> str:
         limit = "" if self.max is None else f", max {self.max}"
@@ -139,7 +143,7 @@ class Memory:
         """``memory.grow``: add ``delta`` pages; the old size in pages, or -1. Never raises."""
         data = self.data
         old = len(data) // PAGE_SIZE
-        limit = MAX_PAGES if self.max is None else self.max
+        limit = (MAX_PAGES_64 if self.is_64 else MAX_PAGES) if self.max is None else self.max
         if delta < 0 or old + delta > limit:
             return -1
         if delta:
@@ -217,9 +221,12 @@ class Memory:
             raise _out_of_bounds()
         self.data[d : d + n] = data[s : s + n]
 
-    def copy(self, dst: int, src: int, n: int) -> None:
-        """``memory.copy``: ranges may overlap; traps before writing if either is out of bounds."""
-        self._check_range(src, n)
+    def copy(self, dst: int, src: int, n: int, source: Memory | None = None) -> None:
+        """``memory.copy`` from ``source`` (multi-memory; default: this memory) into this
+        one: ranges may overlap; traps before writing if either is out of bounds."""
+        if source is None:
+            source = self
+        source._check_range(src, n)
         self._check_range(dst, n)
         if n:
-            self.data[dst : dst + n] = self.data[src : src + n]
+            self.data[dst : dst + n] = source.data[src : src + n]

@@ -122,7 +122,7 @@ def _load(op) -> Callable:
     size, fn = op.access.size, simd.LOADS[op.name]
 
     def make(instr, mod):
-        read = mod.mems[0].read
+        read = mod.mems[instr.memory].read
         offset = instr.offset
 
         def h(F, pc):
@@ -134,7 +134,7 @@ def _load(op) -> Callable:
 
 
 def _store(instr, mod):
-    write = mod.mems[0].write
+    write = mod.mems[instr.memory].write
     offset = instr.offset
 
     def h(F, pc):
@@ -151,7 +151,7 @@ def _load_lane(op) -> Callable:
     load_lane = simd.load_lane
 
     def make(instr, mod):
-        read = mod.mems[0].read
+        read = mod.mems[instr.memory].read
         offset, lane = instr.offset, instr.lane
 
         def h(F, pc):
@@ -168,7 +168,7 @@ def _store_lane(op) -> Callable:
     store_lane = simd.store_lane
 
     def make(instr, mod):
-        write = mod.mems[0].write
+        write = mod.mems[instr.memory].write
         offset, lane = instr.offset, instr.lane
 
         def h(F, pc):

@@ -40,7 +40,7 @@ from ..api.values import Val, format_value
 from ..exec.events import Observer
 from ..syntax.instructions import Call, CallIndirect
 from ..syntax.module import Names
-from ..syntax.types import ValType
+from ..syntax.types import TOP, RefType, ref_type, valtype
 from ..text.disasm import instruction_text
 
 __all__ = ["Tracer", "format_record", "format_typed", "operand_count", "instruction_at"]
@@ -64,8 +64,10 @@ def format_typed(t, raw) -> str:
     ``?:raw`` when its type is not known."""
     if t is None:
         return f"?:{raw!r}"
-    t = ValType(t)
+    t = valtype(t)
     if t.is_ref:
+        if isinstance(t, RefType):  # (ref $t), (ref func): shown by hierarchy, funcref:f
+            t = ref_type(True, "func" if isinstance(t.heap, int) else TOP[t.heap])
         if raw is None:
             return f"{t}:null"
         name = getattr(raw, "name", None)

@@ -65,6 +65,9 @@ class Func:
 @dataclass
 class Table:
     type: TableType
+    #: the initializer expression of every element (typed function references: a table
+    #: of a non-nullable type needs one); None: null
+    init: Expr | None = None
 
 
 @dataclass
@@ -94,6 +97,9 @@ class Elem:
     type: ValType
     init: list[Expr]
     mode: ElemMode
+    #: the decoded segment's encoding had function indices (flags 0-3) rather than
+    #: expressions: the encoder keeps that form. Not part of the segment's meaning.
+    indices: bool | None = field(default=None, compare=False)
 
 
 @dataclass

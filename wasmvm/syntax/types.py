@@ -19,6 +19,18 @@ class ValType(enum.StrEnum):
     V128 = "v128"
     FUNCREF = "funcref"
     EXTERNREF = "externref"
+    # WebAssembly 3.0's other nullable abstract reference types: (ref null exn), the
+    # bottoms (ref null nofunc) ..., and GC's (ref null any) ...
+    EXNREF = "exnref"
+    NULLFUNCREF = "nullfuncref"
+    NULLEXTERNREF = "nullexternref"
+    NULLEXNREF = "nullexnref"
+    ANYREF = "anyref"
+    EQREF = "eqref"
+    I31REF = "i31ref"
+    STRUCTREF = "structref"
+    ARRAYREF = "arrayref"
+    NULLREF = "nullref"
 
     def __repr__(self) -> str:
         return repr(self.value)
@@ -46,7 +58,17 @@ class ValType(enum.StrEnum):
 
     @property
     def is_ref(self) -> bool:
-        return self in (ValType.FUNCREF, ValType.EXTERNREF)
+        return self in _HEAPS
+
+    @property
+    def nullable(self) -> bool:
+        """A reference type of this form is always nullable (``(ref null HEAP)``)."""
+        return self in _HEAPS
+
+    @property
+    def heap(self) -> str | None:
+        """The heap type of a reference type (``funcref`` -> ``func``), else None."""
+        return _HEAPS.get(self)
 
     @property
     def bit_width(self) -> int | None:
@@ -94,28 +116,120 @@ _CODES = {
     ValType.V128: 0x7B,
     ValType.FUNCREF: 0x70,
     ValType.EXTERNREF: 0x6F,
+    ValType.EXNREF: 0x69,
+    ValType.NULLFUNCREF: 0x73,
+    ValType.NULLEXTERNREF: 0x72,
+    ValType.NULLEXNREF: 0x74,
+    ValType.ANYREF: 0x6E,
+    ValType.EQREF: 0x6D,
+    ValType.I31REF: 0x6C,
+    ValType.STRUCTREF: 0x6B,
+    ValType.ARRAYREF: 0x6A,
+    ValType.NULLREF: 0x71,
 }
 _BY_CODE = {code: t for t, code in _CODES.items()}
 _WIDTHS = {ValType.I32: 32, ValType.I64: 64, ValType.F32: 32, ValType.F64: 64, ValType.V128: 128}
 
 I32, I64, F32, F64, V128 = ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128
-FUNCREF, EXTERNREF = ValType.FUNCREF, ValType.EXTERNREF
+FUNCREF, EXTERNREF, EXNREF = ValType.FUNCREF, ValType.EXTERNREF, ValType.EXNREF
+
+# -- reference types (spec 2.3.3, 3.0) -------------------------------------------------------
+#: The abstract heap types, each with its byte (also the byte of the nullable shorthand),
+#: its hierarchy's top and its hierarchy's bottom.
+ABSTRACT_HEAPS: dict[str, int] = {
+    "func": 0x70, "nofunc": 0x73, "extern": 0x6F, "noextern": 0x72, "exn": 0x69,
+    "noexn": 0x74, "any": 0x6E, "eq": 0x6D, "i31": 0x6C, "struct": 0x6B, "array": 0x6A,
+    "none": 0x71,
+}
+HEAP_BY_CODE = {code: heap for heap, code in ABSTRACT_HEAPS.items()}
+#: the top of the hierarchy each abstract heap type is in
+TOP = {"func": "func", "nofunc": "func", "extern": "extern", "noextern": "extern",
+       "exn": "exn", "noexn": "exn", "any": "any", "eq": "any", "i31": "any",
+       "struct": "any", "array": "any", "none": "any"}
+#: the bottom of each hierarchy, by its top
+BOTTOM = {"func": "nofunc", "extern": "noextern", "exn": "noexn", "any": "none"}
+_HEAPS = {ValType.FUNCREF: "func", ValType.EXTERNREF: "extern", ValType.EXNREF: "exn",
+          ValType.NULLFUNCREF: "nofunc", ValType.NULLEXTERNREF: "noextern",
+          ValType.NULLEXNREF: "noexn", ValType.ANYREF: "any", ValType.EQREF: "eq",
+          ValType.I31REF: "i31", ValType.STRUCTREF: "struct", ValType.ARRAYREF: "array",
+          ValType.NULLREF: "none"}
+_SHORTHAND = {heap: t for t, heap in _HEAPS.items()}
+
+#: A heap type: an abstract one by name (``"func"``), or a type index (a concrete type).
+HeapType = str | int
 
 
-def valtype(t: str | ValType) -> ValType:
-    """Normalise a value type given as text (``"i32"``) or as a ValType."""
+@dataclass(frozen=True, slots=True)
+class RefType:
+    """``(ref null? HEAP)`` for the reference types that have no shorthand: the
+    non-nullable ones and those of a concrete (indexed) heap type. Build them with
+    ``ref_type``, which gives the shorthand ``ValType`` (``funcref``) where there is one
+    and otherwise one shared instance per type, so that types compare by identity, as the
+    validator does."""
+
+    nullable: bool
+    heap: HeapType
+
+    is_ref = True
+    is_num = False
+    is_int = False
+    is_float = False
+    is_vec = False
+    bit_width = None
+
+    @property
+    def code(self) -> int:
+        """The first byte of its binary form (then the heap type, as an s33)."""
+        return 0x63 if self.nullable else 0x64
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        heap = f"{self.heap}" if isinstance(self.heap, str) else f"${self.heap}"
+        return f"(ref null {heap})" if self.nullable else f"(ref {heap})"
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+
+_INTERNED: dict[tuple[bool, HeapType], RefType] = {}
+
+
+def ref_type(nullable: bool, heap: HeapType) -> ValType | RefType:
+    """The reference type ``(ref null? heap)``: the ValType shorthand when it has one."""
+    if nullable and isinstance(heap, str):
+        return _SHORTHAND[heap]
+    key = (nullable, heap)
+    t = _INTERNED.get(key)
+    if t is None:
+        t = _INTERNED[key] = RefType(nullable, heap)
+    return t
+
+
+def valtype(t: str | ValType | RefType) -> ValType | RefType:
+    """Normalise a value type given as text (``"i32"``), a ValType or a RefType."""
+    if isinstance(t, RefType):
+        return ref_type(t.nullable, t.heap)  # (the shared instance)
     try:
         return ValType(t)
     except ValueError:
         raise ValueError(f"not a value type: {t!r}") from None
 
 
+def defaultable(t) -> bool:
+    """Has ``t`` a default value (zero, or null)? Non-nullable references have none: a
+    local of such a type must be set before it is read."""
+    return not t.is_ref or t.nullable
+
+
 @dataclass(frozen=True, slots=True)
 class FuncType:
     """``[t1*] -> [t2*]``"""
 
-    params: tuple[ValType, ...] = ()
-    results: tuple[ValType, ...] = ()
+    params: tuple[ValType | RefType, ...] = ()
+    results: tuple[ValType | RefType, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "params", tuple(valtype(t) for t in self.params))
@@ -124,9 +238,9 @@ class FuncType:
     def __str__(self) -> str:
         parts = ["func"]
         if self.params:
-            parts.append("(param " + " ".join(self.params) + ")")
+            parts.append("(param " + " ".join(map(str, self.params)) + ")")
         if self.results:
-            parts.append("(result " + " ".join(self.results) + ")")
+            parts.append("(result " + " ".join(map(str, self.results)) + ")")
         return "(" + " ".join(parts) + ")"
 
 
@@ -145,33 +259,55 @@ class Limits:
 class TableType:
     """The element type and the limits, in binary order (and wasmtime-py's)."""
 
-    elem: ValType
+    elem: ValType | RefType
     limits: Limits
+    #: table64 (WebAssembly 3.0): indexed by i64
+    is_64: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "elem", valtype(self.elem))
 
     def __str__(self) -> str:
-        return f"{self.limits} {self.elem}"
+        return f"{'i64 ' if self.is_64 else ''}{self.limits} {self.elem}"
+
+    @property
+    def index_type(self) -> ValType:
+        """i32, or i64 for a 64-bit table."""
+        return ValType.I64 if self.is_64 else ValType.I32
 
 
 @dataclass(frozen=True, slots=True)
 class MemoryType:
+    """The limits in pages; ``is_64`` for a memory with 64-bit addresses (memory64), as in
+    wasmtime-py's ``MemoryType(limits, is_64=True)``."""
+
     limits: Limits
+    is_64: bool = False
 
     def __str__(self) -> str:
-        return str(self.limits)
+        return f"i64 {self.limits}" if self.is_64 else str(self.limits)
+
+    @property
+    def index_type(self) -> ValType:
+        """The address type: i32, or i64 for a 64-bit memory."""
+        return ValType.I64 if self.is_64 else ValType.I32
 
 
 @dataclass(frozen=True, slots=True)
 class GlobalType:
-    type: ValType
+    type: ValType | RefType
     mutable: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "type", valtype(self.type))
 
     def __str__(self) -> str:
         return f"(mut {self.type})" if self.mutable else str(self.type)
 
 
-#: A block type is ``None`` (no results), a ValType (one result), or an int: the index of
-#: a function type in the module (multi-value blocks). See ``blocktype_str``.
-BlockType = None | ValType | int
+#: A block type is ``None`` (no results), a value type (one result), or an int: the index
+#: of a function type in the module (multi-value blocks). See ``blocktype_str``.
+BlockType = None | ValType | RefType | int
 
 
 def blocktype_str(bt: BlockType) -> str:
@@ -184,3 +320,4 @@ def blocktype_str(bt: BlockType) -> str:
 
 PAGE_SIZE = 65536
 MAX_PAGES = 65536  # 4 GiB of 32-bit address space
+MAX_PAGES_64 = 1 << 48  # a 64-bit memory's limit (memory64): 2**64 bytes

@@ -2,7 +2,7 @@
 
 Driven by the opcode table: an opcode byte (or prefix and LEB128 sub-opcode) is looked up
 in ``opcodes.SINGLE`` / ``opcodes.PREFIXED``, and each of the row's immediate kinds is
-first read by the decoder's own reader (``binary.code.IMMEDIATE_READERS``, so the same
+first read by the decoder's own reader (``binary.code.immediate_readers()``, so the same
 bytes are accepted and rejected) and then explained by the describer for that kind
 (``DESCRIBERS``, one entry per ``opcodes.IMMEDIATE_KINDS`` key). Only ``else`` and ``end``,
 which are structure rather than table rows, have code of their own.
@@ -16,10 +16,9 @@ from collections.abc import Callable
 
 from .. import opcodes
 from ..binary import later, reader
-from ..binary.code import IMMEDIATE_READERS
+from ..binary.code import immediate_readers, read_heaptype, read_valtype
 from ..errors import InternalError, MalformedError
 from ..opcodes import ELSE, END, FC, FD
-from ..syntax.types import ValType
 from ..syntax.values import f32, f64, v128
 from .layout import named
 from .records import IMMEDIATE, OPCODE, Walker
@@ -46,8 +45,9 @@ def _blocktype(w: Walker, pos: int, funcidx: int | None) -> int:
         w.emit(pos, pos + 1, IMMEDIATE, "block type", "empty")
         return pos + 1
     if b & 0xC0 == 0x40:  # one byte, a negative s33: a value type
-        w.emit(pos, pos + 1, IMMEDIATE, "block type", ValType.from_code(b))
-        return pos + 1
+        t, end = read_valtype(w.data, pos)
+        w.emit(pos, end, IMMEDIATE, "block type", str(t))
+        return end
     x, end = reader.s33(w.data, pos)
     w.emit(pos, end, IMMEDIATE, "block type", f"type index {x}")
     return end
@@ -62,15 +62,23 @@ def _labelvec(w: Walker, pos: int, funcidx: int | None) -> int:
 
 
 def _memidx(w: Walker, pos: int, funcidx: int | None) -> int:
-    w.emit(pos, pos + 1, IMMEDIATE, "memory index (a zero byte)", 0)
-    return pos + 1
+    _, pos = w.u32(pos, "memory index", kind=IMMEDIATE)
+    return pos
+
+
+def _align_text(flags: int) -> str:
+    a = flags & ~0x40
+    text = f"{a} (2**{a} = {1 << a} bytes)"
+    return f"0x{flags:02x}: align {text}, a memory index follows" if flags & 0x40 else text
 
 
 def _memarg(w: Walker, pos: int, funcidx: int | None) -> int:
-    _, pos = w.u32(pos, "memarg align", lambda a: f"{a} (2**{a} = {1 << a} bytes)",
-                   kind=IMMEDIATE)
-    _, pos = w.u32(pos, "memarg offset", kind=IMMEDIATE)
-    return pos
+    flags, pos = w.u32(pos, "memarg align", _align_text, kind=IMMEDIATE)
+    if flags & 0x40:  # multi-memory
+        _, pos = w.u32(pos, "memarg memory index", kind=IMMEDIATE)
+    offset, end = reader.uleb(w.data, pos, 64)  # memory64: a u64
+    w.emit(pos, end, IMMEDIATE, "memarg offset", offset)
+    return end
 
 
 def _sleb(description: str, bits: int) -> Describer:
@@ -104,16 +112,19 @@ def _shuffle(w: Walker, pos: int, funcidx: int | None) -> int:
     return end
 
 
-def _reftype(w: Walker, pos: int, funcidx: int | None) -> int:
-    w.emit(pos, pos + 1, IMMEDIATE, "reference type", ValType.from_code(w.data[pos]))
-    return pos + 1
+def _heaptype(w: Walker, pos: int, funcidx: int | None) -> int:
+    heap, end = read_heaptype(w.data, pos)
+    w.emit(pos, end, IMMEDIATE, "heap type",
+           heap if isinstance(heap, str) else f"type index {heap}")
+    return end
 
 
 def _valtypes(w: Walker, pos: int, funcidx: int | None) -> int:
     n, pos = w.u32(pos, "num result types", kind=IMMEDIATE)
     for _ in range(n):
-        w.emit(pos, pos + 1, IMMEDIATE, "result type", ValType.from_code(w.data[pos]))
-        pos += 1
+        t, end = read_valtype(w.data, pos)
+        w.emit(pos, end, IMMEDIATE, "result type", str(t))
+        pos = end
     return pos
 
 
@@ -137,7 +148,7 @@ DESCRIBERS: dict[str, Describer] = {
     "v128": _fixed("v128 literal", v128),
     "laneidx": _laneidx,
     "shuffle": _shuffle,
-    "reftype": _reftype,
+    "heaptype": _heaptype,
     "valtypes": _valtypes,
 }
 
@@ -165,6 +176,7 @@ def walk_expr(w: Walker, pos: int, funcidx: int | None = None) -> int:
     """
     data = w.data
     base = w.depth
+    readers = immediate_readers()
     # One entry per open block: "if" while in the then arm of an if, else "block".
     open_blocks: list[str] = []
     try:
@@ -189,7 +201,7 @@ def walk_expr(w: Walker, pos: int, funcidx: int | None = None) -> int:
             w.depth = base + len(open_blocks)
             w.emit(start, pos, OPCODE, op.name, encoding)
             for kind in op.imm:
-                _, end = IMMEDIATE_READERS[kind](data, pos)  # the decoder's checks
+                _, end = readers[kind](data, pos)  # the decoder's checks
                 if DESCRIBERS[kind](w, pos, funcidx) != end:
                     raise InternalError(f"annotating {op.name}: {kind} size disagrees", pos)
                 pos = end

@@ -23,7 +23,17 @@ from dataclasses import dataclass, field
 from ..errors import InvalidError
 from ..syntax.features import WASM3, Features
 from ..syntax.module import Module
-from ..syntax.types import I32, FuncType, GlobalType, MemoryType, TableType, ValType
+from ..syntax.types import (
+    I32,
+    FuncType,
+    GlobalType,
+    MemoryType,
+    RefType,
+    TableType,
+    ValType,
+    valtype,
+)
+from .subtype import matches
 
 
 def fail(message: str, offset: int | None = None):
@@ -85,14 +95,18 @@ class Context:
     def __init__(self, module: Module, refs: frozenset[int], features: Features = WASM3):
         self.features = features  # the proposals the module may use (syntax.features)
         types = module.types
+        self.canon = canonical_types(types)
         self.types = types
         funcs: list[FuncType] = []
         tables: list[TableType] = []
         mems: list[MemoryType] = []
         globals_: list[GlobalType] = []
+        #: the type index of each function (imports first), for ``ref.func``'s type
+        self.func_type_idx: list[int] = []
         for imp in module.imports:
             if imp.kind == "func":
                 funcs.append(self.type_(imp.desc))
+                self.func_type_idx.append(imp.desc)
             elif imp.kind == "table":
                 tables.append(imp.desc)
             elif imp.kind == "memory":
@@ -103,6 +117,7 @@ class Context:
         self.num_imported_globals = len(globals_)
         for f in module.funcs:
             funcs.append(self.type_(f.type))
+            self.func_type_idx.append(f.type)
         tables += [t.type for t in module.tables]
         mems += [m.type for m in module.mems]
         globals_ += [g.type for g in module.globals]
@@ -110,15 +125,15 @@ class Context:
         self.tables = tables
         self.mems = mems
         self.globals = globals_
-        self.elems = [ValType(e.type) for e in module.elems]
+        self.elems = [valtype(e.type) for e in module.elems]
         self.datas = len(module.datas)
         self.refs = refs
 
         sig = _sig_cache()
         self.call_sig = [sig(ft.params, ft.results) for ft in funcs]
         self.call_indirect_sig = [sig((*ft.params, I32), ft.results) for ft in types]
-        self.global_get_sig = [sig((), (ValType(g.type),)) for g in globals_]
-        self.global_set_sig = [sig((ValType(g.type),), ()) if g.mutable else None
+        self.global_get_sig = [sig((), (valtype(g.type),)) for g in globals_]
+        self.global_set_sig = [sig((valtype(g.type),), ()) if g.mutable else None
                                for g in globals_]
         # Block types (None, a value type, or a type index) -> Label, for block and if
         # (labels[False]) and for loop (labels[True]).
@@ -136,10 +151,51 @@ class Context:
             fail(f"unknown type {x}")
         return self.types[x]
 
+    def label(self, blocktype, loop: bool) -> Label | None:
+        """The Label of a block type (None for an unknown type index)."""
+        labels = self.labels[loop]
+        label = labels.get(blocktype)
+        if label is None and isinstance(blocktype, RefType):
+            self.check_valtype(blocktype)
+            label = labels[blocktype] = Label((), (blocktype,), loop)
+        return label
+
+    def check_valtype(self, t) -> None:
+        """A reference type's type index must exist."""
+        if isinstance(t, RefType) and isinstance(t.heap, int) and t.heap >= len(self.types):
+            fail(f"unknown type {t.heap}")
+
+    def match(self, a, t) -> bool:
+        """Does value type ``a`` match ``t`` (``valid.subtype``)?"""
+        return a is t or matches(self.canon, a, t)
+
     def info(self) -> ModuleInfo:
         return ModuleInfo(list(self.types), self.funcs, self.tables, self.mems, self.globals,
                           self.elems, self.datas, self.refs, self.num_imported_funcs,
                           self.num_imported_globals)
+
+
+#: Canonical forms of function types, process-wide: equal forms are one type, in any
+#: module (the iso-recursive equivalence of 3.0 for types outside explicit rec groups).
+_CANON: dict[tuple, int] = {}
+
+
+def canonical_types(types: list[FuncType]) -> list[int]:
+    """The canonical id of each type index: two indices of equal id are the same type.
+    A type may refer to itself and to earlier types only (each definition is its own
+    recursion group); a later index is an unknown type."""
+    canon: list[int] = []
+    for i, ft in enumerate(types):
+        def form(t, i=i):
+            if isinstance(t, RefType) and isinstance(t.heap, int):
+                x = t.heap
+                if x > i:
+                    fail(f"unknown type {x}")
+                return (t.nullable, "rec" if x == i else canon[x])
+            return t
+        key = (tuple(map(form, ft.params)), tuple(map(form, ft.results)))
+        canon.append(_CANON.setdefault(key, len(_CANON)))
+    return canon
 
 
 def _sig_cache():

@@ -30,7 +30,7 @@ from ..binary import later
 from ..errors import InvalidError
 from ..opcodes import Op
 from ..syntax.module import Func
-from ..syntax.types import FUNCREF, I32, FuncType, ValType
+from ..syntax.types import FUNCREF, I32, I64, FuncType, ValType, defaultable, ref_type, valtype
 from . import simd
 from .context import Context, FuncInfo, Label, fail
 
@@ -44,10 +44,11 @@ class Ctrl:
     """A control frame. ``dead`` marks a frame entered from unreachable code: everything
     in it is unreachable too (for the heights), though it is typed as usual."""
 
-    __slots__ = ("kind", "types", "height", "unreachable", "dead", "it", "else_body")
+    __slots__ = ("kind", "types", "height", "unreachable", "dead", "it", "else_body", "inits")
 
     def __init__(self, kind: str, types: Label, height: int, dead: bool, body: list,
-                 else_body: list | None = None):
+                 else_body: list | None = None, inits: int = 0):
+        self.inits = inits  # the length of the validator's init log at the frame's start
         self.kind = kind
         self.types = types
         self.height = height
@@ -65,17 +66,24 @@ class BodyValidator:
     """
 
     __slots__ = ("ctx", "vals", "ctrls", "local_get", "local_set", "local_tee",
-                 "labels", "results_rev")
+                 "labels", "results_rev", "results", "uninit", "init_log")
 
-    def __init__(self, ctx: Context, local_types: tuple[ValType, ...], results: tuple):
+    def __init__(self, ctx: Context, local_types: tuple[ValType, ...], results: tuple,
+                 nparams: int = 0):
         self.ctx = ctx
         self.vals: list[ValType | None] = []
         self.ctrls: list[Ctrl] = []
-        self.local_get = [_LOCAL_GET[t] for t in local_types]
-        self.local_set = [_LOCAL_SET[t] for t in local_types]
-        self.local_tee = [_LOCAL_TEE[t] for t in local_types]
+        self.local_get = [((), (t,)) for t in local_types]
+        self.local_set = [((t,), ()) for t in local_types]
+        self.local_tee = [((t,), (t,)) for t in local_types]
         self.labels = ctx.labels
-        self.results_rev = tuple(results)[::-1]
+        self.results = tuple(results)
+        self.results_rev = self.results[::-1]
+        # Non-defaultable locals (non-nullable references) not set yet: reading one is
+        # invalid. A local.set inside a block counts until the block ends (``init_log``
+        # records the sets; each frame remembers where its part of the log starts).
+        self.uninit = {i for i, t in enumerate(local_types) if i >= nparams and not defaultable(t)}
+        self.init_log: list[int] = []
 
     # -- the algorithm's auxiliary functions -----------------------------------------
     def pop_val(self, name: str) -> ValType | None:
@@ -99,7 +107,7 @@ class BodyValidator:
                 popped.append(None)
                 continue
             a = vals.pop()
-            if a is not t and a is not None:
+            if a is not t and a is not None and not self.ctx.match(a, t):
                 fail(f"{MISMATCH}: {name} needs {t} but the stack has {a}")
             popped.append(a)
         return popped
@@ -119,22 +127,29 @@ class BodyValidator:
         """``push_ctrl``: the block's params are already popped; push them back."""
         outer = self.ctrls[-1]
         self.ctrls.append(Ctrl(kind, label, len(self.vals), outer.unreachable or outer.dead,
-                               body, else_body))
+                               body, else_body, len(self.init_log)))
         if label.start:
             self.vals += label.start
 
 
-_LOCAL_GET = {t: ((), (t,)) for t in ValType}
-_LOCAL_SET = {t: ((t,), ()) for t in ValType}
-_LOCAL_TEE = {t: ((t,), (t,)) for t in ValType}
-_REF_NULL = {t: ((), (t,)) for t in ValType if t.is_ref}
+    def reset_inits(self, frame: Ctrl) -> None:
+        """Locals set inside ``frame`` are unset again when it ends (or at its else)."""
+        log = self.init_log
+        if len(log) > frame.inits:
+            self.uninit.update(log[frame.inits:])
+            del log[frame.inits:]
+
+    def set_local(self, x: int) -> None:
+        if x in self.uninit:
+            self.uninit.discard(x)
+            self.init_log.append(x)
 
 
 # ---------------------------------------------------------------------------------------
 # The special rows: one small function each
 # ---------------------------------------------------------------------------------------
 def _blocktype(v: BodyValidator, instr, loop: bool) -> Label:
-    label = v.labels[loop].get(instr.blocktype)
+    label = v.ctx.label(instr.blocktype, loop)
     if label is None:
         fail(f"unknown type {instr.blocktype}")
     return label
@@ -205,16 +220,20 @@ def _call(v, instr):
 def _call_indirect(v, instr):
     ctx = v.ctx
     table = _table(ctx, instr.table)
-    if table.elem != FUNCREF:
+    if not ctx.match(table.elem, FUNCREF):
         fail(f"{MISMATCH}: call_indirect needs a table of funcref, table {instr.table} "
              f"holds {table.elem}")
     if instr.type >= len(ctx.types):
         fail(f"unknown type {instr.type}")
+    if table.is_64:  # table64: the element index is an i64
+        pops, results = ctx.call_indirect_sig[instr.type]
+        return (I64, *pops[1:]), results
     return ctx.call_indirect_sig[instr.type]
 
 
 def _ref_null(v, instr):
-    return _REF_NULL[instr.type]
+    v.ctx.check_valtype(instr.type)
+    return (), (instr.type,)
 
 
 def _ref_is_null(v, instr):
@@ -230,7 +249,49 @@ def _ref_func(v, instr):
         fail(f"unknown function {instr.func}")
     if instr.func not in ctx.refs:
         fail(f"undeclared function reference {instr.func}")
+    if ctx.features.function_references:  # 3.0: the reference has its function's type
+        return (), (ref_type(False, ctx.func_type_idx[instr.func]),)
     return _FUNCREF_PUSH
+
+
+def _ref_as_non_null(v, instr):
+    t = v.pop_val("ref.as_non_null")
+    if t is None:
+        v.vals.append(None)
+        return
+    if not t.is_ref:
+        fail(f"{MISMATCH}: ref.as_non_null needs a reference but the stack has {t}")
+    v.vals.append(ref_type(False, t.heap))
+
+
+def _call_ref(v, instr):
+    ctx = v.ctx
+    ft = ctx.type_(instr.type)
+    v.pop_vals((ref_type(True, instr.type),), "call_ref")
+    return tuple(ft.params)[::-1], tuple(ft.results)
+
+
+def _br_on_null(v, instr):
+    label = v.label(instr.label)
+    t = v.pop_val("br_on_null")
+    if t is not None and not t.is_ref:
+        fail(f"{MISMATCH}: br_on_null needs a reference but the stack has {t}")
+    v.pop_vals(label.label_rev, "br_on_null")
+    v.vals += label.label  # the label's types, not the (maybe more specific) popped ones
+    v.vals.append(None if t is None else ref_type(False, t.heap))
+
+
+def _br_on_non_null(v, instr):
+    label = v.label(instr.label)
+    if not label.label or (label.label[-1] is not None and not label.label[-1].is_ref):
+        fail(f"{MISMATCH}: br_on_non_null needs a label ending in a reference type")
+    t = v.pop_val("br_on_non_null")
+    if t is not None and not t.is_ref:
+        fail(f"{MISMATCH}: br_on_non_null needs a reference but the stack has {t}")
+    if t is not None and not v.ctx.match(ref_type(False, t.heap), label.label[-1]):
+        fail(f"{MISMATCH}: br_on_non_null to a label of {label.label[-1]} with {t}")
+    v.pop_vals(label.label_rev[1:], "br_on_non_null")
+    v.vals += label.label[:-1]  # the label's types, as for br_if
 
 
 def _drop(v, instr):
@@ -254,28 +315,38 @@ def _select_t(v, instr):
     if len(instr.types) != 1:
         fail(f"invalid result arity {len(instr.types)} for select (must be 1)")
     t = instr.types[0]
+    v.ctx.check_valtype(t)
     return (I32, t, t), (t,)
 
 
 def _local_get(v, instr):
     try:
-        return v.local_get[instr.index]
+        sig = v.local_get[instr.index]
     except IndexError:
         fail(f"unknown local {instr.index}")
+    if v.uninit and instr.index in v.uninit:
+        fail(f"uninitialized local {instr.index}")
+    return sig
 
 
 def _local_set(v, instr):
     try:
-        return v.local_set[instr.index]
+        sig = v.local_set[instr.index]
     except IndexError:
         fail(f"unknown local {instr.index}")
+    if v.uninit:
+        v.set_local(instr.index)
+    return sig
 
 
 def _local_tee(v, instr):
     try:
-        return v.local_tee[instr.index]
+        sig = v.local_tee[instr.index]
     except IndexError:
         fail(f"unknown local {instr.index}")
+    if v.uninit:
+        v.set_local(instr.index)
+    return sig
 
 
 def _global_get(v, instr):
@@ -291,7 +362,10 @@ def _global_set(v, instr):
         fail(f"unknown global {instr.index}")
     sig = sigs[instr.index]
     if sig is None:
-        fail(f"global is immutable: global.set {instr.index}")
+        # 3.0's reference interpreter says "immutable global", 2.0's "global is immutable"
+        error = InvalidError(f"immutable global {instr.index}: global.set of a constant")
+        error.spec_message = "global is immutable"
+        raise error
     return sig
 
 
@@ -302,32 +376,39 @@ def _table(ctx: Context, x: int):
 
 
 def _table_get(v, instr):
-    return (I32,), (ValType(_table(v.ctx, instr.table).elem),)
+    table = _table(v.ctx, instr.table)
+    return (table.index_type,), (table.elem,)
 
 
 def _table_set(v, instr):
-    return (ValType(_table(v.ctx, instr.table).elem), I32), ()
+    table = _table(v.ctx, instr.table)
+    return (table.elem, table.index_type), ()
 
 
 def _table_size(v, instr):
-    _table(v.ctx, instr.table)
-    return (), (I32,)
+    return (), (_table(v.ctx, instr.table).index_type,)
 
 
 def _table_grow(v, instr):
-    return (I32, ValType(_table(v.ctx, instr.table).elem)), (I32,)
+    table = _table(v.ctx, instr.table)
+    at = table.index_type
+    return (at, table.elem), (at,)
 
 
 def _table_fill(v, instr):
-    return (I32, ValType(_table(v.ctx, instr.table).elem), I32), ()
+    table = _table(v.ctx, instr.table)
+    at = table.index_type
+    return (at, table.elem, at), ()
 
 
 def _table_copy(v, instr):
     dst = _table(v.ctx, instr.dst)
     src = _table(v.ctx, instr.src)
-    if dst.elem != src.elem:
+    if not v.ctx.match(src.elem, dst.elem):
         fail(f"{MISMATCH}: table.copy from a table of {src.elem} to one of {dst.elem}")
-    return (I32, I32, I32), ()
+    # table64: the length has the narrower of the two index types
+    n = I64 if dst.is_64 and src.is_64 else I32
+    return (n, src.index_type, dst.index_type), ()
 
 
 def _table_init(v, instr):
@@ -335,10 +416,10 @@ def _table_init(v, instr):
     table = _table(ctx, instr.table)
     if instr.elem >= len(ctx.elems):
         fail(f"unknown elem segment {instr.elem}")
-    if ctx.elems[instr.elem] != table.elem:
+    if not ctx.match(ctx.elems[instr.elem], table.elem):
         fail(f"{MISMATCH}: table.init of a {ctx.elems[instr.elem]} segment into a table "
              f"of {table.elem}")
-    return (I32, I32, I32), ()
+    return (I32, I32, table.index_type), ()
 
 
 _I32_REV = (I32,)
@@ -355,7 +436,8 @@ SPECIAL: dict[str, Callable] = {
     "global.get": _global_get, "global.set": _global_set,
     "table.get": _table_get, "table.set": _table_set, "table.init": _table_init,
     "table.copy": _table_copy, "table.grow": _table_grow, "table.size": _table_size,
-    "table.fill": _table_fill,
+    "table.fill": _table_fill, "call_ref": _call_ref, "ref.as_non_null": _ref_as_non_null,
+    "br_on_null": _br_on_null, "br_on_non_null": _br_on_non_null,
 }
 
 
@@ -480,8 +562,87 @@ def _entry(op: Op):
     return (*types, check)
 
 
+# ---------------------------------------------------------------------------------------
+# Memory instructions: the memory index (multi-memory) and the address type (memory64)
+# ---------------------------------------------------------------------------------------
+
+
+def memory_type(ctx: Context, x: int):
+    """Memory ``x`` of the context (its ``MemoryType``), or "unknown memory x"."""
+    if x >= len(ctx.mems):
+        fail(f"unknown memory {x}")
+    return ctx.mems[x]
+
+
+def _address_slots(op: Op) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Which params and results of a memory row are addresses (or lengths) of the memory's
+    address type: (param positions, result positions). memory.copy is its own case."""
+    name = op.name
+    if name == "memory.size":
+        return (), (0,)
+    if name == "memory.grow":
+        return (0,), (0,)
+    if name == "memory.fill":
+        return (0, 2), ()
+    if name == "memory.init":
+        return (0,), ()
+    return (0,), ()  # loads and stores: the address is the first operand
+
+
+def _memory_rule(op: Op):
+    """The typing rule of a row that names a memory: the memory must exist (and, with a
+    memarg, the alignment be at most natural and the offset fit the address type); its
+    address type (i32, or i64 for a 64-bit memory) types the address operands."""
+    params = [ValType(t) for t in op.params]
+    results = [ValType(t) for t in op.results]
+    natural = op.natural_alignment
+    param_slots, result_slots = _address_slots(op)
+    lane_check = _lane_check(op) if "laneidx" in op.imm else None
+    sigs: dict = {}
+
+    def sig(at: ValType, at_src: ValType | None = None) -> tuple:
+        key = (at, at_src)
+        got = sigs.get(key)
+        if got is None:
+            ps, rs = list(params), list(results)
+            if op.name == "memory.copy":  # dst, src, and a length of the narrower type
+                ps = [at, at_src, at if at is I32 else at_src]
+            for i in param_slots if op.name != "memory.copy" else ():
+                ps[i] = at
+            for i in result_slots:
+                rs[i] = at
+            got = sigs[key] = (tuple(ps[::-1]), tuple(rs))
+        return got
+
+    def rule(v, instr):
+        ctx = v.ctx
+        if op.name == "memory.copy":
+            dst = memory_type(ctx, instr.dst)
+            src = memory_type(ctx, instr.src)
+            return sig(I64 if dst.is_64 else I32, I64 if src.is_64 else I32)
+        mt = memory_type(ctx, instr.memory)
+        if natural is not None:
+            if instr.align > natural:
+                fail(f"alignment must not be larger than natural ({1 << natural} bytes for "
+                     f"{op.name}, got 2**{instr.align})")
+            if not mt.is_64 and instr.offset >= 1 << 32:
+                fail(f"offset out of range ({instr.offset} for a 32-bit memory)")
+            if lane_check is not None:
+                lane_check(v, instr)
+        if op.name == "memory.init" and instr.data >= ctx.datas:
+            fail(f"unknown data segment {instr.data}")
+        return sig(I64 if mt.is_64 else I32)
+
+    return rule
+
+
+def is_memory_row(op: Op) -> bool:
+    return not op.special and ("memarg" in op.imm or "memidx" in op.imm)
+
+
 #: The typing rule of every row, by mnemonic.
-DISPATCH: dict[str, tuple | Callable] = {op.name: _entry(op) for op in opcodes.OPS}
+DISPATCH: dict[str, tuple | Callable] = {
+    op.name: _memory_rule(op) if is_memory_row(op) else _entry(op) for op in opcodes.OPS}
 
 
 # ---------------------------------------------------------------------------------------
@@ -498,15 +659,19 @@ def validate_func(ctx: Context, func: Func, ft: FuncType) -> FuncInfo:
     if declared + len(ft.params) > MAX_LOCALS:
         raise InvalidError(f"too many locals: {declared + len(ft.params)} (wasmvm's limit is "
                            f"{MAX_LOCALS})", func.body_offset)
-    local_types = (*ft.params, *map(ValType, func.local_types()))
-    v = BodyValidator(ctx, local_types, ft.results)
+    local_types = (*ft.params, *map(valtype, func.local_types()))
+    for t in local_types[len(ft.params):]:
+        ctx.check_valtype(t)
+    v = BodyValidator(ctx, local_types, ft.results, len(ft.params))
     heights: list[int] = []
     try:
         _run(v, func.body, Label((), tuple(ft.results), False), heights)
     except InvalidError as e:
         offsets = func.offsets
         if e.offset is None and offsets is not None and 0 < len(heights) <= len(offsets):
-            raise InvalidError(e.message, offsets[len(heights) - 1]) from None
+            located = InvalidError(e.message, offsets[len(heights) - 1])
+            located.spec_message = e.spec_message
+            raise located from None
         raise
     return FuncInfo(ft, local_types, array("i", heights), max(heights))
 
@@ -522,6 +687,7 @@ def _run(v: BodyValidator, body: list, func_label: Label, heights: list[int]) ->
     ctrls = v.ctrls
     record = heights.append
     dispatch = DISPATCH
+    match = v.ctx.match
     ctrls.append(Ctrl("function", func_label, 0, False, body))
     while True:
         frame = ctrls[-1]
@@ -547,7 +713,7 @@ def _run(v: BodyValidator, body: list, func_label: Label, heights: list[int]) ->
             for t in pops:
                 if len(vals) > h:
                     a = vals.pop()
-                    if a is not t and a is not None:
+                    if a is not t and a is not None and not match(a, t):
                         fail(f"{MISMATCH}: {instr.op.name} needs {t} but the stack has {a}")
                 elif not unr:
                     fail(f"{MISMATCH}: {instr.op.name} needs {t} but the stack is empty")
@@ -560,7 +726,7 @@ def _run(v: BodyValidator, body: list, func_label: Label, heights: list[int]) ->
             for t in types.end_rev:
                 if len(vals) > h:
                     a = vals.pop()
-                    if a is not t and a is not None:
+                    if a is not t and a is not None and not match(a, t):
                         fail(f"{MISMATCH}: the {frame.kind} must end with {t} but the "
                              f"stack has {a}")
                 elif not unr:
@@ -569,6 +735,8 @@ def _run(v: BodyValidator, body: list, func_label: Label, heights: list[int]) ->
             if len(vals) != h:
                 fail(f"{MISMATCH}: {len(vals) - h} value(s) left on the stack at the end "
                      f"of the {frame.kind}")
+            if v.init_log:
+                v.reset_inits(frame)
             if frame.else_body is not None:
                 frame.it = iter(frame.else_body)
                 frame.else_body = None
