@@ -305,7 +305,7 @@ def _wat(op: Op, args: list) -> str:
     if imm == ("memarg", "laneidx"):
         return f"{name} {_memarg_text(args[0], args[1])} {args[3]}"
     if imm == ("typeidx", "tableidx"):
-        return f"call_indirect {args[1]} (type {args[0]})"
+        return f"{name} {args[1]} (type {args[0]})"
     if imm == ("elemidx", "tableidx"):
         return f"table.init {args[1]} {args[0]}"  # the text names the table first
     if imm == ("tableidx", "tableidx"):

@@ -78,6 +78,7 @@ def test_row_count_and_groups():
     for op in opcodes.OPS:
         by_feature[op.feature] = by_feature.get(op.feature, 0) + 1
     assert by_feature["function_references"] == 4
+    assert by_feature["tail_call"] == 2
     assert by_feature["relaxed_simd"] == 20
     by_group = {}
     for op in wasm2:
@@ -147,6 +148,7 @@ def test_opcodes_agree_with_wabt_names():
         "i32.add": 0x6A, "i64.trunc_f64_u": 0xB1, "f64.reinterpret_i64": 0xBF,
         "i64.extend32_s": 0xC4, "ref.func": 0xD2, "select_t": 0x1C, "table.get": 0x25,
         "memory.grow": 0x40, "call_indirect": 0x11, "br_table": 0x0E,
+        "return_call": 0x12, "return_call_indirect": 0x13,
         "i64.trunc_sat_f64_u": (0xFC, 7), "table.fill": (0xFC, 17),
         "i8x16.shuffle": (0xFD, 13), "f64x2.convert_low_i32x4_u": (0xFD, 255),
         "i32x4.dot_i16x8_s": (0xFD, 186), "v128.store64_lane": (0xFD, 91),
@@ -191,7 +193,7 @@ ACCESS_ORACLE = {name: (kind, int(size), t, {"s": True, "u": False, "-": None}[s
 
 #: Every instruction that can trap in WebAssembly 2.0 (see the rule in opcodes' docstring).
 TRAPPING = {
-    "unreachable", "call", "call_indirect",
+    "unreachable", "call", "call_indirect", "return_call_indirect",
     "table.get", "table.set", "table.init", "table.copy", "table.fill",
     "memory.init", "memory.copy", "memory.fill",
     "i32.div_s", "i32.div_u", "i32.rem_s", "i32.rem_u",
@@ -276,6 +278,37 @@ def test_every_rows_traps_flag():
     for name in ("memory.grow", "table.grow", "data.drop", "elem.drop", "memory.size",
                  "i32.trunc_sat_f32_s", "i32x4.trunc_sat_f32x4_s", "br_table", "return"):
         assert not opcodes.BY_NAME[name].traps, name
+
+
+@pytest.mark.parametrize("callee, caller", [
+    ("(result i32)", "(result i32)"), ("(result i32)", "(result i64)"),
+    ("(result i32)", ""), ("", "(result i32)"), ("(param i32) (result i32 i64)",
+                                                  "(result i32 i64)")])
+@pytest.mark.parametrize("call", ["return_call $g", "return_call_indirect (type $t)"])
+def test_tail_call_typing_agrees_with_wasmtime(callee, caller, call):
+    """A tail call's callee must return exactly the caller's results (spec 3.3.8)."""
+    pytest.importorskip("wasmtime")
+    args = "i32.const 0 " * callee.count("param") + ("i32.const 0 " if "indirect" in call else "")
+    text = (f"(module (type $t (func {callee})) (table 1 funcref) "
+            f"(func $g (type $t) unreachable) (func {caller} {args}{call}))")
+    theirs, ours = _validates(text)
+    assert theirs == ours == (callee.partition("(result")[2] == caller.partition("(result")[2])
+
+
+def test_rows_of_a_switched_off_feature_are_rejected_as_in_2_0():
+    """With ``tail_call`` off, return_call* are illegal opcodes, as a 2.0 decoder says."""
+    from wasmvm.errors import UnsupportedFeatureError
+    from wasmvm.syntax.features import WASM2
+
+    for op in opcodes.OPS:
+        if op.feature is None:
+            continue
+        data = module_with_body(row_bytes(op))
+        decode_module(data)  # on by default
+        with pytest.raises(UnsupportedFeatureError) as info:
+            decode_module(data, features=WASM2)
+        assert info.value.spec_message == f"illegal opcode 0x{op.code:02x}"
+        assert op.name in str(info.value)
 
 
 _CONST = {"i32": "i32.const 0", "i64": "i64.const 0", "f32": "f32.const 0",
@@ -371,6 +404,8 @@ SPECIAL_BODIES = {
     "return": ("i32", "i32.const 1 return"),
     "call": ("i32", "call $one"),
     "call_indirect": ("i32", "i32.const 0 call_indirect (type $one)"),
+    "return_call": ("i32", "return_call $one"),
+    "return_call_indirect": ("i32", "i32.const 0 return_call_indirect (type $one)"),
     "ref.null": ("", "ref.null func drop"),
     "ref.is_null": ("i32", "ref.null func ref.is_null"),
     "ref.func": ("i32", "ref.func $one ref.is_null"),

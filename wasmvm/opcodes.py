@@ -1,4 +1,4 @@
-"""THE opcode table: every WebAssembly 2.0 instruction, and those of 3.0 wasmvm runs, once.
+"""THE opcode table: every WebAssembly 2.0 instruction, and the 3.0 ones implemented, once.
 
 Each row (`Op`) has
   code    the opcode: an int for one-byte opcodes, ``(prefix, n)`` for the 0xFC and 0xFD
@@ -9,7 +9,8 @@ Each row (`Op`) has
           the stack signature as tuples of value-type names, or ``None`` for the
           instructions whose typing the validator writes by hand ("special")
   group   the spec's instruction category
-  feature the ``syntax.features`` switch a 3.0 row needs (None for 2.0's rows)
+  feature the ``syntax.features.Features`` switch a 3.0 row needs (None: a 2.0 row); with
+          the switch off the decoder rejects the row as a 2.0 decoder does (binary.later)
 
 and what the code would otherwise read out of the mnemonic:
   access        for the instructions that access memory through a memarg (the scalar and
@@ -44,9 +45,12 @@ and what the code would otherwise read out of the mnemonic:
                   table.get, table.set, table.init, table.copy, table.fill (out of bounds)
                   call_indirect (index out of bounds, null element, type mismatch)
                   call_ref (null function reference), ref.as_non_null (null reference)
-                  call, call_indirect, call_ref: the call-depth budget ("call stack exhausted")
-                    is checked at the call. A trap inside the callee belongs to the
-                    callee's instruction, not to the call.
+                  return_call_indirect (as call_indirect; return_call cannot trap: it
+                    takes no call depth)
+                  call, call_indirect, call_ref: the call-depth budget ("call stack
+                    exhausted") is checked at the call (a tail call takes no depth). A
+                    trap inside the callee belongs to the callee's instruction, not to the
+                    call.
                 Everything else is False, including memory.grow and table.grow (they
                 report failure as -1), data.drop and elem.drop. Fuel, an engine budget
                 that can stop any instruction, is not counted.
@@ -122,9 +126,8 @@ class Op:
     signed: bool | None = None
     lanes: int | None = None
     traps: bool = False
-    #: the feature switch (``syntax.features.Features`` field) a WebAssembly 3.0 row
-    #: needs; None for 2.0's rows. With the switch off the decoder rejects the opcode as
-    #: 2.0 does.
+    #: the ``syntax.features.Features`` switch a module needs to use this row (a 3.0
+    #: proposal's name, ``"tail_call"``), or None for a WebAssembly 2.0 row
     feature: str | None = None
 
     @property
@@ -218,6 +221,10 @@ _op(0x0E, "br_table", "labelvec", group="control")
 _op(0x0F, "return", group="control")
 _op(0x10, "call", "funcidx", group="control", traps=True)
 _op(0x11, "call_indirect", "typeidx tableidx", group="control", traps=True)
+# tail calls (WebAssembly 3.0): the caller's frame is replaced by the callee's
+_op(0x12, "return_call", "funcidx", group="control", feature="tail_call")
+_op(0x13, "return_call_indirect", "typeidx tableidx", group="control", traps=True,
+    feature="tail_call")
 # 0x05 else and 0x0B end are structure, not instructions: the decoder builds them into
 # Block/Loop/If bodies. They are named here so the tools can print them.
 ELSE = 0x05

@@ -9,8 +9,7 @@ belong to ("tail calls (WebAssembly 3.0) are not supported yet: return_call at o
 spec-test runner matches. As each feature lands, its rows leave this module, or, where a
 2.0 engine must still reject its bytes (``syntax.features``: the switch is off), stay here
 for that case only: multi-memory's memory indices, memory64's limits flags and extended
-constant expressions are read and accepted when their switches are on. Relaxed SIMD's
-instructions are named from the opcode table's ``feature`` column (``SWITCHED``).
+constant expressions are read and accepted when their switches are on.
 """
 
 from __future__ import annotations
@@ -49,8 +48,6 @@ OPCODES: dict[int, tuple[str, tuple[str, str]]] = {
     0x08: ("throw", EXCEPTIONS),
     0x09: ("rethrow", LEGACY_EXCEPTIONS),
     0x0A: ("throw_ref", EXCEPTIONS),
-    0x12: ("return_call", TAIL_CALLS),
-    0x13: ("return_call_indirect", TAIL_CALLS),
     0x14: ("call_ref", FUNCTION_REFERENCES),
     0x15: ("return_call_ref", TAIL_CALLS),
     0x18: ("delegate", LEGACY_EXCEPTIONS),
@@ -69,16 +66,17 @@ _GC_OPS = (
     "array.init_elem ref.test ref.test ref.cast ref.cast br_on_cast br_on_cast_fail "
     "any.convert_extern extern.convert_any ref.i31 i31.get_s i31.get_u").split()
 
-#: the opcode table's ``feature`` names -> (feature, version), for the rows a switch
-#: turns off (``syntax.features``)
-SWITCHED = {"relaxed_simd": RELAXED_SIMD}
+#: the feature of each ``syntax.features.Features`` switch that gates rows of the opcode
+#: table (``Op.feature``): with the switch off, such a row is rejected as above
+SWITCHED: dict[str, tuple[str, str]] = {
+    "tail_call": TAIL_CALLS, "function_references": FUNCTION_REFERENCES,
+    "exceptions": EXCEPTIONS, "relaxed_simd": RELAXED_SIMD, "multi_memory": MULTI_MEMORY,
+    "memory64": MEMORY64, "extended_const": EXTENDED_CONST, "gc": GC}
 
-#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature). The rows of implemented
-#: proposals come from the opcode table, for a decoder whose switch is off.
+#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature); the rows of the opcode
+#: table (relaxed SIMD's) are named from the table when their switch is off
 PREFIXED: dict[tuple[int, int], tuple[str, tuple[str, str]]] = {
     **{(0xFB, n): (name, GC) for n, name in enumerate(_GC_OPS)},
-    **{op.code: (op.name, SWITCHED[op.feature]) for op in opcodes.OPS
-       if op.feature in SWITCHED and isinstance(op.code, tuple)},
 }
 
 #: whole prefixes of a later proposal: prefix -> (what, feature)
@@ -146,6 +144,10 @@ def illegal_opcode(b: int, n: int | None, start: int) -> MalformedError:
     a prefix, when it was read) at offset ``start``."""
     spec = f"illegal opcode 0x{b:02x}" if n is None else f"illegal opcode 0x{b:02x} 0x{n:02x}"
     known = OPCODES.get(b) if n is None else PREFIXED.get((b, n)) or PREFIXES.get(b)
+    if known is None:
+        row = opcodes.SINGLE[b] if n is None else opcodes.PREFIXED.get(b, {}).get(n)
+        if row is not None and row.feature is not None:  # implemented, but switched off
+            known = (row.name, SWITCHED[row.feature])
     if known is None:
         error = MalformedError(spec, start)
         # the reference interpreter's own spelling, which 3.0's tests match

@@ -447,7 +447,7 @@ _ENGINES: dict[tuple, object] = {}
 #: The WebAssembly 3.0 proposals compared: switched on in both engines, the others off in
 #: both (a proposal joins this list once wasmvm implements it).
 COMPARED_FEATURES = ("function_references", "multi_memory", "memory64", "extended_const",
-                     "relaxed_simd")
+                     "tail_call", "relaxed_simd")
 
 
 def feature_switches() -> dict[str, bool]:

@@ -5,10 +5,10 @@ wasmvm runs, to compare on both engines.
     wasm = smith.module(seed_bytes(rng))  # None when smith could not use the seed
 
 The configuration (``smith_config``): WebAssembly 2.0 plus the 3.0 proposals wasmvm
-implements and wasmtime runs: multi-memory (up to 2 memories), memory64 (64-bit memories
-and tables), extended constant expressions and relaxed SIMD (with SIMD, when
-``run.RELAXED_SIMD`` is on) (no threads, exceptions, GC, tail calls, custom page sizes;
-SIMD only when ``run.SIMD`` is on), every item exported,
+implements and wasmtime runs: tail calls, multi-memory (up to 2 memories), memory64 (64-bit
+memories and tables), extended constant expressions and relaxed SIMD (with SIMD, when
+``run.RELAXED_SIMD`` is on) (no threads, exceptions, GC, custom page sizes; SIMD only when
+``run.SIMD`` is on), every item exported,
 memories of at most 2 pages with a maximum (so ``memory.grow`` cannot ask for gigabytes),
 tables of at most 1,000 elements, imports only from the host module
 (``--available-imports``, ``host.interface_module``), NaNs canonicalised after every float
@@ -46,7 +46,7 @@ def smith_config(simd: bool = SIMD, relaxed_simd: bool = RELAXED_SIMD) -> dict:
         "shared-everything-threads-enabled": False,
         "exceptions-enabled": False,
         "gc-enabled": False,
-        "tail-call-enabled": False,
+        "tail-call-enabled": True,
         "memory64-enabled": True,
         "custom-page-sizes-enabled": False,
         "wide-arithmetic-enabled": False,

@@ -30,6 +30,10 @@ How WebAssembly maps onto Python here:
   Trapping numeric operators (division, truncation) call ``exec.numerics``.
 * Calls are Python calls with the call depth as a last argument, checked against the
   store's budget on entry: "call stack exhausted", never RecursionError.
+* Tail calls (``return_call*``) return a request, ``_TC(callee, args)``, which the
+  callable installed for the function (``compile_rt.tail_entry``) runs in a loop: a chain
+  of tail calls of any length runs at the depth of its first call, in constant Python
+  stack, and callers never see a request. Functions without tail calls are unchanged.
 
 * A br_table dispatches by a binary tree of comparisons over its runs of equal targets.
 
@@ -245,6 +249,8 @@ def install(entry: tuple, func: WasmFunc, ns: dict):
     if chunks is not None:
         ns[f"CH{index}"] = tuple(ns[f"f{index}_c{k}"] for k in chunks)
     fn = ns[f"f{index}"]
+    if any("_TC" in ns[name].__code__.co_names for name, _, _ in units):  # tail calls
+        fn = compile_rt.tail_entry(fn)
     fn.wasm_func = func
     return fn
 
@@ -415,6 +421,7 @@ class Translator:
     """Builds the Python source of one function (see the module docstring)."""
 
     IND = "    "  # one level of indentation
+    JUMP_TO_SELF = True  # a self tail call can jump to the top (see ``self_loop``)
 
     def __init__(self, func: WasmFunc, ns: dict):
         self.func = func
@@ -451,6 +458,10 @@ class Translator:
                            if ty in _MASK}
         self.assigned: dict[int, set] = {}  # id of a construct -> the locals set inside
         self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see _skippable)
+        #: the body runs in a ``while True`` so that a self tail call is a jump back to
+        #: its top: set by the first such call (``_return_call``), and ``translate`` then
+        #: puts the body in the loop
+        self.self_loop = False
 
     # -- output ----------------------------------------------------------------------
     def emit(self, line: str) -> None:
@@ -588,6 +599,9 @@ class Translator:
         self.emit_return()
         self.end_segment()
         body = self.lines
+        if self.self_loop:  # each turn is a call: locals zeroed, entry charged
+            body[:] = ["    while True:", *(self.IND + line for line in body)]
+            self.line_pc.insert(0, 0)
         if self.uses_br:
             body.insert(0, "    _br = 0")
             self.line_pc.insert(0, 0)
@@ -823,6 +837,10 @@ class Translator:
             self.emit(f"return {vals[0]}")
         else:
             self.emit(f"return ({', '.join(vals)})")
+
+    def emit_tail_call(self, request: str) -> None:
+        """Return the tail-call request ``request`` (see ``_return_call``)."""
+        self.emit(f"return {request}")
 
     # -- instructions ------------------------------------------------------------------------
     def instr(self, instr) -> bool:
@@ -1400,11 +1418,11 @@ def _return(t: Translator, instr):
     return True
 
 
-def _call_args(t: Translator, n: int) -> str:
+def _call_args(t: Translator, n: int, depth: str = "d + 1") -> str:
     args = t.stack[len(t.stack) - n:] if n else []
     del t.stack[len(t.stack) - n:]
     t.stored = min(t.stored, len(t.stack))
-    return ", ".join([a.text for a in args] + ["d + 1"])
+    return ", ".join([a.text for a in args] + [depth])
 
 
 def _call_results(t: Translator, call: str, nresults: int) -> None:
@@ -1427,8 +1445,16 @@ def _call(t: Translator, instr):
 
 def _call_indirect(t: Translator, instr):
     ft = t.mod.types[instr.type]
+    target, args = _indirect_target(t, instr, "d + 1")
+    _call_results(t, f"{target}({args})", len(ft.results))
+
+
+def _indirect_target(t: Translator, instr, depth: str) -> tuple[str, str]:
+    """The callable (text) a call_indirect or return_call_indirect calls, and the text
+    of its arguments (popped), the call depth ``depth`` last."""
+    ft = t.mod.types[instr.type]
     i = t.pop()
-    args = _call_args(t, len(ft.params))
+    args = _call_args(t, len(ft.params), depth)
     table, ty = f"T{instr.table}", f"TY{instr.type}"
     t.ntemps += 1
     n = t.ntemps
@@ -1440,7 +1466,37 @@ def _call_indirect(t: Translator, instr):
               f"(_f{n} := {table}.elements[_i{n}]).__class__ is {wasm_func} and "
               f"_f{n}.type is {ty} and (_c{n} := _f{n}.compiled) is not None "
               f"else _call_indirect({table}, _i{n}, {ty}))")
-    _call_results(t, f"{target}({args})", len(ft.results))
+    return target, args
+
+
+# Tail calls. A function containing return_call* returns a request ``_TC(callee, args)``
+# (compile_rt.TailCall) instead of calling: its callers never see one, because the
+# callable installed for it (compile_rt.tail_entry) runs the requests in a loop, calling
+# the body of a callee that makes requests itself, so a chain of tail calls runs in that
+# one loop at the depth ``d`` of the first call, whatever its length.
+def _return_call(t: Translator, instr):
+    n = len(t.mod.funcs[instr.func].type.params)
+    if t.JUMP_TO_SELF and instr.func == t.func.index and not t.py_loops:
+        # a self tail call outside any Python loop: rebind the parameters and go back to
+        # the top of the function's ``while True``
+        t.self_loop = True
+        args = t.stack[len(t.stack) - n:] if n else []
+        del t.stack[len(t.stack) - n:]
+        if n:
+            t.emit(f"{', '.join(f'l{i}' for i in range(n))} = "
+                   f"{', '.join(a.text for a in args)}")
+        if t.epoch:
+            t.emit(EPOCH_CHECK)
+        t.emit("continue")
+        return True
+    t.emit_tail_call(f"_TC(F{instr.func}, ({_call_args(t, n, 'd')},))")
+    return True
+
+
+def _return_call_indirect(t: Translator, instr):
+    target, args = _indirect_target(t, instr, "d")
+    t.emit_tail_call(f"_TC({target}, ({args},))")
+    return True
 
 
 def _call_ref(t: Translator, instr):
@@ -1548,6 +1604,7 @@ _SPECIAL = {
     "drop": _drop, "select": _select, "select_t": _select, "nop": _nop,
     "unreachable": _unreachable, "br": _br, "br_if": _br_if, "br_table": _br_table,
     "return": _return, "call": _call, "call_indirect": _call_indirect,
+    "return_call": _return_call, "return_call_indirect": _return_call_indirect,
     "memory.size": _memory_size, "memory.grow": _memory_grow,
     "memory.fill": _memory_statement("{m}.fill({0}, {1}, {2})"),
     "memory.copy": _memory_statement("{m}.copy({0}, {1}, {2}{src})"),

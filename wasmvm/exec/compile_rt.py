@@ -60,6 +60,7 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         "_F": store.fuel,  # [remaining] when fuel is on, else None
         "_sqrt": math.sqrt,
         "_WasmFunc": WasmFunc,
+        "_TC": TailCall,
     }
     if store.epoch is not None:
         ns["_EH"] = store.epoch_reached
@@ -183,6 +184,34 @@ def deferred_callable(func: WasmFunc, store: Store, tier):
         calls[0] += 1
         return once(*args)
     return call
+
+
+class TailCall:
+    """A tail-call request: what the body of a function containing ``return_call*``
+    returns to call ``fn`` (a compiled-convention callable) with ``args`` (the call depth
+    last) in its place (see ``tail_entry``)."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn, args: tuple):
+        self.fn = fn
+        self.args = args
+
+
+def tail_entry(body):
+    """The compiled-convention callable of a function whose translation ``body`` makes
+    tail calls: it runs ``body``, then each tail-call request in turn, in this one Python
+    frame: a callee that makes requests itself has its ``tail_body`` called, so that its
+    requests come back here, and the Python stack stays as deep as the first call,
+    however long the chain. No request ever leaves this function."""
+    def entry(*args):
+        out = body(*args)
+        while out.__class__ is TailCall:
+            fn = out.fn
+            out = getattr(fn, "tail_body", fn)(*out.args)
+        return out
+    entry.tail_body = body
+    return entry
 
 
 def is_fallback(fn) -> bool:

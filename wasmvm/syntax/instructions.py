@@ -31,8 +31,9 @@ from .values import VALUE_CLASSES, Value, i32, i64
 
 __all__ = [
     "Instruction", "Unreachable", "Nop", "Block", "Loop", "If", "Br", "BrIf", "BrTable",
-    "Return", "Call", "CallIndirect", "CallRef", "RefNull", "RefIsNull", "RefAsNonNull",
-    "BrOnNull", "BrOnNonNull", "RefFunc", "Drop", "Select",
+    "Return", "Call", "CallIndirect", "CallRef", "ReturnCall", "ReturnCallIndirect",
+    "RefNull", "RefIsNull", "RefAsNonNull", "BrOnNull", "BrOnNonNull", "RefFunc", "Drop",
+    "Select",
     "LocalGet", "LocalSet", "LocalTee", "GlobalGet", "GlobalSet", "TableGet", "TableSet",
     "TableSize", "TableGrow", "TableFill", "TableCopy", "TableInit", "ElemDrop", "Load",
     "Store", "MemorySize", "MemoryGrow", "MemoryFill", "MemoryCopy", "MemoryInit", "DataDrop",
@@ -349,6 +350,8 @@ def _indexed(cls_name: str, mnemonic: str, fields: tuple[str, ...], doc: str,
 Br = _indexed("Br", "br", ("label",), "Branch to the label ``label`` levels out.")
 BrIf = _indexed("BrIf", "br_if", ("label",), "Branch if the popped i32 is not zero.")
 Call = _indexed("Call", "call", ("func",), "Call function ``func``.")
+ReturnCall = _indexed("ReturnCall", "return_call", ("func",),
+                      "Tail-call function ``func``: its frame replaces the caller's.")
 RefFunc = _indexed("RefFunc", "ref.func", ("func",), "Push a reference to function ``func``.")
 LocalGet = _indexed("LocalGet", "local.get", ("index",), "Push local ``index``.")
 LocalSet = _indexed("LocalSet", "local.set", ("index",), "Pop into local ``index``.")
@@ -414,6 +417,21 @@ class CallIndirect(Instruction):
 
     def imm_text(self) -> str:
         return (f"{self.table} " if self.table else "") + f"(type {self.type})"
+
+
+class ReturnCallIndirect(Instruction):
+    """``return_call_indirect x y``: tail-call through table ``table`` expecting type
+    ``type``; the callee's frame replaces the caller's."""
+
+    __slots__ = ("type", "table")
+    _fields = ("type", "table")
+
+    def __init__(self, type: int, table: int = 0):  # noqa: A002 - the spec's name
+        self.op = BY_NAME["return_call_indirect"]
+        self.type = _u32("ReturnCallIndirect", "type", type)
+        self.table = _u32("ReturnCallIndirect", "table", table)
+
+    imm_text = CallIndirect.imm_text
 
 
 class BrTable(Instruction):
@@ -815,7 +833,8 @@ _BY_MNEMONIC: dict[str, type] = {
     "memory.init": MemoryInit, "i32.wrap_i64": Wrap,
     "f32.demote_f64": Demote, "f64.promote_f32": Promote, "block": Block, "loop": Loop,
     "if": If, "br": Br, "br_if": BrIf, "br_table": BrTable, "call": Call,
-    "call_indirect": CallIndirect, "ref.null": RefNull, "ref.func": RefFunc,
+    "call_indirect": CallIndirect, "return_call": ReturnCall,
+    "return_call_indirect": ReturnCallIndirect, "ref.null": RefNull, "ref.func": RefFunc,
     "select": Select, "local.get": LocalGet, "local.set": LocalSet, "local.tee": LocalTee,
     "global.get": GlobalGet, "global.set": GlobalSet, "table.get": TableGet,
     "table.set": TableSet, "table.size": TableSize, "table.grow": TableGrow,
@@ -834,8 +853,8 @@ def _make_for(op: Op) -> Callable[..., Instruction]:
     name = op.name
     cls = _BY_MNEMONIC.get(name)
     if cls is not None:
-        if name == "call_indirect":
-            return lambda typeidx, tableidx: CallIndirect(typeidx, tableidx)
+        if name in ("call_indirect", "return_call_indirect"):
+            return lambda typeidx, tableidx: cls(typeidx, tableidx)
         if name in ("block", "loop"):
             return lambda bt: cls(bt, [])
         if name == "if":

@@ -231,6 +231,29 @@ def _call_indirect(v, instr):
     return ctx.call_indirect_sig[instr.type]
 
 
+def _tail_call(v, sig, name: str) -> None:
+    """``return_call``/``return_call_indirect`` with the callee's signature ``sig``
+    (params reversed, results): its arguments are popped, its results become the
+    function's (they must match them exactly), and the code after it is unreachable."""
+    if not v.ctx.features.tail_call:
+        fail(f"{name}: {later.not_supported(later.TAIL_CALLS)}")
+    params_rev, results = sig
+    if tuple(results) != v.results_rev[::-1]:
+        fail(f"{MISMATCH}: {name} of a function returning [{' '.join(map(str, results))}] "
+             f"from a function returning "
+             f"[{' '.join(map(str, v.results_rev[::-1]))}]")
+    v.pop_vals(params_rev, name)
+    v.set_unreachable()
+
+
+def _return_call(v, instr):
+    _tail_call(v, _call(v, instr), "return_call")
+
+
+def _return_call_indirect(v, instr):
+    _tail_call(v, _call_indirect(v, instr), "return_call_indirect")
+
+
 def _ref_null(v, instr):
     v.ctx.check_valtype(instr.type)
     return (), (instr.type,)
@@ -430,7 +453,8 @@ _FUNCREF_PUSH = ((), (FUNCREF,))
 SPECIAL: dict[str, Callable] = {
     "unreachable": _unreachable, "block": _block, "loop": _loop, "if": _if, "br": _br,
     "br_if": _br_if, "br_table": _br_table, "return": _return, "call": _call,
-    "call_indirect": _call_indirect, "ref.null": _ref_null, "ref.is_null": _ref_is_null,
+    "call_indirect": _call_indirect, "return_call": _return_call,
+    "return_call_indirect": _return_call_indirect, "ref.null": _ref_null, "ref.is_null": _ref_is_null,
     "ref.func": _ref_func, "drop": _drop, "select": _select, "select_t": _select_t,
     "local.get": _local_get, "local.set": _local_set, "local.tee": _local_tee,
     "global.get": _global_get, "global.set": _global_set,
