@@ -78,7 +78,7 @@ def test_row_count_and_groups():
     for op in opcodes.OPS:
         by_feature[op.feature] = by_feature.get(op.feature, 0) + 1
     assert by_feature["function_references"] == 4
-    assert by_feature["tail_call"] == 2
+    assert by_feature["tail_call"] == 3
     assert by_feature["relaxed_simd"] == 20
     by_group = {}
     for op in wasm2:
@@ -193,7 +193,7 @@ ACCESS_ORACLE = {name: (kind, int(size), t, {"s": True, "u": False, "-": None}[s
 
 #: Every instruction that can trap in WebAssembly 2.0 (see the rule in opcodes' docstring).
 TRAPPING = {
-    "unreachable", "call", "call_indirect", "return_call_indirect",
+    "unreachable", "call", "call_indirect", "return_call_indirect", "return_call_ref",
     "table.get", "table.set", "table.init", "table.copy", "table.fill",
     "memory.init", "memory.copy", "memory.fill",
     "i32.div_s", "i32.div_u", "i32.rem_s", "i32.rem_u",
@@ -408,6 +408,7 @@ SPECIAL_BODIES = {
     "call_indirect": ("i32", "i32.const 0 call_indirect (type $one)"),
     "return_call": ("i32", "return_call $one"),
     "return_call_indirect": ("i32", "i32.const 0 return_call_indirect (type $one)"),
+    "return_call_ref": ("i32", "ref.func $one return_call_ref $one"),
     "ref.null": ("", "ref.null func drop"),
     "ref.is_null": ("i32", "ref.null func ref.is_null"),
     "ref.func": ("i32", "ref.func $one ref.is_null"),

@@ -225,6 +225,8 @@ _op(0x11, "call_indirect", "typeidx tableidx", group="control", traps=True)
 _op(0x12, "return_call", "funcidx", group="control", feature="tail_call")
 _op(0x13, "return_call_indirect", "typeidx tableidx", group="control", traps=True,
     feature="tail_call")
+# (it needs typed function references too: the validator checks that switch)
+_op(0x15, "return_call_ref", "typeidx", group="control", traps=True, feature="tail_call")
 # 0x05 else and 0x0B end are structure, not instructions: the decoder builds them into
 # Block/Loop/If bodies. They are named here so the tools can print them.
 ELSE = 0x05

@@ -89,8 +89,9 @@ def _w_heaptype(out: bytearray, t) -> None:
 
 def _write_limits(out: bytearray, lim: Limits, is_64: bool = False) -> None:
     """Flags 0x00/0x01 (no max/max), plus 0x04 for 64-bit limits (memory64, table64),
-    whose bounds are u64."""
-    write = write_unsigned if is_64 else write_u32
+    whose bounds are u64. (3.0 reads every bound as a u64, and validation bounds it: a
+    32-bit limit over 2**32 is invalid, not malformed, so it is written as read.)"""
+    write = write_unsigned if is_64 or lim.min >> 32 or (lim.max or 0) >> 32 else write_u32
     flags = 0x04 if is_64 else 0x00
     if lim.max is None:
         out.append(flags)

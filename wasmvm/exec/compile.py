@@ -24,9 +24,11 @@ How WebAssembly maps onto Python here:
   from the comparisons control passed (``Translator.assume``): ``if l0 < 2 ... else
   l0 - 1`` needs no mask. Adding a constant to a variable is a test rather than a mask
   (``_add_constant``), and a chain of add/sub/mul/shl is masked once (``E.raw``).
-* Memory accesses are ``struct`` calls on the memory's bytearray: an access out of bounds
-  raises ``struct.error`` or ``IndexError`` in this function's own frame, which the
-  function turns into the spec's trap — the bounds check costs nothing when it passes.
+* Memory accesses index the memory's bytearray (a byte) or its typed views (``W4[ea &
+  3][ea >> 2]``: ``exec.memory``'s view tables, renewed in the namespace when the memory
+  grows; ``struct`` calls on a host whose byte order has no views): an access out of
+  bounds raises ``IndexError`` (or ``struct.error``) in this function's own frame, which
+  the function turns into the spec's trap — the bounds check costs nothing when it passes.
   Trapping numeric operators (division, truncation) call ``exec.numerics``.
 * Calls are Python calls with the call depth as a last argument, checked against the
   store's budget on entry: "call stack exhausted", never RecursionError.
@@ -374,13 +376,20 @@ _UNOPS = {
 _MASK = {"i32": "0xFFFFFFFF", "i64": "0xFFFFFFFFFFFFFFFF"}
 
 
-def _load_text(op) -> str:
-    """A scalar load as a Python expression of the address text ``{A}``, from the opcode
-    table's access facts: read ``size`` bytes, then make the operand of the value type."""
+def _load_text(op, views: bool = False) -> str:
+    """A scalar load as a Python expression, from the opcode table's access facts: read
+    ``size`` bytes, then make the operand of the value type. The read is ``struct`` on
+    the address text ``{A}``, or with ``views`` the memory element text ``{R}`` (an
+    element of a typed view, ``Translator.element``)."""
     access = op.access
+    if views:
+        read = "{R}"
+    elif access.type == "f64":
+        read = "_Ld(M, {A})[0]"
+    else:
+        read = "M[{A}]" if access.size == 1 else f"_L{access.size}(M, {{A}})[0]"
     if access.type == "f64":
-        return "_Ld(M, {A})[0]"
-    read = "M[{A}]" if access.size == 1 else f"_L{access.size}(M, {{A}})[0]"
+        return read
     if access.type == "f32":
         return f"_f32_val({read})"
     if op.signed:  # sign-extend the narrow value to the type's width
@@ -389,32 +398,50 @@ def _load_text(op) -> str:
     return read
 
 
-def _store_text(op, fits: bool = False) -> str:
-    """A scalar store as a Python statement of the address ``{A}`` and value ``{V}``
-    (``fits``: a value known to fit in the bytes stored, which needs no mask)."""
+def _store_text(op, fits: bool = False, views: bool = False) -> str:
+    """A scalar store as a Python statement of the address ``{A}`` (or with ``views`` the
+    memory element ``{R}``) and the value ``{V}`` (``fits``: a value known to fit in the
+    bytes stored, which needs no mask)."""
     access = op.access
     if access.type == "f32":
-        return "_S4(M, {A}, _f32_bits({V}))"
+        value = "_f32_bits({V})"
+    else:
+        full = access.type == "f64" or access.size == (8 if access.type == "i64" else 4)
+        value = "{V}" if full or fits else f"{{V}} & 0x{(1 << 8 * access.size) - 1:X}"
+    if views:
+        return f"{{R}} = {value}"
     if access.type == "f64":
         return "_Sd(M, {A}, {V})"
-    full = access.size == (8 if access.type == "i64" else 4)
-    value = "{V}" if full or fits else f"{{V}} & 0x{(1 << 8 * access.size) - 1:X}"  # low bytes
     if access.size == 1:
         return f"M[{{A}}] = {value}"
     return f"_S{access.size}(M, {{A}}, {value})"
 
 
+def _view_of(op) -> str:
+    """The name of the view table of a scalar access (``memory.VIEW_TABLES``), or ``M``
+    for a byte: the bytearray or mmap itself."""
+    if op.access.size == 1:
+        return "M"
+    return "WD" if op.access.type == "f64" else f"W{op.access.size}"
+
+
 _SCALAR_ACCESSES = [op for op in OPS if op.group == "memory" and op.access is not None]
-#: mnemonic -> Python expression of the address ``{A}``
-_LOADS = {op.name: _load_text(op) for op in _SCALAR_ACCESSES if op.access.kind == "load"}
+_SCALAR_LOADS = [op for op in _SCALAR_ACCESSES if op.access.kind == "load"]
+_SCALAR_STORES = [op for op in _SCALAR_ACCESSES if op.access.kind == "store"]
+#: mnemonic -> (Python expression of the address ``{A}``, the same of the element ``{R}``)
+_LOADS = {op.name: (_load_text(op), _load_text(op, views=True)) for op in _SCALAR_LOADS}
 #: mnemonic -> the bounds of the value of a narrow unsigned integer load
-_LOAD_RNG = {op.name: (0, (1 << 8 * op.access.size) - 1) for op in _SCALAR_ACCESSES
-             if op.access.kind == "load" and op.access.type in _MASK and not op.signed}
-#: mnemonic -> Python statement of the address ``{A}`` and the value ``{V}``
-_STORES = {op.name: _store_text(op) for op in _SCALAR_ACCESSES if op.access.kind == "store"}
-#: mnemonic -> (largest value stored whole, the statement for such a value)
-_STORES_FIT = {op.name: ((1 << 8 * op.access.size) - 1, _store_text(op, fits=True))
-               for op in _SCALAR_ACCESSES if op.access.kind == "store"}
+_LOAD_RNG = {op.name: (0, (1 << 8 * op.access.size) - 1) for op in _SCALAR_LOADS
+             if op.access.type in _MASK and not op.signed}
+#: mnemonic -> (Python statement of the address ``{A}`` and the value ``{V}``, the same of
+#: the element ``{R}``)
+_STORES = {op.name: (_store_text(op), _store_text(op, views=True)) for op in _SCALAR_STORES}
+#: mnemonic -> (largest value stored whole, the statements for such a value as above)
+_STORES_FIT = {op.name: ((1 << 8 * op.access.size) - 1,
+                         (_store_text(op, fits=True), _store_text(op, fits=True, views=True)))
+               for op in _SCALAR_STORES}
+#: mnemonic -> (bytes accessed, view table) of every scalar access
+_ELEMENT = {op.name: (op.access.size, _view_of(op)) for op in _SCALAR_ACCESSES}
 
 
 class Translator:
@@ -444,6 +471,8 @@ class Translator:
         # is filled in when the segment ends)
         self.fuel = ns.get("_F") is not None
         self.epoch = "_EH" in ns
+        #: memory accesses through the memory's typed views (exec.memory), else struct
+        self.views = "WD" in ns
         #: the store's [epoch deadline reached] when translating for a call (CompiledTier):
         #: a long translation stops there, with INTERRUPT
         self.deadline = None
@@ -1095,22 +1124,53 @@ class Translator:
         name = f"_t{self.ntemps}"
         return f"({name} := {e.text})", name
 
+    def element(self, name: str, instr) -> str:
+        """The memory element a scalar access reads or writes, as Python text that can
+        be read or assigned: ``M[ea]`` for a byte, else ``W[ea & (size - 1)][ea >> log2
+        size]`` of the access's view table (see ``exec.memory``), whose index is out of
+        range, raising IndexError here, exactly when the access is out of bounds."""
+        size, table = _ELEMENT[name]
+        if size == 1:
+            return f"M[{self.address(instr)}]"
+        a = self.pop()
+        offset, mask, shift = instr.offset, size - 1, size.bit_length() - 1
+        x = _int_const(a)
+        if x is not None:  # the effective address is not wrapped: x + offset exactly
+            ea = x + offset
+            return f"{table}[{ea & mask}][{ea >> shift}]"
+        aligned = not offset & mask  # ea & mask == a & mask; ea >> shift == (a >> shift) + k
+        text = _p(a) if aligned else f"{_p(a)} + {offset}"
+        if aligned and text == a.text:  # a name or constant: read it twice
+            first = later = text
+        else:
+            self.ntemps += 1
+            later = f"_t{self.ntemps}"
+            first = f"({later} := {text})"
+        k = offset >> shift if aligned else 0
+        index = f"({later} >> {shift}) + {k}" if k else f"{later} >> {shift}"
+        return f"{table}[{first} & {mask}][{index}]"
+
     def load(self, name: str, instr) -> None:
-        template = _LOADS[name]
-        if instr.memory:  # multi-memory: M is memory 0's data, Mk memory k's
-            template = _MEMORY_NAME.sub(f"M{instr.memory}", template)
-        text = template.format(A=self.address(instr))
+        struct_form, view_form = _LOADS[name]
+        if self.views and not instr.memory:  # (memory 0's views; others use struct)
+            text = view_form.format(R=self.element(name, instr))
+        else:
+            if instr.memory:  # multi-memory: M is memory 0's data, Mk memory k's
+                struct_form = _MEMORY_NAME.sub(f"M{instr.memory}", struct_form)
+            text = struct_form.format(A=self.address(instr))
         self.stack.append(E(text, rng=_LOAD_RNG.get(name)))
         self.store(len(self.stack) - 1)
 
     def store_mem(self, name: str, instr) -> None:
         v = self.pop()
-        addr = self.address(instr)
         limit, fits = _STORES_FIT[name]
-        template = fits if v.rng is not None and v.rng[1] <= limit else _STORES[name]
-        if instr.memory:
-            template = _MEMORY_NAME.sub(f"M{instr.memory}", template)
-        self.emit(template.format(A=addr, V=_p(v)))
+        struct_form, view_form = fits if v.rng is not None and v.rng[1] <= limit else _STORES[name]
+        if self.views and not instr.memory:
+            self.emit(view_form.format(R=self.element(name, instr), V=_p(v)))
+        else:
+            if instr.memory:
+                struct_form = _MEMORY_NAME.sub(f"M{instr.memory}", struct_form)
+            self.emit(struct_form.format(A=self.address(instr), V=_p(v)))
 
 
 _CMP_OPS = {"eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"}
@@ -1499,6 +1559,13 @@ def _return_call_indirect(t: Translator, instr):
     return True
 
 
+def _return_call_ref(t: Translator, instr):
+    f = t.pop()
+    args = _call_args(t, len(t.mod.types[instr.type].params), "d")
+    t.emit_tail_call(f"_TC(_call_ref({f.text}), ({args},))")
+    return True
+
+
 def _call_ref(t: Translator, instr):
     ft = t.mod.types[instr.type]
     f = t.pop()  # (evaluated before the arguments: both are pure or stored, and only a
@@ -1605,6 +1672,7 @@ _SPECIAL = {
     "unreachable": _unreachable, "br": _br, "br_if": _br_if, "br_table": _br_table,
     "return": _return, "call": _call, "call_indirect": _call_indirect,
     "return_call": _return_call, "return_call_indirect": _return_call_indirect,
+    "return_call_ref": _return_call_ref,
     "memory.size": _memory_size, "memory.grow": _memory_grow,
     "memory.fill": _memory_statement("{m}.fill({0}, {1}, {2})"),
     "memory.copy": _memory_statement("{m}.copy({0}, {1}, {2}{src})"),

@@ -18,6 +18,7 @@ from ..errors import NULL_FUNCTION_REFERENCE, Trap, TrapCode
 from ..syntax.values import f32_from_bits, f32_to_bits
 from . import numerics, simd
 from .fuel import out_of_fuel
+from .memory import NATIVE_VIEWS
 from .store import FuncInst, HostFunc, ModuleInst, Store, WasmFunc, indirect_callee
 
 M32 = 0xFFFFFFFF
@@ -92,6 +93,8 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         mem = mod.mems[0]
         ns["_mem"] = mem
         ns["M"] = mem.data  # grows in place: the same bytearray or mmap for the instance's life
+        if NATIVE_VIEWS:  # W2, W4, W8, WD: typed views, renewed by the memory as it grows
+            mem.attach(ns)
     for k, mem in enumerate(mod.mems[1:], 1):  # multi-memory: memory k is _memk, data Mk
         ns[f"_mem{k}"] = mem
         ns[f"M{k}"] = mem.data

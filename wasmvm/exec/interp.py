@@ -46,6 +46,7 @@ from ..syntax.instructions import (
     Return,
     ReturnCall,
     ReturnCallIndirect,
+    ReturnCallRef,
     walk,
 )
 from . import backtrace, events
@@ -281,6 +282,14 @@ def tail_call_to(F: Frame, pc: int, callee) -> int:
     return RETURN
 
 
+def _return_call_ref(F, pc):
+    """return_call_ref: tail-call the function reference on top of the stack."""
+    callee = F.stack.pop()
+    if callee is None:
+        raise Trap(TrapCode.NULL_REFERENCE, NULL_FUNCTION_REFERENCE)
+    return tail_call_to(F, pc, callee)
+
+
 def _return_call_indirect(table, expected):
     def h(F, pc):
         return tail_call_to(F, pc, indirect_callee(table, F.stack.pop(), expected))
@@ -369,6 +378,8 @@ def _prepare(func: WasmFunc) -> Prepared:
             code[i] = _call_indirect(mod.tables[instr.table], mod.types[instr.type])
         elif isinstance(instr, ReturnCall):
             code[i] = _return_call(mod.funcs[instr.func])
+        elif isinstance(instr, ReturnCallRef):
+            code[i] = _return_call_ref
         elif isinstance(instr, ReturnCallIndirect):
             code[i] = _return_call_indirect(mod.tables[instr.table], mod.types[instr.type])
         else:

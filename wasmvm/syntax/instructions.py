@@ -32,6 +32,7 @@ from .values import VALUE_CLASSES, Value, i32, i64
 __all__ = [
     "Instruction", "Unreachable", "Nop", "Block", "Loop", "If", "Br", "BrIf", "BrTable",
     "Return", "Call", "CallIndirect", "CallRef", "ReturnCall", "ReturnCallIndirect",
+    "ReturnCallRef",
     "RefNull", "RefIsNull", "RefAsNonNull", "BrOnNull", "BrOnNonNull", "RefFunc", "Drop",
     "Select",
     "LocalGet", "LocalSet", "LocalTee", "GlobalGet", "GlobalSet", "TableGet", "TableSet",
@@ -386,7 +387,8 @@ BrOnNull = _indexed("BrOnNull", "br_on_null", ("label",),
                     "Branch if the popped reference is null; else push it back, non-null.")
 BrOnNonNull = _indexed("BrOnNonNull", "br_on_non_null", ("label",),
                        "Branch with the popped reference if it is not null.")
-CallRef.imm_text = lambda self: f"(type {self.type})"
+ReturnCallRef = _indexed("ReturnCallRef", "return_call_ref", ("type",),
+                         "Tail-call the function reference popped, of type ``type``.")
 
 
 def _table_init_text(self) -> str:
@@ -839,7 +841,8 @@ _BY_MNEMONIC: dict[str, type] = {
     "global.get": GlobalGet, "global.set": GlobalSet, "table.get": TableGet,
     "table.set": TableSet, "table.size": TableSize, "table.grow": TableGrow,
     "table.fill": TableFill, "table.copy": TableCopy, "elem.drop": ElemDrop,
-    "data.drop": DataDrop, "call_ref": CallRef, "br_on_null": BrOnNull,
+    "data.drop": DataDrop, "call_ref": CallRef, "return_call_ref": ReturnCallRef,
+    "br_on_null": BrOnNull,
     "br_on_non_null": BrOnNonNull,
 }
 _NUMERIC = {c.mnemonic: c for c in (

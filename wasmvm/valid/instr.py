@@ -234,11 +234,13 @@ def _call_indirect(v, instr):
 def _tail_call(v, sig, name: str) -> None:
     """``return_call``/``return_call_indirect`` with the callee's signature ``sig``
     (params reversed, results): its arguments are popped, its results become the
-    function's (they must match them exactly), and the code after it is unreachable."""
+    function's (each must match the function's result type), and the code after it is
+    unreachable."""
     if not v.ctx.features.tail_call:
         fail(f"{name}: {later.not_supported(later.TAIL_CALLS)}")
     params_rev, results = sig
-    if tuple(results) != v.results_rev[::-1]:
+    mine = v.results_rev[::-1]
+    if len(results) != len(mine) or not all(map(v.ctx.match, results, mine)):
         fail(f"{MISMATCH}: {name} of a function returning [{' '.join(map(str, results))}] "
              f"from a function returning "
              f"[{' '.join(map(str, v.results_rev[::-1]))}]")
@@ -252,6 +254,14 @@ def _return_call(v, instr):
 
 def _return_call_indirect(v, instr):
     _tail_call(v, _call_indirect(v, instr), "return_call_indirect")
+
+
+def _return_call_ref(v, instr):
+    if not v.ctx.features.function_references:
+        fail(f"return_call_ref: {later.not_supported(later.FUNCTION_REFERENCES)}")
+    ft = v.ctx.type_(instr.type)
+    v.pop_vals((ref_type(True, instr.type),), "return_call_ref")
+    _tail_call(v, (tuple(ft.params)[::-1], tuple(ft.results)), "return_call_ref")
 
 
 def _ref_null(v, instr):
@@ -454,7 +464,8 @@ SPECIAL: dict[str, Callable] = {
     "unreachable": _unreachable, "block": _block, "loop": _loop, "if": _if, "br": _br,
     "br_if": _br_if, "br_table": _br_table, "return": _return, "call": _call,
     "call_indirect": _call_indirect, "return_call": _return_call,
-    "return_call_indirect": _return_call_indirect, "ref.null": _ref_null, "ref.is_null": _ref_is_null,
+    "return_call_indirect": _return_call_indirect, "return_call_ref": _return_call_ref,
+    "ref.null": _ref_null, "ref.is_null": _ref_is_null,
     "ref.func": _ref_func, "drop": _drop, "select": _select, "select_t": _select_t,
     "local.get": _local_get, "local.set": _local_set, "local.tee": _local_tee,
     "global.get": _global_get, "global.set": _global_set,
