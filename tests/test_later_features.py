@@ -51,8 +51,6 @@ INSTRUCTIONS = [
     (b"\x20\x00\x1f\x40\x00\x0b", "exception handling", "try_table", "illegal opcode 0x1f"),
     (b"\x20\x00\xd4", "typed function references", "ref.as_non_null", "illegal opcode 0xd4"),
     (b"\x20\x00\xfb\x1c", "garbage collection", "ref.i31", "illegal opcode 0xfb 0x1c"),
-    (b"\x20\x00\xfd\x93\x02", "relaxed SIMD", "i32x4.relaxed_dot_i8x16_i7x16_add_s",
-     "illegal opcode 0xfd 0x113"),
     (b"\x20\x00\xfe\x10\x02\x00", "threads", "an atomic instruction", "illegal opcode 0xfe 0x10"),
     (b"\x20\x00\x06\x40\x0b", "legacy exception handling", "try", "illegal opcode 0x06"),
 ]

@@ -79,10 +79,15 @@ def test_row_count_and_groups():
         by_feature[op.feature] = by_feature.get(op.feature, 0) + 1
     assert by_feature["function_references"] == 4
     assert by_feature["tail_call"] == 3
+    assert by_feature["relaxed_simd"] == 20
     by_group = {}
     for op in wasm2:
         by_group[op.group] = by_group.get(op.group, 0) + 1
     assert by_group["vector"] == 236
+    relaxed = [op for op in opcodes.OPS if op.feature == "relaxed_simd"]
+    assert [op.code for op in relaxed] == [(opcodes.FD, n) for n in range(0x100, 0x114)]
+    assert all(op.group == "vector" and not op.imm and "relaxed_" in op.name for op in relaxed)
+    assert all(op.feature == "relaxed_simd" for op in opcodes.OPS if "relaxed_" in op.name)
     assert sum(1 for op in opcodes.OPS if op.prefix == opcodes.FC) == 18
 
 
@@ -148,6 +153,9 @@ def test_opcodes_agree_with_wabt_names():
         "i8x16.shuffle": (0xFD, 13), "f64x2.convert_low_i32x4_u": (0xFD, 255),
         "i32x4.dot_i16x8_s": (0xFD, 186), "v128.store64_lane": (0xFD, 91),
         "f64x2.nearest": (0xFD, 148), "i16x8.avgr_u": (0xFD, 155),
+        "i8x16.relaxed_swizzle": (0xFD, 0x100), "f64x2.relaxed_nmadd": (0xFD, 0x108),
+        "i8x16.relaxed_laneselect": (0xFD, 0x109), "f64x2.relaxed_max": (0xFD, 0x110),
+        "i32x4.relaxed_dot_i8x16_i7x16_add_s": (0xFD, 0x113),
     }
     for name, code in expect.items():
         assert opcodes.BY_NAME[name].code == code, name
@@ -244,6 +252,9 @@ def test_signedness_and_lanes():
         "i8x16.extract_lane_s": True, "i16x8.extract_lane_u": False,
         "i32x4.trunc_sat_f64x2_s_zero": True, "i32x4.trunc_sat_f64x2_u_zero": False,
         "i16x8.narrow_i32x4_u": False, "i8x16.avgr_u": False, "i16x8.q15mulr_sat_s": True,
+        "i32x4.relaxed_trunc_f64x2_u_zero": False, "i32x4.relaxed_trunc_f32x4_s": True,
+        "i16x8.relaxed_q15mulr_s": True, "i32x4.relaxed_dot_i8x16_i7x16_add_s": True,
+        "f32x4.relaxed_madd": None, "i64x2.relaxed_laneselect": None,
         "i32.add": None, "f32.lt": None, "i32.wrap_i64": None, "i8x16.replace_lane": None,
         "f32x4.demote_f64x2_zero": None, "v128.load32_zero": None, "select_t": None,
     }
@@ -285,7 +296,8 @@ def test_tail_call_typing_agrees_with_wasmtime(callee, caller, call):
 
 
 def test_rows_of_a_switched_off_feature_are_rejected_as_in_2_0():
-    """With ``tail_call`` off, return_call* are illegal opcodes, as a 2.0 decoder says."""
+    """With ``tail_call`` off, return_call* are illegal opcodes, as a 2.0 decoder says;
+    with ``relaxed_simd`` off, so are 0xFD 0x100-0x113."""
     from wasmvm.errors import UnsupportedFeatureError
     from wasmvm.syntax.features import WASM2
 
@@ -296,7 +308,8 @@ def test_rows_of_a_switched_off_feature_are_rejected_as_in_2_0():
         decode_module(data)  # on by default
         with pytest.raises(UnsupportedFeatureError) as info:
             decode_module(data, features=WASM2)
-        assert info.value.spec_message == f"illegal opcode 0x{op.code:02x}"
+        code = op.code if isinstance(op.code, tuple) else (op.code,)
+        assert info.value.spec_message == "illegal opcode " + " ".join(f"0x{c:02x}" for c in code)
         assert op.name in str(info.value)
 
 
@@ -341,6 +354,20 @@ def test_natural_alignment_agrees_with_wasmtime(name):
     lane = " 0" if "laneidx" in op.imm else ""
     assert _validates(_one_instruction(op, f"align={size}{lane}")) == (True, True)
     assert _validates(_one_instruction(op, f"align={2 * size}{lane}")) == (False, False)
+
+
+@pytest.mark.parametrize("name", [op.name for op in opcodes.OPS if op.feature == "relaxed_simd"])
+def test_relaxed_simd_signatures_agree_with_wasmtime(name):
+    """The table's stack signature of each relaxed SIMD row, judged by wasmtime: the row
+    with its operands validates, with one operand too few or an i32 for the first one
+    it does not. Our validator agrees."""
+    pytest.importorskip("wasmtime")
+    op = opcodes.BY_NAME[name]
+    assert _validates(_one_instruction(op, "")) == (True, True)
+    fewer = _one_instruction(op, "").replace(_CONST["v128"], "", 1)
+    assert _validates(fewer) == (False, False)
+    wrong = _one_instruction(op, "").replace(_CONST["v128"], _CONST["i32"], 1)
+    assert _validates(wrong) == (False, False)
 
 
 @pytest.mark.parametrize("name", sorted(LANES))

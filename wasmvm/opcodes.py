@@ -483,6 +483,26 @@ for _i in range(0, len(_tokens), 4):
     else:
         _op((FD, int(_code)), _name, _imm, _VSIG[_key], "vector")
 
+# --- relaxed SIMD (WebAssembly 3.0, prefix 0xFD, sub-opcodes 0x100-0x113) ----------------
+# Each line: sub-opcode (hex), name, signature key. Their results are the ones wasmtime
+# gives on x86-64 (``exec.relaxed_simd`` has the table).
+_RELAXED = """
+100 i8x16.relaxed_swizzle vv_v                 101 i32x4.relaxed_trunc_f32x4_s v_v
+102 i32x4.relaxed_trunc_f32x4_u v_v            103 i32x4.relaxed_trunc_f64x2_s_zero v_v
+104 i32x4.relaxed_trunc_f64x2_u_zero v_v       105 f32x4.relaxed_madd vvv_v
+106 f32x4.relaxed_nmadd vvv_v                  107 f64x2.relaxed_madd vvv_v
+108 f64x2.relaxed_nmadd vvv_v                  109 i8x16.relaxed_laneselect vvv_v
+10A i16x8.relaxed_laneselect vvv_v             10B i32x4.relaxed_laneselect vvv_v
+10C i64x2.relaxed_laneselect vvv_v             10D f32x4.relaxed_min vv_v
+10E f32x4.relaxed_max vv_v                     10F f64x2.relaxed_min vv_v
+110 f64x2.relaxed_max vv_v                     111 i16x8.relaxed_q15mulr_s vv_v
+112 i16x8.relaxed_dot_i8x16_i7x16_s vv_v       113 i32x4.relaxed_dot_i8x16_i7x16_add_s vvv_v
+"""
+_tokens = _RELAXED.split()
+for _i in range(0, len(_tokens), 3):
+    _code, _name, _key = _tokens[_i : _i + 3]
+    _op((FD, int(_code, 16)), _name, "", _VSIG[_key], "vector", feature="relaxed_simd")
+
 del _tokens, _code, _name, _imm, _key, _bytes, _access, _i, _n, _dst, _src, _sx, _rest
 
 #: Every row, in table order.

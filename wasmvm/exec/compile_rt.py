@@ -76,6 +76,9 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         ns["n_" + name.replace(".", "_")] = fn
     for name, fn in simd.SIMD_OPS.items():
         ns["v_" + name.replace(".", "_")] = fn
+    if mod.relaxed_simd_deterministic:  # the store's choice (exec.relaxed_simd)
+        for name, fn in simd.RELAXED_DETERMINISTIC.items():
+            ns["v_" + name.replace(".", "_")] = fn
     ns["_shuffle"] = simd.shuffle
     ns["_load_lane"] = simd.load_lane
     ns["_store_lane"] = simd.store_lane

@@ -42,6 +42,7 @@ def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst
     inst = ModuleInst(types=list(module.types), names=module.names, syntax=module)
     if store.epoch is not None:
         inst.epoch = store.epoch_reached
+    inst.relaxed_simd_deterministic = store.relaxed_simd_deterministic
     for imp, ext in zip(module.imports, externs):
         _check_import(module, imp, ext)
         getattr(inst, {"func": "funcs", "table": "tables", "memory": "mems",

@@ -56,6 +56,16 @@ def _ternary(fn: Callable) -> Callable:
 _BY_ARITY = {1: _unary, 2: _binary, 3: _ternary}
 
 
+def _relaxed(name: str, arity: int) -> Callable:
+    """A relaxed SIMD row: the function its instance's store chose (``exec.relaxed_simd``)."""
+    default = _BY_ARITY[arity](simd.SIMD_OPS[name])
+    deterministic = _BY_ARITY[arity](simd.RELAXED_DETERMINISTIC[name])
+
+    def make(instr, mod):
+        return (deterministic if mod.relaxed_simd_deterministic else default)(instr, mod)
+    return make
+
+
 # -- constants, shuffles, lanes ------------------------------------------------------------
 def _const(instr, mod):
     bits = instr.value.bits
@@ -174,6 +184,8 @@ def _store_lane(op) -> Callable:
 def factory_for(op) -> Callable:
     """The handler factory of one vector row."""
     name = op.name
+    if op.feature == "relaxed_simd":
+        return _relaxed(name, len(op.params))
     if not op.imm:
         return _BY_ARITY[len(op.params)](simd.SIMD_OPS[name])
     if name == "v128.const":

@@ -260,6 +260,8 @@ class ModuleInst:
     compiled: dict | None = None
     #: its store's ``[epoch deadline reached]`` when the store interrupts by epoch, else None
     epoch: list | None = None
+    #: its store's choice of relaxed SIMD results (``Store.relaxed_simd_deterministic``)
+    relaxed_simd_deterministic: bool = False
 
 
 class Store:
@@ -289,6 +291,8 @@ class Store:
         self.epoch_deadline = [0]
         self.epoch_reached = [True]
         self.data = None  # user data, as wasmtime's Store(engine, data)
+        #: relaxed SIMD gives the CPU-independent results (``exec.relaxed_simd``)
+        self.relaxed_simd_deterministic = False
         self.limits = StoreLimits()  # one object: memories and tables keep a reference
         #: what instantiations in this store created so far: instances, tables, memories
         self.created = [0, 0, 0]

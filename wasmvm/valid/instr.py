@@ -572,11 +572,29 @@ def immediate_check(op: Op) -> Callable | None:
     return check_all
 
 
+def _feature_check(op: Op, check: Callable | None) -> Callable:
+    """For a row of a proposal with a switch (the table's ``feature``): the module may use
+    it only when the context's switch is on. The decoder already rejects its bytes then;
+    this catches a module built in Python."""
+    message = f"{op.name}: {later.not_supported(later.SWITCHED[op.feature])}"
+
+    def check_feature(v, instr):
+        if not getattr(v.ctx.features, op.feature):
+            fail(message)
+        if check is not None:
+            check(v, instr)
+
+    return check_feature
+
+
 def _entry(op: Op):
     if op.special:
         return SPECIAL[op.name]
     types = tuple(ValType(t) for t in op.params)[::-1], tuple(ValType(t) for t in op.results)
-    return (*types, immediate_check(op))
+    check = immediate_check(op)
+    if op.feature is not None:
+        check = _feature_check(op, check)
+    return (*types, check)
 
 
 # ---------------------------------------------------------------------------------------
