@@ -1,7 +1,8 @@
 """pytest integration of the official spec tests: one item per ``.wast`` file.
 
 A test that takes the argument ``wast`` runs once per file of ``core-2.0`` (``simd/``
-included), with ids such as ``core-2.0/simd/simd_const.wast``. The fixture ``spec_script``
+included) and of ``core-3.0`` (the scripts of what is not implemented yet skipped, with
+the reason: ``NOT_YET``), with ids such as ``core-2.0/simd/simd_const.wast``. The fixture ``spec_script``
 gives the converted, parsed ``Script`` (all selected files are converted once, in parallel,
 into the cache); ``spec_lines`` is the set of lines to run, or None for all:
 
@@ -39,7 +40,21 @@ from wasmvm.script.convert import (  # noqa: E402
     suite_files,
 )
 
-SUITE = "core-2.0"
+SUITES = ("core-2.0", "core-3.0")
+#: Scripts of core-3.0 that test what wasmvm does not implement yet, with the reason
+#: (every other 3.0 script runs, and must pass like 2.0's).
+NOT_YET = {
+    "core-3.0/gc/": "garbage collection: issue 17",
+    "core-3.0/type-canon.wast": "iso-recursive type canonicalization (GC): issue 17",
+    "core-3.0/type-equivalence.wast": "iso-recursive type canonicalization (GC): issue 17",
+    "core-3.0/type-rec.wast": "recursive type groups (GC): issue 17",
+    "core-3.0/ref_null.wast": "GC's abstract heap types (any, none, ...): issue 17",
+}
+
+
+def not_yet(name: str) -> str | None:
+    """Why a script is not run yet (see NOT_YET), or None."""
+    return next((why for prefix, why in NOT_YET.items() if name.startswith(prefix)), None)
 LINES_ENV = "WASMVM_SPEC_LINES"
 FAILURE_LIST_LIMIT = 50
 
@@ -57,13 +72,19 @@ def pytest_generate_tests(metafunc):
     if "wast" not in metafunc.fixturenames:
         return
     try:
-        files = suite_files(SUITE)
+        files = [f for suite in SUITES for f in suite_files(suite)]
     except SpecSetupError as e:
         metafunc.parametrize("wast", [pytest.param(None, marks=pytest.mark.skip(reason=str(e)))],
-                             ids=[SUITE])
+                             ids=["spec"])
         return
     root = find_testsuite()
-    metafunc.parametrize("wast", files, ids=[display_name(f, root) for f in files])
+    params = []
+    for f in files:
+        name = display_name(f, root)
+        why = not_yet(name)
+        marks = [pytest.mark.skip(reason=why)] if why else []
+        params.append(pytest.param(f, marks=marks, id=name))
+    metafunc.parametrize("wast", params)
 
 
 @pytest.fixture(scope="session")

@@ -75,6 +75,7 @@ from wasmvm.syntax import (
     i64,
 )
 from wasmvm.syntax.instructions import Add, Catch, maker
+from wasmvm.syntax.types import ref_type
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -219,7 +220,7 @@ KIND_VALUES: dict[str, list] = {
     "elemidx": [0, 129, 7],
     "dataidx": [0, 129],
     "memidx": [0],
-    "memarg": [None, (0, 0), (1, 2**32 - 1), (4, 128), (31, 1)],  # None: natural alignment
+    "memarg": [None, (0, 0, 0), (1, 2**32 - 1, 0), (4, 128, 0), (31, 1, 0)],  # None: natural
     "i32": [0, -1, 63, 64, -64, -65, 2**31 - 1, -(2**31), 123456],
     "i64": [0, -1, 63, 64, -65, 2**63 - 1, -(2**63), 2**31, -(2**40)],
     "f32": F32_BITS,
@@ -236,7 +237,7 @@ KIND_VALUES: dict[str, list] = {
 
 
 def _natural_align(op: Op) -> int:
-    nargs = len(op.imm) + 1  # a memarg is two arguments (align, offset)
+    nargs = len(op.imm) + 2  # a memarg is three arguments (align, offset, memory)
     return maker(op)(*[0] * nargs).natural_align
 
 
@@ -256,7 +257,7 @@ def _args(op: Op, variant: int) -> list:
         value = values[(variant + position) % len(values)]  # two of a kind differ
         if kind == "memarg":
             if value is None:
-                value = (_natural_align(op), 0)
+                value = (_natural_align(op), 0, 0)
             args.extend(value)
         elif kind == "labelvec":
             args.extend(value)  # (labels, default)
@@ -292,7 +293,7 @@ def _blocktype_text(bt) -> str:
     return f"(type {bt})"
 
 
-def _memarg_text(align: int, offset: int) -> str:
+def _memarg_text(align: int, offset: int, memory: int = 0) -> str:
     return f"offset={offset} align={1 << align}"
 
 
@@ -310,9 +311,9 @@ def _wat(op: Op, args: list) -> str:
     if imm == ("memarg",):
         return f"{name} {_memarg_text(*args)}"
     if imm == ("memarg", "laneidx"):
-        return f"{name} {_memarg_text(args[0], args[1])} {args[2]}"
+        return f"{name} {_memarg_text(args[0], args[1])} {args[3]}"
     if imm == ("typeidx", "tableidx"):
-        return f"call_indirect {args[1]} (type {args[0]})"
+        return f"{name} {args[1]} (type {args[0]})"
     if imm == ("elemidx", "tableidx"):
         return f"table.init {args[1]} {args[0]}"  # the text names the table first
     if imm == ("tableidx", "tableidx"):
@@ -404,8 +405,8 @@ def test_immediates_that_do_not_fit_are_refused():
         encode_expr([BrTable([2**32], 0)])
     with pytest.raises(ValueError):
         encode_expr([maker(BY_NAME["i8x16.extract_lane_s"])(256)])
-    with pytest.raises(ValueError):
-        encode_expr([maker(BY_NAME["i32.load"])(0, 2**32)])
+    with pytest.raises(ValueError):  # memory64: offsets are u64
+        encode_expr([maker(BY_NAME["i32.load"])(0, 2**64)])
 
 
 # ---------------------------------------------------------------------------------------
@@ -492,6 +493,10 @@ def test_deeply_nested_module_is_valid():
 # ---------------------------------------------------------------------------------------
 # Modules with every section
 # ---------------------------------------------------------------------------------------
+#: the type of a segment of function indices in 3.0: they cannot be null
+REF_FUNC = ref_type(False, "func")
+
+
 def full_module() -> Module:
     """A valid module with every section kind and every element and data encoding."""
     c0 = [Const(i32(0))]
@@ -526,15 +531,15 @@ def full_module() -> Module:
         ],
         start=1,
         elems=[
-            Elem(FUNCREF, [[RefFunc(0)], [RefFunc(3)]], ElemMode("active", 0, c0)),  # 0
-            Elem(FUNCREF, [[RefFunc(2)]], ElemMode("passive")),  # 1
-            Elem(FUNCREF, [[RefFunc(1)]], ElemMode("active", 2, c0)),  # 2
-            Elem(FUNCREF, [[RefFunc(3)]], ElemMode("declarative")),  # 3
+            Elem(REF_FUNC, [[RefFunc(0)], [RefFunc(3)]], ElemMode("active", 0, c0)),  # 0
+            Elem(REF_FUNC, [[RefFunc(2)]], ElemMode("passive")),  # 1
+            Elem(REF_FUNC, [[RefFunc(1)]], ElemMode("active", 2, c0)),  # 2
+            Elem(REF_FUNC, [[RefFunc(3)]], ElemMode("declarative")),  # 3
             Elem(FUNCREF, [[RefNull(FUNCREF)], [RefFunc(1)]], ElemMode("active", 0, c0)),  # 4
             Elem(EXTERNREF, [[RefNull(EXTERNREF)]], ElemMode("passive")),  # 5
             Elem(EXTERNREF, [[RefNull(EXTERNREF)]], ElemMode("active", 1, c0)),  # 6
             Elem(FUNCREF, [[RefFunc(2)], [RefNull(FUNCREF)]], ElemMode("declarative")),  # 7
-            Elem(FUNCREF, [], ElemMode("passive")),  # 1, empty
+            Elem(REF_FUNC, [], ElemMode("passive")),  # 1, empty
         ],
         datas=[
             Data(b"hello", DataMode("active", 0, [Const(i32(8))])),

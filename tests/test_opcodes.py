@@ -23,7 +23,7 @@ SAMPLE_IMMEDIATES = {
     "elemidx": (b"\x00", (0,)),
     "dataidx": (b"\x00", (0,)),
     "memidx": (b"\x00", (0,)),
-    "memarg": (b"\x02\x10", (2, 16)),
+    "memarg": (b"\x02\x10", (2, 16, 0)),
     "i32": (b"\x7f", (-1,)),
     "i64": (b"\x80\x7f", (-128,)),
     "f32": (b"\x00\x00\xc0\x7f", (0x7FC00000,)),
@@ -81,10 +81,17 @@ def test_row_count_and_groups():
     for op in opcodes.OPS:
         by_feature[op.feature] = by_feature.get(op.feature, 0) + 1
     assert by_feature["function_references"] == 4
+    assert by_feature["tail_call"] == 3
+    assert by_feature["relaxed_simd"] == 20
+    assert by_feature["exceptions"] == 3
     by_group = {}
     for op in wasm2:
         by_group[op.group] = by_group.get(op.group, 0) + 1
     assert by_group["vector"] == 236
+    relaxed = [op for op in opcodes.OPS if op.feature == "relaxed_simd"]
+    assert [op.code for op in relaxed] == [(opcodes.FD, n) for n in range(0x100, 0x114)]
+    assert all(op.group == "vector" and not op.imm and "relaxed_" in op.name for op in relaxed)
+    assert all(op.feature == "relaxed_simd" for op in opcodes.OPS if "relaxed_" in op.name)
     assert sum(1 for op in opcodes.OPS if op.prefix == opcodes.FC) == 18
 
 
@@ -146,10 +153,14 @@ def test_opcodes_agree_with_wabt_names():
         "i32.add": 0x6A, "i64.trunc_f64_u": 0xB1, "f64.reinterpret_i64": 0xBF,
         "i64.extend32_s": 0xC4, "ref.func": 0xD2, "select_t": 0x1C, "table.get": 0x25,
         "memory.grow": 0x40, "call_indirect": 0x11, "br_table": 0x0E,
+        "return_call": 0x12, "return_call_indirect": 0x13,
         "i64.trunc_sat_f64_u": (0xFC, 7), "table.fill": (0xFC, 17),
         "i8x16.shuffle": (0xFD, 13), "f64x2.convert_low_i32x4_u": (0xFD, 255),
         "i32x4.dot_i16x8_s": (0xFD, 186), "v128.store64_lane": (0xFD, 91),
         "f64x2.nearest": (0xFD, 148), "i16x8.avgr_u": (0xFD, 155),
+        "i8x16.relaxed_swizzle": (0xFD, 0x100), "f64x2.relaxed_nmadd": (0xFD, 0x108),
+        "i8x16.relaxed_laneselect": (0xFD, 0x109), "f64x2.relaxed_max": (0xFD, 0x110),
+        "i32x4.relaxed_dot_i8x16_i7x16_add_s": (0xFD, 0x113),
     }
     for name, code in expect.items():
         assert opcodes.BY_NAME[name].code == code, name
@@ -187,7 +198,8 @@ ACCESS_ORACLE = {name: (kind, int(size), t, {"s": True, "u": False, "-": None}[s
 
 #: Every instruction that can trap in WebAssembly 2.0 (see the rule in opcodes' docstring).
 TRAPPING = {
-    "unreachable", "call", "call_indirect", "throw_ref",
+    "unreachable", "call", "call_indirect", "return_call_indirect", "return_call_ref",
+    "throw_ref",
     "table.get", "table.set", "table.init", "table.copy", "table.fill",
     "memory.init", "memory.copy", "memory.fill",
     "i32.div_s", "i32.div_u", "i32.rem_s", "i32.rem_u",
@@ -246,6 +258,9 @@ def test_signedness_and_lanes():
         "i8x16.extract_lane_s": True, "i16x8.extract_lane_u": False,
         "i32x4.trunc_sat_f64x2_s_zero": True, "i32x4.trunc_sat_f64x2_u_zero": False,
         "i16x8.narrow_i32x4_u": False, "i8x16.avgr_u": False, "i16x8.q15mulr_sat_s": True,
+        "i32x4.relaxed_trunc_f64x2_u_zero": False, "i32x4.relaxed_trunc_f32x4_s": True,
+        "i16x8.relaxed_q15mulr_s": True, "i32x4.relaxed_dot_i8x16_i7x16_add_s": True,
+        "f32x4.relaxed_madd": None, "i64x2.relaxed_laneselect": None,
         "i32.add": None, "f32.lt": None, "i32.wrap_i64": None, "i8x16.replace_lane": None,
         "f32x4.demote_f64x2_zero": None, "v128.load32_zero": None, "select_t": None,
     }
@@ -269,6 +284,39 @@ def test_every_rows_traps_flag():
     for name in ("memory.grow", "table.grow", "data.drop", "elem.drop", "memory.size",
                  "i32.trunc_sat_f32_s", "i32x4.trunc_sat_f32x4_s", "br_table", "return"):
         assert not opcodes.BY_NAME[name].traps, name
+
+
+@pytest.mark.parametrize("callee, caller", [
+    ("(result i32)", "(result i32)"), ("(result i32)", "(result i64)"),
+    ("(result i32)", ""), ("", "(result i32)"), ("(param i32) (result i32 i64)",
+                                                  "(result i32 i64)")])
+@pytest.mark.parametrize("call", ["return_call $g", "return_call_indirect (type $t)"])
+def test_tail_call_typing_agrees_with_wasmtime(callee, caller, call):
+    """A tail call's callee must return exactly the caller's results (spec 3.3.8)."""
+    pytest.importorskip("wasmtime")
+    args = "i32.const 0 " * callee.count("param") + ("i32.const 0 " if "indirect" in call else "")
+    text = (f"(module (type $t (func {callee})) (table 1 funcref) "
+            f"(func $g (type $t) unreachable) (func {caller} {args}{call}))")
+    theirs, ours = _validates(text)
+    assert theirs == ours == (callee.partition("(result")[2] == caller.partition("(result")[2])
+
+
+def test_rows_of_a_switched_off_feature_are_rejected_as_in_2_0():
+    """With ``tail_call`` off, return_call* are illegal opcodes, as a 2.0 decoder says;
+    with ``relaxed_simd`` off, so are 0xFD 0x100-0x113."""
+    from wasmvm.errors import UnsupportedFeatureError
+    from wasmvm.syntax.features import WASM2
+
+    for op in opcodes.OPS:
+        if op.feature is None:
+            continue
+        data = module_with_body(row_bytes(op))
+        decode_module(data)  # on by default
+        with pytest.raises(UnsupportedFeatureError) as info:
+            decode_module(data, features=WASM2)
+        code = op.code if isinstance(op.code, tuple) else (op.code,)
+        assert info.value.spec_message == "illegal opcode " + " ".join(f"0x{c:02x}" for c in code)
+        assert op.name in str(info.value)
 
 
 _CONST = {"i32": "i32.const 0", "i64": "i64.const 0", "f32": "f32.const 0",
@@ -314,6 +362,20 @@ def test_natural_alignment_agrees_with_wasmtime(name):
     assert _validates(_one_instruction(op, f"align={2 * size}{lane}")) == (False, False)
 
 
+@pytest.mark.parametrize("name", [op.name for op in opcodes.OPS if op.feature == "relaxed_simd"])
+def test_relaxed_simd_signatures_agree_with_wasmtime(name):
+    """The table's stack signature of each relaxed SIMD row, judged by wasmtime: the row
+    with its operands validates, with one operand too few or an i32 for the first one
+    it does not. Our validator agrees."""
+    pytest.importorskip("wasmtime")
+    op = opcodes.BY_NAME[name]
+    assert _validates(_one_instruction(op, "")) == (True, True)
+    fewer = _one_instruction(op, "").replace(_CONST["v128"], "", 1)
+    assert _validates(fewer) == (False, False)
+    wrong = _one_instruction(op, "").replace(_CONST["v128"], _CONST["i32"], 1)
+    assert _validates(wrong) == (False, False)
+
+
 @pytest.mark.parametrize("name", sorted(LANES))
 def test_lane_counts_agree_with_wasmtime(name):
     pytest.importorskip("wasmtime")
@@ -350,6 +412,9 @@ SPECIAL_BODIES = {
     "return": ("i32", "i32.const 1 return"),
     "call": ("i32", "call $one"),
     "call_indirect": ("i32", "i32.const 0 call_indirect (type $one)"),
+    "return_call": ("i32", "return_call $one"),
+    "return_call_indirect": ("i32", "i32.const 0 return_call_indirect (type $one)"),
+    "return_call_ref": ("i32", "ref.func $one return_call_ref $one"),
     "ref.null": ("", "ref.null func drop"),
     "ref.is_null": ("i32", "ref.null func ref.is_null"),
     "ref.func": ("i32", "ref.func $one ref.is_null"),

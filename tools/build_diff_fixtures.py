@@ -8,7 +8,8 @@ never committed: the bytes depend on the clang version).
     python tools/build_diff_fixtures.py --check   fail if one is missing or stale
     python tools/build_diff_fixtures.py --c       compile the C programs into the cache
 
-wat2wasm runs with the flags of tools/build_fixtures.py (WebAssembly 2.0, names kept).
+wat2wasm runs with the flags of tools/build_fixtures.py (WebAssembly 2.0 and tail calls,
+names kept).
 clang is Debian's (tools/setup-toolchain.sh installs clang, lld, wasi-libc and compiler-rt
 for wasm32): the programs export pure functions with ``export_name`` and are linked
 without an entry point.

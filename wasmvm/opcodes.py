@@ -1,4 +1,4 @@
-"""THE opcode table: every WebAssembly 2.0 instruction, and those of 3.0 wasmvm runs, once.
+"""THE opcode table: every WebAssembly 2.0 instruction, and the 3.0 ones implemented, once.
 
 Each row (`Op`) has
   code    the opcode: an int for one-byte opcodes, ``(prefix, n)`` for the 0xFC and 0xFD
@@ -9,7 +9,8 @@ Each row (`Op`) has
           the stack signature as tuples of value-type names, or ``None`` for the
           instructions whose typing the validator writes by hand ("special")
   group   the spec's instruction category
-  feature the ``syntax.features`` switch a 3.0 row needs (None for 2.0's rows)
+  feature the ``syntax.features.Features`` switch a 3.0 row needs (None: a 2.0 row); with
+          the switch off the decoder rejects the row as a 2.0 decoder does (binary.later)
 
 and what the code would otherwise read out of the mnemonic:
   access        for the instructions that access memory through a memarg (the scalar and
@@ -45,9 +46,12 @@ and what the code would otherwise read out of the mnemonic:
                   call_indirect (index out of bounds, null element, type mismatch)
                   call_ref (null function reference), ref.as_non_null (null reference)
                   throw_ref (null exception reference; throwing itself is not a trap)
-                  call, call_indirect, call_ref: the call-depth budget ("call stack exhausted")
-                    is checked at the call. A trap inside the callee belongs to the
-                    callee's instruction, not to the call.
+                  return_call_indirect (as call_indirect; return_call cannot trap: it
+                    takes no call depth)
+                  call, call_indirect, call_ref: the call-depth budget ("call stack
+                    exhausted") is checked at the call (a tail call takes no depth). A
+                    trap inside the callee belongs to the callee's instruction, not to the
+                    call.
                 Everything else is False, including memory.grow and table.grow (they
                 report failure as -1), data.drop and elem.drop. Fuel, an engine budget
                 that can stop any instruction, is not counted.
@@ -82,8 +86,9 @@ IMMEDIATE_KINDS = {
     "globalidx": "global index (u32)",
     "elemidx": "element segment index (u32)",
     "dataidx": "data segment index (u32)",
-    "memidx": "memory index: a single 0x00 byte in WebAssembly 2.0",
-    "memarg": "alignment exponent (u32) and offset (u32)",
+    "memidx": "memory index: a single 0x00 byte in WebAssembly 2.0, a u32 with multi-memory",
+    "memarg": "alignment exponent (u32; bit 6: a memory index (u32) follows, multi-memory) "
+              "and offset (u32; u64 with memory64)",
     "i32": "signed LEB128, 32 bits",
     "i64": "signed LEB128, 64 bits",
     "f32": "4 bytes, IEEE 754 little-endian",
@@ -125,9 +130,8 @@ class Op:
     signed: bool | None = None
     lanes: int | None = None
     traps: bool = False
-    #: the feature switch (``syntax.features.Features`` field) a WebAssembly 3.0 row
-    #: needs; None for 2.0's rows. With the switch off the decoder rejects the opcode as
-    #: 2.0 does.
+    #: the ``syntax.features.Features`` switch a module needs to use this row (a 3.0
+    #: proposal's name, ``"tail_call"``), or None for a WebAssembly 2.0 row
     feature: str | None = None
 
     @property
@@ -221,6 +225,12 @@ _op(0x0E, "br_table", "labelvec", group="control")
 _op(0x0F, "return", group="control")
 _op(0x10, "call", "funcidx", group="control", traps=True)
 _op(0x11, "call_indirect", "typeidx tableidx", group="control", traps=True)
+# tail calls (WebAssembly 3.0): the caller's frame is replaced by the callee's
+_op(0x12, "return_call", "funcidx", group="control", feature="tail_call")
+_op(0x13, "return_call_indirect", "typeidx tableidx", group="control", traps=True,
+    feature="tail_call")
+# (it needs typed function references too: the validator checks that switch)
+_op(0x15, "return_call_ref", "typeidx", group="control", traps=True, feature="tail_call")
 # 0x05 else and 0x0B end are structure, not instructions: the decoder builds them into
 # Block/Loop/If bodies. They are named here so the tools can print them.
 ELSE = 0x05
@@ -480,6 +490,26 @@ for _i in range(0, len(_tokens), 4):
         _op((FD, int(_code)), _name, _imm, _VSIG[_key], "vector", _access, int(_bytes))
     else:
         _op((FD, int(_code)), _name, _imm, _VSIG[_key], "vector")
+
+# --- relaxed SIMD (WebAssembly 3.0, prefix 0xFD, sub-opcodes 0x100-0x113) ----------------
+# Each line: sub-opcode (hex), name, signature key. Their results are the ones wasmtime
+# gives on x86-64 (``exec.relaxed_simd`` has the table).
+_RELAXED = """
+100 i8x16.relaxed_swizzle vv_v                 101 i32x4.relaxed_trunc_f32x4_s v_v
+102 i32x4.relaxed_trunc_f32x4_u v_v            103 i32x4.relaxed_trunc_f64x2_s_zero v_v
+104 i32x4.relaxed_trunc_f64x2_u_zero v_v       105 f32x4.relaxed_madd vvv_v
+106 f32x4.relaxed_nmadd vvv_v                  107 f64x2.relaxed_madd vvv_v
+108 f64x2.relaxed_nmadd vvv_v                  109 i8x16.relaxed_laneselect vvv_v
+10A i16x8.relaxed_laneselect vvv_v             10B i32x4.relaxed_laneselect vvv_v
+10C i64x2.relaxed_laneselect vvv_v             10D f32x4.relaxed_min vv_v
+10E f32x4.relaxed_max vv_v                     10F f64x2.relaxed_min vv_v
+110 f64x2.relaxed_max vv_v                     111 i16x8.relaxed_q15mulr_s vv_v
+112 i16x8.relaxed_dot_i8x16_i7x16_s vv_v       113 i32x4.relaxed_dot_i8x16_i7x16_add_s vvv_v
+"""
+_tokens = _RELAXED.split()
+for _i in range(0, len(_tokens), 3):
+    _code, _name, _key = _tokens[_i : _i + 3]
+    _op((FD, int(_code, 16)), _name, "", _VSIG[_key], "vector", feature="relaxed_simd")
 
 del _tokens, _code, _name, _imm, _key, _bytes, _access, _i, _n, _dst, _src, _sx, _rest
 

@@ -52,6 +52,10 @@ class Config:
     wasm_function_references: bool = True
     wasm_exceptions: bool = True
     wasm_gc: bool = True
+    #: Relaxed SIMD results that depend on no CPU, as wasmtime's switch of the same name
+    #: gives them; off (the default), wasmvm gives wasmtime's default results on x86-64
+    #: (``exec.relaxed_simd`` has both tables).
+    wasm_relaxed_simd_deterministic: bool = False
 
     def features(self) -> Features:
         """The proposals modules compiled under this Config may use."""
@@ -94,6 +98,7 @@ class Store:
         config = self.engine.config
         self._store = ExecStore(self.engine.tier, config.max_call_depth, config.consume_fuel,
                                 self.engine._epoch if config.epoch_interruption else None)
+        self._store.relaxed_simd_deterministic = config.wasm_relaxed_simd_deterministic
         if config.epoch_interruption:
             self.engine._epoch_stores.add(self._store)
         self.data = data

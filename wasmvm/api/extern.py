@@ -158,7 +158,7 @@ class Memory(_Extern):
 
     def type(self, store=None) -> MemoryType:
         from ..syntax.types import Limits
-        return MemoryType(Limits(self._inst.size, self._inst.max))
+        return MemoryType(Limits(self._inst.size, self._inst.max), self._inst.is_64)
 
     def size(self, store=None) -> int:
         """The size in pages of 64 KiB."""

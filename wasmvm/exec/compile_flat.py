@@ -66,6 +66,7 @@ class FlatTranslator(Translator):
     chunk to chunk."""
 
     IND = " "
+    JUMP_TO_SELF = False  # a self tail call is a request, as any other
 
     def __init__(self, func, ns: dict):
         super().__init__(func, ns)
@@ -238,6 +239,12 @@ class FlatTranslator(Translator):
         vals = [e.text for e in self.stack[len(self.stack) - n:]]
         value = "None" if n == 0 else vals[0] if n == 1 else f"({', '.join(vals)})"
         self.emit(f"V[-1] = {value}; return -1")
+
+    def emit_tail_call(self, request: str) -> None:
+        if self.split:
+            self.emit(f"V[-1] = {request}; return -1")
+        else:
+            super().emit_tail_call(request)
 
     # -- the function ----------------------------------------------------------------------
     def translate(self) -> str:

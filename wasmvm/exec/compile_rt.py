@@ -18,6 +18,7 @@ from ..errors import NULL_EXCEPTION_REFERENCE, NULL_FUNCTION_REFERENCE, Trap, Tr
 from ..syntax.values import f32_from_bits, f32_to_bits
 from . import numerics, simd
 from .fuel import out_of_fuel
+from .memory import NATIVE_VIEWS
 from .store import (
     ExnInst,
     FuncInst,
@@ -54,7 +55,8 @@ def namespace(mod: ModuleInst, store: Store, tier) -> dict:
 def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
     """A namespace for ``mod``'s compiled code, not kept (see ``namespace``)."""
     ns: dict = {
-        "__builtins__": {"len": len, "float": float, "int": int, "IndexError": IndexError},
+        "__builtins__": {"len": len, "float": float, "int": int, "IndexError": IndexError,
+                         "OverflowError": OverflowError},
         "Trap": Trap,
         "_oob": _trap(TrapCode.MEMORY_OUT_OF_BOUNDS),
         "_unreachable": _trap(TrapCode.UNREACHABLE),
@@ -72,6 +74,7 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         "_Thrown": Thrown,
         "_throw": _throw,
         "_throw_ref": _throw_ref,
+        "_TC": TailCall,
     }
     if store.epoch is not None:
         ns["_EH"] = store.epoch_reached
@@ -86,6 +89,9 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         ns["n_" + name.replace(".", "_")] = fn
     for name, fn in simd.SIMD_OPS.items():
         ns["v_" + name.replace(".", "_")] = fn
+    if mod.relaxed_simd_deterministic:  # the store's choice (exec.relaxed_simd)
+        for name, fn in simd.RELAXED_DETERMINISTIC.items():
+            ns["v_" + name.replace(".", "_")] = fn
     ns["_shuffle"] = simd.shuffle
     ns["_load_lane"] = simd.load_lane
     ns["_store_lane"] = simd.store_lane
@@ -100,6 +106,11 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         mem = mod.mems[0]
         ns["_mem"] = mem
         ns["M"] = mem.data  # grows in place: the same bytearray or mmap for the instance's life
+        if NATIVE_VIEWS:  # W2, W4, W8, WD: typed views, renewed by the memory as it grows
+            mem.attach(ns)
+    for k, mem in enumerate(mod.mems[1:], 1):  # multi-memory: memory k is _memk, data Mk
+        ns[f"_mem{k}"] = mem
+        ns[f"M{k}"] = mem.data
     for i, g in enumerate(mod.globals):
         ns[f"g{i}"] = g
     for i, t in enumerate(mod.tables):
@@ -197,6 +208,34 @@ def deferred_callable(func: WasmFunc, store: Store, tier):
         calls[0] += 1
         return once(*args)
     return call
+
+
+class TailCall:
+    """A tail-call request: what the body of a function containing ``return_call*``
+    returns to call ``fn`` (a compiled-convention callable) with ``args`` (the call depth
+    last) in its place (see ``tail_entry``)."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn, args: tuple):
+        self.fn = fn
+        self.args = args
+
+
+def tail_entry(body):
+    """The compiled-convention callable of a function whose translation ``body`` makes
+    tail calls: it runs ``body``, then each tail-call request in turn, in this one Python
+    frame: a callee that makes requests itself has its ``tail_body`` called, so that its
+    requests come back here, and the Python stack stays as deep as the first call,
+    however long the chain. No request ever leaves this function."""
+    def entry(*args):
+        out = body(*args)
+        while out.__class__ is TailCall:
+            fn = out.fn
+            out = getattr(fn, "tail_body", fn)(*out.args)
+        return out
+    entry.tail_body = body
+    return entry
 
 
 def is_fallback(fn) -> bool:

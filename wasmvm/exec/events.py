@@ -4,7 +4,10 @@ An observer is attached to a store (``store.add_observer(obs)``) and sees every
 instruction the reference tier executes, in pairs: ``before(state)`` then ``after(state)``
 — or ``trap(state, trap)`` if the instruction traps — plus ``enter(state)`` and
 ``leave(state)`` around every function call. Running out of fuel (or call depth) before an
-instruction or a call starts fires ``trap`` without a ``before``: nothing began. A plain
+instruction or a call starts fires ``trap`` without a ``before``: nothing began. A tail
+call (``return_call*`` to a WebAssembly function) ends with its ``after``, then the caller
+``leave``s (its state is at the return_call, not at its end) and the callee ``enter``s at
+the same depth; the callee's ``leave`` is the one the caller's caller waits for. A plain
 function works too: it is called after each instruction, like the StackVM's observers.
 
 This is the protocol of the execution layer: ``exec.interp``'s loop driver fires these
@@ -239,6 +242,8 @@ def finish_memory_access(state: ExecState) -> None:
     if state._access is None:
         return
     kind, ea, size = state._access
-    mem = state.memory
+    mems = state._frame.func.module.mems
+    k = getattr(state.instruction, "memory", 0)  # multi-memory: the instruction's memory
+    mem = mems[k] if k < len(mems) else None
     data = bytes(mem.data[ea : ea + size]) if mem is not None and ea + size <= len(mem.data) else b""
     state._access = (kind, ea, data)

@@ -46,6 +46,7 @@ def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst
     inst = ModuleInst(types=list(module.types), names=module.names, syntax=module)
     if store.epoch is not None:
         inst.epoch = store.epoch_reached
+    inst.relaxed_simd_deterministic = store.relaxed_simd_deterministic
     for imp, ext in zip(module.imports, externs):
         _check_import(module, imp, ext)
         getattr(inst, _SPACES[imp.kind]).append(ext)
@@ -127,10 +128,11 @@ def _check_import(module: Module, imp, ext) -> None:
     if imp.kind == "func":
         ok = ext.type == module.types[imp.desc]
     elif imp.kind == "table":
-        ok = ext.elem_type == imp.desc.elem and _limits_match(
+        ok = ext.elem_type == imp.desc.elem and ext.is_64 == imp.desc.is_64 and _limits_match(
             Limits(len(ext.elements), ext.max), imp.desc.limits)
     elif imp.kind == "memory":
-        ok = _limits_match(Limits(ext.size, ext.max), imp.desc.limits)
+        ok = ext.is_64 == imp.desc.is_64 and _limits_match(Limits(ext.size, ext.max),
+                                                           imp.desc.limits)
     elif imp.kind == "tag":  # tag types match in both directions: equal
         ok = ext.type == module.types[imp.desc]
     elif imp.kind == "global":

@@ -8,13 +8,17 @@ validator's side table gives the operand-stack height at every instruction, so e
 branch knows statically where it goes, how many values it carries and how far it cuts
 the stack.
 
-The loop is ``pc = code[pc](F, pc)``. Handlers return the next pc; ``CALL`` and
-``RETURN`` (negative) ask the loop to switch frames. WebAssembly calls never become
-Python calls: frames live on an explicit stack whose depth is the store's budget
-(``Store.max_call_depth``), so deep recursion traps with "call stack exhausted". The one
-exception: where this loop runs a function for the compiled tier (its fallback), its
-callees are that tier's: called in the compiled convention (``CompiledTier.callable``), at
-their depth, unless observers watch the call.
+The loop is ``pc = code[pc](F, pc)``. Handlers return the next pc; ``CALL``, ``RETURN``
+and ``TAIL_CALL`` (negative) ask the loop to switch frames. A tail call (``return_call*``)
+replaces the current frame by the callee's: the frame list does not grow, no call depth
+is taken, fuel is charged for entering the callee (as wasmtime does), and observers see
+the return_call's ``after``, the caller's ``leave`` (its state at the return_call) and
+the callee's ``enter``. A host callee is called, and its results are the caller's.
+WebAssembly calls never become Python calls: frames live on an explicit stack whose
+depth is the store's budget (``Store.max_call_depth``), so deep recursion traps with
+"call stack exhausted". The one exception: where this loop runs a function for the
+compiled tier (its fallback), its callees are that tier's: called in the compiled
+convention (``CompiledTier.callable``), at their depth, unless observers watch the call.
 
 Exceptions: ``throw``/``throw_ref`` raise ``store.Thrown``. The loop catches it, looks in
 the function's handler table (``Prepared.handlers``: the pc range of each try_table, its
@@ -56,6 +60,9 @@ from ..syntax.instructions import (
     If,
     Loop,
     Return,
+    ReturnCall,
+    ReturnCallIndirect,
+    ReturnCallRef,
     Throw,
     ThrowRef,
     TryTable,
@@ -69,6 +76,7 @@ from .store import ExnInst, HostFunc, Store, Thrown, WasmFunc, indirect_callee, 
 
 CALL = -1
 RETURN = -2
+TAIL_CALL = -3  # return_call*: the callee's frame replaces the caller's (F.callee)
 
 
 class Frame:
@@ -313,6 +321,47 @@ def _catch(F: Frame, pc: int, exn: ExnInst) -> int:
     return -1
 
 
+def _return_call(callee):
+    """``return_call``: a WebAssembly callee replaces this frame (``TAIL_CALL``); a host
+    callee is called, and its results are this function's (it returns)."""
+    if isinstance(callee, WasmFunc):
+        def h(F, pc):
+            F.callee = callee
+            F.pc = pc + 1
+            return TAIL_CALL
+        return h
+
+    def host(F, pc):
+        call_host(F, F.stack, callee)
+        return RETURN
+    return host
+
+
+def tail_call_to(F: Frame, pc: int, callee) -> int:
+    """A tail call to a callee resolved at run time (``return_call_indirect``; later
+    ``return_call_ref``), its arguments on ``F.stack``: the next pc for the loop."""
+    if isinstance(callee, WasmFunc):
+        F.callee = callee
+        F.pc = pc + 1
+        return TAIL_CALL
+    call_host(F, F.stack, callee)
+    return RETURN
+
+
+def _return_call_ref(F, pc):
+    """return_call_ref: tail-call the function reference on top of the stack."""
+    callee = F.stack.pop()
+    if callee is None:
+        raise Trap(TrapCode.NULL_REFERENCE, NULL_FUNCTION_REFERENCE)
+    return tail_call_to(F, pc, callee)
+
+
+def _return_call_indirect(table, expected):
+    def h(F, pc):
+        return tail_call_to(F, pc, indirect_callee(table, F.stack.pop(), expected))
+    return h
+
+
 def prepare(func: WasmFunc) -> Prepared:
     """The flat handler list of a function (see the module docstring), built once."""
     with paused_gc():
@@ -414,6 +463,12 @@ def _prepare(func: WasmFunc) -> Prepared:
             code[i] = _throw_ref
         elif isinstance(instr, CallIndirect):
             code[i] = _call_indirect(mod.tables[instr.table], mod.types[instr.type])
+        elif isinstance(instr, ReturnCall):
+            code[i] = _return_call(mod.funcs[instr.func])
+        elif isinstance(instr, ReturnCallRef):
+            code[i] = _return_call_ref
+        elif isinstance(instr, ReturnCallIndirect):
+            code[i] = _return_call_indirect(mod.tables[instr.table], mod.types[instr.type])
         else:
             h = cache.get(id(instr))
             if h is None:
@@ -521,13 +576,63 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                     nxt = code[pc](F, pc)
                     if variable is not None:
                         charge_after(fuel, variable, F.stack)
-                    if watched and nxt != CALL:  # a call's after comes when the callee returns
+                    if watched and nxt != CALL and nxt != TAIL_CALL:  # a call's after comes
+                        # when the callee returns; a tail call's once it may leave
                         events.finish_memory_access(state)
                         state.after = True
                         for o in watchers:
                             o.after(state)
                     pc = nxt
                     if pc >= 0:
+                        continue
+                if pc == TAIL_CALL:
+                    # the callee replaces this frame: no depth is taken, fuel is charged for
+                    # entering it; observers see the return_call end, this function leave
+                    # and the callee enter
+                    callee = F.callee
+                    if reached is not None and reached[0]:
+                        raise Trap(TrapCode.INTERRUPT)
+                    fast = None if watched else callee.compiled
+                    if fast is None and compiled_tier is not None and not watched:
+                        fast = compiled_tier.callable(store, callee)
+                    if fast is None and hooked and fuel is not None:  # (a compiled callee
+                        fuel[0] -= FUNCTION_ENTRY  # charges its own)
+                        if fuel[0] < 0:
+                            raise out_of_fuel(fuel)
+                    s = F.stack
+                    k = callee.nparams
+                    if k:
+                        args = s[-k:]
+                        del s[-k:]
+                    else:
+                        args = []
+                    if fast is not None:
+                        # compiled (this loop runs as the compiled tier's fallback): called at
+                        # this frame's depth, its results are this frame's
+                        out = fast(*args, depth0 + len(frames) + 1)
+                        k = callee.nresults
+                        if k == 1:
+                            s.append(out)
+                        elif k:
+                            s.extend(out)
+                        pc = RETURN
+                    else:
+                        if watched:
+                            state.after = True
+                            for o in watchers:
+                                o.after(state)
+                            state = ExecState(F, frames, F.pc - 1)
+                            for o in watchers:
+                                o.leave(state)
+                        F = Frame(callee, args + callee.zero_locals)
+                        code = F.code
+                        pc = 0
+                        if hooked:
+                            costs = callee.reference.costs
+                            if watched:
+                                state = ExecState(F, frames, 0)
+                                for o in watchers:
+                                    o.enter(state)
                         continue
                 if pc == CALL:
                     callee = F.callee

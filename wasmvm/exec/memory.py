@@ -14,22 +14,35 @@ Only the minimum size is allocated up front, and where the platform allows it pa
 nothing until touched: ``data`` is then an anonymous private ``mmap`` (the kernel commits
 a page when it is first written), else a ``bytearray`` (Pyodide has no mmap; a memory of
 0 pages is always a bytearray, as mmap cannot map 0 bytes). Either way ``len(data)`` is
-always the memory's size in bytes: the compiled tier relies on ``struct`` and indexing
-failing past the end of the object for its bounds checks. ``grow`` resizes the object in
+always the memory's size in bytes: the compiled tier relies on indexing (of the object
+and of its typed views, below) failing past the end for its bounds checks. ``grow`` resizes the object in
 place (so ``data`` keeps its identity) and returns -1, never raising, when the new size
 is over the maximum, over the 65536-page limit of a 32-bit address space, over the
 store's ``memory_size`` limit (``limits``), or the host has no memory to give; creating a
 memory whose minimum is over the store's limit, or that the host cannot allocate, raises
 ``ResourceLimitError``.
+
+Typed views for the compiled tier (``attach``). Where the host is little-endian, the
+memory can give a compiled namespace tables of ``memoryview`` casts of ``data``: ``W2``,
+``W4``, ``W8`` (unsigned ints of 2, 4, 8 bytes) and ``WD`` (f64), each a tuple indexed by
+the address modulo the width, whose entry ``k`` views the bytes from ``k`` on, cut to a
+whole number of elements; so the value of ``size`` bytes at ``ea`` is
+``W[ea % size][ea // size]``, aligned or not, and the index is out of range (IndexError)
+exactly when ``ea + size > len(data)``. (f32 is read through ``W4`` as bits: a C float
+would quiet a signalling NaN.) A bytearray or mmap cannot resize while a view of it
+exists, so ``grow`` releases the views, resizes ``data`` and makes new ones, which it
+puts into every namespace attached to the memory (an imported memory serves several
+instances); compiled code reads them as globals at each access, never keeping one.
 """
 
 from __future__ import annotations
 
 import struct
 import sys
+import weakref
 
 from ..errors import InvalidError, ResourceLimitError, Trap, TrapCode
-from ..syntax.types import MAX_PAGES, PAGE_SIZE, MemoryType
+from ..syntax.types import MAX_PAGES, MAX_PAGES_64, PAGE_SIZE, MemoryType
 from ..syntax.values import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
 
 __all__ = ["Memory", "PAGE_SIZE", "MAX_PAGES", "allocate"]
@@ -89,6 +102,44 @@ def allocate(nbytes: int):
     return bytearray(nbytes)
 
 
+#: Can the compiled tier use typed views? (memoryview casts are in the host's byte order)
+NATIVE_VIEWS = sys.byteorder == "little"
+
+#: (name in the namespace, bytes, memoryview format) of the view tables (module doc)
+VIEW_TABLES = (("W2", 2, "H"), ("W4", 4, "I"), ("W8", 8, "Q"), ("WD", 8, "d"))
+
+
+def _make_views(data) -> dict:
+    """The view tables of ``data`` (see the module's doc): name -> tuple of casts; and
+    ``WB``, a view of all its bytes (for fill and copy: a memmove, no temporary copy)."""
+    whole = memoryview(data)
+    tables = {"WB": (whole,)}
+    n = len(whole)
+    for name, size, fmt in VIEW_TABLES:
+        row = []
+        for k in range(size):
+            with whole[k : k + size * max(0, (n - k) // size)] as part:
+                row.append(part.cast(fmt))  # (the cast holds the buffer, not part)
+        tables[name] = tuple(row)
+    return tables
+
+
+def _release_views(tables: dict) -> None:
+    for row in tables.values():
+        for view in row:
+            view.release()
+
+
+class _Attached:
+    """A namespace attached to a memory's views; the memory refers to it weakly, so a
+    namespace (which keeps this alive) is not kept alive by the memory."""
+
+    __slots__ = ("ns", "__weakref__")
+
+    def __init__(self, ns: dict):
+        self.ns = ns
+
+
 def _out_of_bounds() -> Trap:
     return Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
 
@@ -101,11 +152,14 @@ class Memory:
     bounds creation and growth), or None.
     """
 
-    __slots__ = ("data", "min", "max", "limits")
+    __slots__ = ("data", "min", "max", "limits", "is_64", "_views", "_attached")
 
-    def __init__(self, min_pages: int = 1, max_pages: int | None = None, limits=None):
-        if not 0 <= min_pages <= MAX_PAGES or (max_pages is not None and max_pages > MAX_PAGES):
-            raise InvalidError("memory size must be at most 65536 pages (4GiB)")
+    def __init__(self, min_pages: int = 1, max_pages: int | None = None, limits=None,
+                 is_64: bool = False):
+        bound = MAX_PAGES_64 if is_64 else MAX_PAGES
+        if not 0 <= min_pages <= bound or (max_pages is not None and max_pages > bound):
+            raise InvalidError("memory size must be at most 2^48 pages (memory64)" if is_64
+                               else "memory size must be at most 65536 pages (4GiB)")
         if max_pages is not None and not min_pages <= max_pages:
             raise InvalidError("size minimum must not be greater than maximum")
         cap = None if limits is None else limits.memory_size
@@ -120,10 +174,29 @@ class Memory:
         self.min = min_pages
         self.max = max_pages
         self.limits = limits
+        self.is_64 = is_64  # memory64: i64 addresses, up to 2**48 pages
+        self._views: dict | None = None  # the view tables, made on the first attach
+        self._attached: weakref.WeakSet | None = None
+
+    def attach(self, ns: dict) -> None:
+        """Put the view tables (``W2``, ``W4``, ``W8``, ``WD``: see the module's doc) into
+        the compiled namespace ``ns``, and keep them current there across growth."""
+        if self._views is None:
+            self._views = _make_views(self.data)
+            self._attached = weakref.WeakSet()
+        ns.update(self._views)
+        holder = ns["_attached_views"] = _Attached(ns)
+        self._attached.add(holder)
+
+    def _renew_views(self) -> None:
+        """New view tables of ``data`` (after a resize), in every attached namespace."""
+        self._views = tables = _make_views(self.data)
+        for holder in list(self._attached):
+            holder.ns.update(tables)
 
     @classmethod
     def from_type(cls, memtype: MemoryType, limits=None) -> Memory:
-        return cls(memtype.limits.min, memtype.limits.max, limits)
+        return cls(memtype.limits.min, memtype.limits.max, limits, memtype.is_64)
 
     def __repr__(self) -> str:
         limit = "" if self.max is None else f", max {self.max}"
@@ -139,7 +212,7 @@ class Memory:
         """``memory.grow``: add ``delta`` pages; the old size in pages, or -1. Never raises."""
         data = self.data
         old = len(data) // PAGE_SIZE
-        limit = MAX_PAGES if self.max is None else self.max
+        limit = (MAX_PAGES_64 if self.is_64 else MAX_PAGES) if self.max is None else self.max
         if delta < 0 or old + delta > limit:
             return -1
         if delta:
@@ -147,6 +220,9 @@ class Memory:
             cap = None if self.limits is None else self.limits.memory_size
             if cap is not None and nbytes > cap:
                 return -1
+            views = self._views
+            if views is not None:  # (no resize while they exist)
+                _release_views(views)
             try:
                 if isinstance(data, bytearray):
                     data.extend(bytes(delta * PAGE_SIZE))
@@ -154,6 +230,9 @@ class Memory:
                     data.resize(nbytes)  # mremap: in place, the same object
             except (BufferError, SystemError, *_ALLOCATION_FAILED):
                 return -1  # the host cannot, or the buffer is exported (a live memoryview)
+            finally:
+                if views is not None:
+                    self._renew_views()
         return old
 
     # -- scalar access ---------------------------------------------------------------
@@ -204,11 +283,17 @@ class Memory:
         self._check_range(ea, len(data))
         self.data[ea : ea + len(data)] = data
 
+    def _bytes(self):
+        """What fill and copy write into: the byte view where there are views (a slice
+        assignment of a memoryview is a memmove), else ``data``."""
+        views = self._views
+        return self.data if views is None else views["WB"][0]
+
     def fill(self, ea: int, value: int, n: int) -> None:
         """``memory.fill``: ``n`` bytes of ``value & 0xFF`` from ``ea``; traps before writing."""
         self._check_range(ea, n)
         if n:
-            self.data[ea : ea + n] = bytes([value & 0xFF]) * n
+            self._bytes()[ea : ea + n] = bytes((value & 0xFF,)) * n
 
     def init(self, d: int, data: bytes, s: int, n: int) -> None:
         """``memory.init`` from a data segment's bytes (also active segments); traps
@@ -217,9 +302,16 @@ class Memory:
             raise _out_of_bounds()
         self.data[d : d + n] = data[s : s + n]
 
-    def copy(self, dst: int, src: int, n: int) -> None:
-        """``memory.copy``: ranges may overlap; traps before writing if either is out of bounds."""
-        self._check_range(src, n)
+    def copy(self, dst: int, src: int, n: int, source: Memory | None = None) -> None:
+        """``memory.copy`` from ``source`` (multi-memory; default: this memory) into this
+        one: ranges may overlap; traps before writing if either is out of bounds."""
+        if source is None:
+            source = self
+        source._check_range(src, n)
         self._check_range(dst, n)
         if n:
-            self.data[dst : dst + n] = self.data[src : src + n]
+            if source is self:
+                data = self._bytes()
+                data[dst : dst + n] = data[src : src + n]  # (overlap: a memmove)
+            else:
+                self._bytes()[dst : dst + n] = source._bytes()[src : src + n]

@@ -225,7 +225,7 @@ _SIGN_EXTEND = {
 @factory(*(op.name for op in OPS if op.group == "memory" and op.access
            and op.access.kind == "load"))
 def _load(instr, mod):
-    mem = mod.mems[0]
+    mem = mod.mems[instr.memory]
     offset = instr.offset
     t = instr.t
     size = instr.op.access.size
@@ -264,7 +264,7 @@ def _load(instr, mod):
 @factory(*(op.name for op in OPS if op.group == "memory" and op.access
            and op.access.kind == "store"))
 def _store(instr, mod):
-    mem = mod.mems[0]
+    mem = mod.mems[instr.memory]
     offset = instr.offset
     t = instr.t
     size = instr.op.access.size
@@ -287,7 +287,7 @@ def _store(instr, mod):
 
 @factory("memory.size")
 def _memory_size(instr, mod):
-    mem = mod.mems[0]
+    mem = mod.mems[instr.memory]
 
     def h(F, pc):
         F.stack.append(len(mem.data) >> 16)
@@ -297,18 +297,19 @@ def _memory_size(instr, mod):
 
 @factory("memory.grow")
 def _memory_grow(instr, mod):
-    mem = mod.mems[0]
+    mem = mod.mems[instr.memory]
+    mask = M64 if mem.is_64 else M32  # -1 as the address type
 
     def h(F, pc):
         s = F.stack
-        s[-1] = mem.grow(s[-1]) & M32
+        s[-1] = mem.grow(s[-1]) & mask
         return pc + 1
     return h
 
 
 @factory("memory.fill")
 def _memory_fill(instr, mod):
-    mem = mod.mems[0]
+    mem = mod.mems[instr.memory]
 
     def h(F, pc):
         s = F.stack
@@ -322,21 +323,22 @@ def _memory_fill(instr, mod):
 
 @factory("memory.copy")
 def _memory_copy(instr, mod):
-    mem = mod.mems[0]
+    mem = mod.mems[instr.dst]
+    source = mod.mems[instr.src]
 
     def h(F, pc):
         s = F.stack
         n = s.pop()
         src = s.pop()
         d = s.pop()
-        mem.copy(d, src, n)
+        mem.copy(d, src, n, source)
         return pc + 1
     return h
 
 
 @factory("memory.init")
 def _memory_init(instr, mod):
-    mem = mod.mems[0]
+    mem = mod.mems[instr.memory]
     seg = mod.datas[instr.data]
 
     def h(F, pc):
@@ -432,11 +434,12 @@ def _table_size(instr, mod):
 @factory("table.grow")
 def _table_grow(instr, mod):
     table = mod.tables[instr.table]
+    mask = M64 if table.is_64 else M32  # -1 as the index type
 
     def h(F, pc):
         s = F.stack
         n = s.pop()
-        s[-1] = table.grow(n, s[-1]) & M32
+        s[-1] = table.grow(n, s[-1]) & mask
         return pc + 1
     return h
 

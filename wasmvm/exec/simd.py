@@ -37,6 +37,7 @@ from collections.abc import Callable
 
 from ..syntax.values import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
 from . import numerics as _n
+from . import relaxed_simd
 
 M128 = (1 << 128) - 1
 M32 = 0xFFFFFFFF
@@ -686,9 +687,17 @@ def _build() -> dict[str, Callable]:
         if name.startswith(("v128_", "i8x16_", "i16x8_", "i32x4_", "f32x4_", "f64x2_")):
             shape, _, rest = name.partition("_")
             ops[f"{shape}.{rest}"] = fn
+    ops.update(relaxed_simd.RELAXED_OPS)  # WebAssembly 3.0's relaxed SIMD
     return {name: _named(name, fn) for name, fn in ops.items()}
 
 
-#: Every vector instruction without immediates: mnemonic -> pure function on raw values.
+#: Every vector instruction without immediates: mnemonic -> pure function on raw values
+#: (the relaxed SIMD ones are ``exec.relaxed_simd``'s).
 #: ``tests/test_simd.py`` proves the keys are exactly the table's immediate-free vector rows.
 SIMD_OPS: dict[str, Callable] = _build()
+#: The relaxed SIMD instructions as wasmtime runs them with its
+#: ``wasm_relaxed_simd_deterministic`` switch on (``exec.relaxed_simd``).
+RELAXED_DETERMINISTIC: dict[str, Callable] = {
+    **{name: SIMD_OPS[same] for name, same in relaxed_simd.DETERMINISTIC_AS.items()},
+    **relaxed_simd.DETERMINISTIC_OWN,
+}

@@ -56,6 +56,16 @@ def _ternary(fn: Callable) -> Callable:
 _BY_ARITY = {1: _unary, 2: _binary, 3: _ternary}
 
 
+def _relaxed(name: str, arity: int) -> Callable:
+    """A relaxed SIMD row: the function its instance's store chose (``exec.relaxed_simd``)."""
+    default = _BY_ARITY[arity](simd.SIMD_OPS[name])
+    deterministic = _BY_ARITY[arity](simd.RELAXED_DETERMINISTIC[name])
+
+    def make(instr, mod):
+        return (deterministic if mod.relaxed_simd_deterministic else default)(instr, mod)
+    return make
+
+
 # -- constants, shuffles, lanes ------------------------------------------------------------
 def _const(instr, mod):
     bits = instr.value.bits
@@ -112,7 +122,7 @@ def _load(op) -> Callable:
     size, fn = op.access.size, simd.LOADS[op.name]
 
     def make(instr, mod):
-        read = mod.mems[0].read
+        read = mod.mems[instr.memory].read
         offset = instr.offset
 
         def h(F, pc):
@@ -124,7 +134,7 @@ def _load(op) -> Callable:
 
 
 def _store(instr, mod):
-    write = mod.mems[0].write
+    write = mod.mems[instr.memory].write
     offset = instr.offset
 
     def h(F, pc):
@@ -141,7 +151,7 @@ def _load_lane(op) -> Callable:
     load_lane = simd.load_lane
 
     def make(instr, mod):
-        read = mod.mems[0].read
+        read = mod.mems[instr.memory].read
         offset, lane = instr.offset, instr.lane
 
         def h(F, pc):
@@ -158,7 +168,7 @@ def _store_lane(op) -> Callable:
     store_lane = simd.store_lane
 
     def make(instr, mod):
-        write = mod.mems[0].write
+        write = mod.mems[instr.memory].write
         offset, lane = instr.offset, instr.lane
 
         def h(F, pc):
@@ -174,6 +184,8 @@ def _store_lane(op) -> Callable:
 def factory_for(op) -> Callable:
     """The handler factory of one vector row."""
     name = op.name
+    if op.feature == "relaxed_simd":
+        return _relaxed(name, len(op.params))
     if not op.imm:
         return _BY_ARITY[len(op.params)](simd.SIMD_OPS[name])
     if name == "v128.const":

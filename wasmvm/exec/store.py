@@ -201,7 +201,7 @@ class TableInst:
     is the store's ``StoreLimits`` (``table_elements`` bounds creation and growth) or
     None; a minimum over it or over ``MAX_TABLE_SIZE`` raises ``ResourceLimitError``."""
 
-    __slots__ = ("elem_type", "elements", "max", "limits")
+    __slots__ = ("elem_type", "elements", "max", "limits", "is_64")
 
     def __init__(self, tabletype: TableType, init=None, limits: StoreLimits | None = None):
         n = tabletype.limits.min
@@ -219,10 +219,11 @@ class TableInst:
             raise ResourceLimitError(f"cannot allocate a table of {n} elements") from None
         self.max = tabletype.limits.max
         self.limits = limits
+        self.is_64 = tabletype.is_64  # table64: i64 indices
 
     @property
     def type(self) -> TableType:
-        return TableType(self.elem_type, Limits(len(self.elements), self.max))
+        return TableType(self.elem_type, Limits(len(self.elements), self.max), self.is_64)
 
     # The table instructions' semantics, shared by both tiers and by instantiation.
     def get(self, i: int):
@@ -259,7 +260,7 @@ class TableInst:
         """``table.grow``: the old size, or -1 (never raises)."""
         old = len(self.elements)
         limit = MAX_TABLE_SIZE if self.max is None else min(self.max, MAX_TABLE_SIZE)
-        if delta < 0 or old + delta > limit or old + delta > 0xFFFFFFFF:
+        if delta < 0 or old + delta > limit or (old + delta > 0xFFFFFFFF and not self.is_64):
             return -1
         cap = None if self.limits is None else self.limits.table_elements
         if delta and cap is not None and old + delta > cap:
@@ -322,6 +323,8 @@ class ModuleInst:
     compiled: dict | None = None
     #: its store's ``[epoch deadline reached]`` when the store interrupts by epoch, else None
     epoch: list | None = None
+    #: its store's choice of relaxed SIMD results (``Store.relaxed_simd_deterministic``)
+    relaxed_simd_deterministic: bool = False
 
 
 class Store:
@@ -351,6 +354,8 @@ class Store:
         self.epoch_deadline = [0]
         self.epoch_reached = [True]
         self.data = None  # user data, as wasmtime's Store(engine, data)
+        #: relaxed SIMD gives the CPU-independent results (``exec.relaxed_simd``)
+        self.relaxed_simd_deterministic = False
         self.limits = StoreLimits()  # one object: memories and tables keep a reference
         #: what instantiations in this store created so far: instances, tables, memories
         self.created = [0, 0, 0]

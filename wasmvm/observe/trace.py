@@ -10,7 +10,9 @@ as a line of text and ``json.dumps`` as a line of JSON:
              call into WebAssembly: that stack comes with its return), ``memory`` (loads and
              stores: ``{"access", "address", "bytes"}``)
     return   ``function``, ``depth``, ``results``, ``stack`` (the caller's, results pushed;
-             None when returning to the host)
+             None when returning to the host); ``tail_call`` True when the function
+             left by ``return_call*`` (no results: its callee's ``call`` follows at the
+             same depth and returns in its place; the text reads ``return f (tail call)``)
     unwind   ``function``, ``depth``, ``tag``, ``payload``: a WebAssembly exception left the
              function (``throw``/``throw_ref`` or a callee's) without a handler there
     trap     ``function``, ``depth``, ``pc``, ``offset``, ``instruction``, ``code``,
@@ -40,7 +42,7 @@ from collections.abc import Callable
 
 from ..api.values import Val, format_value
 from ..exec.events import Observer
-from ..syntax.instructions import Call, CallIndirect
+from ..syntax.instructions import Call, CallIndirect, ReturnCall, ReturnCallIndirect
 from ..syntax.module import Names
 from ..syntax.types import TOP, RefType, ref_type, valtype
 from ..text.disasm import instruction_text
@@ -97,7 +99,9 @@ def operand_count(state) -> int:
         return len(op.params)
     if isinstance(instr, Call):
         return len(state.func.module.funcs[instr.func].type.params)
-    if isinstance(instr, CallIndirect):
+    if isinstance(instr, ReturnCall):
+        return len(state.func.module.funcs[instr.func].type.params)
+    if isinstance(instr, (CallIndirect, ReturnCallIndirect)):
         return len(state.func.module.types[instr.type].params) + 1
     if op.name == "throw":  # the tag's parameters
         return len(state.func.module.tags[instr.tag].type.params)
@@ -197,6 +201,11 @@ class Tracer(Observer):
         if stack is None:
             stack = typed_stack(state)
         self._level -= 1
+        if _tail_call(state):  # left by return_call*: the callee enters in its place,
+            # and its return is the one the caller's caller waits for
+            self._emit({"event": "return", "function": state.function, "depth": self._level,
+                        "results": [], "stack": None, "tail_call": True})
+            return
         k = state.func.nresults
         ret = {"event": "return", "function": state.function, "depth": self._level,
                "results": stack[len(stack) - k:] if k else [], "stack": None}
@@ -237,6 +246,13 @@ class Tracer(Observer):
                     "code": trap.code.name, "message": trap.message})
 
 
+def _tail_call(state) -> bool:
+    """Is ``state`` (a ``leave``) a function leaving by a tail call? Its pc is then the
+    ``return_call*``'s; a function that returns leaves from its end."""
+    kind, instr = state.event
+    return kind == "instr" and isinstance(instr, (ReturnCall, ReturnCallIndirect))
+
+
 def format_record(record: dict) -> str:
     """One trace record as a line of text (see the module docstring)."""
     event = record["event"]
@@ -245,6 +261,8 @@ def format_record(record: dict) -> str:
         return f"{'  ' * depth}call {record['function']}({', '.join(record['args'])})"
     if event == "return":
         head = f"{'  ' * depth}return {record['function']}"
+        if record.get("tail_call"):
+            return f"{head} (tail call)"
         results = ", ".join(record["results"])
         if record["stack"] is None:
             return f"{head}: {results}" if results else head

@@ -68,6 +68,7 @@ def spectest_items(store: Store, verbose: bool = False,
     for name, (t, value) in _GLOBALS.items():
         items[name] = Global(store, GlobalType(t, False), value)
     items["table"] = Table(store, TableType(FUNCREF, Limits(10, 20)), None)
+    items["table64"] = Table(store, TableType(FUNCREF, Limits(10, 20), is_64=True), None)
     items["memory"] = Memory(store, MemoryType(Limits(1, 2)))
     return items
 

@@ -31,9 +31,9 @@ from .values import VALUE_CLASSES, Value, i32, i64
 
 __all__ = [
     "Instruction", "Unreachable", "Nop", "Block", "Loop", "If", "Br", "BrIf", "BrTable",
-    "Return", "Call", "CallIndirect", "CallRef", "RefNull", "RefIsNull", "RefAsNonNull",
-    "BrOnNull", "BrOnNonNull", "RefFunc", "Drop", "Select", "TryTable", "Catch", "Throw",
-    "ThrowRef",
+    "Return", "Call", "CallIndirect", "CallRef", "ReturnCall", "ReturnCallIndirect",
+    "ReturnCallRef", "RefNull", "RefIsNull", "RefAsNonNull", "BrOnNull", "BrOnNonNull",
+    "RefFunc", "Drop", "Select", "TryTable", "Catch", "Throw", "ThrowRef",
     "LocalGet", "LocalSet", "LocalTee", "GlobalGet", "GlobalSet", "TableGet", "TableSet",
     "TableSize", "TableGrow", "TableFill", "TableCopy", "TableInit", "ElemDrop", "Load",
     "Store", "MemorySize", "MemoryGrow", "MemoryFill", "MemoryCopy", "MemoryInit", "DataDrop",
@@ -102,6 +102,14 @@ def _u32(owner: str, field: str, x) -> int:
     return x
 
 
+def _u64(owner: str, field: str, x) -> int:
+    """A memarg offset: an int in [0, 2**64) (memory64; a 32-bit memory's offsets are
+    below 2**32, which validation checks)."""
+    if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < 1 << 64:
+        raise ValueError(f"{owner}.{field} must be a u64, got {x!r}")
+    return x
+
+
 def _byte(owner: str, field: str, x, limit: int = 256) -> int:
     if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < limit:
         raise ValueError(f"{owner}.{field} must be an int in [0, {limit}), got {x!r}")
@@ -135,10 +143,6 @@ RefIsNull = _plain("RefIsNull", "ref.is_null", "Is the reference null? (pushes i
 RefAsNonNull = _plain("RefAsNonNull", "ref.as_non_null", "Trap on null; else the reference.")
 ThrowRef = _plain("ThrowRef", "throw_ref",
                   "Throw the exception the popped exnref holds again (trap on null).")
-MemorySize = _plain("MemorySize", "memory.size", "Push the memory size in pages.")
-MemoryGrow = _plain("MemoryGrow", "memory.grow", "Grow memory; push the old size or -1.")
-MemoryFill = _plain("MemoryFill", "memory.fill", "Fill a memory range with a byte.")
-MemoryCopy = _plain("MemoryCopy", "memory.copy", "Copy a memory range (may overlap).")
 Wrap = _plain("Wrap", "i32.wrap_i64", "i64 to i32, keeping the low 32 bits.")
 Demote = _plain("Demote", "f32.demote_f64", "f64 to f32, rounding to nearest.")
 Promote = _plain("Promote", "f64.promote_f32", "f32 to f64, exactly.")
@@ -415,6 +419,8 @@ def _indexed(cls_name: str, mnemonic: str, fields: tuple[str, ...], doc: str,
 Br = _indexed("Br", "br", ("label",), "Branch to the label ``label`` levels out.")
 BrIf = _indexed("BrIf", "br_if", ("label",), "Branch if the popped i32 is not zero.")
 Call = _indexed("Call", "call", ("func",), "Call function ``func``.")
+ReturnCall = _indexed("ReturnCall", "return_call", ("func",),
+                      "Tail-call function ``func``: its frame replaces the caller's.")
 RefFunc = _indexed("RefFunc", "ref.func", ("func",), "Push a reference to function ``func``.")
 LocalGet = _indexed("LocalGet", "local.get", ("index",), "Push local ``index``.")
 LocalSet = _indexed("LocalSet", "local.set", ("index",), "Pop into local ``index``.")
@@ -430,7 +436,17 @@ TableCopy = _indexed("TableCopy", "table.copy", ("dst", "src"), "Copy table rang
 TableInit = _indexed("TableInit", "table.init", ("elem", "table"),
                      "Copy from element segment ``elem`` into ``table``.", (0,))
 ElemDrop = _indexed("ElemDrop", "elem.drop", ("elem",), "Drop an element segment.")
-MemoryInit = _indexed("MemoryInit", "memory.init", ("data",), "Copy from data segment.")
+MemorySize = _indexed("MemorySize", "memory.size", ("memory",),
+                      "Push the size in pages of memory ``memory`` (default 0).", (0,))
+MemoryGrow = _indexed("MemoryGrow", "memory.grow", ("memory",),
+                      "Grow a memory; push the old size or -1.", (0,))
+MemoryFill = _indexed("MemoryFill", "memory.fill", ("memory",),
+                      "Fill a memory range with a byte.", (0,))
+MemoryCopy = _indexed("MemoryCopy", "memory.copy", ("dst", "src"),
+                      "Copy a range from memory ``src`` to memory ``dst`` (may overlap).",
+                      (0, 0))
+MemoryInit = _indexed("MemoryInit", "memory.init", ("data", "memory"),
+                      "Copy from data segment ``data`` into ``memory``.", (0,))
 DataDrop = _indexed("DataDrop", "data.drop", ("data",), "Drop a data segment.")
 # typed function references
 CallRef = _indexed("CallRef", "call_ref", ("type",),
@@ -441,7 +457,8 @@ Throw = _indexed("Throw", "throw", ("tag",),
                 "Throw an exception of tag ``tag`` with the tag's parameters as payload.")
 BrOnNonNull = _indexed("BrOnNonNull", "br_on_non_null", ("label",),
                        "Branch with the popped reference if it is not null.")
-CallRef.imm_text = lambda self: f"(type {self.type})"
+ReturnCallRef = _indexed("ReturnCallRef", "return_call_ref", ("type",),
+                         "Tail-call the function reference popped, of type ``type``.")
 
 
 def _table_init_text(self) -> str:
@@ -452,6 +469,11 @@ TableInit.imm_text = _table_init_text
 TableCopy.imm_text = lambda self: f"{self.dst} {self.src}" if self.dst or self.src else ""
 for _cls in (TableGet, TableSet, TableSize, TableGrow, TableFill):
     _cls.imm_text = lambda self: str(self.table) if self.table else ""
+# multi-memory: the memory index is shown when it is not 0 (the text format's default)
+MemoryCopy.imm_text = TableCopy.imm_text
+MemoryInit.imm_text = lambda self: f"{self.memory} {self.data}" if self.memory else f"{self.data}"
+for _cls in (MemorySize, MemoryGrow, MemoryFill):
+    _cls.imm_text = lambda self: str(self.memory) if self.memory else ""
 
 
 class CallIndirect(Instruction):
@@ -467,6 +489,21 @@ class CallIndirect(Instruction):
 
     def imm_text(self) -> str:
         return (f"{self.table} " if self.table else "") + f"(type {self.type})"
+
+
+class ReturnCallIndirect(Instruction):
+    """``return_call_indirect x y``: tail-call through table ``table`` expecting type
+    ``type``; the callee's frame replaces the caller's."""
+
+    __slots__ = ("type", "table")
+    _fields = ("type", "table")
+
+    def __init__(self, type: int, table: int = 0):  # noqa: A002 - the spec's name
+        self.op = BY_NAME["return_call_indirect"]
+        self.type = _u32("ReturnCallIndirect", "type", type)
+        self.table = _u32("ReturnCallIndirect", "table", table)
+
+    imm_text = CallIndirect.imm_text
 
 
 class BrTable(Instruction):
@@ -523,7 +560,7 @@ class Select(Instruction):
 # Memory
 # ---------------------------------------------------------------------------------------
 class _MemArg(Instruction):
-    __slots__ = ("t", "offset", "align", "bits")
+    __slots__ = ("t", "offset", "align", "bits", "memory")
 
     def _init_access(self, t, bits: int | None) -> None:
         self.t = valtype(t)
@@ -532,11 +569,13 @@ class _MemArg(Instruction):
             raise ValueError(f"{type(self).__name__} needs a numeric type, got {self.t}")
         self.bits = None if bits == width else bits
 
-    def _init_memarg(self, offset: int, align: int | None) -> None:
-        """After ``op`` is known: the alignment defaults to the row's natural one."""
+    def _init_memarg(self, offset: int, align: int | None, memory: int = 0) -> None:
+        """After ``op`` is known: the alignment defaults to the row's natural one; the
+        memory index (multi-memory) to 0."""
         owner = type(self).__name__
         self.align = self.natural_align if align is None else _u32(owner, "align", align)
-        self.offset = _u32(owner, "offset", offset)
+        self.offset = _u64(owner, "offset", offset)
+        self.memory = _u32(owner, "memory", memory)
 
     @property
     def natural_align(self) -> int:
@@ -544,7 +583,7 @@ class _MemArg(Instruction):
         return self.op.natural_alignment
 
     def imm_text(self) -> str:
-        parts = []
+        parts = [str(self.memory)] if self.memory else []
         if self.offset:
             parts.append(f"offset={self.offset}")
         if self.align != self.natural_align:
@@ -556,29 +595,30 @@ class Load(_MemArg):
     """``t.load``, ``t.loadN_sx``: pop an address, push the value read from memory."""
 
     __slots__ = ("signed",)
-    _fields = ("t", "offset", "align", "bits", "signed")
+    _fields = ("t", "offset", "align", "bits", "signed", "memory")
 
     def __init__(self, t, offset: int = 0, align: int | None = None, bits: int | None = None,
-                 signed: bool | None = None):
+                 signed: bool | None = None, memory: int = 0):
         self._init_access(t, bits)
         if self.bits is not None and signed is None:
             signed = True
         self.signed = signed if self.bits is not None else None
         suffix = "" if self.bits is None else f"{self.bits}{_sx(self.signed)}"
         self.op = _row(f"{self.t}.load{suffix}")
-        self._init_memarg(offset, align)
+        self._init_memarg(offset, align, memory)
 
 
 class Store(_MemArg):
     """``t.store``, ``t.storeN``: pop address and value, write the value to memory."""
 
     __slots__ = ()
-    _fields = ("t", "offset", "align", "bits")
+    _fields = ("t", "offset", "align", "bits", "memory")
 
-    def __init__(self, t, offset: int = 0, align: int | None = None, bits: int | None = None):
+    def __init__(self, t, offset: int = 0, align: int | None = None, bits: int | None = None,
+                 memory: int = 0):
         self._init_access(t, bits)
         self.op = _row(f"{self.t}.store{self.bits or ''}")
-        self._init_memarg(offset, align)
+        self._init_memarg(offset, align, memory)
 
 
 # ---------------------------------------------------------------------------------------
@@ -781,13 +821,12 @@ class VecOp(_Vec):
 class VecMem(_Vec):
     """``v128.load*`` and ``v128.store`` with a memarg."""
 
-    __slots__ = ("offset", "align")
-    _fields = ("offset", "align")
+    __slots__ = ("offset", "align", "memory")
+    _fields = ("offset", "align", "memory")
 
-    def __init__(self, name: str, offset: int = 0, align: int | None = None):
+    def __init__(self, name: str, offset: int = 0, align: int | None = None, memory: int = 0):
         self.op = _vec_row(name, ("memarg",))
-        self.offset = _u32("VecMem", "offset", offset)
-        self.align = self.natural_align if align is None else _u32("VecMem", "align", align)
+        _MemArg._init_memarg(self, offset, align, memory)
 
     natural_align = _MemArg.natural_align
     imm_text = _MemArg.imm_text
@@ -810,13 +849,13 @@ class VecLane(_Vec):
 class VecMemLane(_Vec):
     """``v128.loadN_lane`` / ``v128.storeN_lane``: a memarg and a lane."""
 
-    __slots__ = ("offset", "align", "lane")
-    _fields = ("offset", "align", "lane")
+    __slots__ = ("offset", "align", "lane", "memory")
+    _fields = ("offset", "align", "lane", "memory")
 
-    def __init__(self, name: str, offset: int = 0, align: int | None = None, lane: int = 0):
+    def __init__(self, name: str, offset: int = 0, align: int | None = None, lane: int = 0,
+                 memory: int = 0):
         self.op = _vec_row(name, ("memarg", "laneidx"))
-        self.offset = _u32("VecMemLane", "offset", offset)
-        self.align = self.natural_align if align is None else _u32("VecMemLane", "align", align)
+        _MemArg._init_memarg(self, offset, align, memory)
         self.lane = _byte("VecMemLane", "lane", lane)
 
     natural_align = VecMem.natural_align
@@ -856,24 +895,25 @@ def _vec_row(name: str, imm: tuple[str, ...]) -> Op:
 
 # ---------------------------------------------------------------------------------------
 # From a table row and decoded immediates to an instruction: ``maker(op)(*immediates)``.
-# Immediates arrive in binary order: a memarg is (align, offset); br_table is
+# Immediates arrive in binary order: a memarg is (align, offset, memory); br_table is
 # (labels, default); a constant is its bit pattern (ints as signed ints).
 # ---------------------------------------------------------------------------------------
 _BY_MNEMONIC: dict[str, type] = {
     "unreachable": Unreachable, "nop": Nop, "return": Return, "drop": Drop,
     "ref.is_null": RefIsNull, "ref.as_non_null": RefAsNonNull, "memory.size": MemorySize,
-    "memory.grow": MemoryGrow,
-    "memory.fill": MemoryFill, "memory.copy": MemoryCopy, "i32.wrap_i64": Wrap,
+    "memory.grow": MemoryGrow, "memory.fill": MemoryFill, "memory.copy": MemoryCopy,
+    "memory.init": MemoryInit, "i32.wrap_i64": Wrap,
     "f32.demote_f64": Demote, "f64.promote_f32": Promote, "block": Block, "loop": Loop,
     "if": If, "br": Br, "br_if": BrIf, "br_table": BrTable, "call": Call,
-    "call_indirect": CallIndirect, "ref.null": RefNull, "ref.func": RefFunc,
+    "call_indirect": CallIndirect, "return_call": ReturnCall,
+    "return_call_indirect": ReturnCallIndirect, "ref.null": RefNull, "ref.func": RefFunc,
     "select": Select, "local.get": LocalGet, "local.set": LocalSet, "local.tee": LocalTee,
     "global.get": GlobalGet, "global.set": GlobalSet, "table.get": TableGet,
     "table.set": TableSet, "table.size": TableSize, "table.grow": TableGrow,
     "table.fill": TableFill, "table.copy": TableCopy, "elem.drop": ElemDrop,
-    "data.drop": DataDrop, "call_ref": CallRef, "br_on_null": BrOnNull,
-    "br_on_non_null": BrOnNonNull, "throw": Throw, "throw_ref": ThrowRef,
-    "try_table": TryTable,
+    "data.drop": DataDrop, "call_ref": CallRef, "return_call_ref": ReturnCallRef,
+    "br_on_null": BrOnNull, "br_on_non_null": BrOnNonNull, "throw": Throw,
+    "throw_ref": ThrowRef, "try_table": TryTable,
 }
 _NUMERIC = {c.mnemonic: c for c in (
     Eqz, Eq, Ne, Clz, Ctz, Popcnt, Abs, Neg, Sqrt, Ceil, Floor, Trunc, Nearest, Add, Sub,
@@ -886,11 +926,8 @@ def _make_for(op: Op) -> Callable[..., Instruction]:
     name = op.name
     cls = _BY_MNEMONIC.get(name)
     if cls is not None:
-        if all(kind == "memidx" for kind in op.imm):
-            shared = cls()
-            return lambda *_: shared
-        if name == "call_indirect":
-            return lambda typeidx, tableidx: CallIndirect(typeidx, tableidx)
+        if name in ("call_indirect", "return_call_indirect"):
+            return lambda typeidx, tableidx: cls(typeidx, tableidx)
         if name in ("block", "loop"):
             return lambda bt: cls(bt, [])
         if name == "try_table":
@@ -902,8 +939,6 @@ def _make_for(op: Op) -> Callable[..., Instruction]:
         return Select
     if name == "table.init":
         return lambda elem, table: TableInit(elem, table)
-    if name == "memory.init":
-        return lambda data, _mem: MemoryInit(data)
     if name == "i8x16.shuffle":
         return Shuffle
     if op.group == "vector":
@@ -920,10 +955,10 @@ def _make_vec(op: Op) -> Callable[..., Instruction]:
         from .values import v128
         return lambda bits: Const(v128.from_bits(bits))
     if op.imm == ("memarg",):
-        return lambda align, offset: VecMem(name, offset, align)
+        return lambda align, offset, memory=0: VecMem(name, offset, align, memory)
     if op.imm == ("laneidx",):
         return lambda lane: VecLane(name, lane)
-    return lambda align, offset, lane: VecMemLane(name, offset, align, lane)
+    return lambda align, offset, memory, lane: VecMemLane(name, offset, align, lane, memory)
 
 
 def _make_scalar(op: Op) -> Callable[..., Instruction]:
@@ -937,8 +972,8 @@ def _make_scalar(op: Op) -> Callable[..., Instruction]:
     if op.access is not None:  # the table's access facts: t.loadN_sx, t.storeN
         t, bits, signed = op.access.type, op.access.size * 8, op.signed
         if op.access.kind == "load":
-            return lambda align, offset: Load(t, offset, align, bits, signed)
-        return lambda align, offset: Store(t, offset, align, bits)
+            return lambda align, offset, memory=0: Load(t, offset, align, bits, signed, memory)
+        return lambda align, offset, memory=0: Store(t, offset, align, bits, memory)
     signed = op.signed  # the mnemonic's _s/_u, which the class name below leaves out
     base = rest if signed is None else rest[:-2]
     if base in _NUMERIC and signed is None:

@@ -106,6 +106,9 @@ class Elem:
     type: ValType
     init: list[Expr]
     mode: ElemMode
+    #: the decoded segment's encoding had function indices (flags 0-3) rather than
+    #: expressions: the encoder keeps that form. Not part of the segment's meaning.
+    indices: bool | None = field(default=None, compare=False)
 
 
 @dataclass

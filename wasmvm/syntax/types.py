@@ -261,20 +261,36 @@ class TableType:
 
     elem: ValType | RefType
     limits: Limits
+    #: table64 (WebAssembly 3.0): indexed by i64
+    is_64: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "elem", valtype(self.elem))
 
     def __str__(self) -> str:
-        return f"{self.limits} {self.elem}"
+        return f"{'i64 ' if self.is_64 else ''}{self.limits} {self.elem}"
+
+    @property
+    def index_type(self) -> ValType:
+        """i32, or i64 for a 64-bit table."""
+        return ValType.I64 if self.is_64 else ValType.I32
 
 
 @dataclass(frozen=True, slots=True)
 class MemoryType:
+    """The limits in pages; ``is_64`` for a memory with 64-bit addresses (memory64), as in
+    wasmtime-py's ``MemoryType(limits, is_64=True)``."""
+
     limits: Limits
+    is_64: bool = False
 
     def __str__(self) -> str:
-        return str(self.limits)
+        return f"i64 {self.limits}" if self.is_64 else str(self.limits)
+
+    @property
+    def index_type(self) -> ValType:
+        """The address type: i32, or i64 for a 64-bit memory."""
+        return ValType.I64 if self.is_64 else ValType.I32
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,3 +320,4 @@ def blocktype_str(bt: BlockType) -> str:
 
 PAGE_SIZE = 65536
 MAX_PAGES = 65536  # 4 GiB of 32-bit address space
+MAX_PAGES_64 = 1 << 48  # a 64-bit memory's limit (memory64): 2**64 bytes

@@ -189,12 +189,20 @@ class _ModuleWalker(Walker):
         return pos
 
     def limits(self, pos: int) -> int:
-        flag, pos = later.limits_flags(self.data, pos)
-        self.emit(pos - 1, pos, FIELD, "limits flags", "1 (min and max)" if flag else "0 (min only)")
-        _, pos = self.u32(pos, "limits min")
-        if flag:
-            _, pos = self.u32(pos, "limits max")
-        return pos
+        """Limits as the decoder reads them by default (3.0: flags 0x00/0x01/0x04/0x05,
+        u64 bounds)."""
+        data = self.data
+        flags = later.limits_flags_64(data, pos)
+        both = "min and max" if flags & 1 else "min only"
+        self.emit(pos, pos + 1, FIELD, "limits flags",
+                  f"0x{flags:02x} (64-bit, {both})" if flags & 4 else f"{flags & 1} ({both})")
+        lo, end = reader.uleb(data, pos + 1, 64)
+        self.emit(pos + 1, end, FIELD, "limits min", lo)
+        if flags & 1:
+            hi, end2 = reader.uleb(data, end, 64)
+            self.emit(end, end2, FIELD, "limits max", hi)
+            end = end2
+        return end
 
     def tabletype(self, pos: int) -> int:
         return self.limits(self.reftype(pos, "table element type"))

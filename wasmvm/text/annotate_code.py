@@ -2,7 +2,7 @@
 
 Driven by the opcode table: an opcode byte (or prefix and LEB128 sub-opcode) is looked up
 in ``opcodes.SINGLE`` / ``opcodes.PREFIXED``, and each of the row's immediate kinds is
-first read by the decoder's own reader (``binary.code.IMMEDIATE_READERS``, so the same
+first read by the decoder's own reader (``binary.code.immediate_readers()``, so the same
 bytes are accepted and rejected) and then explained by the describer for that kind
 (``DESCRIBERS``, one entry per ``opcodes.IMMEDIATE_KINDS`` key). Only ``else`` and ``end``,
 which are structure rather than table rows, have code of their own.
@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from .. import opcodes
 from ..binary import later, reader
-from ..binary.code import IMMEDIATE_READERS, read_heaptype, read_valtype
+from ..binary.code import immediate_readers, read_heaptype, read_valtype
 from ..errors import InternalError, MalformedError
 from ..opcodes import ELSE, END, FC, FD
 from ..syntax.instructions import CATCH_KINDS
@@ -63,15 +63,23 @@ def _labelvec(w: Walker, pos: int, funcidx: int | None) -> int:
 
 
 def _memidx(w: Walker, pos: int, funcidx: int | None) -> int:
-    w.emit(pos, pos + 1, IMMEDIATE, "memory index (a zero byte)", 0)
-    return pos + 1
+    _, pos = w.u32(pos, "memory index", kind=IMMEDIATE)
+    return pos
+
+
+def _align_text(flags: int) -> str:
+    a = flags & ~0x40
+    text = f"{a} (2**{a} = {1 << a} bytes)"
+    return f"0x{flags:02x}: align {text}, a memory index follows" if flags & 0x40 else text
 
 
 def _memarg(w: Walker, pos: int, funcidx: int | None) -> int:
-    _, pos = w.u32(pos, "memarg align", lambda a: f"{a} (2**{a} = {1 << a} bytes)",
-                   kind=IMMEDIATE)
-    _, pos = w.u32(pos, "memarg offset", kind=IMMEDIATE)
-    return pos
+    flags, pos = w.u32(pos, "memarg align", _align_text, kind=IMMEDIATE)
+    if flags & 0x40:  # multi-memory
+        _, pos = w.u32(pos, "memarg memory index", kind=IMMEDIATE)
+    offset, end = reader.uleb(w.data, pos, 64)  # memory64: a u64
+    w.emit(pos, end, IMMEDIATE, "memarg offset", offset)
+    return end
 
 
 def _sleb(description: str, bits: int) -> Describer:
@@ -184,6 +192,7 @@ def walk_expr(w: Walker, pos: int, funcidx: int | None = None) -> int:
     """
     data = w.data
     base = w.depth
+    readers = immediate_readers()
     # One entry per open block: "if" while in the then arm of an if, else "block".
     open_blocks: list[str] = []
     try:
@@ -208,7 +217,7 @@ def walk_expr(w: Walker, pos: int, funcidx: int | None = None) -> int:
             w.depth = base + len(open_blocks)
             w.emit(start, pos, OPCODE, op.name, encoding)
             for kind in op.imm:
-                _, end = IMMEDIATE_READERS[kind](data, pos)  # the decoder's checks
+                _, end = readers[kind](data, pos)  # the decoder's checks
                 if DESCRIBERS[kind](w, pos, funcidx) != end:
                     raise InternalError(f"annotating {op.name}: {kind} size disagrees", pos)
                 pos = end

@@ -62,15 +62,18 @@ def _import(module: Module, data: bytes) -> Iterator[str]:
         if imp.kind == "func":
             yield f" - {_func(module, index)} type {imp.desc} {source}"
         elif imp.kind == "table":
-            yield f" - table[{index}] {imp.desc.elem} {_limits(imp.desc.limits)} {source}"
+            yield (f" - table[{index}] {imp.desc.elem} {_limits(imp.desc.limits, imp.desc)} "
+                   f"{source}")
         elif imp.kind == "memory":
-            yield f" - memory[{index}] pages: {_limits(imp.desc.limits)} {source}"
+            yield f" - memory[{index}] pages: {_limits(imp.desc.limits, imp.desc)} {source}"
         else:
             yield f" - global[{index}] {imp.desc} {source}"
 
 
-def _limits(limits) -> str:
-    return f"min={limits.min}" + (f" max={limits.max}" if limits.max is not None else "")
+def _limits(limits, of=None) -> str:
+    """``min=1 max=2``; ``i64 min=1`` for a 64-bit memory or table (``of``: its type)."""
+    text = f"min={limits.min}" + (f" max={limits.max}" if limits.max is not None else "")
+    return f"i64 {text}" if getattr(of, "is_64", False) else text
 
 
 def _function(module: Module, data: bytes) -> Iterator[str]:
@@ -84,14 +87,14 @@ def _table(module: Module, data: bytes) -> Iterator[str]:
     yield f"Table[{len(module.tables)}]:"
     first = len(module.imported("table"))
     for i, table in enumerate(module.tables):
-        yield f" - table[{first + i}] {table.type.elem} {_limits(table.type.limits)}"
+        yield f" - table[{first + i}] {table.type.elem} {_limits(table.type.limits, table.type)}"
 
 
 def _memory(module: Module, data: bytes) -> Iterator[str]:
     yield f"Memory[{len(module.mems)}]:"
     first = len(module.imported("memory"))
     for i, mem in enumerate(module.mems):
-        yield f" - memory[{first + i}] pages: {_limits(mem.type.limits)}"
+        yield f" - memory[{first + i}] pages: {_limits(mem.type.limits, mem.type)}"
 
 
 def _global(module: Module, data: bytes) -> Iterator[str]:

@@ -26,6 +26,7 @@ from ..syntax.instructions import (
     LocalTee,
     Loop,
     RefFunc,
+    ReturnCall,
     TryTable,
     walk,
 )
@@ -46,7 +47,7 @@ def instruction_text(instr: Instruction, names: Names, funcidx: int | None = Non
     else:
         text = str(instr)
     name = None
-    if isinstance(instr, (Call, RefFunc)):
+    if isinstance(instr, (Call, ReturnCall, RefFunc)):
         name = names.funcs.get(instr.func)
     elif isinstance(instr, _LOCAL) and funcidx is not None:
         name = names.locals.get(funcidx, {}).get(instr.index)

@@ -26,10 +26,11 @@ from array import array
 from collections.abc import Callable
 
 from .. import opcodes
+from ..binary import later
 from ..errors import InvalidError
 from ..opcodes import Op
 from ..syntax.module import Func
-from ..syntax.types import FUNCREF, I32, FuncType, ValType, defaultable, ref_type, valtype
+from ..syntax.types import FUNCREF, I32, I64, FuncType, ValType, defaultable, ref_type, valtype
 from . import simd
 from .context import Context, FuncInfo, Label, fail
 
@@ -265,7 +266,43 @@ def _call_indirect(v, instr):
              f"holds {table.elem}")
     if instr.type >= len(ctx.types):
         fail(f"unknown type {instr.type}")
+    if table.is_64:  # table64: the element index is an i64
+        pops, results = ctx.call_indirect_sig[instr.type]
+        return (I64, *pops[1:]), results
     return ctx.call_indirect_sig[instr.type]
+
+
+def _tail_call(v, sig, name: str) -> None:
+    """``return_call``/``return_call_indirect`` with the callee's signature ``sig``
+    (params reversed, results): its arguments are popped, its results become the
+    function's (each must match the function's result type), and the code after it is
+    unreachable."""
+    if not v.ctx.features.tail_call:
+        fail(f"{name}: {later.not_supported(later.TAIL_CALLS)}")
+    params_rev, results = sig
+    mine = v.results_rev[::-1]
+    if len(results) != len(mine) or not all(map(v.ctx.match, results, mine)):
+        fail(f"{MISMATCH}: {name} of a function returning [{' '.join(map(str, results))}] "
+             f"from a function returning "
+             f"[{' '.join(map(str, v.results_rev[::-1]))}]")
+    v.pop_vals(params_rev, name)
+    v.set_unreachable()
+
+
+def _return_call(v, instr):
+    _tail_call(v, _call(v, instr), "return_call")
+
+
+def _return_call_indirect(v, instr):
+    _tail_call(v, _call_indirect(v, instr), "return_call_indirect")
+
+
+def _return_call_ref(v, instr):
+    if not v.ctx.features.function_references:
+        fail(f"return_call_ref: {later.not_supported(later.FUNCTION_REFERENCES)}")
+    ft = v.ctx.type_(instr.type)
+    v.pop_vals((ref_type(True, instr.type),), "return_call_ref")
+    _tail_call(v, (tuple(ft.params)[::-1], tuple(ft.results)), "return_call_ref")
 
 
 def _ref_null(v, instr):
@@ -399,7 +436,10 @@ def _global_set(v, instr):
         fail(f"unknown global {instr.index}")
     sig = sigs[instr.index]
     if sig is None:
-        fail(f"global is immutable: global.set {instr.index}")
+        # 3.0's reference interpreter says "immutable global", 2.0's "global is immutable"
+        error = InvalidError(f"immutable global {instr.index}: global.set of a constant")
+        error.spec_message = "global is immutable"
+        raise error
     return sig
 
 
@@ -410,24 +450,29 @@ def _table(ctx: Context, x: int):
 
 
 def _table_get(v, instr):
-    return (I32,), (_table(v.ctx, instr.table).elem,)
+    table = _table(v.ctx, instr.table)
+    return (table.index_type,), (table.elem,)
 
 
 def _table_set(v, instr):
-    return (_table(v.ctx, instr.table).elem, I32), ()
+    table = _table(v.ctx, instr.table)
+    return (table.elem, table.index_type), ()
 
 
 def _table_size(v, instr):
-    _table(v.ctx, instr.table)
-    return (), (I32,)
+    return (), (_table(v.ctx, instr.table).index_type,)
 
 
 def _table_grow(v, instr):
-    return (I32, _table(v.ctx, instr.table).elem), (I32,)
+    table = _table(v.ctx, instr.table)
+    at = table.index_type
+    return (at, table.elem), (at,)
 
 
 def _table_fill(v, instr):
-    return (I32, _table(v.ctx, instr.table).elem, I32), ()
+    table = _table(v.ctx, instr.table)
+    at = table.index_type
+    return (at, table.elem, at), ()
 
 
 def _table_copy(v, instr):
@@ -435,7 +480,9 @@ def _table_copy(v, instr):
     src = _table(v.ctx, instr.src)
     if not v.ctx.match(src.elem, dst.elem):
         fail(f"{MISMATCH}: table.copy from a table of {src.elem} to one of {dst.elem}")
-    return (I32, I32, I32), ()
+    # table64: the length has the narrower of the two index types
+    n = I64 if dst.is_64 and src.is_64 else I32
+    return (n, src.index_type, dst.index_type), ()
 
 
 def _table_init(v, instr):
@@ -446,7 +493,7 @@ def _table_init(v, instr):
     if not ctx.match(ctx.elems[instr.elem], table.elem):
         fail(f"{MISMATCH}: table.init of a {ctx.elems[instr.elem]} segment into a table "
              f"of {table.elem}")
-    return (I32, I32, I32), ()
+    return (I32, I32, table.index_type), ()
 
 
 _I32_REV = (I32,)
@@ -457,7 +504,9 @@ _FUNCREF_PUSH = ((), (FUNCREF,))
 SPECIAL: dict[str, Callable] = {
     "unreachable": _unreachable, "block": _block, "loop": _loop, "if": _if, "br": _br,
     "br_if": _br_if, "br_table": _br_table, "return": _return, "call": _call,
-    "call_indirect": _call_indirect, "ref.null": _ref_null, "ref.is_null": _ref_is_null,
+    "call_indirect": _call_indirect, "return_call": _return_call,
+    "return_call_indirect": _return_call_indirect, "return_call_ref": _return_call_ref,
+    "ref.null": _ref_null, "ref.is_null": _ref_is_null,
     "ref.func": _ref_func, "drop": _drop, "select": _select, "select_t": _select_t,
     "local.get": _local_get, "local.set": _local_set, "local.tee": _local_tee,
     "global.get": _global_get, "global.set": _global_set,
@@ -565,15 +614,112 @@ def immediate_check(op: Op) -> Callable | None:
     return check_all
 
 
+def _feature_check(op: Op, check: Callable | None) -> Callable:
+    """For a row of a proposal with a switch (the table's ``feature``): the module may use
+    it only when the context's switch is on. The decoder already rejects its bytes then;
+    this catches a module built in Python."""
+    message = f"{op.name}: {later.not_supported(later.SWITCHED[op.feature])}"
+
+    def check_feature(v, instr):
+        if not getattr(v.ctx.features, op.feature):
+            fail(message)
+        if check is not None:
+            check(v, instr)
+
+    return check_feature
+
+
 def _entry(op: Op):
     if op.special:
         return SPECIAL[op.name]
     types = tuple(ValType(t) for t in op.params)[::-1], tuple(ValType(t) for t in op.results)
-    return (*types, immediate_check(op))
+    check = immediate_check(op)
+    if op.feature is not None:
+        check = _feature_check(op, check)
+    return (*types, check)
+
+
+# ---------------------------------------------------------------------------------------
+# Memory instructions: the memory index (multi-memory) and the address type (memory64)
+# ---------------------------------------------------------------------------------------
+
+
+def memory_type(ctx: Context, x: int):
+    """Memory ``x`` of the context (its ``MemoryType``), or "unknown memory x"."""
+    if x >= len(ctx.mems):
+        fail(f"unknown memory {x}")
+    return ctx.mems[x]
+
+
+def _address_slots(op: Op) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Which params and results of a memory row are addresses (or lengths) of the memory's
+    address type: (param positions, result positions). memory.copy is its own case."""
+    name = op.name
+    if name == "memory.size":
+        return (), (0,)
+    if name == "memory.grow":
+        return (0,), (0,)
+    if name == "memory.fill":
+        return (0, 2), ()
+    if name == "memory.init":
+        return (0,), ()
+    return (0,), ()  # loads and stores: the address is the first operand
+
+
+def _memory_rule(op: Op):
+    """The typing rule of a row that names a memory: the memory must exist (and, with a
+    memarg, the alignment be at most natural and the offset fit the address type); its
+    address type (i32, or i64 for a 64-bit memory) types the address operands."""
+    params = [ValType(t) for t in op.params]
+    results = [ValType(t) for t in op.results]
+    natural = op.natural_alignment
+    param_slots, result_slots = _address_slots(op)
+    lane_check = _lane_check(op) if "laneidx" in op.imm else None
+    sigs: dict = {}
+
+    def sig(at: ValType, at_src: ValType | None = None) -> tuple:
+        key = (at, at_src)
+        got = sigs.get(key)
+        if got is None:
+            ps, rs = list(params), list(results)
+            if op.name == "memory.copy":  # dst, src, and a length of the narrower type
+                ps = [at, at_src, at if at is I32 else at_src]
+            for i in param_slots if op.name != "memory.copy" else ():
+                ps[i] = at
+            for i in result_slots:
+                rs[i] = at
+            got = sigs[key] = (tuple(ps[::-1]), tuple(rs))
+        return got
+
+    def rule(v, instr):
+        ctx = v.ctx
+        if op.name == "memory.copy":
+            dst = memory_type(ctx, instr.dst)
+            src = memory_type(ctx, instr.src)
+            return sig(I64 if dst.is_64 else I32, I64 if src.is_64 else I32)
+        mt = memory_type(ctx, instr.memory)
+        if natural is not None:
+            if instr.align > natural:
+                fail(f"alignment must not be larger than natural ({1 << natural} bytes for "
+                     f"{op.name}, got 2**{instr.align})")
+            if not mt.is_64 and instr.offset >= 1 << 32:
+                fail(f"offset out of range ({instr.offset} for a 32-bit memory)")
+            if lane_check is not None:
+                lane_check(v, instr)
+        if op.name == "memory.init" and instr.data >= ctx.datas:
+            fail(f"unknown data segment {instr.data}")
+        return sig(I64 if mt.is_64 else I32)
+
+    return rule
+
+
+def is_memory_row(op: Op) -> bool:
+    return not op.special and ("memarg" in op.imm or "memidx" in op.imm)
 
 
 #: The typing rule of every row, by mnemonic.
-DISPATCH: dict[str, tuple | Callable] = {op.name: _entry(op) for op in opcodes.OPS}
+DISPATCH: dict[str, tuple | Callable] = {
+    op.name: _memory_rule(op) if is_memory_row(op) else _entry(op) for op in opcodes.OPS}
 
 
 # ---------------------------------------------------------------------------------------
@@ -600,7 +746,9 @@ def validate_func(ctx: Context, func: Func, ft: FuncType) -> FuncInfo:
     except InvalidError as e:
         offsets = func.offsets
         if e.offset is None and offsets is not None and 0 < len(heights) <= len(offsets):
-            raise InvalidError(e.message, offsets[len(heights) - 1]) from None
+            located = InvalidError(e.message, offsets[len(heights) - 1])
+            located.spec_message = e.spec_message
+            raise located from None
         raise
     return FuncInfo(ft, local_types, array("i", heights), max(heights))
 

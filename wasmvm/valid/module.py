@@ -3,8 +3,9 @@ the start function, exports, and every function body.
 
 The checks run in the reference interpreter's order, so that a module with two faults
 gets the message the spec's tests expect. Constant expressions see only the imported
-globals (WebAssembly 2.0: ``global.get`` in a constant refers to an imported, immutable
-global).
+globals in WebAssembly 2.0 (``global.get`` in a constant refers to an imported, immutable
+global); with extended constant expressions (3.0) they also see the module's earlier
+immutable globals and may add, subtract and multiply i32 and i64.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from ..syntax.features import WASM3, Features
 from ..syntax.module import Elem, Expr, Module
 from ..syntax.types import (
     FUNCREF,
-    I32,
     FuncType,
     Limits,
     MemoryType,
@@ -29,6 +29,8 @@ from .instr import DISPATCH, validate_func
 
 MAX_PAGES = 65536
 MEMORY_LIMIT = "memory size must be at most 65536 pages (4GiB)"
+MAX_PAGES_64 = 1 << 48
+MEMORY_LIMIT_64 = "memory size must be at most 2^48 pages (memory64)"
 CONSTANT_INSTRUCTIONS = frozenset({
     "i32.const", "i64.const", "f32.const", "f64.const", "v128.const",
     "ref.null", "ref.func", "global.get",
@@ -51,14 +53,15 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
             check_tag_type(ctx.type_(imp.desc))
     for tag in module.tags:
         check_tag_type(ctx.type_(tag.type))
-    for g in module.globals:
+    for i, g in enumerate(module.globals):
         ctx.check_valtype(g.type.type)
-        check_const(ctx, g.init, g.type.type)
+        check_const(ctx, g.init, g.type.type, ctx.num_imported_globals + i)
     for table in module.tables:
         check_table_type(table.type)
         ctx.check_valtype(table.type.elem)
         if table.init is not None:
-            check_const(ctx, table.init, table.type.elem)
+            # (tables come before the globals: only imported ones are visible)
+            check_const(ctx, table.init, table.type.elem, ctx.num_imported_globals)
         elif not defaultable(table.type.elem):
             fail(f"type mismatch: a table of {table.type.elem} needs an initializer")
     for mem in module.mems:
@@ -69,7 +72,7 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
         if data.mode.kind == "active":
             if data.mode.memory >= len(ctx.mems):
                 fail(f"unknown memory {data.mode.memory}")
-            check_const(ctx, data.mode.offset, I32)
+            check_const(ctx, data.mode.offset, ctx.mems[data.mode.memory].index_type)
     info = ctx.info()
     imported = ctx.num_imported_funcs
     for i, func in enumerate(module.funcs):
@@ -77,7 +80,7 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
     if module.start is not None:
         check_start(ctx, module.start)
     check_exports(ctx, module)
-    if len(ctx.mems) > 1:
+    if len(ctx.mems) > 1 and not ctx.features.multi_memory:
         fail(f"multiple memories ({len(ctx.mems)}): {later.not_supported(later.MULTI_MEMORY)}")
     return info
 
@@ -116,27 +119,44 @@ def check_tag_type(ft: FuncType) -> None:
 
 
 def check_table_type(tt: TableType) -> None:
-    check_limits(tt.limits, 0xFFFF_FFFF, "table size must be at most 2^32-1")
+    if tt.is_64:
+        check_limits(tt.limits, (1 << 64) - 1, "table size must be at most 2^64-1")
+    else:
+        check_limits(tt.limits, 0xFFFF_FFFF, "table size must be at most 2^32-1")
 
 
 def check_memory_type(mt: MemoryType) -> None:
-    check_limits(mt.limits, MAX_PAGES, MEMORY_LIMIT)
+    if mt.is_64:
+        check_limits(mt.limits, MAX_PAGES_64, MEMORY_LIMIT_64)
+    else:
+        check_limits(mt.limits, MAX_PAGES, MEMORY_LIMIT)
 
 
 # -- constant expressions ----------------------------------------------------------------------
-def check_const(ctx: Context, expr: Expr, t: ValType) -> None:
-    """``expr`` must be constant and produce exactly one value of type ``t``."""
+def check_const(ctx: Context, expr: Expr, t: ValType, visible: int | None = None) -> None:
+    """``expr`` must be constant and produce exactly one value of type ``t``.
+
+    ``global.get`` may name the imported globals (2.0) or, with extended constant
+    expressions (3.0), any global before ``visible`` (a global's initialiser sees the
+    globals before it; segments see them all, ``visible`` None)."""
     t = valtype(t)
+    extended = ctx.features.extended_const
+    if not extended:
+        visible = ctx.num_imported_globals
+    elif visible is None:
+        visible = len(ctx.globals)
     for instr in expr:
         name = instr.op.name
         if name not in CONSTANT_INSTRUCTIONS:
             if name in later.EXTENDED_CONST_INSTRUCTIONS:
+                if extended:
+                    continue
                 fail(f"constant expression required, found {name}: "
                      f"{later.not_supported(later.EXTENDED_CONST)}")
             fail(f"constant expression required, found {name}")
         if name == "global.get":
             x = instr.index
-            if x >= ctx.num_imported_globals:
+            if x >= visible:
                 fail(f"unknown global {x}")
             if ctx.globals[x].mutable:
                 fail(f"constant expression required: global {x} is mutable")
@@ -153,6 +173,12 @@ def check_const(ctx: Context, expr: Expr, t: ValType) -> None:
                 fail(f"unknown function {instr.func}")
             stack.append(ref_type(False, ctx.func_type_idx[instr.func])
                          if ctx.features.function_references else FUNCREF)
+        elif name in later.EXTENDED_CONST_INSTRUCTIONS:  # i32.add: i32 i32 -> i32
+            operand = DISPATCH[name][1][0]
+            if stack[-2:] != [operand, operand]:
+                have = " ".join(map(str, stack[-2:])) or "nothing"
+                fail(f"type mismatch: {name} expects {operand} {operand}, found {have}")
+            del stack[-1]
         else:
             stack += DISPATCH[name][1]  # a constant: its row's result
     if len(stack) != 1 or not ctx.match(stack[0], t):
@@ -172,7 +198,7 @@ def check_elem(ctx: Context, elem: Elem) -> None:
         table = ctx.tables[mode.table]
         if not ctx.match(elem.type, table.elem):
             fail(f"type mismatch: element segment of {elem.type} for a table of {table.elem}")
-        check_const(ctx, mode.offset, I32)
+        check_const(ctx, mode.offset, table.index_type)
 
 
 def check_start(ctx: Context, x: int) -> None:
