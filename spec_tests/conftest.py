@@ -49,6 +49,8 @@ NOT_YET = {
     "core-3.0/type-equivalence.wast": "iso-recursive type canonicalization (GC): issue 17",
     "core-3.0/type-rec.wast": "recursive type groups (GC): issue 17",
     "core-3.0/ref_null.wast": "GC's abstract heap types (any, none, ...): issue 17",
+    # 5 of its 10 commands declare tags of a recursive type group (rec)
+    "core-3.0/exceptions/tag.wast": "recursive type groups (GC) in tag types: issue 17",
 }
 
 
