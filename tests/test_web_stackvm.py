@@ -211,7 +211,7 @@ def test_errors_say_where_and_what_was_expected():
         ('Add()', 1, 1, "Add(t): missing a required argument: 't'"),
         ('Add("i32", x=1)', 1, 1, "got an unexpected keyword argument 'x'"),
         ('Add("i32", t="i64")', 1, 1, "multiple values for argument 't'"),
-        ('Load("i32", offset=-1)', 1, 1, "Load.offset must be a u32, got -1"),
+        ('Load("i32", offset=-1)', 1, 1, "Load.offset must be a u64, got -1"),
         ('Load("i32", offset=4, offset=5)', 1, 23, "keyword argument offset given twice"),
         ('Add(t="i32", "x")', 1, 14, "a positional argument after keyword arguments"),
         ('Drop', 1, 5, "expected '(' after Drop"),

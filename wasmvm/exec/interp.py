@@ -713,6 +713,12 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
                 # a WebAssembly exception: unwind to the innermost try_table handler that
                 # catches it, in this frame or a caller's (this loop's frames only)
                 exn = thrown.exn
+                if watched and state is not None and not state.after and pc >= 0:
+                    # the throwing instruction ends by throwing: observers see its after
+                    state.after = True
+                    state.exception = exn
+                    for o in watchers:
+                        o.after(state)
                 while True:
                     target = _catch(F, F.pc - 1 if pc < 0 else pc, exn)
                     if target >= 0:

@@ -42,7 +42,14 @@ from collections.abc import Callable
 
 from ..api.values import Val, format_value
 from ..exec.events import Observer
-from ..syntax.instructions import Call, CallIndirect, ReturnCall, ReturnCallIndirect
+from ..syntax.instructions import (
+    Call,
+    CallIndirect,
+    CallRef,
+    ReturnCall,
+    ReturnCallIndirect,
+    ReturnCallRef,
+)
 from ..syntax.module import Names
 from ..syntax.types import TOP, RefType, ref_type, valtype
 from ..text.disasm import instruction_text
@@ -56,6 +63,7 @@ _SPECIAL_OPERANDS = {
     "select_t": 3, "local.get": 0, "local.set": 1, "local.tee": 1, "global.get": 0,
     "global.set": 1, "table.get": 1, "table.set": 2, "table.init": 3, "table.copy": 3,
     "table.grow": 2, "table.size": 0, "table.fill": 3, "try_table": 0, "throw_ref": 1,
+    "ref.as_non_null": 1, "br_on_null": 1, "br_on_non_null": 1,
 }
 _NO_NAMES = Names()
 #: Text columns: the instruction, then its operands, then the stack.
@@ -101,8 +109,8 @@ def operand_count(state) -> int:
         return len(state.func.module.funcs[instr.func].type.params)
     if isinstance(instr, ReturnCall):
         return len(state.func.module.funcs[instr.func].type.params)
-    if isinstance(instr, (CallIndirect, ReturnCallIndirect)):
-        return len(state.func.module.types[instr.type].params) + 1
+    if isinstance(instr, (CallIndirect, ReturnCallIndirect, CallRef, ReturnCallRef)):
+        return len(state.func.module.types[instr.type].params) + 1  # (+ the index/ref)
     if op.name == "throw":  # the tag's parameters
         return len(state.func.module.tags[instr.tag].type.params)
     return _SPECIAL_OPERANDS[op.name]
