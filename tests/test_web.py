@@ -748,3 +748,34 @@ def test_real_server_refuses_oversized_uploads(server):
     assert status == 413 and body["limit"] == "max_request_bytes"
     status, body = request(port, "GET", "/api/config")
     assert status == 200  # still serving
+
+
+# -- the defaults of the limits, pinned (issue 21: a looser default passed every test) -------
+#: Every budget of ``Limits`` as shipped. Changing one is a decision: change it here too,
+#: with the reason in the commit.
+DEFAULT_LIMITS = {
+    "max_request_bytes": 1536 * 1024, "max_module_bytes": 1024 * 1024,
+    "fuel": 20_000_000, "observed_fuel": 2_000_000, "max_memory_pages": 4096,
+    "max_table_elements": 100_000, "max_call_depth": 1_000, "max_trace_records": 10_000,
+    "max_steps": 5_000, "max_annotations": 20_000, "max_disassembly_lines": 20_000,
+    "max_stackvm_instructions": 500, "max_stackvm_pages": 64, "timeout_seconds": 10.0,
+    "workers": 4, "process_workers": 1, "worker_memory_mb": 1024,
+    "queue_timeout_seconds": 60.0, "body_timeout_seconds": 10.0,
+    "header_timeout_seconds": 10.0, "module_cache_bytes": 16 * 1024 * 1024,
+}
+
+
+def test_every_default_limit_is_pinned():
+    from dataclasses import asdict
+
+    assert asdict(Limits()) == DEFAULT_LIMITS
+
+
+def test_the_call_depth_limit_is_enforced():
+    """A recursion deeper than ``max_call_depth`` traps "call stack exhausted"; one within
+    it returns (fac_rec(n) takes n + 1 frames)."""
+    with make_client(max_call_depth=20) as c:
+        ok = invoke(c, FAC, "fac_rec", "15").json()
+        assert ok["results"][0]["text"] == "i64:1307674368000"
+        deep = invoke(c, FAC, "fac_rec", "25").json()
+        assert deep["trap"]["message"] == "call stack exhausted", deep
