@@ -133,8 +133,7 @@ def to_raw(t: ValType, v):
     """A Python value or Val, as the raw value of type ``t`` (TypeError if it cannot be).
     A reference Val may have any type of ``t``'s hierarchy (a ``funcref`` Val for a
     ``(ref $t)`` parameter); a null is refused where ``t`` is not nullable."""
-    if t.is_ref and not isinstance(t, ValType) or t.is_ref and t not in (
-            ValType.FUNCREF, ValType.EXTERNREF):
+    if t.is_ref and t is not ValType.FUNCREF and t is not ValType.EXTERNREF:
         return _ref_raw(t, v)
     if isinstance(v, Val):
         if v.type != t:

@@ -829,6 +829,14 @@ class Translator:
         self.emit("except _Thrown as _e:")
         self.indent += 1
         self.emit("_x = _e.exn")
+        self.emit_catches(instr, "raise")
+        self.indent = label.try_indent
+
+    def emit_catches(self, instr, rethrow: str) -> None:
+        """A try_table's clauses, in order, for the exception in ``_x``: each a branch
+        (to a label outside the try_table, or a return) with the payload and the
+        exnref; ``rethrow`` when none catches it. Shared by both lowerings, which differ
+        in ``jump`` and ``emit_return``."""
         for c in instr.catches:
             values = []
             if c.tag is not None:
@@ -840,8 +848,9 @@ class Translator:
                 values.append("_x")
             target = self.labels[-1 - c.label]
             if target.kind == "func":
-                self.emit("return" if not values else f"return {values[0]}"
-                          if len(values) == 1 else f"return ({', '.join(values)})")
+                self.stack.extend(E(v) for v in values)
+                self.emit_return()
+                del self.stack[len(self.stack) - len(values):]
             else:
                 for j, v in enumerate(values):
                     self.emit(f"s{target.base + j} = {v}")
@@ -850,8 +859,7 @@ class Translator:
                 break  # a catch_all catches everything: the clauses after it never run
             self.indent -= 1
         else:
-            self.emit("raise")
-        self.indent = label.try_indent
+            self.emit(rethrow)
 
     def dispatch_after_loop(self) -> None:
         """After a Python loop that a branch left early: go on to its target."""

@@ -31,7 +31,6 @@ from ..syntax.instructions import If, Loop, TryTable
 from .compile import (
     EPOCH_CHECK,
     STRUCTURED,
-    E,
     Translator,
     _Label,
     _Untranslatable,
@@ -186,29 +185,7 @@ class FlatTranslator(Translator):
         self.try_handlers.pop()
         self.begin(label.handler, fall=False)
         self.emit("_x = _e_exn")
-        for c in instr.catches:
-            values = []
-            if c.tag is not None:
-                n = len(self.mod.tags[c.tag].type.params)
-                values = [f"_x.payload[{j}]" for j in range(n)]
-                self.emit(f"if _x.tag is X{c.tag}:")
-                self.indent += 1
-            if c.ref:
-                values.append("_x")
-            target = self.labels[-1 - c.label]
-            if target.kind == "func":
-                self.stack.extend(E(v) for v in values)
-                self.emit_return()
-                del self.stack[len(self.stack) - len(values):]
-            else:
-                for j, v in enumerate(values):
-                    self.emit(f"s{target.base + j} = {v}")
-                self.emit(f"st = {target.id}; continue")
-            if c.tag is None:
-                break
-            self.indent -= 1
-        else:
-            self.emit("raise _Thrown(_x)")
+        self.emit_catches(instr, "raise _Thrown(_x)")
         self.begin(label.id, fall=False)
         self.reset_stack(base, base + results)
 
@@ -224,9 +201,11 @@ class FlatTranslator(Translator):
         self.reset_stack(base, base + results)
 
     def branch(self, depth: int) -> None:
-        label = self.labels[-1 - depth]
-        if self.carry(label):
-            self.emit(f"st = {label.id}; continue")
+        if self.carry(self.labels[-1 - depth]):
+            self.jump(depth)
+
+    def jump(self, depth: int) -> None:
+        self.emit(f"st = {self.labels[-1 - depth].id}; continue")
 
     def emit_return(self) -> None:
         if not self.split:

@@ -263,18 +263,8 @@ class ModuleCommand(Command):
         return self.filename if self.module_type == "binary" else self.binary_filename
 
 
-@dataclass(frozen=True)
-class ModuleDefinition(Command):
+class ModuleDefinition(ModuleCommand):
     """``(module definition $name ...)``: compile a module without instantiating it."""
-
-    filename: str
-    name: str | None = None
-    module_type: ModuleType = "binary"
-    binary_filename: str | None = None
-
-    @property
-    def wasm_filename(self) -> str | None:
-        return self.filename if self.module_type == "binary" else self.binary_filename
 
 
 @dataclass(frozen=True)
