@@ -779,3 +779,103 @@ def test_the_call_depth_limit_is_enforced():
         assert ok["results"][0]["text"] == "i64:1307674368000"
         deep = invoke(c, FAC, "fac_rec", "25").json()
         assert deep["trap"]["message"] == "call stack exhausted", deep
+
+
+def test_the_observed_fuel_limit_is_enforced():
+    """A traced or stepped call runs on ``observed_fuel``, not ``fuel``; a client may ask
+    for less but never for more."""
+    with make_client(observed_fuel=3_000) as c:
+        r = invoke(c, FOREVER, "spin", "0", trace=True, trace_limit=5)
+        assert r.status_code == 408, r.json()
+        assert r.json()["message"].startswith("the call used up this service's fuel budget "
+                                              "of 3000 units")
+        r = invoke(c, FOREVER, "spin", "0", trace=True, trace_limit=5, fuel=10**9).json()
+        assert r["result"]["trap"]["code"] == "OUT_OF_FUEL"
+        r = invoke(c, FOREVER, "spin", "0", trace=True, trace_limit=5, fuel=500).json()
+        assert r["fuel"] == {"budget": 500, "consumed": 500, "service_budget": False}
+        # an unobserved call keeps the whole ``fuel`` budget
+        r = invoke(c, FAC, "fac_iter", "20").json()
+        assert r["results"][0]["text"] == "i64:2432902008176640000"
+        s = steps(c, FOREVER, "spin", "0", max_steps=4_000).json()
+        assert s["trap"]["code"] == "OUT_OF_FUEL" and len(s["steps"]) < 4_000
+
+
+def test_description_limits_are_enforced():
+    """``max_annotations`` and ``max_disassembly_lines`` cut what one module's description
+    returns, and say so; within them nothing is cut."""
+    full = upload(make_client(), FAC).json()
+    assert not full["annotations_truncated"] and not full["disassembly_truncated"]
+    n_ann, n_dis = len(full["annotations"]), len(full["disassembly"])
+    assert n_ann > 12 and n_dis > 8 and len(full["details"]) > 8
+    with make_client(max_annotations=n_ann, max_disassembly_lines=n_dis) as c:
+        same = upload(c, FAC).json()
+        assert same["annotations"] == full["annotations"] and not same["annotations_truncated"]
+        assert same["disassembly"] == full["disassembly"] and not same["disassembly_truncated"]
+    with make_client(max_annotations=12, max_disassembly_lines=8) as c:
+        cut = upload(c, FAC).json()
+        assert cut["annotations"] == full["annotations"][:12] and cut["annotations_truncated"]
+        assert cut["disassembly"] == full["disassembly"][:8] and cut["disassembly_truncated"]
+        assert cut["details"] == full["details"][:8]
+
+
+def test_the_step_limit_is_enforced():
+    """A stepping run records at most ``max_steps`` states, whatever the client asks."""
+    with make_client(max_steps=7) as c:
+        for asked in ({}, {"max_steps": 100}):
+            r = steps(c, FAC, "fac_rec", "3", **asked).json()
+            assert len(r["steps"]) == 7 and r["truncated"] and not r["done"]
+
+
+def test_the_module_cache_keeps_at_most_its_bytes():
+    """Uploaded modules past ``module_cache_bytes`` are forgotten oldest first: a call by
+    the old id is 404 unknown_module; the newest stays."""
+    with make_client(module_cache_bytes=len(FAC) + len(SQUARES) - 1) as c:
+        fac_id = upload(c, FAC).json()["id"]
+        assert c.post("/api/invoke", json={"module_id": fac_id, "export": "fac_rec",
+                                           "args": ["3"]}).status_code == 200
+        squares_id = upload(c, SQUARES).json()["id"]
+        r = c.post("/api/invoke", json={"module_id": fac_id, "export": "fac_rec", "args": ["3"]})
+        assert r.status_code == 404 and r.json()["error"] == "unknown_module"
+        r = c.post("/api/invoke", json={"module_id": squares_id, "export": "squares",
+                                        "args": ["3"]})
+        assert r.status_code == 200
+    with make_client(module_cache_bytes=len(FAC) + len(SQUARES)) as c:
+        fac_id = upload(c, FAC).json()["id"]
+        upload(c, SQUARES)
+        r = c.post("/api/invoke", json={"module_id": fac_id, "export": "fac_rec", "args": ["3"]})
+        assert r.status_code == 200
+
+
+def test_limits_from_the_environment():
+    """``WASMVM_WEB_<FIELD>`` overrides a default, typed as the field; keyword overrides
+    win; a value that is not a number is refused with the variable's name."""
+    limits = Limits.from_env({"WASMVM_WEB_FUEL": "123", "WASMVM_WEB_TIMEOUT_SECONDS": "2.5",
+                              "WASMVM_WEB_MAX_STEPS": "9"}, max_steps=11)
+    assert limits.fuel == 123 and isinstance(limits.fuel, int)
+    assert limits.timeout_seconds == 2.5 and limits.max_steps == 11
+    assert limits.observed_fuel == Limits().observed_fuel
+    with pytest.raises(ValueError, match=r"WASMVM_WEB_FUEL: not a number: '1.5'"):
+        Limits.from_env({"WASMVM_WEB_FUEL": "1.5"})
+    with pytest.raises(ValueError, match="WASMVM_WEB_WORKERS: not a number: 'x'"):
+        Limits.from_env({"WASMVM_WEB_WORKERS": "x"})
+    assert Limits.from_env({}) == Limits()
+    assert Limits(fuel=5).public()["fuel"] == 5 and set(Limits().public()) == set(DEFAULT_LIMITS)
+
+
+@pytest.mark.parametrize("processes", [1, 0], ids=["processes", "threads"])
+def test_the_queue_timeout_is_enforced(processes):
+    """With every worker busy, a request waits at most ``queue_timeout_seconds`` and is
+    answered 503 busy; the busy worker's own request is unaffected."""
+    with make_client(workers=1, process_workers=processes, queue_timeout_seconds=0.3,
+                     timeout_seconds=3.0, fuel=10**12) as c:
+        with ThreadPoolExecutor(1) as pool:
+            long = pool.submit(invoke, c, FOREVER, "spin", "0")
+            time.sleep(0.5)  # the one worker is spinning
+            start = time.monotonic()
+            r = invoke(c, FAC, "fac_rec", "3")
+            waited = time.monotonic() - start
+            assert r.status_code == 503, r.json()
+            assert r.json()["error"] == "busy" and r.json()["limit"] == "queue_timeout_seconds"
+            assert 0.25 < waited < 2.5
+            assert long.result().status_code == 408
+        assert invoke(c, FAC, "fac_rec", "3").status_code == 200

@@ -9,7 +9,8 @@ request that runs past it is answered 422 and its worker replaced. A request who
 takes longer than ``limits.timeout_seconds`` is answered 408 at once and its worker is
 killed (SIGKILL) and replaced: whatever it was doing, decoding or translating included,
 stops. A worker that dies some other way is replaced too (500). Requests wait for a free
-worker at most ``limits.queue_timeout_seconds`` (then 503).
+worker at most ``limits.queue_timeout_seconds`` (then 503), in both runners: a
+request waits on a semaphore of the event loop, never holding a thread while it waits.
 
 With ``limits.process_workers = 0`` the work runs in threads of the server's process
 (``ThreadRunner``): a run is stopped through fuel (``core.Job.cancel``), but decoding and
@@ -52,6 +53,15 @@ def _busy_answer(limits: Limits) -> tuple[int, dict]:
     return error_body("busy", f"every worker of this service was busy for "
                       f"{limits.queue_timeout_seconds:g} s: try again later",
                       limit="queue_timeout_seconds")
+
+
+async def _admitted(free: asyncio.Semaphore, limits: Limits) -> bool:
+    """Wait for a free worker at most ``queue_timeout_seconds``; False if none came."""
+    try:
+        await asyncio.wait_for(free.acquire(), limits.queue_timeout_seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 # -- processes --------------------------------------------------------------------------------
@@ -109,6 +119,7 @@ class ProcessRunner:
         self._ctx = None
         self._threads = self._spawner = None
         self.replaced = 0
+        self._free: asyncio.Semaphore | None = None
 
     def start(self) -> None:
         """Start the workers (the first request does it if nobody did; again after
@@ -120,6 +131,9 @@ class ProcessRunner:
             self._generation += 1
             self._ctx = self._ctx or _context()
             self._idle = queue.Queue()
+            # a request waits here, not in a thread, so its wait is bounded by the queue
+            # timeout (a thread of ``_threads`` is taken only once a worker is about free)
+            self._free = asyncio.Semaphore(self.limits.workers)
             # one thread per worker holds it for a request; one more starts replacements
             self._threads = ThreadPoolExecutor(self.limits.workers, thread_name_prefix="wasmvm-web")
             self._spawner = ThreadPoolExecutor(1, thread_name_prefix="wasmvm-web-spawn")
@@ -148,9 +162,15 @@ class ProcessRunner:
 
     async def run(self, request: dict) -> tuple[int, dict]:
         self.start()
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._threads, self._run, self._idle, request,
-                                          time.monotonic())
+        queued, free = time.monotonic(), self._free
+        if not await _admitted(free, self.limits):
+            return _busy_answer(self.limits)
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._threads, self._run, self._idle, request,
+                                              queued)
+        finally:
+            free.release()
 
     def _run(self, idle: queue.Queue, request: dict, queued: float) -> tuple[int, dict]:
         limits = self.limits
@@ -210,19 +230,27 @@ class ThreadRunner:
         self._pool = None
         self._modules = worker.Modules(limits)
         self._cancelling: set[asyncio.Task] = set()
+        self._free: asyncio.Semaphore | None = None
 
     def start(self) -> None:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.limits.workers, thread_name_prefix="wasmvm-web")
+            # one per worker thread, held until the thread is free again (after a 408 too:
+            # a cancelled run holds its thread until fuel stops it)
+            self._free = asyncio.Semaphore(self.limits.workers)
 
     def pids(self) -> list[int]:
         return []
 
     async def run(self, request: dict) -> tuple[int, dict]:
         self.start()
+        free = self._free
+        if not await _admitted(free, self.limits):
+            return _busy_answer(self.limits)
         job = Job()
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._pool, self._run, request, job)
+        future.add_done_callback(lambda _: free.release())
         try:
             return await asyncio.wait_for(asyncio.shield(future), self.limits.timeout_seconds)
         except TimeoutError:
