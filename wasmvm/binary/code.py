@@ -168,14 +168,18 @@ def _bad_type(b: int, pos: int, spec_message: str) -> MalformedError:
 
 
 #: The nullable abstract reference types beyond 2.0's funcref and externref, by the
-#: feature switch that allows them (the GC ones stay with binary.later until GC lands).
+#: feature switch that allows them.
 _LATER_REF_FEATURE = {
     ValType.EXNREF: "exceptions", ValType.NULLEXNREF: "exceptions",
     ValType.NULLFUNCREF: "function_references", ValType.NULLEXTERNREF: "function_references",
+    ValType.ANYREF: "gc", ValType.EQREF: "gc", ValType.I31REF: "gc",
+    ValType.STRUCTREF: "gc", ValType.ARRAYREF: "gc", ValType.NULLREF: "gc",
 }
 #: the same for the abstract heap types (in ``(ref null? HEAP)`` and ``ref.null HEAP``)
 _LATER_HEAP_FEATURE = {"exn": "exceptions", "noexn": "exceptions",
-                       "nofunc": "function_references", "noextern": "function_references"}
+                       "nofunc": "function_references", "noextern": "function_references",
+                       "any": "gc", "eq": "gc", "i31": "gc", "struct": "gc", "array": "gc",
+                       "none": "gc"}
 
 
 def _type_allowed(t: ValType, features: Features) -> bool:

@@ -31,7 +31,22 @@ from ..syntax.module import (
     Table,
     Tag,
 )
-from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType, ref_type
+from ..syntax.types import (
+    PLAIN_SUBTYPE,
+    ArrayType,
+    FieldType,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    PackedType,
+    RecGroup,
+    StructType,
+    SubType,
+    TableType,
+    ValType,
+    ref_type,
+)
 from . import later, reader
 from .code import CodeReader, read_reftype, read_valtype
 from .reader import byte, eof, length, name, sleb, u32
@@ -238,8 +253,65 @@ class _Decoder:
         return end
 
     def sec_type(self, pos):
-        self.m.types, pos = self.vec(pos, self.functype)
+        """A vector of recursion groups (3.0): ``0x4E vec(subtype)``, or one subtype
+        alone; a subtype is ``0x50/0x4F vec(typeidx) comptype`` or a bare comptype."""
+        data = self.data
+        n, pos = u32(data, pos)
+        m = self.m
+        for _ in range(n):
+            if pos >= len(data):
+                raise eof(data)
+            if data[pos] == 0x4E and self.features.gc:
+                size, pos = u32(data, pos + 1)
+                group = RecGroup(len(m.types), size, True)
+                for _ in range(size):
+                    pos = self.subtype(pos)
+            else:
+                group = RecGroup(len(m.types), 1, False)
+                pos = self.subtype(pos)
+            m.rec_groups.append(group)
+        if all(g.size == 1 and not g.explicit for g in m.rec_groups) and all(
+                sub is PLAIN_SUBTYPE for sub in m.subtypes):
+            m.rec_groups, m.subtypes = [], []  # 2.0's form: nothing to say
         return pos
+
+    def subtype(self, pos):
+        data = self.data
+        m = self.m
+        sub = PLAIN_SUBTYPE
+        if pos < len(data) and data[pos] in (0x50, 0x4F) and self.features.gc:
+            final = data[pos] == 0x4F
+            supers, pos = self.vec(pos + 1, lambda p: u32(data, p))
+            sub = SubType(final, tuple(supers), True)
+        ct, pos = self.comptype(pos)
+        m.types.append(ct)
+        m.subtypes.append(sub)
+        return pos
+
+    def comptype(self, pos):
+        data = self.data
+        if pos >= len(data):
+            raise eof(data)
+        b = data[pos]
+        if self.features.gc:
+            if b == 0x5F:
+                fields, pos = self.vec(pos + 1, self.fieldtype)
+                return StructType(tuple(fields)), pos
+            if b == 0x5E:
+                ft, pos = self.fieldtype(pos + 1)
+                return ArrayType(ft), pos
+        return self.functype(pos)
+
+    def fieldtype(self, pos):
+        data = self.data
+        if pos < len(data) and data[pos] in (0x78, 0x77):
+            storage, pos = (PackedType.I8 if data[pos] == 0x78 else PackedType.I16), pos + 1
+        else:
+            storage, pos = self.valtype(pos)
+        mut, pos = byte(data, pos)
+        if mut not in (0, 1):
+            raise MalformedError("malformed mutability", pos - 1)
+        return FieldType(storage, bool(mut)), pos
 
     def sec_import(self, pos):
         def import_(pos):

@@ -22,11 +22,16 @@ from ..syntax.instructions import Instruction, RefFunc, walk
 from ..syntax.module import Data, Elem, Export, Func, Global, Import, Module
 from ..syntax.types import (
     ABSTRACT_HEAPS,
+    PLAIN_SUBTYPE,
+    ArrayType,
+    FieldType,
     FuncType,
     GlobalType,
     Limits,
     MemoryType,
+    PackedType,
     RefType,
+    StructType,
     TableType,
     ValType,
     ref_type,
@@ -318,8 +323,47 @@ def _write_functype(out: bytearray, ft: FuncType) -> None:
     _write_vec(out, ft.results, _write_valtype)
 
 
+def _write_fieldtype(out: bytearray, ft: FieldType) -> None:
+    if isinstance(ft.storage, PackedType):
+        out.append(ft.storage.code)
+    else:
+        _write_valtype(out, ft.storage)
+    out.append(1 if ft.mutable else 0)
+
+
+def _write_comptype(out: bytearray, ct) -> None:
+    if isinstance(ct, StructType):
+        out.append(0x5F)
+        _write_vec(out, ct.fields, _write_fieldtype)
+    elif isinstance(ct, ArrayType):
+        out.append(0x5E)
+        _write_fieldtype(out, ct.field)
+    else:
+        _write_functype(out, ct)
+
+
+def _write_subtype(out: bytearray, m: Module, x: int) -> None:
+    sub = m.subtype(x)
+    if sub.explicit or sub != PLAIN_SUBTYPE:
+        out.append(0x4F if sub.final else 0x50)
+        _write_vec(out, sub.supers, write_u32)
+    _write_comptype(out, m.types[x])
+
+
 def _type_section(m: Module) -> bytearray | None:
-    return _vec_section(m.types, _write_functype)
+    """The recursion groups: ``0x4E`` and their subtypes, or a subtype alone."""
+    groups = m.groups()
+    if not groups:
+        return None
+    out = bytearray()
+    write_u32(out, len(groups))
+    for g in groups:
+        if g.explicit or g.size != 1:
+            out.append(0x4E)
+            write_u32(out, g.size)
+        for x in g.indices:
+            _write_subtype(out, m, x)
+    return out
 
 
 _IMPORT_DESC = {

@@ -1614,13 +1614,14 @@ def _indirect_target(t: Translator, instr, depth: str) -> tuple[str, str]:
     table, ty = f"T{instr.table}", f"TY{instr.type}"
     t.ntemps += 1
     n = t.ntemps
-    # the common case inline: a WebAssembly function of exactly this type (by identity),
-    # compiled already; anything else (out of bounds, null, another type object, a host
+    # the common case inline: a WebAssembly function of exactly this type (its canonical
+    # id TYn, never a literal: translated source is cached across processes), compiled
+    # already; anything else (out of bounds, null, a subtype or another type, a host
     # function, a first call) takes _call_indirect, which checks, traps and translates
     wasm_func = "_WasmFunc"  # (compile_rt's namespace)
     target = (f"(_c{n} if (_i{n} := {i.text}) < len({table}.elements) and "
               f"(_f{n} := {table}.elements[_i{n}]).__class__ is {wasm_func} and "
-              f"_f{n}.type is {ty} and (_c{n} := _f{n}.compiled) is not None "
+              f"_f{n}.type_id == {ty} and (_c{n} := _f{n}.compiled) is not None "
               f"else _call_indirect({table}, _i{n}, {ty}))")
     return target, args
 

@@ -127,8 +127,8 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
         ns[f"D{i}"] = seg
     for i, seg in enumerate(mod.elems):
         ns[f"E{i}"] = seg
-    for i, t in enumerate(mod.types):
-        ns[f"TY{i}"] = t
+    for i, t in enumerate(mod.type_ids):
+        ns[f"TY{i}"] = t  # canonical type ids
     return ns
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from ..errors import InternalError, LinkError
 from ..syntax.instructions import Const, GlobalGet, RefFunc, RefNull
 from ..syntax.module import Module
-from ..syntax.types import Limits
+from ..syntax.types import GlobalType, Limits, RefType, TableType, ref_type
 from ..syntax.values import f32_from_bits, f64_from_bits
-from ..valid.subtype import matches
+from ..valid.canon import TYPES, module_canon
+from ..valid.subtype import CANONICAL, matches
 from .engine import invoke
 from .numerics import NUMERIC_OPS
 from .store import (
@@ -43,23 +44,33 @@ def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst
     if len(externs) != len(module.imports):
         raise LinkError(f"expected {len(module.imports)} imports, got {len(externs)}")
     store.count_instance(len(module.tables), len(module.mems))
-    inst = ModuleInst(types=list(module.types), names=module.names, syntax=module)
+    type_ids = info.canon or module_canon(module, _malformed_types)
+    inst = ModuleInst(types=list(module.types), type_ids=type_ids, names=module.names,
+                      syntax=module)
     if store.epoch is not None:
         inst.epoch = store.epoch_reached
     inst.relaxed_simd_deterministic = store.relaxed_simd_deterministic
     for imp, ext in zip(module.imports, externs):
-        _check_import(module, imp, ext)
+        _check_import(module, type_ids, imp, ext)
         getattr(inst, _SPACES[imp.kind]).append(ext)
     first = len(inst.funcs)
     for i, func in enumerate(module.funcs):
-        inst.funcs.append(WasmFunc(module.types[func.type], inst, func, info.funcs[i], first + i))
+        inst.funcs.append(WasmFunc(module.types[func.type], inst, func, info.funcs[i], first + i,
+                                   type_ids[func.type]))
     for tag in module.tags:
-        inst.tags.append(TagInst(module.types[tag.type], f"tag {len(inst.tags)}"))
+        inst.tags.append(TagInst(module.types[tag.type], f"tag {len(inst.tags)}",
+                                 type_ids[tag.type]))
     for g in module.globals:
-        inst.globals.append(GlobalInst(g.type, eval_const(inst, g.init)))
+        gt = g.type
+        if _concrete(gt.type):
+            gt = GlobalType(canonical_type(gt.type, type_ids), gt.mutable)
+        inst.globals.append(GlobalInst(gt, eval_const(inst, g.init)))
     for t in module.tables:
         init = eval_const(inst, t.init) if t.init is not None else None
-        inst.tables.append(TableInst(t.type, init, store.limits))
+        tt = t.type
+        if _concrete(tt.elem):
+            tt = TableType(canonical_type(tt.elem, type_ids), tt.limits, tt.is_64)
+        inst.tables.append(TableInst(tt, init, store.limits))
     for m in module.mems:
         inst.mems.append(MemInst.from_type(m.type, store.limits))
     for e in module.elems:
@@ -119,42 +130,50 @@ def eval_const(inst: ModuleInst, expr: list):
     return stack[0]
 
 
-def _check_import(module: Module, imp, ext) -> None:
+def _malformed_types(message: str):
+    raise InternalError(f"instantiating a module whose types are invalid: {message}")
+
+
+def _concrete(t) -> bool:
+    return isinstance(t, RefType) and isinstance(t.heap, int)
+
+
+def canonical_type(t, type_ids: list[int]):
+    """Value type ``t`` of a module, its concrete heap type (a type index) written as
+    the canonical id (``valid.canon``): the form runtime objects carry, comparable across
+    modules with ``valid.subtype.CANONICAL``."""
+    if _concrete(t):
+        return ref_type(t.nullable, type_ids[t.heap])
+    return t
+
+
+def _check_import(module: Module, type_ids: list[int], imp, ext) -> None:
     cls = _EXTERN_CLASSES[imp.kind]
     if not isinstance(ext, cls):
         raise LinkError(f"incompatible import type for {imp.module}.{imp.name}: "
                         f"expected a {imp.kind}")
     ok = True
     if imp.kind == "func":
-        ok = ext.type == module.types[imp.desc]
-    elif imp.kind == "table":
-        ok = ext.elem_type == imp.desc.elem and ext.is_64 == imp.desc.is_64 and _limits_match(
+        want = type_ids[imp.desc]
+        ok = ext.type_id == want or TYPES.is_sub(ext.type_id, want)
+    elif imp.kind == "table":  # read and written: the same element type
+        ok = (ext.elem_type == canonical_type(imp.desc.elem, type_ids)
+              and ext.is_64 == imp.desc.is_64) and _limits_match(
             Limits(len(ext.elements), ext.max), imp.desc.limits)
     elif imp.kind == "memory":
         ok = ext.is_64 == imp.desc.is_64 and _limits_match(Limits(ext.size, ext.max),
                                                            imp.desc.limits)
     elif imp.kind == "tag":  # tag types match in both directions: equal
-        ok = ext.type == module.types[imp.desc]
+        ok = ext.type_id == type_ids[imp.desc]
     elif imp.kind == "global":
         want = imp.desc
+        want_type = canonical_type(want.type, type_ids)
         if want.mutable:  # read and written: the same type
-            ok = ext.type == want
+            ok = ext.type.mutable and ext.type.type == want_type
         else:  # only read: any subtype will do
-            ok = not ext.type.mutable and matches(_BY_INDEX, ext.type.type, want.type)
+            ok = not ext.type.mutable and matches(CANONICAL, ext.type.type, want_type)
     if not ok:
         raise LinkError(f"incompatible import type for {imp.module}.{imp.name}")
-
-
-class _ByIndex:
-    """Canonical ids standing for type indices across modules: the index itself. (Two
-    modules' indices are compared as they are; canonicalizing them across modules is
-    the GC issue's type-canon work.)"""
-
-    def __getitem__(self, x: int) -> int:
-        return x
-
-
-_BY_INDEX = _ByIndex()
 
 
 def _limits_match(actual: Limits, expected: Limits) -> bool:

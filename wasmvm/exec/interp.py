@@ -462,13 +462,13 @@ def _prepare(func: WasmFunc) -> Prepared:
         elif isinstance(instr, ThrowRef):
             code[i] = _throw_ref
         elif isinstance(instr, CallIndirect):
-            code[i] = _call_indirect(mod.tables[instr.table], mod.types[instr.type])
+            code[i] = _call_indirect(mod.tables[instr.table], mod.type_ids[instr.type])
         elif isinstance(instr, ReturnCall):
             code[i] = _return_call(mod.funcs[instr.func])
         elif isinstance(instr, ReturnCallRef):
             code[i] = _return_call_ref
         elif isinstance(instr, ReturnCallIndirect):
-            code[i] = _return_call_indirect(mod.tables[instr.table], mod.types[instr.type])
+            code[i] = _return_call_indirect(mod.tables[instr.table], mod.type_ids[instr.type])
         else:
             h = cache.get(id(instr))
             if h is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..errors import ResourceLimitError, Trap, TrapCode, UncaughtException
 from ..syntax.module import Func
 from ..syntax.types import FuncType, GlobalType, Limits, TableType, ValType
+from ..valid.canon import TYPES
 from .memory import Memory as MemInst
 
 __all__ = [
@@ -63,8 +64,11 @@ class FuncInst:
     tier's Python callable, see ``compile_rt``). Nothing else of a tier lives here.
     """
 
-    __slots__ = ("type", "compiled")
+    __slots__ = ("type", "type_id", "compiled")
     type: FuncType
+    #: the canonical id of its type (``valid.canon.TYPES``): what call_indirect, casts
+    #: and import matching compare, across modules
+    type_id: int
     compiled: object
 
 
@@ -75,8 +79,10 @@ class WasmFunc(FuncInst):
     __slots__ = ("module", "code", "info", "index", "reference", "nparams", "zero_locals",
                  "nresults")
 
-    def __init__(self, functype: FuncType, module: ModuleInst, code: Func, info, index: int):
+    def __init__(self, functype: FuncType, module: ModuleInst, code: Func, info, index: int,
+                 type_id: int | None = None):
         self.type = functype
+        self.type_id = TYPES.intern_func(functype) if type_id is None else type_id
         self.module = module
         self.code = code
         self.info = info
@@ -108,6 +114,7 @@ class HostFunc(FuncInst):
 
     def __init__(self, functype: FuncType, fn, name: str = "host", takes_caller: bool = False):
         self.type = functype
+        self.type_id = TYPES.intern_func(functype)
         self.fn = fn
         self.name = name
         self.takes_caller = takes_caller
@@ -140,11 +147,12 @@ class TagInst:
     are the payload. Tags are compared by identity: two tags of one type are different
     tags, and an imported tag is the exporter's object."""
 
-    __slots__ = ("type", "name")
+    __slots__ = ("type", "name", "type_id")
 
-    def __init__(self, functype: FuncType, name: str = "tag"):
+    def __init__(self, functype: FuncType, name: str = "tag", type_id: int | None = None):
         self.type = functype
         self.name = name
+        self.type_id = TYPES.intern_func(functype) if type_id is None else type_id
 
     def __repr__(self) -> str:
         return f"<TagInst {self.name} {self.type}>"
@@ -307,6 +315,8 @@ class ModuleInst:
     """A module instance: its types and the instances its index spaces refer to."""
 
     types: list[FuncType] = field(default_factory=list)
+    #: the canonical id of each type index (``valid.canon.TYPES``)
+    type_ids: list[int] = field(default_factory=list)
     funcs: list[FuncInst] = field(default_factory=list)
     tables: list[TableInst] = field(default_factory=list)
     mems: list[MemInst] = field(default_factory=list)
@@ -388,16 +398,16 @@ def default_value(t: ValType):
     return 0
 
 
-def indirect_callee(table: TableInst, i: int, expected: FuncType) -> FuncInst:
+def indirect_callee(table: TableInst, i: int, expected: int) -> FuncInst:
     """``call_indirect``'s checks, for both tiers: element ``i`` of ``table`` exists, is
-    not null and has the expected type (by identity first: the common, cheap case)."""
+    not null and its type is the expected type (a canonical id) or a subtype of it."""
     elements = table.elements
     if i >= len(elements):
         raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS, f"undefined element {i}")
     callee = elements[i]
     if callee is None:
         raise Trap(TrapCode.INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
-    ty = callee.type
-    if ty is not expected and ty != expected:
+    ty = callee.type_id
+    if ty != expected and not TYPES.is_sub(ty, expected):
         raise Trap(TrapCode.BAD_SIGNATURE)
     return callee

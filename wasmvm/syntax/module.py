@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .instructions import Instruction
-from .types import FuncType, GlobalType, MemoryType, TableType, ValType
+from .types import (
+    PLAIN_SUBTYPE,
+    CompType,
+    FuncType,
+    GlobalType,
+    MemoryType,
+    RecGroup,
+    SubType,
+    TableType,
+    ValType,
+)
 
 Expr = list[Instruction]
 ExternKind = Literal["func", "table", "memory", "global", "tag"]
@@ -145,7 +155,14 @@ class Names:
 
 @dataclass
 class Module:
-    types: list[FuncType] = field(default_factory=list)
+    #: the composite type of each type index (function types; with GC also struct and
+    #: array types); ``subtypes`` and ``rec_groups`` say how they were declared
+    types: list[CompType] = field(default_factory=list)
+    #: each type's declaration (finality, supertypes), parallel to ``types``; shorter
+    #: (empty for a module built by hand): the rest are plain final types
+    subtypes: list[SubType] = field(default_factory=list)
+    #: the recursion groups, in order; empty: every type is a group of its own
+    rec_groups: list[RecGroup] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
     funcs: list[Func] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
@@ -162,6 +179,18 @@ class Module:
     names: Names = field(default_factory=Names, compare=False, repr=False)
     #: SHA-256 (hex) of the bytes the module was decoded from; None when not decoded
     digest: str | None = field(default=None, compare=False, repr=False)
+
+    def subtype(self, x: int) -> SubType:
+        """How type ``x`` was declared (final with no supertypes unless said)."""
+        return self.subtypes[x] if x < len(self.subtypes) else PLAIN_SUBTYPE
+
+    def groups(self) -> list[RecGroup]:
+        """The recursion groups covering every type index, in order."""
+        groups = list(self.rec_groups)
+        end = groups[-1].start + groups[-1].size if groups else 0
+        # types added after decoding (by a tool) are groups of their own
+        groups.extend(RecGroup(x, 1, False) for x in range(end, len(self.types)))
+        return groups
 
     def imported(self, kind: ExternKind) -> list[Import]:
         return [imp for imp in self.imports if imp.kind == kind]

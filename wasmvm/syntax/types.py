@@ -6,7 +6,7 @@ Meta-variables, as in the spec: ``t`` a value type, ``ft`` a function type, ``li
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class ValType(enum.StrEnum):
@@ -242,6 +242,118 @@ class FuncType:
         if self.results:
             parts.append("(result " + " ".join(map(str, self.results)) + ")")
         return "(" + " ".join(parts) + ")"
+
+
+# -- GC's composite types (WebAssembly 3.0, spec 2.3.8) -------------------------------------
+class PackedType(enum.StrEnum):
+    """A packed storage type of a struct field or array element: stored in 8 or 16 bits,
+    read as an i32 (``struct.get_s/_u``, ``array.get_s/_u``)."""
+
+    I8 = "i8"
+    I16 = "i16"
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    @property
+    def code(self) -> int:
+        return 0x78 if self is PackedType.I8 else 0x77
+
+    @property
+    def bit_width(self) -> int:
+        return 8 if self is PackedType.I8 else 16
+
+    @property
+    def is_ref(self) -> bool:
+        return False
+
+    is_num = is_int = is_float = is_vec = is_ref
+
+
+#: A storage type: a value type, or a packed type.
+StorageType = ValType | RefType | PackedType
+
+
+def unpacked(t: StorageType) -> ValType | RefType:
+    """The value type a field of storage type ``t`` holds on the stack (i32 if packed)."""
+    return ValType.I32 if isinstance(t, PackedType) else t
+
+
+@dataclass(frozen=True, slots=True)
+class FieldType:
+    """A struct field or the element of an array: ``(mut? storage)``."""
+
+    storage: StorageType
+    mutable: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.storage, PackedType):
+            object.__setattr__(self, "storage", valtype(self.storage))
+
+    def __str__(self) -> str:
+        return f"(mut {self.storage})" if self.mutable else str(self.storage)
+
+
+@dataclass(frozen=True, slots=True)
+class StructType:
+    """``(struct (field ft)*)``"""
+
+    fields: tuple[FieldType, ...] = ()
+
+    def __str__(self) -> str:
+        return "(struct" + "".join(f" (field {f})" for f in self.fields) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayType:
+    """``(array ft)``"""
+
+    field: FieldType
+
+    def __str__(self) -> str:
+        return f"(array {self.field})"
+
+
+#: A composite type: what a type index names.
+CompType = FuncType | StructType | ArrayType
+
+
+def comp_kind(ct: CompType) -> str:
+    """The abstract heap type a composite type's references are below: ``func``,
+    ``struct`` or ``array``."""
+    return "func" if isinstance(ct, FuncType) else "struct" if isinstance(ct, StructType) else "array"
+
+
+@dataclass(frozen=True, slots=True)
+class SubType:
+    """What a type definition declares around its composite type (spec ``subtype``):
+    whether it is ``final`` (nothing may declare it as a supertype) and its declared
+    supertypes (at most one, by index). A definition without ``sub`` is final with no
+    supertypes. ``explicit``: it was written ``sub``/``sub final`` (the binary's 0x50/0x4F),
+    kept so the encoder writes it back the same way; not part of the meaning."""
+
+    final: bool = True
+    supers: tuple[int, ...] = ()
+    explicit: bool = field(default=False, compare=False)
+
+
+#: A 2.0 type definition: final, no supertypes.
+PLAIN_SUBTYPE = SubType()
+
+
+@dataclass(frozen=True, slots=True)
+class RecGroup:
+    """A recursion group: the type indices ``start .. start + size - 1``, which may refer
+    to each other. ``explicit``: written ``rec`` (0x4E) in the binary; a definition outside
+    one is a group of its own."""
+
+    start: int
+    size: int
+    explicit: bool = field(default=True, compare=False)
+
+    @property
+    def indices(self) -> range:
+        return range(self.start, self.start + self.size)
 
 
 @dataclass(frozen=True, slots=True)

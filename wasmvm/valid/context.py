@@ -33,6 +33,7 @@ from ..syntax.types import (
     ValType,
     valtype,
 )
+from .canon import module_canon
 from .subtype import matches
 
 
@@ -84,6 +85,8 @@ class ModuleInfo:
     num_imported_funcs: int = 0
     num_imported_globals: int = 0
     funcs: list[FuncInfo] = field(default_factory=list)
+    #: the canonical id of each type index (``canon.TYPES``; valid in this process only)
+    canon: list[int] = field(default_factory=list)
 
 
 class Context:
@@ -96,7 +99,8 @@ class Context:
     def __init__(self, module: Module, refs: frozenset[int], features: Features = WASM3):
         self.features = features  # the proposals the module may use (syntax.features)
         types = module.types
-        self.canon = canonical_types(types)
+        #: the canonical id of each type index (``canon.TYPES``)
+        self.canon = module_canon(module, fail)
         self.types = types
         funcs: list[FuncType] = []
         tables: list[TableType] = []
@@ -138,7 +142,8 @@ class Context:
 
         sig = _sig_cache()
         self.call_sig = [sig(ft.params, ft.results) for ft in funcs]
-        self.call_indirect_sig = [sig((*ft.params, I32), ft.results) for ft in types]
+        self.call_indirect_sig = [sig((*ft.params, I32), ft.results)
+                                  if isinstance(ft, FuncType) else None for ft in types]
         self.global_get_sig = [sig((), (valtype(g.type),)) for g in globals_]
         self.global_set_sig = [sig((valtype(g.type),), ()) if g.mutable else None
                                for g in globals_]
@@ -151,7 +156,8 @@ class Context:
             for t in ValType:
                 labels[t] = Label((), (t,), loop)
             for x, ft in enumerate(types):
-                labels[x] = Label(ft.params, ft.results, loop)
+                if isinstance(ft, FuncType):
+                    labels[x] = Label(ft.params, ft.results, loop)
 
     def tag(self, x: int) -> FuncType:
         if x >= len(self.tags):
@@ -159,6 +165,16 @@ class Context:
         return self.tags[x]
 
     def type_(self, x: int) -> FuncType:
+        """Function type ``x`` (a struct or array type there is "non-function type")."""
+        if x >= len(self.types):
+            fail(f"unknown type {x}")
+        ft = self.types[x]
+        if not isinstance(ft, FuncType):
+            fail(f"non-function type {x}")
+        return ft
+
+    def comp_type(self, x: int):
+        """Composite type ``x``, of any kind."""
         if x >= len(self.types):
             fail(f"unknown type {x}")
         return self.types[x]
@@ -184,30 +200,8 @@ class Context:
     def info(self) -> ModuleInfo:
         return ModuleInfo(list(self.types), self.funcs, self.tables, self.mems, self.globals,
                           self.elems, self.datas, self.refs, self.tags,
-                          self.num_imported_funcs, self.num_imported_globals)
-
-
-#: Canonical forms of function types, process-wide: equal forms are one type, in any
-#: module (the iso-recursive equivalence of 3.0 for types outside explicit rec groups).
-_CANON: dict[tuple, int] = {}
-
-
-def canonical_types(types: list[FuncType]) -> list[int]:
-    """The canonical id of each type index: two indices of equal id are the same type.
-    A type may refer to itself and to earlier types only (each definition is its own
-    recursion group); a later index is an unknown type."""
-    canon: list[int] = []
-    for i, ft in enumerate(types):
-        def form(t, i=i):
-            if isinstance(t, RefType) and isinstance(t.heap, int):
-                x = t.heap
-                if x > i:
-                    fail(f"unknown type {x}")
-                return (t.nullable, "rec" if x == i else canon[x])
-            return t
-        key = (tuple(map(form, ft.params)), tuple(map(form, ft.results)))
-        canon.append(_CANON.setdefault(key, len(_CANON)))
-    return canon
+                          self.num_imported_funcs, self.num_imported_globals,
+                          canon=self.canon)
 
 
 def _sig_cache():

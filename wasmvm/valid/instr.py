@@ -264,8 +264,7 @@ def _call_indirect(v, instr):
     if not ctx.match(table.elem, FUNCREF):
         fail(f"{MISMATCH}: call_indirect needs a table of funcref, table {instr.table} "
              f"holds {table.elem}")
-    if instr.type >= len(ctx.types):
-        fail(f"unknown type {instr.type}")
+    ctx.type_(instr.type)  # a function type
     if table.is_64:  # table64: the element index is an i64
         pops, results = ctx.call_indirect_sig[instr.type]
         return (I64, *pops[1:]), results

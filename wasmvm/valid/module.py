@@ -26,6 +26,7 @@ from ..syntax.types import (
 )
 from .context import Context, ModuleInfo, fail
 from .instr import DISPATCH, validate_func
+from .subtype import comp_matches
 
 MAX_PAGES = 65536
 MEMORY_LIMIT = "memory size must be at most 65536 pages (4GiB)"
@@ -37,10 +38,21 @@ CONSTANT_INSTRUCTIONS = frozenset({
 })
 
 
+def check_subtypes(ctx: Context, module: Module) -> None:
+    """Each declared supertype (canonicalization checked that it is earlier) is not
+    final and is matched by its subtype's composite type (spec 3.0 "Subtypes")."""
+    for x, sub in enumerate(module.subtypes):
+        for s in sub.supers:
+            if module.subtype(s).final or not comp_matches(ctx.canon, module.types[x],
+                                                           module.types[s]):
+                fail(f"sub type {x} does not match super type {s}")
+
+
 def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
     """Validate ``module``; raise InvalidError (with the spec's message) if it is invalid.
     ``features``: the proposals it may use (``syntax.features``)."""
     ctx = Context(module, declared_refs(module), features)  # checks function type indices
+    check_subtypes(ctx, module)
     for imp in module.imports:
         if imp.kind == "table":
             check_table_type(imp.desc)
