@@ -54,6 +54,10 @@ def spin(n):
     while i < n:
         i += 1
     return i
+
+
+def code(x):
+    return f"if {x} is None: raise E"
 '''
 
 
@@ -123,6 +127,12 @@ def test_only_and_lines_restrict(toy):
     assert {m.line for m in mutants(toy, lines=(11, 12))} <= {11, 12}
     assert mutate._matches("Memory.load", "load") and mutate._matches("Memory.load", "Memory")
     assert mutate._matches("Memory.load", "Memory.load") and not mutate._matches("Memory.loads", "load")
+
+
+def test_generated_code_in_strings_only_with_strings(toy):
+    assert not any(m.operator == "str-code" for m in mutants(toy))
+    found = {m.after for m in mutants(toy, strings=True) if m.operator == "str-code"}
+    assert found == {'f"if {x} is not None: raise E"', 'f"if {x} is None: pass  # raise E"'}
 
 
 def test_keys_are_stable_without_line_numbers(toy):

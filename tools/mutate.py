@@ -30,11 +30,15 @@ The operators:
               and ``if False:``
   return      ``return x`` -> ``return None``
   ifexp       ``a if c else b`` -> ``b if c else a``
+  str-code    with ``--strings`` only: in a string or f-string (the compiled tier's
+              generated code), one of `` is None``/`` is not None``, `` == ``/`` != ``,
+              `` < ``/`` <= ``, `` > ``/`` >= ``, `` and ``/`` or ``, `` + ``/`` - ``
+              swapped, or ``raise `` made ``pass  # raise ``
 
-Not mutated: docstrings and other strings, f-strings, type annotations, ``__slots__`` and
-``__all__``, ``__repr__``/``__str__``, logging and ``print`` calls, ``if TYPE_CHECKING``
-and ``if __name__ == "__main__"``, and any statement or expression whose first line
-carries the comment ``# pragma: no mutate``.
+Not mutated: docstrings, other strings and f-strings (but see ``--strings``), type
+annotations, ``__slots__`` and ``__all__``, ``__repr__``/``__str__``, logging and
+``print`` calls, ``if TYPE_CHECKING`` and ``if __name__ == "__main__"``, and any
+statement or expression whose first line carries the comment ``# pragma: no mutate``.
 
 Running. The tests are first run once unmutated: they must pass (else the run stops).
 Each worker (``-j``) has its own copy of the package (the top directory of the mutated
@@ -86,6 +90,11 @@ TABLE_SIZE = 16
 _CMP_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
              ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In,
              ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+#: --strings: (token, replacement) in string constants that hold generated Python code
+_CODE_TOKENS = [(" is None", " is not None"), (" is not None", " is None"), (" == ", " != "),
+                (" != ", " == "), (" < ", " <= "), (" <= ", " < "), (" > ", " >= "),
+                (" >= ", " > "), (" and ", " or "), (" or ", " and "), (" + ", " - "),
+                (" - ", " + "), ("raise ", "pass  # raise ")]
 _LOG_NAMES = {"log", "logger", "logging", "_log", "_logger", "LOG", "warnings"}
 _SKIP_FUNCS = {"__repr__", "__str__"}
 _SKIP_ASSIGN = {"__slots__", "__all__"}
@@ -130,12 +139,13 @@ class _Site:
     new: ast.AST
     operator: str
     function: str
-    after_text: str = field(default="")
+    text_after: str | None = field(default=None)  # str-code: the node's new source text
 
 
 class _Finder:
-    def __init__(self, source: str):
-        self.source = source
+    def __init__(self, source: str, strings: bool = False):
+        self.source = _Source(source)
+        self.strings = strings
         self.lines = source.splitlines()
         self.sites: list[_Site] = []
         self.or_lefts: set[int] = set()
@@ -157,6 +167,8 @@ class _Finder:
             function = node.name if function == "<module>" else f"{function}.{node.name}"
         if isinstance(node, ast.JoinedStr):
             return
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            return  # a docstring
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and t.id in _SKIP_ASSIGN for t in targets):
@@ -239,6 +251,16 @@ class _Finder:
             new = copy.deepcopy(node)
             new.body, new.orelse = new.orelse, new.body
             add(new, "ifexp")
+        elif self.strings and (isinstance(node, ast.JoinedStr) or isinstance(node, ast.Constant)
+                               and isinstance(node.value, str)):
+            text = self.source.segment(node.lineno, node.col_offset, node.end_lineno,
+                                       node.end_col_offset)
+            for old, new in _CODE_TOKENS:
+                at = text.find(old)
+                while at >= 0:
+                    self.sites.append(_Site(node, path, None, "str-code", function,
+                                            text[:at] + new + text[at + len(old):]))
+                    at = text.find(old, at + 1)
 
 
 def _or_chain(node: ast.AST) -> list:
@@ -307,13 +329,13 @@ class _Source:
 
 
 def find_mutants(path: Path, rel: str, only: list[str] | None = None,
-                 lines: tuple[int, int] | None = None) -> list[Mutant]:
+                 lines: tuple[int, int] | None = None, strings: bool = False) -> list[Mutant]:
     """Every mutant of the file (``rel`` is its name in the report), each checked to
     parse to the intended tree."""
     text = path.read_text()
     tree = ast.parse(text)
     source = _Source(text)
-    finder = _Finder(text)
+    finder = _Finder(text, strings)
     # the left operands of "|": a chain is mutated once, at its top
     finder.or_lefts = {id(n.left) for n in ast.walk(tree)
                        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitOr)}
@@ -328,8 +350,12 @@ def find_mutants(path: Path, rel: str, only: list[str] | None = None,
         if lines and not (lines[0] <= node.lineno <= lines[1]):
             continue
         before = source.segment(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
-        after = "pass" if isinstance(site.new, ast.Pass) else ast.unparse(site.new)
-        replacement = _checked(tree, source, site, after)
+        if site.text_after is not None:
+            after = site.text_after
+            replacement = _changed(tree, source, site)
+        else:
+            after = "pass" if isinstance(site.new, ast.Pass) else ast.unparse(site.new)
+            replacement = _checked(tree, source, site, after)
         if replacement is None:
             continue
         k = (site.function, site.operator, _short(before, 10**6), _short(after, 10**6))
@@ -343,13 +369,29 @@ def find_mutants(path: Path, rel: str, only: list[str] | None = None,
     return mutants
 
 
+def _top(path: list) -> list:
+    return path[:2] if len(path) >= 2 else path[:1]
+
+
+def _changed(tree, source: _Source, site: _Site) -> str | None:
+    """A textual (str-code) mutant's replacement, if the file still parses and changed."""
+    node = site.node
+    mutated = source.replace(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset,
+                             site.text_after)
+    try:
+        changed = ast.dump(_locate(ast.parse(mutated), _top(site.path)))
+    except (SyntaxError, AttributeError, IndexError, TypeError):
+        return None
+    return site.text_after if changed != ast.dump(_locate(tree, _top(site.path))) else None
+
+
 def _checked(tree, source: _Source, site: _Site, after: str) -> str | None:
     """The replacement text for the site, such that the mutated file parses to the
     original tree with just the site's node replaced (or None if there is none)."""
     node = site.node
     old = _replace(tree, site.path, site.new)
     try:
-        top = site.path[:2] if len(site.path) >= 2 else site.path[:1]
+        top = _top(site.path)
         expected = ast.dump(_locate(tree, top))
     finally:
         _replace(tree, site.path, old)
@@ -429,6 +471,7 @@ class Worker:
                 (self.work).mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, self.work / p)
         (self.dir / "pycache").mkdir(parents=True, exist_ok=True)
+        self.proc: subprocess.Popen | None = None
 
     def run(self, tests: list[str], timeout: float | None, verbose: bool = False):
         """(status, seconds, output): status "passed", "failed" or "timeout"."""
@@ -442,11 +485,14 @@ class Worker:
         start = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = proc
         try:
             out, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill(proc)
             return "timeout", time.monotonic() - start, ""
+        finally:
+            self.proc = None
         seconds = time.monotonic() - start
         text = out.decode(errors="replace")
         if proc.returncode == SHADOWED:
@@ -532,6 +578,8 @@ def main(argv: list[str] | None = None) -> int:
                     "(a name, a Class.method, or a class for all its methods)")
     ap.add_argument("--lines", default=None, help="A-B: mutate only nodes starting on these lines")
     ap.add_argument("--operators", default=None, help="OP[,OP]: only these operators")
+    ap.add_argument("--strings", action="store_true",
+                    help="also mutate generated code in string constants (operator str-code)")
     ap.add_argument("-j", "--jobs", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=None,
                     help="seconds per mutant (default: 3 x the unmutated run + 10)")
@@ -551,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
         path = (root / f).resolve() if not Path(f).is_absolute() else Path(f)
         rel = path.relative_to(root).as_posix()
         files.append(rel)
-        mutants += find_mutants(path, rel, only, lines)
+        mutants += find_mutants(path, rel, only, lines, args.strings)
     if args.operators:
         ops = set(args.operators.split(","))
         mutants = [m for m in mutants if m.operator in ops]
@@ -619,7 +667,14 @@ def main(argv: list[str] | None = None) -> int:
                       flush=True)
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(one, mutants))
+            try:
+                list(pool.map(one, mutants))
+            except KeyboardInterrupt:  # (the children run in their own sessions)
+                abort.append("interrupted")
+                for w in workers:
+                    if w.proc is not None:
+                        _kill(w.proc)
+                raise
         if abort:
             print(f"ABORT: a mutant did not run the worker's copy of the package: {abort[0]}",
                   file=sys.stderr)
