@@ -345,7 +345,7 @@ def test_resolve_refuses_an_intermediate_directory_swapped(monkeypatch, tmp_path
     """resolve("sub/x") after "sub" was looked at as a directory and then replaced by a
     link out of the box or by a file: the open of "sub" fails (ENOTDIR: with
     O_NOFOLLOW a link is not a directory) instead of walking on outside or treating a file as a
-    directory. Guards ``O_NOFOLLOW`` and ``O_DIRECTORY`` in sandbox._DIR_FLAGS."""
+    directory. Guards ``O_NOFOLLOW`` and ``O_DIRECTORY`` in the directory opens of sandbox.resolve."""
     from wasmvm.wasi import sandbox
 
     box = race_layout(tmp_path)
@@ -383,7 +383,7 @@ def test_wasi_calls_refuse_a_path_swapped_while_they_run(monkeypatch, tmp_path, 
     the box (or a file) between the sandbox's look at it and its open: the call fails
     with ENOTDIR (54: opened with O_DIRECTORY | O_NOFOLLOW, a link is not a directory)
     or ELOOP (32: a file opened with O_NOFOLLOW) and nothing outside changes. An intermediate
-    directory is opened by sandbox.resolve (guards ``O_NOFOLLOW`` in ``_DIR_FLAGS``); the
+    directory is opened by sandbox.resolve (guards its ``O_NOFOLLOW``); the
     last component of a followed path_open is opened by path_open (guards its
     ``O_NOFOLLOW``: without it, f.txt swapped for a link opens outside.txt for writing)."""
     from wasmvm.wasi import sandbox

@@ -17,7 +17,6 @@ from .sandbox import resolve
 from .types import Errno, Fdflags, Lookupflags, Oflags, Rights
 
 _SYNC_FLAGS = Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _mutable(desc: HostFd) -> None:
@@ -59,7 +58,7 @@ class PathCalls:
             # The host descriptor may write when creating or truncating (as wasmtime's
             # does); the guest may write only with FD_WRITE.
             host_write = write or oflags & (Oflags.CREAT | Oflags.TRUNC)
-            flags = os.O_NOFOLLOW | _CLOEXEC
+            flags = os.O_NOFOLLOW  # (close-on-exec: Python's default, PEP 446)
             flags |= (os.O_RDWR if read else os.O_WRONLY) if host_write else os.O_RDONLY
             if oflags & Oflags.CREAT:
                 flags |= os.O_CREAT | (os.O_EXCL if oflags & Oflags.EXCL else 0)

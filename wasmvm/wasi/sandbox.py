@@ -30,8 +30,6 @@ from .errors import Fail
 from .types import Errno
 
 MAX_SYMLINK_EXPANSIONS = 40
-_DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-              | getattr(os, "O_CLOEXEC", 0))
 
 
 def supported() -> bool:
@@ -103,7 +101,7 @@ def resolve(base_fd: int, path: str, follow: bool) -> Resolved:
                 os.close(dirs.pop())
                 continue
             last = all(x in ("", ".") for x in todo)
-            must_be_dir = last and bool(todo)
+            must_be_dir = bool(todo)  # (read when last: the path ends in "/" or "/.")
             d = dirs[-1]
             if last and not follow and not must_be_dir:
                 return Resolved(d, c, False, dirs[1:])
@@ -130,7 +128,9 @@ def resolve(base_fd: int, path: str, follow: bool) -> Resolved:
                 return Resolved(d, c, must_be_dir, dirs[1:])
             if not stat.S_ISDIR(st.st_mode):
                 raise Fail(Errno.NOTDIR)
-            dirs.append(os.open(c, _DIR_FLAGS, dir_fd=d))
+            # read-only (0); close-on-exec as every descriptor Python opens (PEP 446);
+            # resolve runs only where supported() found these flags
+            dirs.append(os.open(c, os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=d))
         return Resolved(dirs[-1], ".", True, dirs[1:])
     except BaseException:
         for fd in dirs[1:]:

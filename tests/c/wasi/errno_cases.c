@@ -27,6 +27,7 @@ int main(void) {
     report("O_DIRECTORY|O_TRUNC on dir", __wasi_path_open(DIR, 0, "dir", __WASI_OFLAGS_DIRECTORY | __WASI_OFLAGS_TRUNC, R, R, 0, &fd));
     report("fdflags SYNC", __wasi_path_open(DIR, 0, "file.txt", 0, R, R, __WASI_FDFLAGS_SYNC, &fd));
     report("fdflags DSYNC", __wasi_path_open(DIR, 0, "file.txt", 0, R, R, __WASI_FDFLAGS_DSYNC, &fd));
+    report("fdflags RSYNC", __wasi_path_open(DIR, 0, "file.txt", 0, R, R, __WASI_FDFLAGS_RSYNC, &fd));
     report("open dir/ (trailing slash)", __wasi_path_open(DIR, 0, "dir/", 0, __WASI_RIGHTS_FD_READ, 0, 0, &fd));
     if (fd) (void)__wasi_fd_close(fd);
     report("open file.txt/.", __wasi_path_open(DIR, 0, "file.txt/.", 0, __WASI_RIGHTS_FD_READ, 0, 0, &fd));
