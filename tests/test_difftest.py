@@ -54,6 +54,9 @@ TRAPS_OUTSIDE_2_0 = {
     "HEAP_MISALIGNED": "atomics (threads proposal)",
     "INTERRUPT": "epoch interruption, an embedder feature",
     "OUT_OF_FUEL": "fuel, an embedder budget (compared in fuel mode, not by a fixture)",
+    "ARRAY_OUT_OF_BOUNDS": "GC (WebAssembly 3.0)",
+    "CAST_FAILURE": "GC (WebAssembly 3.0)",
+    "ALLOCATION_TOO_LARGE": "GC (WebAssembly 3.0)",
 }
 
 
@@ -159,7 +162,7 @@ def test_fuel_mode_fixtures(figures):
     "STACK_OVERFLOW", "MEMORY_OUT_OF_BOUNDS", "HEAP_MISALIGNED", "TABLE_OUT_OF_BOUNDS",
     "INDIRECT_CALL_TO_NULL", "BAD_SIGNATURE", "INTEGER_OVERFLOW", "INTEGER_DIVISION_BY_ZERO",
     "BAD_CONVERSION_TO_INTEGER", "UNREACHABLE", "INTERRUPT", "OUT_OF_FUEL", "NULL_REFERENCE",
-    "UNCAUGHT_EXCEPTION"])
+    "UNCAUGHT_EXCEPTION", "ARRAY_OUT_OF_BOUNDS", "CAST_FAILURE", "ALLOCATION_TOO_LARGE"])
 def test_every_trap_code_has_a_program(code):
     """Each trap code of TrapCode is raised, on wasmtime, by its fixture trap_<code>.wat."""
     from wasmvm.errors import TrapCode

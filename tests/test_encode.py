@@ -233,6 +233,9 @@ KIND_VALUES: dict[str, list] = {
     "tagidx": [0, 200],
     "catches": [(), (Catch("catch", 3, 0), Catch("catch_ref", 200, 1),
                      Catch("catch_all", None, 300), Catch("catch_all_ref", None, 2))],
+    "fieldidx": [0, 200],
+    "u32": [0, 3, 300],
+    "castflags": [0, 1, 2, 3],
 }
 
 
@@ -326,7 +329,18 @@ def _wat(op: Op, args: list) -> str:
     if imm == ("valtypes",):
         return f"select (result {' '.join(args[0])})"
     if imm == ("heaptype",):
-        return f"ref.null {'func' if args[0] is FUNCREF else 'extern'}"
+        heap = 'func' if args[0] is FUNCREF else 'extern'
+        if name == "ref.null":
+            return f"ref.null {heap}"
+        null = "null " if name.endswith("_null") else ""  # ref.test_null: ref.test (ref null ht)
+        return f"{name.removesuffix('_null')} (ref {null}{heap})"
+    if imm == ("castflags", "labelidx", "heaptype", "heaptype"):
+        flags, label, t1, t2 = args
+        rt1 = f"(ref {'null ' if flags & 1 else ''}{'func' if t1 is FUNCREF else 'extern'})"
+        rt2 = f"(ref {'null ' if flags & 2 else ''}{'func' if t2 is FUNCREF else 'extern'})"
+        return f"{name} {label} {rt1} {rt2}"
+    if len(imm) == 2 and imm[0] == "typeidx":  # struct.get 0 1, array.copy 0 1, ...
+        return f"{name} {args[0]} {args[1]}"
     if imm == ("v128",):
         words = [(args[0] >> (32 * k)) & 0xFFFFFFFF for k in range(4)]
         return "v128.const i32x4 " + " ".join(f"{w:#x}" for w in words)

@@ -152,7 +152,7 @@ def test_validation_names_multi_memory_and_extended_const():
 
 
 def test_partial_decoding_keeps_every_other_section():
-    data = module_with_body(b"\x20\x00\xfb\x1c") + section(0, b"\x04note")  # ref.i31 (GC)
+    data = module_with_body(b"\x20\x00\xfe\x10\x02\x00") + section(0, b"\x04note")  # threads
     module, failed = decode_partial(data)
     assert [type(e) for e in failed.values()] == [UnsupportedFeatureError]
     assert [f.type for f in module.funcs] == [0]
@@ -167,7 +167,7 @@ def dump(tmp_path, data: bytes, *flags: str):
 
 
 def test_dump_lists_the_sections_of_a_module_it_cannot_decode(tmp_path):
-    data = module_with_body(b"\x20\x00\xfb\x1c")  # ref.i31: GC, not implemented yet
+    data = module_with_body(b"\x20\x00\xfe\x10\x02\x00")  # an atomic load: threads
     out = dump(tmp_path, data, "-h", "-x")
     assert out.returncode == 1
     assert "Sections (3):" in out.stdout
@@ -175,10 +175,10 @@ def test_dump_lists_the_sections_of_a_module_it_cannot_decode(tmp_path):
         assert f"  {name} " in out.stdout
     assert " - type[0] (func (param i32) (result i32))" in out.stdout
     assert " - func[0] type 0" in out.stdout
-    assert ("Code: not decoded: garbage collection (WebAssembly 3.0) is not supported yet"
-            in out.stdout)
-    assert out.stderr.strip() == ("error: garbage collection (WebAssembly 3.0) is not supported "
-                                  "yet: ref.i31 at offset 0x1b")
+    assert ("Code: not decoded: threads (a proposal after WebAssembly 3.0) are not supported "
+            "yet" in out.stdout)
+    assert out.stderr.strip() == ("error: threads (a proposal after WebAssembly 3.0) are not "
+                                  "supported yet: an atomic instruction at offset 0x1b")
 
 
 def test_dump_lists_the_tag_section(tmp_path):

@@ -119,6 +119,12 @@ class TrapCode(enum.Enum):
     INTERRUPT = "interrupt"
     OUT_OF_FUEL = "all fuel consumed by WebAssembly"
     NULL_REFERENCE = "null reference"
+    #: GC: an array index or range beyond the array's length
+    ARRAY_OUT_OF_BOUNDS = "out of bounds array access"
+    #: GC: ref.cast of a reference not of the target type
+    CAST_FAILURE = "cast failure"
+    #: GC: an array longer than the engine allocates (``exec.gc.MAX_ARRAY_LENGTH``)
+    ALLOCATION_TOO_LARGE = "allocation too large"
     #: a WebAssembly exception no handler caught (raised as ``UncaughtException``;
     #: wasmtime reports it as a trap whose ``trap_code`` is None)
     UNCAUGHT_EXCEPTION = "thrown Wasm exception"

@@ -46,6 +46,9 @@ and what the code would otherwise read out of the mnemonic:
                   call_indirect (index out of bounds, null element, type mismatch)
                   call_ref (null function reference), ref.as_non_null (null reference)
                   throw_ref (null exception reference; throwing itself is not a trap)
+                  GC: struct.get*/set, i31.get_* (null), array.get*/set/len/fill/copy
+                    (null, out of bounds), array.new_data/new_elem/init_data/init_elem
+                    (out of bounds), ref.cast (cast failure); allocation is not a trap
                   return_call_indirect (as call_indirect; return_call cannot trap: it
                     takes no call depth)
                   call, call_indirect, call_ref: the call-depth budget ("call stack
@@ -71,6 +74,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+FB = 0xFB
 FC = 0xFC
 FD = 0xFD
 
@@ -101,6 +105,10 @@ IMMEDIATE_KINDS = {
     "tagidx": "tag index (u32)",
     "catches": "vector of catch clauses: a kind byte (0 catch, 1 catch_ref, 2 catch_all, "
                "3 catch_all_ref), a tag index for the first two, a label index",
+    "fieldidx": "struct field index (u32)",
+    "u32": "a count (u32): array.new_fixed's number of operands",
+    "castflags": "br_on_cast's flags byte: bit 0 the source type is nullable, bit 1 the "
+                 "target type",
 }
 
 
@@ -249,6 +257,36 @@ _op(0xD6, "br_on_non_null", "labelidx", group="control", feature="function_refer
 _op(0x08, "throw", "tagidx", group="control", feature="exceptions")
 _op(0x0A, "throw_ref", group="control", traps=True, feature="exceptions")
 _op(0x1F, "try_table", "blocktype catches", group="control", feature="exceptions")
+
+# GC (WebAssembly 3.0): prefix 0xFB. ref.test and ref.cast have two encodings each, the
+# second for a nullable target type: rows ref.test_null and ref.cast_null, printed as
+# ref.test/ref.cast with a (ref null ht) type, as select_t prints as select.
+_op(0xD3, "ref.eq", group="reference", feature="gc")
+_GC_ROWS = """
+0 struct.new typeidx -               1 struct.new_default typeidx -
+2 struct.get typeidx,fieldidx !      3 struct.get_s typeidx,fieldidx !
+4 struct.get_u typeidx,fieldidx !    5 struct.set typeidx,fieldidx !
+6 array.new typeidx -                7 array.new_default typeidx -
+8 array.new_fixed typeidx,u32 -      9 array.new_data typeidx,dataidx !
+10 array.new_elem typeidx,elemidx !  11 array.get typeidx !
+12 array.get_s typeidx !             13 array.get_u typeidx !
+14 array.set typeidx !               15 array.len - !
+16 array.fill typeidx !              17 array.copy typeidx,typeidx !
+18 array.init_data typeidx,dataidx ! 19 array.init_elem typeidx,elemidx !
+20 ref.test heaptype -               21 ref.test_null heaptype -
+22 ref.cast heaptype !               23 ref.cast_null heaptype !
+24 br_on_cast castflags,labelidx,heaptype,heaptype -
+25 br_on_cast_fail castflags,labelidx,heaptype,heaptype -
+26 any.convert_extern - -            27 extern.convert_any - -
+28 ref.i31 - -                       29 i31.get_s - !
+30 i31.get_u - !
+"""
+_tokens = _GC_ROWS.split()
+for _i in range(0, len(_tokens), 4):
+    _code, _name, _imm, _rest = _tokens[_i : _i + 4]
+    _group = "control" if _name.startswith("br_") else "reference"
+    _op((FB, int(_code)), _name, "" if _imm == "-" else _imm.replace(",", " "), group=_group,
+        traps=_rest == "!", feature="gc")
 
 # --- parametric ----------------------------------------------------------------------
 _op(0x1A, "drop", group="parametric")
@@ -511,7 +549,7 @@ for _i in range(0, len(_tokens), 3):
     _code, _name, _key = _tokens[_i : _i + 3]
     _op((FD, int(_code, 16)), _name, "", _VSIG[_key], "vector", feature="relaxed_simd")
 
-del _tokens, _code, _name, _imm, _key, _bytes, _access, _i, _n, _dst, _src, _sx, _rest
+del _tokens, _code, _name, _imm, _key, _bytes, _access, _i, _n, _dst, _src, _sx, _rest, _group
 
 #: Every row, in table order.
 OPS: tuple[Op, ...] = tuple(_ROWS)
@@ -520,7 +558,7 @@ BY_NAME: dict[str, Op] = {op.name: op for op in OPS}
 #: One-byte opcodes, indexed by the byte (None where the byte is not an opcode).
 SINGLE: list[Op | None] = [None] * 256
 #: Prefixed opcodes: PREFIXED[prefix][n].
-PREFIXED: dict[int, dict[int, Op]] = {FC: {}, FD: {}}
+PREFIXED: dict[int, dict[int, Op]] = {FB: {}, FC: {}, FD: {}}
 
 for _row in OPS:
     if isinstance(_row.code, int):

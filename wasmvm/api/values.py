@@ -8,6 +8,7 @@ either plain Python values — ints (i32/i64 shown signed, as wasmtime-py does),
 
 from __future__ import annotations
 
+from ..exec.gc import I31, Array, Internalized, Struct
 from ..exec.store import ExternRef, FuncInst
 from ..syntax.types import TOP, ValType
 from ..syntax.values import (
@@ -169,17 +170,25 @@ def _ref_raw(t, v):
         raw = v._raw
     elif v is None:
         raw = None
+    elif isinstance(v, _GC_VALUES):  # a struct, array or i31 (from an earlier call)
+        raw = v
     elif top == "func":
         raw = getattr(v, "_inst", None)
         if not isinstance(raw, FuncInst):
             raise TypeError(f"{t} needs a Func, got {type(v).__name__}")
     elif top == "extern":
         raw = v if isinstance(v, ExternRef) else ExternRef(v)
+    elif top == "any":  # a host object as an anyref: an internalized externref
+        raw = v if isinstance(v, (Struct, Array, I31, Internalized)) else \
+            Internalized(v if isinstance(v, ExternRef) else ExternRef(v))
     else:
         raise TypeError(f"no conversion of a {type(v).__name__} to {t}")
     if raw is None and not t.nullable:
         raise TypeError(f"null is not a value of {t}")
     return raw
+
+
+_GC_VALUES = (Struct, Array, I31)
 
 
 def to_python(t: ValType, raw):
@@ -188,6 +197,8 @@ def to_python(t: ValType, raw):
         return signed(raw, 32)
     if t is ValType.I64:
         return signed(raw, 64)
+    if raw.__class__ in _GC_VALUES:  # structs, arrays, i31: themselves
+        return raw
     if t.is_ref and t not in (ValType.FUNCREF, ValType.EXTERNREF):
         top = hierarchy(t)
         t = ValType.FUNCREF if top == "func" else ValType.EXTERNREF if top == "extern" else t
@@ -198,6 +209,8 @@ def to_python(t: ValType, raw):
         return Func._wrap(raw)
     if t is ValType.EXTERNREF:
         return None if raw is None else raw.value
+    if raw.__class__ is Internalized:  # a host object as an anyref: the object
+        return raw.value.value
     return raw
 
 

@@ -268,7 +268,19 @@ def _read_catches(data, pos, features=WASM3):
     return (tuple(catches),), pos
 
 
+def _read_castflags(data, pos, features=WASM3):
+    """br_on_cast's flags byte: bits 0 and 1 (the nullability of its two types)."""
+    start = pos
+    b, pos = byte(data, pos)
+    if b > 3:
+        raise MalformedError("malformed br_on_cast flags", start)
+    return (b,), pos
+
+
 IMMEDIATE_READERS: dict[str, Callable] = {
+    "fieldidx": _read_index,
+    "u32": _read_index,
+    "castflags": _read_castflags,
     "tagidx": _read_index,
     "catches": _read_catches,
     "blocktype": _read_blocktype,
@@ -322,7 +334,8 @@ class _Decoded:
         self.read = _immediates_reader(op, readers) if op.imm else None
         # Rows whose instruction is the same object wherever it occurs.
         self.shared = self.make() if not op.imm else None
-        self.uses_data = op.name in ("memory.init", "data.drop")
+        self.uses_data = op.name in ("memory.init", "data.drop", "array.new_data",
+                                     "array.init_data")
 
 
 def immediate_readers(features: Features = WASM3) -> dict[str, Callable]:

@@ -176,7 +176,7 @@ class _Decoder:
         if m.datacount is not None and m.datacount != len(m.datas):
             raise MalformedError("data count and data section have inconsistent lengths",
                                  len(data))
-        if m.datacount is None and self.code.uses_data:
+        if m.datacount is None and getattr(self, "code_uses_data", False):
             raise MalformedError("data count section required", len(data))
         return m
 
@@ -453,7 +453,9 @@ class _Decoder:
             func.body_offset = pos
             return func, end
 
+        self.code.uses_data = False  # (constant expressions do not count: GC's array.new_data)
         bodies, pos = self.vec(pos, code)
+        self.code_uses_data = self.code.uses_data
         for i, func in enumerate(bodies):
             if i < len(self.func_types):
                 func.type = self.func_types[i]

@@ -231,6 +231,9 @@ _IMMEDIATE_WRITERS: dict[str, Callable[[bytearray, object], None]] = {
     "valtypes": _w_valtypes,
     "tagidx": write_u32,
     "catches": _w_catches,
+    "fieldidx": write_u32,
+    "u32": write_u32,
+    "castflags": bytearray.append,
 }
 
 
@@ -259,10 +262,18 @@ _IMMEDIATE_ATTRS: dict[str, str | tuple[str, ...] | Callable[[Instruction], obje
     "valtypes": "types",
     "tagidx": "tag",
     "catches": "catches",
+    "fieldidx": "field",
+    "u32": "size",
+    "castflags": "flags",
 }
 #: Rows whose immediates are not found by kind alone (two immediates of one kind).
 _ROW_ATTRS: dict[str, tuple[str, ...]] = {"table.copy": ("dst", "src"),
-                                           "memory.copy": ("dst", "src")}
+                                           "memory.copy": ("dst", "src"),
+                                           "array.copy": ("dst", "src"),
+                                           "br_on_cast": ("flags", "label", "from_type",
+                                                          "to_type"),
+                                           "br_on_cast_fail": ("flags", "label", "from_type",
+                                                               "to_type")}
 
 _Plan = tuple[bytes, tuple[tuple[Callable, Callable], ...]]
 

@@ -53,18 +53,10 @@ OPCODES: dict[int, tuple[str, tuple[str, str]]] = {
     0x18: ("delegate", LEGACY_EXCEPTIONS),
     0x19: ("catch_all", LEGACY_EXCEPTIONS),
     0x1F: ("try_table", EXCEPTIONS),
-    0xD3: ("ref.eq", GC),
     0xD4: ("ref.as_non_null", FUNCTION_REFERENCES),
     0xD5: ("br_on_null", FUNCTION_REFERENCES),
     0xD6: ("br_on_non_null", FUNCTION_REFERENCES),
 }
-
-_GC_OPS = (
-    "struct.new struct.new_default struct.get struct.get_s struct.get_u struct.set "
-    "array.new array.new_default array.new_fixed array.new_data array.new_elem array.get "
-    "array.get_s array.get_u array.set array.len array.fill array.copy array.init_data "
-    "array.init_elem ref.test ref.test ref.cast ref.cast br_on_cast br_on_cast_fail "
-    "any.convert_extern extern.convert_any ref.i31 i31.get_s i31.get_u").split()
 
 #: the feature of each ``syntax.features.Features`` switch that gates rows of the opcode
 #: table (``Op.feature``): with the switch off, such a row is rejected as above
@@ -75,13 +67,10 @@ SWITCHED: dict[str, tuple[str, str]] = {
 
 #: prefixed opcodes: (prefix, sub-opcode) -> (mnemonic, feature); the rows of the opcode
 #: table (relaxed SIMD's) are named from the table when their switch is off
-PREFIXED: dict[tuple[int, int], tuple[str, tuple[str, str]]] = {
-    **{(0xFB, n): (name, GC) for n, name in enumerate(_GC_OPS)},
-}
+PREFIXED: dict[tuple[int, int], tuple[str, tuple[str, str]]] = {}
 
 #: whole prefixes of a later proposal: prefix -> (what, feature)
 PREFIXES: dict[int, tuple[str, tuple[str, str]]] = {
-    0xFB: ("a GC instruction", GC),
     0xFE: ("an atomic instruction", THREADS),
 }
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 
-from ..api import Config, Engine, Func, Global, Instance, Memory, Module, Store, Table, Val
+from ..api import Config, Engine, Func, Global, Instance, Memory, Module, Store, Table, Tag, TagType, Val
 from ..errors import InternalError, InvalidError, MalformedError, WasmError
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
 
@@ -176,6 +176,8 @@ def _stub(store: Store, ty):
         return Table(store, ty)
     if isinstance(ty, GlobalType):
         return Global(store, ty, _zero(ty.type))
+    if isinstance(ty, TagType):
+        return Tag(store, ty)
     raise TypeError(f"no stub for {ty!r}")
 
 
@@ -208,7 +210,10 @@ def exercise(data: bytes, tier: str) -> tuple[str, str | None]:
             func = exports[name]
             if not isinstance(func, Func):
                 continue
-            args = [_zero(t) for t in func.type(store).params]
+            params = func.type(store).params
+            if any(t.is_ref and not t.nullable for t in params):
+                continue  # (no zero to pass for a non-nullable reference)
+            args = [_zero(t) for t in params]
             try:
                 store.set_fuel(FUEL)
                 func(store, *args)

@@ -73,7 +73,8 @@ _SLOT = re.compile(r"s\d+")
 MAX_LOOP_NESTING = 16  # CPython allows 20 statically nested blocks; the try takes one
 MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
 #: branches that may fall through: a new fuel segment starts after them
-_CONDITIONAL_BRANCHES = frozenset({"br_if", "br_on_null", "br_on_non_null"})
+_CONDITIONAL_BRANCHES = frozenset({"br_if", "br_on_null", "br_on_non_null", "br_on_cast",
+                                   "br_on_cast_fail"})
 MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
 MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _skippable)
 
@@ -1405,6 +1406,8 @@ def branch_depths(instr) -> tuple:
     name = instr.op.name
     if name == "br" or name == "br_if" or name == "br_on_null" or name == "br_on_non_null":
         return (instr.label,)
+    if name == "br_on_cast" or name == "br_on_cast_fail":
+        return (instr.label,)
     if name == "br_table":
         return (*instr.labels, instr.default)
     return ()
@@ -1760,7 +1763,89 @@ def _ref_func(t: Translator, instr):
     t.push(E(f"R{instr.func}"))
 
 
+# GC (WebAssembly 3.0): calls of exec.gc's functions (compile_rt binds them as _gc_*);
+# type indices are bound as TYn, never as canonical ids (translations are cached).
+def _heap_text(rt) -> str:
+    """A cast's target heap type as exec.gc takes it, as text: ``TYn`` or ``'eq'``."""
+    return f"TY{rt.heap}" if isinstance(rt.heap, int) else repr(rt.heap)
+
+
+def _operands(n: int) -> str:
+    return "[" + ", ".join(f"{{{k}}}" for k in range(n)) + "]"
+
+
+def _struct_new(t: Translator, instr):
+    n = len(t.mod.types[instr.type].fields)
+    _value(f"_gc_struct_new(TY{{i.type}}, {_operands(n)})", n)(t, instr)
+
+
+def _array_new_fixed(t: Translator, instr):
+    _value(f"_gc_array_new_fixed(TY{{i.type}}, {_operands(instr.size)})", instr.size)(t, instr)
+
+
+def _struct_get_s(t: Translator, instr):
+    bits = t.mod.types[instr.type].fields[instr.field].storage.bit_width
+    _value(f"_gc_struct_get_s({{0}}, {{i.field}}, {bits})", 1)(t, instr)
+
+
+def _array_get_s(t: Translator, instr):
+    bits = t.mod.types[instr.type].field.storage.bit_width
+    _value(f"_gc_array_get_s({{0}}, {{1}}, {bits})", 2)(t, instr)
+
+
+def _ref_test(t: Translator, instr):
+    rt = instr.type
+    fn = "_gc_ref_test" if instr.op.name.startswith("ref.test") else "_gc_ref_cast"
+    _value(f"{fn}({{0}}, {rt.nullable}, {_heap_text(rt)})", 1)(t, instr)
+
+
+def _br_on_cast(t: Translator, instr):
+    t.store_all()  # the reference stays on the stack, branch taken or not
+    k = len(t.stack) - 1
+    rt = instr.to_type
+    want = 0 if instr.op.name == "br_on_cast_fail" else 1
+    t.emit(f"if _gc_ref_test(s{k}, {rt.nullable}, {_heap_text(rt)}) == {want}:")
+    t.indent += 1
+    t.branch(instr.label)
+    t.indent -= 1
+
+
+_GC_SPECIAL = {
+    "ref.eq": _value("_gc_ref_eq({0}, {1})", 2),
+    "ref.i31": _value("_gc_ref_i31({0})", 1),
+    "i31.get_s": _value("_gc_i31_get_s({0})", 1),
+    "i31.get_u": _value("_gc_i31_get_u({0})", 1),
+    "any.convert_extern": _value("_gc_any_convert_extern({0})", 1),
+    "extern.convert_any": _value("_gc_extern_convert_any({0})", 1),
+    "struct.new": _struct_new,
+    "struct.new_default": _value("_gc_struct_new_default(TY{i.type})", 0),
+    "struct.get": _value("_gc_struct_get({0}, {i.field})", 1),
+    "struct.get_u": _value("_gc_struct_get({0}, {i.field})", 1),
+    "struct.get_s": _struct_get_s,
+    "struct.set": _statement("_gc_struct_set({0}, {i.field}, {1})", 2),
+    "array.new": _value("_gc_array_new(TY{i.type}, {0}, {1})", 2),
+    "array.new_default": _value("_gc_array_new_default(TY{i.type}, {0})", 1),
+    "array.new_fixed": _array_new_fixed,
+    "array.new_data": _value("_gc_array_new_data(TY{i.type}, D{i.data}.data, {0}, {1})", 2),
+    "array.new_elem": _value("_gc_array_new_elem(TY{i.type}, E{i.elem}.elements, {0}, {1})",
+                             2),
+    "array.get": _value("_gc_array_get({0}, {1})", 2),
+    "array.get_u": _value("_gc_array_get({0}, {1})", 2),
+    "array.get_s": _array_get_s,
+    "array.set": _statement("_gc_array_set({0}, {1}, {2})", 3),
+    "array.len": _value("_gc_array_len({0})", 1),
+    "array.fill": _statement("_gc_array_fill({0}, {1}, {2}, {3})", 4),
+    "array.copy": _statement("_gc_array_copy({0}, {1}, {2}, {3}, {4})", 5),
+    "array.init_data": _statement("_gc_array_init_data({0}, {1}, D{i.data}.data, {2}, {3})", 4),
+    "array.init_elem": _statement("_gc_array_init_elem({0}, {1}, E{i.elem}.elements, {2}, "
+                                  "{3})", 4),
+    "ref.test": _ref_test, "ref.test_null": _ref_test, "ref.cast": _ref_test,
+    "ref.cast_null": _ref_test, "br_on_cast": _br_on_cast, "br_on_cast_fail": _br_on_cast,
+}
+
+
 _SPECIAL = {
+    **_GC_SPECIAL,
     "local.get": _local_get, "local.set": _local_set, "local.tee": _local_tee,
     "global.get": _global_get, "global.set": _global_set,
     "i32.const": _const, "i64.const": _const, "f32.const": _const, "f64.const": _const,

@@ -16,7 +16,7 @@ import struct
 
 from ..errors import NULL_EXCEPTION_REFERENCE, NULL_FUNCTION_REFERENCE, Trap, TrapCode, UncaughtException
 from ..syntax.values import f32_from_bits, f32_to_bits
-from . import numerics, simd
+from . import gc, numerics, simd
 from .fuel import out_of_fuel
 from .memory import NATIVE_VIEWS
 from .store import (
@@ -42,6 +42,15 @@ def _trap(code: TrapCode, message: str | None = None):
 
 def _call_stack_exhausted():
     return Trap(TrapCode.STACK_OVERFLOW)
+
+
+#: exec.gc's functions the compiled code calls (as ``_gc_<name>``)
+_GC_FUNCTIONS = (
+    "ref_eq", "ref_i31", "i31_get_s", "i31_get_u", "any_convert_extern", "extern_convert_any",
+    "struct_new", "struct_new_default", "struct_get", "struct_get_s", "struct_set",
+    "array_new", "array_new_default", "array_new_fixed", "array_new_data", "array_new_elem",
+    "array_get", "array_get_s", "array_set", "array_len", "array_fill", "array_copy",
+    "array_init_data", "array_init_elem", "ref_test", "ref_cast")
 
 
 def namespace(mod: ModuleInst, store: Store, tier) -> dict:
@@ -92,6 +101,8 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
     if mod.relaxed_simd_deterministic:  # the store's choice (exec.relaxed_simd)
         for name, fn in simd.RELAXED_DETERMINISTIC.items():
             ns["v_" + name.replace(".", "_")] = fn
+    for name in _GC_FUNCTIONS:
+        ns["_gc_" + name] = getattr(gc, name)
     ns["_shuffle"] = simd.shuffle
     ns["_load_lane"] = simd.load_lane
     ns["_store_lane"] = simd.store_lane

@@ -19,6 +19,7 @@ from ..syntax.types import GlobalType, Limits, RefType, TableType, ref_type
 from ..syntax.values import f32_from_bits, f64_from_bits
 from ..valid.canon import TYPES, module_canon
 from ..valid.subtype import CANONICAL, matches
+from . import gc
 from .engine import invoke
 from .numerics import NUMERIC_OPS
 from .store import (
@@ -119,6 +120,8 @@ def eval_const(inst: ModuleInst, expr: list):
             stack.append(inst.funcs[instr.func])
         elif isinstance(instr, RefNull):
             stack.append(None)
+        elif instr.op.name in _GC_CONSTANTS:
+            _gc_const(inst, instr, stack)
         elif instr.op.name in NUMERIC_OPS:  # extended constant expressions
             fn = NUMERIC_OPS[instr.op.name]
             b = stack.pop()
@@ -128,6 +131,35 @@ def eval_const(inst: ModuleInst, expr: list):
     if len(stack) != 1:
         raise InternalError("constant expression left no single value")
     return stack[0]
+
+
+_GC_CONSTANTS = frozenset({"struct.new", "struct.new_default", "array.new",
+                           "array.new_default", "array.new_fixed", "ref.i31",
+                           "any.convert_extern", "extern.convert_any"})
+
+
+def _gc_const(inst: ModuleInst, instr, stack: list) -> None:
+    """The constant GC instructions (exec.gc's semantics)."""
+    name = instr.op.name
+    if name == "ref.i31":
+        stack[-1] = gc.ref_i31(stack[-1])
+    elif name == "any.convert_extern":
+        stack[-1] = gc.any_convert_extern(stack[-1])
+    elif name == "extern.convert_any":
+        stack[-1] = gc.extern_convert_any(stack[-1])
+    elif name == "struct.new_default":
+        stack.append(gc.struct_new_default(inst.type_ids[instr.type]))
+    elif name == "array.new_default":
+        stack[-1] = gc.array_new_default(inst.type_ids[instr.type], stack[-1])
+    elif name == "array.new":
+        n = stack.pop()
+        stack[-1] = gc.array_new(inst.type_ids[instr.type], stack[-1], n)
+    else:
+        n = len(inst.types[instr.type].fields) if name == "struct.new" else instr.size
+        values = stack[len(stack) - n:]
+        del stack[len(stack) - n:]
+        make = gc.struct_new if name == "struct.new" else gc.array_new_fixed
+        stack.append(make(inst.type_ids[instr.type], values))
 
 
 def _malformed_types(message: str):

@@ -51,6 +51,7 @@ from ..syntax.instructions import (
     Block,
     Br,
     BrIf,
+    BrOnCast,
     BrOnNonNull,
     BrOnNull,
     BrTable,
@@ -71,7 +72,8 @@ from ..syntax.instructions import (
 from . import backtrace, events
 from .events import ExecState, as_observer
 from .fuel import FUNCTION_ENTRY, GROW, VARIABLE, charge_after, charge_before, cost_of_event, out_of_fuel
-from .ops import FACTORIES
+from .gc import ref_test
+from .ops import FACTORIES, heap_operand
 from .store import ExnInst, HostFunc, Store, Thrown, WasmFunc, indirect_callee, rethrown
 
 CALL = -1
@@ -252,6 +254,18 @@ def _branch_on_non_null(taken):
         if s[-1] is not None:
             return taken(F, pc)
         s.pop()
+        return pc + 1
+    return h
+
+
+def _branch_on_cast(taken, nullable: bool, heap, on_fail: bool):
+    """br_on_cast (``on_fail`` False) / br_on_cast_fail: the reference stays on the stack
+    either way; the branch is taken when the cast succeeds (fails)."""
+    want = 0 if on_fail else 1
+
+    def h(F, pc):
+        if ref_test(F.stack[-1], nullable, heap) == want:
+            return taken(F, pc)
         return pc + 1
     return h
 
@@ -455,6 +469,11 @@ def _prepare(func: WasmFunc) -> Prepared:
             code[i] = _branch_on_null(branch(labels[-1 - instr.label], height - 1))
         elif isinstance(instr, BrOnNonNull):
             code[i] = _branch_on_non_null(branch(labels[-1 - instr.label], height))
+        elif isinstance(instr, BrOnCast):  # (and BrOnCastFail, its subclass)
+            to = instr.to_type
+            code[i] = _branch_on_cast(branch(labels[-1 - instr.label], height), to.nullable,
+                                      heap_operand(to, mod.type_ids),
+                                      instr.op.name == "br_on_cast_fail")
         elif isinstance(instr, CallRef):
             code[i] = _call_ref
         elif isinstance(instr, Throw):

@@ -11,12 +11,13 @@ very common operators are written inline for speed, with the same results.
 
 from __future__ import annotations
 
+import functools
 import struct
 
 from ..errors import Trap, TrapCode
 from ..opcodes import OPS
 from ..syntax.values import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
-from . import numerics
+from . import gc, numerics
 from .store import ExternRef
 
 M32 = 0xFFFFFFFF
@@ -500,3 +501,164 @@ __all__ = ["FACTORIES", "ExternRef"]
 from .simd_ops import register as _register_simd  # noqa: E402 - simd_ops adds the vector rows
 
 _register_simd(FACTORIES)
+
+
+# -- GC (WebAssembly 3.0): the semantics are exec.gc's, shared with the compiled tier ---------
+def _gc_value(nargs: int, bind):
+    """A factory of a handler that pops ``nargs`` operands and pushes ``fn(*operands)``,
+    ``fn = bind(instr, mod)``."""
+    def make(instr, mod):
+        fn = bind(instr, mod)
+        if nargs == 0:
+            def h(F, pc):
+                F.stack.append(fn())
+                return pc + 1
+        elif nargs == 1:
+            def h(F, pc):
+                s = F.stack
+                s[-1] = fn(s[-1])
+                return pc + 1
+        else:
+            def h(F, pc):
+                s = F.stack
+                args = s[-nargs:]
+                del s[-nargs:]
+                s.append(fn(*args))
+                return pc + 1
+        return h
+    return make
+
+
+def _gc_statement(nargs: int, bind):
+    """A factory of a handler that pops ``nargs`` operands and calls ``fn(*operands)``."""
+    def make(instr, mod):
+        fn = bind(instr, mod)
+
+        def h(F, pc):
+            s = F.stack
+            args = s[-nargs:]
+            del s[-nargs:]
+            fn(*args)
+            return pc + 1
+        return h
+    return make
+
+
+def _bits(mod, x: int, field: int | None = None) -> int:
+    """The width of a packed field (struct ``x``'s ``field``, or array ``x``'s element)."""
+    ct = mod.types[x]
+    return (ct.fields[field] if field is not None else ct.field).storage.bit_width
+
+
+def _struct_get_s(r, *, k: int, bits: int) -> int:
+    return gc.struct_get_s(r, k, bits)
+
+
+def _array_get_s(r, i, *, bits: int) -> int:
+    return gc.array_get_s(r, i, bits)
+
+
+def _n_fields(mod, x: int) -> int:
+    return len(mod.types[x].fields)
+
+
+FACTORIES.update({
+    "ref.eq": _gc_value(2, lambda i, m: gc.ref_eq),
+    "ref.i31": _gc_value(1, lambda i, m: gc.ref_i31),
+    "i31.get_s": _gc_value(1, lambda i, m: gc.i31_get_s),
+    "i31.get_u": _gc_value(1, lambda i, m: gc.i31_get_u),
+    "any.convert_extern": _gc_value(1, lambda i, m: gc.any_convert_extern),
+    "extern.convert_any": _gc_value(1, lambda i, m: gc.extern_convert_any),
+    "struct.new_default": _gc_value(
+        0, lambda i, m: functools.partial(gc.struct_new_default, m.type_ids[i.type])),
+    "struct.get": _gc_value(1, lambda i, m: lambda r, k=i.field: gc.struct_get(r, k)),
+    "struct.get_u": _gc_value(1, lambda i, m: lambda r, k=i.field: gc.struct_get(r, k)),
+    "struct.get_s": _gc_value(1, lambda i, m: functools.partial(
+        _struct_get_s, k=i.field, bits=_bits(m, i.type, i.field))),
+    "struct.set": _gc_statement(2, lambda i, m: lambda r, v, k=i.field: gc.struct_set(r, k, v)),
+    "array.new": _gc_value(2, lambda i, m: functools.partial(gc.array_new, m.type_ids[i.type])),
+    "array.new_default": _gc_value(
+        1, lambda i, m: functools.partial(gc.array_new_default, m.type_ids[i.type])),
+    "array.new_data": _gc_value(2, lambda i, m: lambda s, n, t=m.type_ids[i.type],
+                                seg=m.datas[i.data]: gc.array_new_data(t, seg.data, s, n)),
+    "array.new_elem": _gc_value(2, lambda i, m: lambda s, n, t=m.type_ids[i.type],
+                                seg=m.elems[i.elem]: gc.array_new_elem(t, seg.elements, s, n)),
+    "array.get": _gc_value(2, lambda i, m: gc.array_get),
+    "array.get_u": _gc_value(2, lambda i, m: gc.array_get),
+    "array.get_s": _gc_value(2, lambda i, m: functools.partial(
+        _array_get_s, bits=_bits(m, i.type))),
+    "array.set": _gc_statement(3, lambda i, m: gc.array_set),
+    "array.len": _gc_value(1, lambda i, m: gc.array_len),
+    "array.fill": _gc_statement(4, lambda i, m: gc.array_fill),
+    "array.copy": _gc_statement(5, lambda i, m: gc.array_copy),
+    "array.init_data": _gc_statement(4, lambda i, m: lambda r, d, s, n, seg=m.datas[i.data]:
+                                     gc.array_init_data(r, d, seg.data, s, n)),
+    "array.init_elem": _gc_statement(4, lambda i, m: lambda r, d, s, n, seg=m.elems[i.elem]:
+                                     gc.array_init_elem(r, d, seg.elements, s, n)),
+})
+
+
+@factory("struct.new")
+def _struct_new(instr, mod):
+    type_id = mod.type_ids[instr.type]
+    n = _n_fields(mod, instr.type)
+
+    def h(F, pc):
+        s = F.stack
+        if n:
+            values = s[-n:]
+            del s[-n:]
+        else:
+            values = []
+        s.append(gc.struct_new(type_id, values))
+        return pc + 1
+    return h
+
+
+@factory("array.new_fixed")
+def _array_new_fixed(instr, mod):
+    type_id = mod.type_ids[instr.type]
+    n = instr.size
+
+    def h(F, pc):
+        s = F.stack
+        if n:
+            values = s[-n:]
+            del s[-n:]
+        else:
+            values = []
+        s.append(gc.array_new_fixed(type_id, values))
+        return pc + 1
+    return h
+
+
+def heap_operand(t, type_ids):
+    """A cast's target heap type as exec.gc takes it: abstract, or a canonical id."""
+    heap = t.heap
+    return type_ids[heap] if isinstance(heap, int) else heap
+
+
+@factory("ref.test", "ref.test_null")
+def _ref_test(instr, mod):
+    nullable = instr.type.nullable
+    heap = heap_operand(instr.type, mod.type_ids)
+    test = gc.ref_test
+
+    def h(F, pc):
+        s = F.stack
+        s[-1] = test(s[-1], nullable, heap)
+        return pc + 1
+    return h
+
+
+@factory("ref.cast", "ref.cast_null")
+def _ref_cast(instr, mod):
+    nullable = instr.type.nullable
+    heap = heap_operand(instr.type, mod.type_ids)
+    cast = gc.ref_cast
+
+    def h(F, pc):
+        s = F.stack
+        s[-1] = cast(s[-1], nullable, heap)
+        return pc + 1
+    return h

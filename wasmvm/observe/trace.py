@@ -42,6 +42,7 @@ from collections.abc import Callable
 
 from ..api.values import Val, format_value
 from ..exec.events import Observer
+from ..exec.gc import Array, Struct
 from ..syntax.instructions import (
     Call,
     CallIndirect,
@@ -64,6 +65,14 @@ _SPECIAL_OPERANDS = {
     "global.set": 1, "table.get": 1, "table.set": 2, "table.init": 3, "table.copy": 3,
     "table.grow": 2, "table.size": 0, "table.fill": 3, "try_table": 0, "throw_ref": 1,
     "ref.as_non_null": 1, "br_on_null": 1, "br_on_non_null": 1,
+    # GC (struct.new and array.new_fixed: see operand_count)
+    "ref.eq": 2, "ref.i31": 1, "i31.get_s": 1, "i31.get_u": 1, "any.convert_extern": 1,
+    "extern.convert_any": 1, "struct.new_default": 0, "struct.get": 1, "struct.get_s": 1,
+    "struct.get_u": 1, "struct.set": 2, "array.new": 2, "array.new_default": 1,
+    "array.new_data": 2, "array.new_elem": 2, "array.get": 2, "array.get_s": 2,
+    "array.get_u": 2, "array.set": 3, "array.len": 1, "array.fill": 4, "array.copy": 5,
+    "array.init_data": 4, "array.init_elem": 4, "ref.test": 1, "ref.test_null": 1,
+    "ref.cast": 1, "ref.cast_null": 1, "br_on_cast": 1, "br_on_cast_fail": 1,
 }
 _NO_NAMES = Names()
 #: Text columns: the instruction, then its operands, then the stack.
@@ -79,7 +88,8 @@ def format_typed(t, raw) -> str:
     t = valtype(t)
     if t.is_ref:
         if isinstance(t, RefType):  # (ref $t), (ref func): shown by hierarchy, funcref:f
-            t = ref_type(True, "func" if isinstance(t.heap, int) else TOP[t.heap])
+            concrete = "any" if isinstance(raw, (Struct, Array)) else "func"  # (GC: anyref)
+            t = ref_type(True, concrete if isinstance(t.heap, int) else TOP[t.heap])
         if raw is None:
             return f"{t}:null"
         name = getattr(raw, "name", None)
@@ -113,6 +123,10 @@ def operand_count(state) -> int:
         return len(state.func.module.types[instr.type].params) + 1  # (+ the index/ref)
     if op.name == "throw":  # the tag's parameters
         return len(state.func.module.tags[instr.tag].type.params)
+    if op.name == "struct.new":  # the struct's fields
+        return len(state.func.module.types[instr.type].fields)
+    if op.name == "array.new_fixed":
+        return instr.size
     return _SPECIAL_OPERANDS[op.name]
 
 

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..api import Config, Engine, Func, Global, Instance, Linker, Module, Store, Val
+from ..api.values import to_raw
 from ..errors import (
     InvalidError,
     LinkError,
@@ -56,6 +57,7 @@ from ..errors import (
     UncaughtException,
     WasmError,
 )
+from ..exec.gc import I31, Array, Struct
 from ..syntax.features import WASM3
 from ..syntax.types import FUNCREF, V128, ValType
 from ..syntax.values import VALUE_CLASSES, Value
@@ -140,14 +142,26 @@ def match_result(v: Expected, val: Val) -> bool:
         if not val.type.is_ref:
             return False
         actual = val.value
-        if v.type != "refnull" and _FAMILY.get(v.heap) != _family(val.type):
+        if v.type != "refnull" and _FAMILY.get(v.heap) != _family(val.type, actual):
             return False
         if v.is_null or actual is None:
             return v.is_null and actual is None
         if v.value is NON_NULL:
-            return True
+            return _KIND_CHECK.get(v.heap, _any_ref)(actual)
         return actual == HostRef(v.value)
     return val.type == v.type and val.bits == v.bits
+
+
+def _any_ref(actual) -> bool:
+    return True
+
+
+#: expected ``(ref.struct)``, ``(ref.i31)``, ...: what the non-null reference must be
+_KIND_CHECK = {
+    "struct": lambda a: isinstance(a, Struct), "array": lambda a: isinstance(a, Array),
+    "i31": lambda a: isinstance(a, I31),
+    "eq": lambda a: isinstance(a, (Struct, Array, I31)),
+}
 
 
 #: the hierarchy each heap type belongs to: references of one hierarchy compare
@@ -156,9 +170,12 @@ _FAMILY = {"func": "func", "nofunc": "func", "extern": "extern", "noextern": "ex
            "struct": "any", "array": "any", "none": "any"}
 
 
-def _family(t) -> str | None:
-    """The hierarchy of a reference type the API reports (``funcref`` -> ``func``)."""
+def _family(t, actual=None) -> str | None:
+    """The hierarchy of a reference type the API reports (``funcref`` -> ``func``); a
+    GC value of a concrete type (``(ref $s)``) is in ``any``."""
     heap = getattr(t, "heap", None)  # a typed reference type
+    if isinstance(heap, int) and isinstance(actual, (Struct, Array, I31)):
+        return "any"
     if heap is None:
         heap = str(t)[:-3] if str(t).endswith("ref") else None
     return _FAMILY.get(heap, "func" if isinstance(heap, int) else None)
@@ -402,6 +419,10 @@ class ScriptRunner:
                 return Val.funcref(None) if v.type == "funcref" else Val.externref(None)
             if v.type == "externref":
                 return Val.externref(self.host_ref(v.value))
+            if v.is_null and v.type != "refnull":
+                return Val(ValType(v.type), None)
+            if v.type == "anyref" and isinstance(v.value, int):  # ref.host n
+                return Val(ValType.ANYREF, to_raw(ValType.ANYREF, self.host_ref(v.value)))
             raise _Failure(f"a script cannot pass {v} as an argument")
         if isinstance(v, Value):
             return Val.from_bits(v.type, v.bits)

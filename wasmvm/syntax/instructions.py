@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 
 from .. import opcodes
 from ..opcodes import BY_NAME, Op
-from .types import BlockType, RefType, ValType, blocktype_str, valtype
+from .types import BlockType, RefType, ValType, blocktype_str, ref_type, valtype
 from .values import VALUE_CLASSES, Value, i32, i64
 
 __all__ = [
@@ -41,7 +41,12 @@ __all__ = [
     "Neg", "Sqrt", "Ceil", "Floor", "Trunc", "Nearest", "Add", "Sub", "Mul", "Div", "Rem",
     "And", "Or", "Xor", "Shl", "Shr", "Rotl", "Rotr", "Min", "Max", "Copysign", "Wrap",
     "ExtendI32", "SignExtend", "TruncF", "TruncSat", "Convert", "Demote", "Promote",
-    "Reinterpret", "VecOp", "VecMem", "VecLane", "VecMemLane", "Shuffle", "maker",
+    "Reinterpret", "VecOp", "VecMem", "VecLane", "VecMemLane", "Shuffle", "RefEq",
+    "StructNew", "StructNewDefault", "StructGet", "StructGetS", "StructGetU", "StructSet",
+    "ArrayNew", "ArrayNewDefault", "ArrayNewFixed", "ArrayNewData", "ArrayNewElem",
+    "ArrayGet", "ArrayGetS", "ArrayGetU", "ArraySet", "ArrayLen", "ArrayFill", "ArrayCopy",
+    "ArrayInitData", "ArrayInitElem", "RefTest", "RefCast", "BrOnCast", "BrOnCastFail",
+    "AnyConvertExtern", "ExternConvertAny", "RefI31", "I31GetS", "I31GetU", "maker",
     "walk", "format_body",
 ]
 
@@ -459,6 +464,117 @@ BrOnNonNull = _indexed("BrOnNonNull", "br_on_non_null", ("label",),
                        "Branch with the popped reference if it is not null.")
 ReturnCallRef = _indexed("ReturnCallRef", "return_call_ref", ("type",),
                          "Tail-call the function reference popped, of type ``type``.")
+
+# GC (WebAssembly 3.0)
+RefEq = _plain("RefEq", "ref.eq", "Compare two eqref references for identity (i31 by value).")
+ArrayLen = _plain("ArrayLen", "array.len", "Push the length of the popped array.")
+AnyConvertExtern = _plain("AnyConvertExtern", "any.convert_extern",
+                          "Internalize an external reference as an anyref.")
+ExternConvertAny = _plain("ExternConvertAny", "extern.convert_any",
+                          "Externalize an anyref as an externref.")
+RefI31 = _plain("RefI31", "ref.i31", "Box the low 31 bits of an i32 as an i31ref.")
+I31GetS = _plain("I31GetS", "i31.get_s", "Unbox an i31ref, sign-extended.")
+I31GetU = _plain("I31GetU", "i31.get_u", "Unbox an i31ref, zero-extended.")
+StructNew = _indexed("StructNew", "struct.new", ("type",),
+                     "Allocate a struct of type ``type`` from its field values.")
+StructNewDefault = _indexed("StructNewDefault", "struct.new_default", ("type",),
+                            "Allocate a struct of type ``type`` with default fields.")
+StructGet = _indexed("StructGet", "struct.get", ("type", "field"), "Read a struct field.")
+StructGetS = _indexed("StructGetS", "struct.get_s", ("type", "field"),
+                      "Read a packed struct field, sign-extended.")
+StructGetU = _indexed("StructGetU", "struct.get_u", ("type", "field"),
+                      "Read a packed struct field, zero-extended.")
+StructSet = _indexed("StructSet", "struct.set", ("type", "field"), "Write a struct field.")
+ArrayNew = _indexed("ArrayNew", "array.new", ("type",),
+                    "Allocate an array of type ``type``: a value repeated n times.")
+ArrayNewDefault = _indexed("ArrayNewDefault", "array.new_default", ("type",),
+                           "Allocate an array of n default elements.")
+ArrayNewFixed = _indexed("ArrayNewFixed", "array.new_fixed", ("type", "size"),
+                         "Allocate an array of the ``size`` values popped.")
+ArrayNewData = _indexed("ArrayNewData", "array.new_data", ("type", "data"),
+                        "Allocate an array read from data segment ``data``.")
+ArrayNewElem = _indexed("ArrayNewElem", "array.new_elem", ("type", "elem"),
+                        "Allocate an array from element segment ``elem``.")
+ArrayGet = _indexed("ArrayGet", "array.get", ("type",), "Read an array element.")
+ArrayGetS = _indexed("ArrayGetS", "array.get_s", ("type",),
+                     "Read a packed array element, sign-extended.")
+ArrayGetU = _indexed("ArrayGetU", "array.get_u", ("type",),
+                     "Read a packed array element, zero-extended.")
+ArraySet = _indexed("ArraySet", "array.set", ("type",), "Write an array element.")
+ArrayFill = _indexed("ArrayFill", "array.fill", ("type",), "Fill a range of an array.")
+ArrayCopy = _indexed("ArrayCopy", "array.copy", ("dst", "src"),
+                     "Copy a range between arrays (may overlap).")
+ArrayInitData = _indexed("ArrayInitData", "array.init_data", ("type", "data"),
+                         "Copy from data segment ``data`` into an array.")
+ArrayInitElem = _indexed("ArrayInitElem", "array.init_elem", ("type", "elem"),
+                         "Copy from element segment ``elem`` into an array.")
+
+
+def _ref_imm_text(t) -> str:
+    heap = t.heap
+    heap = heap if isinstance(heap, str) else str(heap)
+    return f"(ref null {heap})" if t.nullable else f"(ref {heap})"
+
+
+class RefTest(Instruction):
+    """``ref.test rt``: is the popped reference of type ``type`` (a reference type)?
+    Encoded as ref.test, or ref.test_null when ``type`` is nullable."""
+
+    __slots__ = ("type",)
+    _fields = ("type",)
+    mnemonic = "ref.test"
+
+    def __init__(self, type):  # noqa: A002 - the spec's name
+        self.type = valtype(type)
+        if not self.type.is_ref:
+            raise ValueError(f"{self.mnemonic} needs a reference type, got {self.type}")
+        self.op = BY_NAME[self.mnemonic + ("_null" if self.type.nullable else "")]
+
+    @property
+    def name(self) -> str:
+        return self.mnemonic
+
+    def imm_text(self) -> str:
+        return _ref_imm_text(self.type)
+
+
+class RefCast(RefTest):
+    """``ref.cast rt``: the popped reference, if it is of type ``type``; else trap."""
+
+    __slots__ = ()
+    mnemonic = "ref.cast"
+
+
+class BrOnCast(Instruction):
+    """``br_on_cast l rt1 rt2``: branch with the reference (of type ``from_type``) if it is
+    of type ``to_type``."""
+
+    __slots__ = ("label", "from_type", "to_type")
+    _fields = ("label", "from_type", "to_type")
+    mnemonic = "br_on_cast"
+
+    def __init__(self, label: int, from_type, to_type):
+        self.op = BY_NAME[self.mnemonic]
+        self.label = _u32(type(self).__name__, "label", label)
+        self.from_type = valtype(from_type)
+        self.to_type = valtype(to_type)
+        if not (self.from_type.is_ref and self.to_type.is_ref):
+            raise ValueError(f"{self.mnemonic} needs reference types")
+
+    @property
+    def flags(self) -> int:
+        return int(self.from_type.nullable) | int(self.to_type.nullable) << 1
+
+    def imm_text(self) -> str:
+        return f"{self.label} {_ref_imm_text(self.from_type)} {_ref_imm_text(self.to_type)}"
+
+
+class BrOnCastFail(BrOnCast):
+    """``br_on_cast_fail l rt1 rt2``: branch with the reference unless it is of type
+    ``to_type``."""
+
+    __slots__ = ()
+    mnemonic = "br_on_cast_fail"
 
 
 def _table_init_text(self) -> str:
@@ -914,6 +1030,16 @@ _BY_MNEMONIC: dict[str, type] = {
     "data.drop": DataDrop, "call_ref": CallRef, "return_call_ref": ReturnCallRef,
     "br_on_null": BrOnNull, "br_on_non_null": BrOnNonNull, "throw": Throw,
     "throw_ref": ThrowRef, "try_table": TryTable,
+    "ref.eq": RefEq, "array.len": ArrayLen, "any.convert_extern": AnyConvertExtern,
+    "extern.convert_any": ExternConvertAny, "ref.i31": RefI31, "i31.get_s": I31GetS,
+    "i31.get_u": I31GetU, "struct.new": StructNew, "struct.new_default": StructNewDefault,
+    "struct.get": StructGet, "struct.get_s": StructGetS, "struct.get_u": StructGetU,
+    "struct.set": StructSet, "array.new": ArrayNew, "array.new_default": ArrayNewDefault,
+    "array.new_fixed": ArrayNewFixed, "array.new_data": ArrayNewData,
+    "array.new_elem": ArrayNewElem, "array.get": ArrayGet, "array.get_s": ArrayGetS,
+    "array.get_u": ArrayGetU, "array.set": ArraySet, "array.fill": ArrayFill,
+    "array.copy": ArrayCopy, "array.init_data": ArrayInitData,
+    "array.init_elem": ArrayInitElem,
 }
 _NUMERIC = {c.mnemonic: c for c in (
     Eqz, Eq, Ne, Clz, Ctz, Popcnt, Abs, Neg, Sqrt, Ceil, Floor, Trunc, Nearest, Add, Sub,
@@ -937,6 +1063,15 @@ def _make_for(op: Op) -> Callable[..., Instruction]:
         return cls
     if name == "select_t":
         return Select
+    if name in ("ref.test", "ref.cast", "ref.test_null", "ref.cast_null"):
+        cls = RefTest if name.startswith("ref.test") else RefCast
+        nullable = name.endswith("_null")
+        return lambda t: cls(ref_type(nullable, valtype(t).heap))  # (t: the heap type, as ref.null's)
+    if name in ("br_on_cast", "br_on_cast_fail"):
+        cls = BrOnCast if name == "br_on_cast" else BrOnCastFail
+        return lambda flags, label, t1, t2: cls(
+            label, ref_type(bool(flags & 1), valtype(t1).heap),
+            ref_type(bool(flags & 2), valtype(t2).heap))
     if name == "table.init":
         return lambda elem, table: TableInit(elem, table)
     if name == "i8x16.shuffle":

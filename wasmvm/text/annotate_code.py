@@ -18,7 +18,7 @@ from .. import opcodes
 from ..binary import later, reader
 from ..binary.code import immediate_readers, read_heaptype, read_valtype
 from ..errors import InternalError, MalformedError
-from ..opcodes import ELSE, END, FC, FD
+from ..opcodes import ELSE, END
 from ..syntax.instructions import CATCH_KINDS
 from ..syntax.values import f32, f64, v128
 from .layout import named
@@ -142,6 +142,12 @@ def _catches(w: Walker, pos: int, funcidx: int | None) -> int:
     return pos
 
 
+def _castflags(w: Walker, pos: int, funcidx: int | None) -> int:
+    b = w.data[pos]
+    w.emit(pos, pos + 1, IMMEDIATE, "cast flags", b)
+    return pos + 1
+
+
 DESCRIBERS: dict[str, Describer] = {
     "tagidx": _index("tag index"),
     "catches": _catches,
@@ -166,6 +172,9 @@ DESCRIBERS: dict[str, Describer] = {
     "shuffle": _shuffle,
     "heaptype": _heaptype,
     "valtypes": _valtypes,
+    "fieldidx": _index("field index"),
+    "u32": _index("count"),
+    "castflags": _castflags,
 }
 
 
@@ -175,7 +184,7 @@ def _opcode(data: bytes, start: int) -> tuple[opcodes.Op, int, str]:
     op = opcodes.SINGLE[b]
     if op is not None:
         return op, pos, ""
-    if b == FC or b == FD or b in later.PREFIXES:
+    if b in opcodes.PREFIXED or b in later.PREFIXES:
         n, pos = reader.u32(data, pos)
         op = opcodes.PREFIXED.get(b, {}).get(n)
         if op is not None:

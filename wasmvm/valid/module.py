@@ -24,8 +24,8 @@ from ..syntax.types import (
     ref_type,
     valtype,
 )
-from .context import Context, ModuleInfo, fail
-from .instr import DISPATCH, validate_func
+from .context import Context, Label, ModuleInfo, fail
+from .instr import DISPATCH, BodyValidator, Ctrl, validate_func
 from .subtype import comp_matches
 
 MAX_PAGES = 65536
@@ -36,6 +36,10 @@ CONSTANT_INSTRUCTIONS = frozenset({
     "i32.const", "i64.const", "f32.const", "f64.const", "v128.const",
     "ref.null", "ref.func", "global.get",
 })
+#: GC's constant instructions (typed by their rules of ``valid.instr``)
+GC_CONSTANT_INSTRUCTIONS = frozenset({
+    "struct.new", "struct.new_default", "array.new", "array.new_default", "array.new_fixed",
+    "ref.i31", "any.convert_extern", "extern.convert_any"})
 
 
 def check_subtypes(ctx: Context, module: Module) -> None:
@@ -144,6 +148,18 @@ def check_memory_type(mt: MemoryType) -> None:
         check_limits(mt.limits, MAX_PAGES, MEMORY_LIMIT)
 
 
+def _gc_const_type(ctx: Context, instr, stack: list) -> None:
+    """Type a constant GC instruction with its rule of ``valid.instr`` on ``stack``."""
+    v = BodyValidator(ctx, (), ())
+    v.vals = stack
+    v.ctrls.append(Ctrl("constant", Label((), (), False), 0, False, []))
+    entry = DISPATCH[instr.op.name](v, instr)
+    if entry is not None:
+        pops, pushes = entry
+        v.pop_vals(pops, instr.op.name)
+        stack += pushes
+
+
 # -- constant expressions ----------------------------------------------------------------------
 def check_const(ctx: Context, expr: Expr, t: ValType, visible: int | None = None) -> None:
     """``expr`` must be constant and produce exactly one value of type ``t``.
@@ -159,7 +175,7 @@ def check_const(ctx: Context, expr: Expr, t: ValType, visible: int | None = None
         visible = len(ctx.globals)
     for instr in expr:
         name = instr.op.name
-        if name not in CONSTANT_INSTRUCTIONS:
+        if name not in CONSTANT_INSTRUCTIONS and name not in GC_CONSTANT_INSTRUCTIONS:
             if name in later.EXTENDED_CONST_INSTRUCTIONS:
                 if extended:
                     continue
@@ -191,6 +207,8 @@ def check_const(ctx: Context, expr: Expr, t: ValType, visible: int | None = None
                 have = " ".join(map(str, stack[-2:])) or "nothing"
                 fail(f"type mismatch: {name} expects {operand} {operand}, found {have}")
             del stack[-1]
+        elif name in GC_CONSTANT_INSTRUCTIONS:
+            _gc_const_type(ctx, instr, stack)
         else:
             stack += DISPATCH[name][1]  # a constant: its row's result
     if len(stack) != 1 or not ctx.match(stack[0], t):
