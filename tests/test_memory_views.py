@@ -328,3 +328,39 @@ def test_hosts_without_native_views_use_struct(monkeypatch, access_wasm):
     source = translate_source(inst._inst.funcs[0])
     assert "_L4(M, l0 + 8)[0]" in source and "W4" not in source
     assert _trace(access_wasm, "compiled") == _trace(access_wasm, "reference")
+
+
+@pytest.mark.parametrize("tier", ["reference", "compiled"])
+def test_each_access_takes_its_own_address_from_the_top_of_the_stack(tier):
+    """Every load and store reads its address (and value) from the top of the operand
+    stack, whatever lies below: here another address (64 or 200), which must not be
+    used, and stays on the stack."""
+    loads = "\n".join(
+        f'(func (export "{op}") (param i32) (result i32 {ty}) '
+        f"(i32.const 64) (local.get 0) ({op}))" for op, ty, _size in LOADS)
+    stores = "\n".join(
+        f'(func (export "{op}") (param i32) (result i32) '
+        f"(i32.const 200) (local.get 0) ({ty}.const 7) ({op}))" for op, ty, _size in STORES)
+    module = wat(f'(module (memory (export "mem") 1) '
+                 f'(data (i32.const 8) "\\81\\82\\83\\84\\85\\86\\87\\88") {loads} {stores})')
+    store = Store(Engine(Config(tier=tier)))
+    exports = Instance(store, Module(store.engine, module), []).exports(store)
+    data = bytes(range(0x81, 0x89))
+    for op, ty, size in LOADS:
+        below, value = exports[op](store, 8)
+        assert below == 64, op
+        raw = data[:size]
+        if ty in ("f32", "f64"):
+            expected = struct.unpack("<f" if ty == "f32" else "<d", raw)[0]
+        else:
+            expected = int.from_bytes(raw, "little", signed=op.endswith("_s"))
+            half = 1 << (31 if ty == "i32" else 63)  # the API gives integers signed
+            expected = (expected + half) % (2 * half) - half
+        assert value == expected or (value != value and expected != expected), op
+    mem = exports["mem"]
+    for op, ty, size in STORES:
+        assert exports[op](store, 128) == 200, op
+        want = {"f32": struct.pack("<f", 7.0), "f64": struct.pack("<d", 7.0)}.get(
+            ty, (7).to_bytes(size, "little"))
+        assert mem.read(store, 128, 128 + size) == want, op
+        assert mem.read(store, 200, 208) == bytes(8), op

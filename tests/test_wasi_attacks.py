@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -144,6 +145,19 @@ open .. as dir: PERM
 create sub/sub2/../../../esc5.txt: PERM
 create up2/../../esc6.txt: PERM
 mkdir sub/../../esc7: PERM
+ro: create new_r.txt asking only to read: PERM
+open sub O_DIRECTORY|O_EXCL: INVAL
+create nf/ (a new name with a slash): ISDIR
+  stat nf: NOENT
+create sub/ (a directory, with a slash): ISDIR
+create sub (a directory): ISDIR
+create newf.txt (follow): SUCCESS
+  write through it: SUCCESS
+create sub/missing/x.txt (follow): NOENT
+utimes esc_rel (nofollow): SUCCESS
+utimes esc_rel mtim only (nofollow): SUCCESS
+stat esc_rel (nofollow): SUCCESS
+  mtim 2000000000 atim 1000000000
 """
 
 
@@ -162,7 +176,9 @@ def run_attacks(opt: str):
             run = runner(wasm, setup)
             times_after = outside_times(root)  # before anything else reads a file
             after = normalized(root)
-            results[name] = dict(stdout=run.stdout.decode(), stderr=run.stderr,
+            modes = {k: stat.S_IMODE(os.lstat(root / k).st_mode) for k in ATTACKS_ADDED
+                     if (root / k).exists() and not (root / k).is_symlink()}
+            results[name] = dict(modes=modes, stdout=run.stdout.decode(), stderr=run.stderr,
                                  exit_code=run.exit_code, trap=run.trap, before=before,
                                  after=after, times_before=times_before,
                                  times_after=times_after)
@@ -197,6 +213,7 @@ ATTACKS_ADDED = {
     "box/sub/rel6.txt": b"",
     "box/rel7.txt": b"",
     "box/rel8.txt": b"",
+    "box/newf.txt": b"PWNED\n",
 }
 
 
@@ -222,6 +239,9 @@ def test_attacks_change_nothing_outside(opt):
         assert (r["exit_code"], r["trap"], r["stderr"]) == (0, None, b""), name
     assert results["wasmvm"]["stdout"] == results["wasmtime"]["stdout"]
     assert results["wasmvm"]["stdout"] == ATTACKS_EXPECTED
+    # files and directories are made with the modes wasmtime gives them (0o666 and
+    # 0o777 less the umask)
+    assert results["wasmvm"]["modes"] == results["wasmtime"]["modes"]
 
 
 # -- rights, one at a time ----------------------------------------------------------------

@@ -198,6 +198,10 @@ take FD_WRITE back: 76
 drop FD_FILESTAT_GET: 0
 fd_filestat_get: 76
 stdout has no rights to give up: 8
+open . as a second dir: 0
+its children lose FD_READ only: 0
+open file.txt write-only there: 0
+open file.txt for reading there: 76
 preopen: drop PATH_CREATE_FILE, PATH_UNLINK_FILE; children lose FD_WRITE: 0
 create new.txt: 76
 unlink file.txt: 76
@@ -241,6 +245,8 @@ BAD_ARGUMENTS = [
     "HEAP_MISALIGNED",  # 11 fd_tell result at 4 (a u64)
     "MEMORY_OUT_OF_BOUNDS",  # 12 random_get past the end
     "INVALID_EXIT_STATUS",  # 13 proc_exit(126)
+    "MEMORY_OUT_OF_BOUNDS",  # 14 path_open's result at 0xfffffffe (the file was opened)
+    "INVALID_ARGUMENT",  # 15 path_filestat_set_times fstflags 0x10
 ]
 
 
@@ -255,6 +261,39 @@ def test_bad_arguments_trap_as_on_wasmtime(case):
     vm, wt = runs
     assert (vm.stdout, vm.exit_code, vm.trap) == (wt.stdout, wt.exit_code, wt.trap)
     assert (vm.exit_code, vm.trap) == (None, BAD_ARGUMENTS[case])
+
+
+def test_a_trapped_path_open_leaves_no_descriptor_behind(tmp_path):
+    """The fd a trapping path_open allocated is taken back, so the guest cannot reach the
+    file through a number it never received: after the trap, the next open gets the
+    same number (fds are allocated lowest first)."""
+    from tests.test_api import wat
+    from wasmvm.api import Linker, Module, Store
+    from wasmvm.errors import Trap
+    from wasmvm.wasi import WasiConfig, define_wasi, set_wasi
+
+    (tmp_path / "f").write_text("data")
+    module = wat("""(module
+      (import "wasi_snapshot_preview1" "path_open" (func $open
+        (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "f")
+      (func (export "open_to") (param $result i32) (result i32)
+        (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 0)
+                    (i64.const 2) (i64.const 0) (i32.const 0) (local.get $result)))
+      (func (export "fd_at_0") (result i32) (i32.load (i32.const 0))))""")
+    config = WasiConfig()
+    config.preopen_dir(tmp_path, "/d")
+    store = Store()
+    ctx = set_wasi(store, config)
+    linker = Linker(store.engine)
+    define_wasi(linker, store)
+    exports = linker.instantiate(store, Module(store.engine, module)).exports(store)
+    with pytest.raises(Trap):
+        exports["open_to"](store, 0xFFFFFFFE)
+    assert exports["open_to"](store, 0) == 0
+    assert exports["fd_at_0"](store) == 4  # 3 is the preopen; 4 was freed by the trap
+    ctx.close()
 
 
 # -- the resolver itself, on random paths (no compiler needed) ------------------------------

@@ -879,3 +879,12 @@ def test_the_queue_timeout_is_enforced(processes):
             assert 0.25 < waited < 2.5
             assert long.result().status_code == 408
         assert invoke(c, FAC, "fac_rec", "3").status_code == 200
+
+
+def test_a_limit_error_says_what_and_which_limit():
+    from wasmvm.web.limits import LimitError
+
+    e = LimitError("max_module_bytes", "the module is too large", 12)
+    assert (str(e), e.limit, e.message, e.offset) == (
+        "the module is too large", "max_module_bytes", "the module is too large", 12)
+    assert LimitError("fuel", "out").offset is None

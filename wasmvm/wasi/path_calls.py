@@ -55,6 +55,8 @@ class PathCalls:
             raise Fail(Errno.INVAL)
         follow = bool(dirflags & Lookupflags.SYMLINK_FOLLOW)
         with resolve(desc.host_fd, name, follow) as target:
+            if oflags & Oflags.CREAT and target.must_be_dir:
+                raise Fail(Errno.ISDIR)  # "name/" is never created as a file (open(2), wasmtime)
             # The host descriptor may write when creating or truncating (as wasmtime's
             # does); the guest may write only with FD_WRITE.
             host_write = write or oflags & (Oflags.CREAT | Oflags.TRUNC)

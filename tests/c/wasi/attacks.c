@@ -196,10 +196,34 @@ static void dot_dot(void) {
     report("mkdir sub/../../esc7", __wasi_path_create_directory(BOX, "sub/../../esc7"));
 }
 
+/* path_open's checks one at a time, where another check cannot refuse first; and what
+ * setting one of a link's times keeps of the other. */
+static void open_edges(void) {
+    __wasi_fd_t fd = 0;
+    report("ro: create new_r.txt asking only to read",
+           __wasi_path_open(RO, 0, "new_r.txt", __WASI_OFLAGS_CREAT, R_READ, R_READ, 0, &fd));
+    report("open sub O_DIRECTORY|O_EXCL",
+           __wasi_path_open(BOX, 0, "sub", __WASI_OFLAGS_DIRECTORY | __WASI_OFLAGS_EXCL, R_DIR, R_DIR, 0, &fd));
+    try_write("create nf/ (a new name with a slash)", BOX, 0, "nf/", __WASI_OFLAGS_CREAT);
+    stat_at(BOX, "nf");
+    try_write("create sub/ (a directory, with a slash)", BOX, 0, "sub/", __WASI_OFLAGS_CREAT);
+    try_write("create sub (a directory)", BOX, 0, "sub", __WASI_OFLAGS_CREAT);
+    try_write("create newf.txt (follow)", BOX, FOLLOW, "newf.txt", __WASI_OFLAGS_CREAT);
+    try_write("create sub/missing/x.txt (follow)", BOX, FOLLOW, "sub/missing/x.txt", __WASI_OFLAGS_CREAT);
+    report("utimes esc_rel (nofollow)",
+           __wasi_path_filestat_set_times(BOX, 0, "esc_rel", LONG_AGO, LONG_AGO, TIMES));
+    report("utimes esc_rel mtim only (nofollow)",
+           __wasi_path_filestat_set_times(BOX, 0, "esc_rel", 0, 2 * LONG_AGO, __WASI_FSTFLAGS_MTIM));
+    __wasi_filestat_t st;
+    report("stat esc_rel (nofollow)", __wasi_path_filestat_get(BOX, 0, "esc_rel", &st));
+    printf("  mtim %llu atim %llu\n", (unsigned long long)st.mtim, (unsigned long long)st.atim);
+}
+
 int main(void) {
     hard_links_to_symlinks();
     times_through_symlinks();
     readonly_crossings();
     dot_dot();
+    open_edges();
     return 0;
 }

@@ -33,6 +33,8 @@ int main(int argc, char **argv) {
     case 11: e = __wasi_path_open(3, 0, "f", 0, r, r, 0, &fd); e = __wasi_fd_tell(fd, (__wasi_filesize_t *)4); break;
     case 12: e = __wasi_random_get((uint8_t *)0xffffff00, 0x200); break;
     case 13: raw_proc_exit(126); break;
+    case 14: e = __wasi_path_open(3, 0, "f", 0, r, r, 0, (__wasi_fd_t *)0xfffffffe); break;
+    case 15: e = __wasi_path_filestat_set_times(3, 0, "f", 0, 0, 0x10); break;
     }
     printf("returned %d\n", e);
     return 0;

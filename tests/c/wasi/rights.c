@@ -40,6 +40,15 @@ int main(void) {
 
     (void)__wasi_fd_fdstat_get(DIR, &fs);
     __wasi_rights_t base = fs.fs_rights_base, inheriting = fs.fs_rights_inheriting;
+    __wasi_fd_t d3 = 0;
+    report("open . as a second dir", __wasi_path_open(DIR, 0, ".", __WASI_OFLAGS_DIRECTORY, base | __WASI_RIGHTS_FD_READ, inheriting, 0, &d3));
+    (void)__wasi_fd_fdstat_get(d3, &fs);
+    report("its children lose FD_READ only",
+           __wasi_fd_fdstat_set_rights(d3, fs.fs_rights_base, fs.fs_rights_inheriting & ~__WASI_RIGHTS_FD_READ));
+    report("open file.txt write-only there", __wasi_path_open(d3, 0, "file.txt", 0, __WASI_RIGHTS_FD_WRITE, 0, 0, &fd));
+    (void)__wasi_fd_close(fd);
+    report("open file.txt for reading there", __wasi_path_open(d3, 0, "file.txt", 0, __WASI_RIGHTS_FD_READ, 0, 0, &fd));
+    (void)__wasi_fd_close(d3);
     report("preopen: drop PATH_CREATE_FILE, PATH_UNLINK_FILE; children lose FD_WRITE",
            __wasi_fd_fdstat_set_rights(DIR, base & ~(__WASI_RIGHTS_PATH_CREATE_FILE | __WASI_RIGHTS_PATH_UNLINK_FILE),
                                        inheriting & ~__WASI_RIGHTS_FD_WRITE));
