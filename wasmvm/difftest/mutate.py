@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 
 from ..api import Config, Engine, Func, Global, Instance, Memory, Module, Store, Table, Tag, TagType, Val
-from ..errors import InternalError, InvalidError, MalformedError, WasmError
+from ..errors import InternalError, InvalidError, LinkError, MalformedError, WasmError
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
 
 #: fuel per exported call: enough to do something, bounded so loops end
@@ -163,9 +163,18 @@ def _zero(t) -> Val:
     return Val(t, None) if t.is_ref else Val.from_bits(t, 0)
 
 
+def _no_zero(t) -> bool:
+    return t.is_ref and not t.nullable
+
+
 def _stub(store: Store, ty):
     """An import of type ``ty``: a function returning zeros, or a fresh memory, table or
-    global."""
+    global. A non-nullable reference has no zero: such an import cannot be stubbed, and
+    the module is not instantiated (``LinkError``)."""
+    needs = (ty.results if isinstance(ty, FuncType) else (ty.type,) if isinstance(ty, GlobalType)
+             else (ty.elem,) if isinstance(ty, TableType) else ())
+    if any(_no_zero(t) for t in needs):
+        raise LinkError(f"no stub for an import of type {ty}: a non-nullable reference")
     if isinstance(ty, FuncType):
         zeros = [_zero(t).value for t in ty.results]
         result = None if not zeros else zeros[0] if len(zeros) == 1 else tuple(zeros)

@@ -60,7 +60,7 @@ import re
 import struct
 import time
 
-from ..errors import Trap, TrapCode
+from ..errors import InternalError, Trap, TrapCode
 from ..opcodes import OPS
 from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import Block, If, Loop, TryTable, walk
@@ -209,14 +209,30 @@ class CompiledTier:
                 if too_big(func):  # for CPython's compiler: flat, split into chunks
                     raise _TooDeep("too big")
                 return _build(_for_call(Translator(func, ns)), func), None
-            except (_TooDeep, SyntaxError, RecursionError, MemoryError):
+            except (_TooDeep, SyntaxError, RecursionError, MemoryError) as e:
                 # CPython's own limits (loop nesting, indentation, size): the flat form
+                _limit_or_bug(e, func)
                 return _build(_for_call(FlatTranslator(func, ns)), func, flat=True), None
         except (_Untranslatable, SyntaxError, RecursionError, MemoryError) as why:
             # an instruction this translator does not know, or (a last resort) a flat
             # form too big for CPython's compiler
+            _limit_or_bug(why, func)
             return (compile_rt.fallback_callable(func, store, self.fallback),
                     f"{type(why).__name__}: {why}")
+
+
+#: What CPython's compiler says when generated code is too deep for it (not wrong)
+_CPYTHON_LIMITS = ("too many statically nested blocks", "too many levels of indentation",
+                   "too many nested parentheses")
+
+
+def _limit_or_bug(e: BaseException, func: WasmFunc) -> None:
+    """A SyntaxError from CPython's limits is a reason for another form; any other is
+    code this translator got wrong, which must fail loudly, never run on the fallback
+    tier unnoticed (tests of the compiled tier would pass on the reference tier)."""
+    if isinstance(e, SyntaxError) and not any(m in str(e.msg) for m in _CPYTHON_LIMITS):
+        raise InternalError(f"the compiled tier made invalid Python for {func.name}: "
+                            f"{e.msg} (line {e.lineno}: {(e.text or '').strip()[:120]})") from e
 
 
 def _for_call(translator: Translator) -> Translator:
