@@ -109,7 +109,7 @@ def exported_call(store, exports, name: str, texts: list[str]):
     params = func.type(store).params
     if len(texts) != len(params):
         raise UserError(f"{name} takes {len(params)} argument(s) "
-                        f"({', '.join(params) or 'none'}), got {len(texts)}")
+                        f"({', '.join(str(p) for p in params) or 'none'}), got {len(texts)}")
     try:
         return func, [parse_value(t, text) for t, text in zip(params, texts)]
     except ValueError as e:
