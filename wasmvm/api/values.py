@@ -294,12 +294,13 @@ def gc_text(raw, type_name=None, *, items: int = GC_TEXT_ITEMS, depth: int = GC_
             try:
                 ct = TYPES.comp[r.type_id]
                 if cls is Struct:
-                    parts = [f"{f}:{field(f.storage, v, d)}"
+                    parts = [f"{field_type(f)}:{field(f.storage, v, d)}"
                              for f, v in zip(ct.fields[:items], r.fields[:items])]
                     more = ", ..." if len(r.fields) > items else ""
                     return f"({head} {{{', '.join(parts)}{more}}})"
                 st = ct.field.storage
-                parts = [f"{st}:{field(st, v, d)}" for v in r.values[:items]]
+                st_text = storage_text(st)
+                parts = [f"{st_text}:{field(st, v, d)}" for v in r.values[:items]]
                 more = ", ..." if len(r.values) > items else ""
                 return f"({head} [{', '.join(parts)}{more}] len={len(r.values)})"
             finally:
@@ -311,6 +312,16 @@ def gc_text(raw, type_name=None, *, items: int = GC_TEXT_ITEMS, depth: int = GC_
         if isinstance(r, ExternRef):
             return f"(ref.extern {r.value!r})"
         return repr(r)
+
+    def storage_text(storage) -> str:
+        if isinstance(storage, RefType) and isinstance(storage.heap, int):
+            heap = name(storage.heap)
+            return f"(ref null {heap})" if storage.nullable else f"(ref {heap})"
+        return str(storage)
+
+    def field_type(f) -> str:
+        text = storage_text(f.storage)
+        return f"(mut {text})" if f.mutable else text
 
     def field(storage, v, d: int) -> str:
         t = unpacked(storage)
@@ -354,9 +365,11 @@ def canonical(t, type_ids):
 
 
 def canonical_type(inst):
-    """The function's type with its concrete reference types as canonical ids (a
-    WebAssembly function's type is written with its module's type indices; a host
-    function's is canonical already), so that ``hierarchy`` and casts read them right."""
+    """The type of a function (an API ``Func`` or an engine function) with its concrete
+    reference types as canonical ids (a WebAssembly function's type is written with its
+    module's type indices; a host function's is canonical already), so that ``hierarchy``
+    and casts read them right: parse arguments by these types."""
+    inst = getattr(inst, "_inst", inst)
     ty = inst.type
     module = getattr(inst, "module", None)
     if module is None or not any(getattr(t, "heap", None).__class__ is int
@@ -534,6 +547,23 @@ def parse_value(t: ValType, text: str) -> Val:
     except ValueError:
         raise ValueError(f"not {_article(t)} {t}: {text!r}") from None
     return Val.f32(x) if t is ValType.F32 else Val.f64(x)
+
+
+def type_text(t, type_name=None) -> str:
+    """A value type as text, ``(ref null $0)`` with ``type_name`` naming a concrete heap
+    type's canonical id (as ``gc_text`` does)."""
+    if type_name is not None and isinstance(t, RefType) and isinstance(t.heap, int):
+        heap = type_name(t.heap)
+        return f"(ref null {heap})" if t.nullable else f"(ref {heap})"
+    return str(t)
+
+
+def parse_argument(func, i: int, text: str) -> Val:
+    """Argument ``i`` of ``func`` (an API ``Func``) from text, as ``parse_value`` reads it
+    by the parameter's type as the module writes it (errors say ``(ref $0)``), typed as
+    the API passes it (``canonical_type``)."""
+    v = parse_value(func.type().params[i], text)
+    return Val(canonical_type(func).params[i], v._raw)
 
 
 def format_value(v: Val, type_name=None) -> str:

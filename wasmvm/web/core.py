@@ -25,7 +25,7 @@ import re
 import threading
 
 from .. import Config, Engine, Func, Instance, Module, Store, Trap, TrapCode, Val, ValType
-from ..api.values import format_value, func_namer, parse_value
+from ..api.values import format_value, func_namer, parse_argument, parse_value, type_text
 from ..observe.trace import Tracer
 from ..syntax.instructions import walk
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
@@ -234,7 +234,7 @@ def parse_args(func: Func, store: Store, export: str, texts: list) -> list[Val]:
         if not isinstance(text, str):
             text = str(text)
         try:
-            vals.append(parse_value(t if t.is_ref else ValType(t), text))
+            vals.append(parse_argument(func, i, text) if t.is_ref else parse_value(ValType(t), text))
         except (ValueError, IndexError) as e:
             raise RequestError("bad_request", f"argument {i} of {export}: {e}") from None
     return vals
@@ -250,7 +250,7 @@ def value_json(v: Val, type_name=None) -> dict:
     if not t.is_ref:
         width = {"i32": 8, "f32": 8, "i64": 16, "f64": 16, "v128": 32}[str(t)]
         bits = f"0x{v.bits:0{width}x}"
-    return {"type": str(t), "text": format_value(v, type_name), "bits": bits}
+    return {"type": type_text(t, type_name), "text": format_value(v, type_name), "bits": bits}
 
 
 def trap_json(trap: Trap) -> dict:
