@@ -280,3 +280,21 @@ def test_web_invoke_and_steps_return_object_text(gc_wasm):
         r = client.post("/api/steps", json={"module": b64(gc_wasm), "export": "cycle", "args": []})
         locals_ = [s["locals"][0]["value"] for s in r.json()["steps"]]
         assert locals_[-1] == "(ref.struct $1 {(mut (ref null $1)):(ref.struct $1 <cycle>), i32:7})"
+
+
+def test_globals_and_tables_of_concrete_types():
+    """A global's or table's (ref $t) is written in its module's indices: its value is
+    read by what it is (a Func, a struct), whatever canonical id $t has."""
+    store, ex = exports(wat3("""(module
+      (type $s (struct (field i32)))
+      (type $f (func (result i32)))
+      (func $k (type $f) (i32.const 4)) (elem declare func $k)
+      (global (export "s") (ref $s) (struct.new $s (i32.const 9)))
+      (global (export "f") (ref null $f) (ref.func $k))
+      (table (export "t") 2 (ref null $s))
+      (func (export "fill") (table.set 0 (i32.const 1) (global.get 0))))"""), "compiled")
+    s = ex["s"].value(store)
+    assert isinstance(s, StructRef) and s.fields == [Val.i32(9)] and repr(s).endswith("{i32:9})")
+    assert ex["f"].value(store)(store) == 4
+    ex["fill"](store)
+    assert ex["t"].get(store, 0) is None and ex["t"].get(store, 1) == s

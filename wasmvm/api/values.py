@@ -486,8 +486,10 @@ def to_python(t: ValType, raw):
     if raw.__class__ in _GC_VALUES:  # structs, arrays, i31: their views
         return _VIEWS[raw.__class__](raw)
     if t.is_ref and t not in (ValType.FUNCREF, ValType.EXTERNREF):
-        top = hierarchy(t)
-        t = ValType.FUNCREF if top == "func" else ValType.EXTERNREF if top == "extern" else t
+        # by what the value is (a global's or table's (ref $t) may be in its module's
+        # index space, where hierarchy() cannot read it)
+        t = (ValType.FUNCREF if isinstance(raw, FuncInst) else
+             ValType.EXTERNREF if isinstance(raw, ExternRef) else t)
     if t is ValType.FUNCREF:
         if raw is None:
             return None
