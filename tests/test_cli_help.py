@@ -23,7 +23,9 @@ import pytest
 from wasmvm.cli import COMMANDS, build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
-TYPES = ("i32", "i64", "f32", "f64", "v128", "funcref", "externref")
+BASE_TYPES = ("i32", "i64", "f32", "f64", "v128", "funcref", "externref")
+GC_TYPES = ("structref", "arrayref", "anyref", "eqref", "i31ref")
+TYPES = BASE_TYPES + GC_TYPES
 
 
 def help_text(capsys, *argv: str) -> str:
@@ -59,8 +61,9 @@ def test_run_usage_shows_args(capsys):
 
 
 # -- invoke: how arguments are written ------------------------------------------------------
-IDENTITY = "(module\n" + "".join(
-    f'  (func (export "{t}") (param {t}) (result {t}) local.get 0)\n' for t in TYPES) + ")"
+IDENTITY, GC_IDENTITY = ("(module\n" + "".join(
+    f'  (func (export "{t}") (param {t}) (result {t}) local.get 0)\n' for t in types) + ")"
+    for types in (BASE_TYPES, GC_TYPES))
 
 #: what some of the examples must print (the rest must print a value of the right type)
 MEANT = {
@@ -76,6 +79,9 @@ MEANT = {
     ("v128", "i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 0xff"):
         "v128:i32x4 0x03020100 0x07060504 0x0b0a0908 0xff0e0d0c",
     ("funcref", "null"): "funcref:null", ("externref", "null"): "externref:null",
+    ("structref", "null"): "structref:null", ("anyref", "null"): "anyref:null",
+    ("anyref", "-5"): "(ref.i31 -5)", ("eqref", "0x7fffffff"): "(ref.i31 -1)",
+    ("i31ref", "i31:7"): "(ref.i31 7)",
 }
 
 #: what the help says is not accepted
@@ -83,7 +89,8 @@ REFUSED = [
     ("i32", "0x100000000"), ("i32", "-0x80000001"), ("i64", "1.5"),
     ("f32", "nan:0x0"), ("f32", "nan:0x800000"), ("f64", "nan:0x10000000000000"),
     ("v128", "f32x4 1 2 3 4"), ("v128", "f64x2 1 2"), ("v128", "i32x4 1 2 3"),
-    ("funcref", "0"), ("externref", "ref.null extern"),
+    ("funcref", "0"), ("externref", "ref.null extern"), ("structref", "0"),
+    ("i31ref", "0x80000000"), ("anyref", "-0x40000001"), ("arrayref", "[]"),
 ]
 
 
@@ -93,6 +100,15 @@ def identity(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("invoke") / "identity.wasm"
     path.write_bytes(wat(IDENTITY))
+    return path
+
+
+@pytest.fixture(scope="module")
+def gc_identity(tmp_path_factory) -> Path:
+    from .test_api import wat3
+
+    path = tmp_path_factory.mktemp("invoke") / "gc_identity.wasm"
+    path.write_bytes(wat3(GC_IDENTITY))
     return path
 
 
@@ -148,7 +164,7 @@ def _needs_dashdash(word: str) -> bool:
     return word.startswith("-") and not re.fullmatch(r"-\d+|-\d*\.\d+", word)
 
 
-def test_every_documented_example_parses(identity, capsys):
+def test_every_documented_example_parses(identity, gc_identity, capsys):
     examples = documented_examples(help_text(capsys, "invoke"))
     seen = 0
     for t, words in examples.items():
@@ -156,10 +172,11 @@ def test_every_documented_example_parses(identity, capsys):
             for dashdash in (True, False):
                 if not dashdash and _needs_dashdash(example):
                     continue
-                status, out, err = _invoke(capsys, identity, t, example, dashdash)
+                path = gc_identity if t in GC_TYPES else identity
+                status, out, err = _invoke(capsys, path, t, example, dashdash)
                 assert status == 0, (t, example, dashdash, err)
-                assert out == MEANT.get((t, example), out) and out.startswith(f"{t}:"), \
-                    (t, example, out)
+                assert out == MEANT.get((t, example), out), (t, example, out)
+                assert out.startswith((f"{t}:", "(ref.i31 ")), (t, example, out)
                 seen += 1
     assert seen >= 40
 
@@ -171,8 +188,9 @@ def test_dashdash_is_needed_where_the_help_says(identity, capsys):
 
 
 @pytest.mark.parametrize("t,text", REFUSED, ids=[f"{t}:{x}" for t, x in REFUSED])
-def test_what_the_help_excludes_is_refused(identity, capsys, t, text):
-    status, out, err = _invoke(capsys, identity, t, text, dashdash=True)
+def test_what_the_help_excludes_is_refused(identity, gc_identity, capsys, t, text):
+    path = gc_identity if t in GC_TYPES else identity
+    status, out, err = _invoke(capsys, path, t, text, dashdash=True)
     assert status == 1 and out == "" and err.startswith("error: "), (status, out, err)
 
 

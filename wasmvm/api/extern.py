@@ -12,7 +12,7 @@ from ..errors import Trap, TrapCode
 from ..exec.engine import invoke
 from ..exec.store import GlobalInst, HostFunc, MemInst, TableInst, TagInst
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType, ValType
-from .values import Val, to_python, to_raw
+from .values import Val, canonical_type, to_python, to_raw
 
 
 class _Extern:
@@ -76,7 +76,7 @@ class Func(_Extern):
         return len(self._inst.type.results)
 
     def __call__(self, store, *args):
-        ty = self._inst.type
+        ty = canonical_type(self._inst)
         _check_arity(ty, len(args))
         raw = [to_raw(t, a) for t, a in zip(ty.params, args)]
         out = invoke(_exec_store(store), self._inst, raw)
@@ -86,11 +86,12 @@ class Func(_Extern):
         return values[0] if len(values) == 1 else tuple(values)
 
     def call_vals(self, store, args: Sequence[Val]) -> list[Val]:
-        ty = self._inst.type
+        ty = canonical_type(self._inst)
         _check_arity(ty, len(args))
         raw = [to_raw(t, a) for t, a in zip(ty.params, args)]
         out = invoke(_exec_store(store), self._inst, raw)
         return [Val(t, r) for t, r in zip(ty.results, out)]
+
 
 
 class Caller:

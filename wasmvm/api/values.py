@@ -8,9 +8,9 @@ either plain Python values — ints (i32/i64 shown signed, as wasmtime-py does),
 
 from __future__ import annotations
 
-from ..exec.gc import I31, Array, Internalized, Struct
+from ..exec.gc import I31, Array, Internalized, Struct, ref_test
 from ..exec.store import ExternRef, FuncInst
-from ..syntax.types import TOP, ValType
+from ..syntax.types import TOP, RefType, ValType, ref_type, unpacked
 from ..syntax.values import (
     f32_from_bits,
     f32_round,
@@ -19,6 +19,7 @@ from ..syntax.values import (
     f64_to_bits,
     signed,
 )
+from ..valid.canon import TYPES
 
 _MASK = {ValType.I32: 0xFFFFFFFF, ValType.I64: 0xFFFFFFFFFFFFFFFF,
          ValType.V128: (1 << 128) - 1}
@@ -66,6 +67,30 @@ class Val:
         return cls(ValType.EXTERNREF, None if obj is None else ExternRef(obj))
 
     @classmethod
+    def anyref(cls, obj) -> Val:
+        """An ``anyref``: a ``StructRef``, ``ArrayRef`` or ``I31Ref`` (from an earlier call),
+        None, or any other Python object (a host value, internalized)."""
+        return cls(ValType.ANYREF, to_raw(ValType.ANYREF, obj))
+
+    @classmethod
+    def eqref(cls, obj) -> Val:
+        return cls(ValType.EQREF, to_raw(ValType.EQREF, obj))
+
+    @classmethod
+    def structref(cls, obj) -> Val:
+        return cls(ValType.STRUCTREF, to_raw(ValType.STRUCTREF, obj))
+
+    @classmethod
+    def arrayref(cls, obj) -> Val:
+        return cls(ValType.ARRAYREF, to_raw(ValType.ARRAYREF, obj))
+
+    @classmethod
+    def i31ref(cls, n) -> Val:
+        """An ``i31ref`` of an int (-2**30 to 2**31-1: signed or unsigned 31 bits), an
+        ``I31Ref`` or None."""
+        return cls(ValType.I31REF, to_raw(ValType.I31REF, n))
+
+    @classmethod
     def from_bits(cls, t: ValType, bits: int) -> Val:
         """The value of type ``t`` with exactly these bits (numeric and vector types)."""
         t = ValType(t)
@@ -109,7 +134,202 @@ class Val:
             x = self._raw
             if x != x:
                 return f"Val.from_bits(ValType.{t.name.lower()}(), {self.bits:#x})"
+        if t.is_ref and self._raw.__class__ in _GC_VALUES:
+            return f"Val({t}, {gc_text(self._raw)})"
         return f"Val.{t.value}({self.value!r})"
+
+
+# -- GC objects as Python sees them ----------------------------------------------------------
+class GcRef:
+    """A GC object of the ``any`` hierarchy seen from Python (as wasmtime's ``AnyRef``):
+    ``StructRef``, ``ArrayRef`` or ``I31Ref``. Equal when the object is the same (an i31:
+    the same value); passing one back into WebAssembly gives that very object."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw):
+        self._raw = raw
+
+    def __eq__(self, other):
+        if not isinstance(other, GcRef):
+            return NotImplemented
+        return other._raw is self._raw or other._raw == self._raw
+
+    def __hash__(self):
+        return hash(self._raw) if self._raw.__class__ is I31 else id(self._raw)
+
+    def __repr__(self) -> str:
+        return gc_text(self._raw)
+
+    __str__ = __repr__
+
+
+class _Aggregate(GcRef):
+    __slots__ = ()
+
+    @property
+    def type_id(self) -> int:
+        """The canonical id of its type (``valid.canon.TYPES``)."""
+        return self._raw.type_id
+
+    @property
+    def type(self):
+        """Its type, ``(struct (field i32) (field (mut i64)))`` or ``(array (mut i8))``
+        (a ``StructType``/``ArrayType``; concrete references in it are canonical ids)."""
+        return TYPES.comp[self._raw.type_id]
+
+    def _storage(self, i: int):
+        raise NotImplementedError
+
+    def _values(self) -> list:
+        raise NotImplementedError
+
+    @property
+    def fields(self) -> list[Val]:
+        """Its fields (elements) as ``Val``s: packed i8/i16 ones as i32 (zero-extended),
+        references as their GC view (``Val.value``)."""
+        return [Val(unpacked(self._storage(i)), v) for i, v in enumerate(self._values())]
+
+    def __len__(self) -> int:
+        return len(self._values())
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self.fields[i]
+        values = self._values()
+        if i < 0:
+            i += len(values)
+        if not 0 <= i < len(values):
+            raise IndexError(i)
+        return Val(unpacked(self._storage(i)), values[i])
+
+
+class StructRef(_Aggregate):
+    """A struct: ``.type``, ``.fields`` (Vals), ``len(s)``, ``s[i]``."""
+
+    __slots__ = ()
+
+    def _storage(self, i: int):
+        return TYPES.comp[self._raw.type_id].fields[i].storage
+
+    def _values(self) -> list:
+        return self._raw.fields
+
+
+class ArrayRef(_Aggregate):
+    """An array: ``.type``, ``.fields`` (its elements, Vals), ``len(a)``, ``a[i]``."""
+
+    __slots__ = ()
+
+    def _storage(self, i: int):
+        return TYPES.comp[self._raw.type_id].field.storage
+
+    def _values(self) -> list:
+        return self._raw.values
+
+
+class I31Ref(GcRef):
+    """An i31: ``.signed`` (-2**30 to 2**30-1), ``.unsigned`` (its 31 bits); ``int(r)`` is
+    the signed value."""
+
+    __slots__ = ()
+
+    @property
+    def unsigned(self) -> int:
+        return self._raw.value
+
+    @property
+    def signed(self) -> int:
+        v = self._raw.value
+        return v - (1 << 31) if v & 0x40000000 else v
+
+    def __int__(self) -> int:
+        return self.signed
+
+    __index__ = __int__
+
+
+_VIEWS = {Struct: StructRef, Array: ArrayRef, I31: I31Ref}
+
+
+def gc_view(raw) -> GcRef:
+    """The Python view of a raw struct, array or i31."""
+    return _VIEWS[raw.__class__](raw)
+
+
+# -- the text of GC values: (ref.struct $3 {i32:1, (mut i64):2}) -----------------------------
+#: at most this many fields or elements of one object are shown, objects nested this deep,
+#: and this many objects in one text; a cycle is shown as <cycle>
+GC_TEXT_ITEMS = 8
+GC_TEXT_DEPTH = 3
+GC_TEXT_OBJECTS = 24
+
+
+def gc_text(raw, type_name=None, *, items: int = GC_TEXT_ITEMS, depth: int = GC_TEXT_DEPTH) -> str:
+    """A reference value as text: ``(ref.struct $3 {i32:1, (mut i64):2})``,
+    ``(ref.array $5 [i8:1, i8:2, ...] len=100)``, ``(ref.i31 -5)``, ``null``; nested
+    objects up to ``depth`` levels (deeper ones as ``(ref.struct $3 ...)``), ``items``
+    fields or elements each, a reference back to an enclosing object as ``<cycle>``.
+    ``type_name(id)`` names a canonical type id (default ``$id``)."""
+    name = type_name or (lambda tid: f"${tid}")
+    open_: set[int] = set()
+    budget = [GC_TEXT_OBJECTS]
+
+    def one(r, d: int) -> str:
+        cls = r.__class__
+        if r is None:
+            return "null"
+        if cls is I31:
+            v = r.value
+            return f"(ref.i31 {v - (1 << 31) if v & 0x40000000 else v})"
+        if cls is Struct or cls is Array:
+            kind = "struct" if cls is Struct else "array"
+            head = f"ref.{kind} {name(r.type_id)}"
+            if id(r) in open_:
+                return f"({head} <cycle>)"
+            if d <= 0 or budget[0] <= 0:
+                return f"({head} ...)"
+            budget[0] -= 1
+            open_.add(id(r))
+            try:
+                ct = TYPES.comp[r.type_id]
+                if cls is Struct:
+                    parts = [f"{field_type(f)}:{field(f.storage, v, d)}"
+                             for f, v in zip(ct.fields[:items], r.fields[:items])]
+                    more = ", ..." if len(r.fields) > items else ""
+                    return f"({head} {{{', '.join(parts)}{more}}})"
+                st = ct.field.storage
+                st_text = storage_text(st)
+                parts = [f"{st_text}:{field(st, v, d)}" for v in r.values[:items]]
+                more = ", ..." if len(r.values) > items else ""
+                return f"({head} [{', '.join(parts)}{more}] len={len(r.values)})"
+            finally:
+                open_.discard(id(r))
+        if cls is Internalized:
+            return f"(ref.host {getattr(r.value, 'value', r.value)!r})"
+        if isinstance(r, FuncInst):
+            return f"(ref.func {getattr(r, 'name', '?')})"
+        if isinstance(r, ExternRef):
+            return f"(ref.extern {r.value!r})"
+        return repr(r)
+
+    def storage_text(storage) -> str:
+        if isinstance(storage, RefType) and isinstance(storage.heap, int):
+            heap = name(storage.heap)
+            return f"(ref null {heap})" if storage.nullable else f"(ref {heap})"
+        return str(storage)
+
+    def field_type(f) -> str:
+        text = storage_text(f.storage)
+        return f"(mut {text})" if f.mutable else text
+
+    def field(storage, v, d: int) -> str:
+        t = unpacked(storage)
+        if t.is_ref:
+            return one(v, d - 1)
+        return format_value(Val(t, v)).split(":", 1)[1]
+
+    return one(raw, depth)
 
 
 def _int_raw(t: ValType, n) -> int:
@@ -123,11 +343,64 @@ def _int_raw(t: ValType, n) -> int:
 
 def hierarchy(t) -> str | None:
     """The reference hierarchy of a type (``func``, ``extern``, ``exn``, ``any``), or
-    None for numeric and vector types: references of one hierarchy share one raw form."""
+    None for numeric and vector types: references of one hierarchy share one raw form.
+    A concrete ``(ref $t)`` is read in the canonical space (``$t`` a canonical id, as the
+    API's function types have them, see ``canonical``): ``func`` for a function type,
+    ``any`` for a struct or array type."""
     if not t.is_ref:
         return None
     heap = t.heap
-    return "func" if isinstance(heap, int) else TOP[heap]
+    if isinstance(heap, int):
+        kind = TYPES.kind[heap] if 0 <= heap < len(TYPES.kind) else "func"
+        return "func" if kind == "func" else "any"
+    return TOP[heap]
+
+
+def canonical(t, type_ids):
+    """``t`` with a concrete heap type written as its canonical id (``type_ids``: a
+    module's canonical id of each type index); other types unchanged."""
+    if type_ids and isinstance(t, RefType) and isinstance(t.heap, int) and t.heap < len(type_ids):
+        return ref_type(t.nullable, type_ids[t.heap])
+    return t
+
+
+def canonical_type(inst):
+    """The type of a function (an API ``Func`` or an engine function) with its concrete
+    reference types as canonical ids (a WebAssembly function's type is written with its
+    module's type indices; a host function's is canonical already), so that ``hierarchy``
+    and casts read them right: parse arguments by these types."""
+    inst = getattr(inst, "_inst", inst)
+    ty = inst.type
+    module = getattr(inst, "module", None)
+    if module is None or not any(getattr(t, "heap", None).__class__ is int
+                                 for t in (*ty.params, *ty.results)):
+        return ty
+    ids = module.type_ids
+    return type(ty)(tuple(canonical(t, ids) for t in ty.params),
+                    tuple(canonical(t, ids) for t in ty.results))
+
+
+def module_type_name(module, type_id: int) -> str:
+    """A canonical type id as the module instance ``module`` writes it: ``$2`` (its first
+    type index of that id), or ``$#id`` when the module has no such type."""
+    ids = getattr(module, "type_ids", None) or ()
+    for i, x in enumerate(ids):
+        if x == type_id:
+            return f"${i}"
+    return f"$#{type_id}"
+
+
+def func_namer(func):
+    """``type_name`` for ``gc_text`` naming types as the module of ``func`` (an API
+    ``Func``) does; None for a host function."""
+    return type_namer(getattr(getattr(func, "_inst", None), "module", None))
+
+
+def type_namer(module):
+    """``type_name`` for ``gc_text`` naming types as ``module`` (an instance) does."""
+    if module is None or not getattr(module, "type_ids", None):
+        return None
+    return lambda type_id: module_type_name(module, type_id)
 
 
 def to_raw(t: ValType, v):
@@ -170,6 +443,10 @@ def _ref_raw(t, v):
         raw = v._raw
     elif v is None:
         raw = None
+    elif isinstance(v, GcRef):
+        raw = v._raw
+    elif top == "any" and t.heap == "i31" and isinstance(v, int) and not isinstance(v, bool):
+        raw = _i31(v)
     elif isinstance(v, _GC_VALUES):  # a struct, array or i31 (from an earlier call)
         raw = v
     elif top == "func":
@@ -185,7 +462,16 @@ def _ref_raw(t, v):
         raise TypeError(f"no conversion of a {type(v).__name__} to {t}")
     if raw is None and not t.nullable:
         raise TypeError(f"null is not a value of {t}")
+    if raw is not None and top == "any" and not ref_test(raw, t.nullable, t.heap):
+        what = gc_text(raw) if raw.__class__ in _GC_VALUES else "a host value"
+        raise TypeError(f"{what} is not a value of {t}")
     return raw
+
+
+def _i31(n: int) -> I31:
+    if not -(1 << 30) <= n < 1 << 31:
+        raise ValueError(f"{n} does not fit in i31 (-2**30 to 2**31-1)")
+    return I31(n & 0x7FFFFFFF)
 
 
 _GC_VALUES = (Struct, Array, I31)
@@ -197,11 +483,13 @@ def to_python(t: ValType, raw):
         return signed(raw, 32)
     if t is ValType.I64:
         return signed(raw, 64)
-    if raw.__class__ in _GC_VALUES:  # structs, arrays, i31: themselves
-        return raw
+    if raw.__class__ in _GC_VALUES:  # structs, arrays, i31: their views
+        return _VIEWS[raw.__class__](raw)
     if t.is_ref and t not in (ValType.FUNCREF, ValType.EXTERNREF):
-        top = hierarchy(t)
-        t = ValType.FUNCREF if top == "func" else ValType.EXTERNREF if top == "extern" else t
+        # by what the value is (a global's or table's (ref $t) may be in its module's
+        # index space, where hierarchy() cannot read it)
+        t = (ValType.FUNCREF if isinstance(raw, FuncInst) else
+             ValType.EXTERNREF if isinstance(raw, ExternRef) else t)
     if t is ValType.FUNCREF:
         if raw is None:
             return None
@@ -228,9 +516,17 @@ def parse_value(t: ValType, text: str) -> Val:
     if not s:
         raise ValueError(f"an empty argument is not {_article(t)} {t}")
     if t.is_ref:
-        if s != "null":
-            raise ValueError(f"{_article(t)} {t} argument can only be null, got {text!r}")
-        return Val(t, None)
+        if s == "null":
+            if not t.nullable:
+                raise ValueError(f"null is not a value of {t}")
+            return Val(t, None)
+        if t.heap in ("any", "eq", "i31"):  # an i31 literal (ref.i31 N), "i31:N" too
+            try:
+                return Val(t, _i31(int(s.removeprefix("i31:"), 0)))
+            except ValueError as e:
+                raise ValueError(f"{_article(t)} {t} argument is null or an i31 "
+                                 f"(-2**30 to 2**31-1), got {text!r}: {e}") from None
+        raise ValueError(f"{_article(t)} {t} argument can only be null, got {text!r}")
     if t is ValType.V128 and s.split()[0] in _LANES:
         return Val(t, _parse_lanes(text))
     if t in _MASK:
@@ -255,11 +551,32 @@ def parse_value(t: ValType, text: str) -> Val:
     return Val.f32(x) if t is ValType.F32 else Val.f64(x)
 
 
-def format_value(v: Val) -> str:
-    """``i32:3``, ``f64:-0.0``, ``f32:nan:0x200000``, ``funcref:null``."""
+def type_text(t, type_name=None) -> str:
+    """A value type as text, ``(ref null $0)`` with ``type_name`` naming a concrete heap
+    type's canonical id (as ``gc_text`` does)."""
+    if type_name is not None and isinstance(t, RefType) and isinstance(t.heap, int):
+        heap = type_name(t.heap)
+        return f"(ref null {heap})" if t.nullable else f"(ref {heap})"
+    return str(t)
+
+
+def parse_argument(func, i: int, text: str) -> Val:
+    """Argument ``i`` of ``func`` (an API ``Func``) from text, as ``parse_value`` reads it
+    by the parameter's type as the module writes it (errors say ``(ref $0)``), typed as
+    the API passes it (``canonical_type``)."""
+    v = parse_value(func.type().params[i], text)
+    return Val(canonical_type(func).params[i], v._raw)
+
+
+def format_value(v: Val, type_name=None) -> str:
+    """``i32:3``, ``f64:-0.0``, ``f32:nan:0x200000``, ``funcref:null``, ``anyref:null``;
+    a struct, array or i31 as its own text (``gc_text``: ``(ref.i31 -5)``,
+    ``(ref.struct $3 {i32:1, (mut i64):2})``), ``type_name`` naming its type."""
     from ..syntax.values import format_float
 
     t = v.type
+    if v._raw.__class__ in _GC_VALUES:
+        return gc_text(v._raw, type_name)
     if t is ValType.F32 or t is ValType.F64:
         text = format_float(v._raw, v.bits, 32 if t is ValType.F32 else 64)
     elif t is ValType.V128:
@@ -275,7 +592,7 @@ def format_value(v: Val) -> str:
 
 def _article(t: ValType) -> str:
     """As the names are read aloud: an i32, an f64, an externref, a v128, a funcref."""
-    return "a" if str(t) in ("v128", "funcref") else "an"
+    return "a" if str(t) in ("v128", "funcref") or str(t).startswith("(") else "an"
 
 
 _LANES = {"i8x16": (8, 16), "i16x8": (16, 8), "i32x4": (32, 4), "i64x2": (64, 2)}

@@ -27,8 +27,14 @@ that starts with - but is not a plain decimal number (-inf, -nan, -0x7f, -1e-3) 
               (i8x16, i16x8, i32x4 or i64x2, then every lane, lane 0 first,
               all quoted as one word; or the 128 bits as one integer, lane 0 in
               the low bits; no f32x4 or f64x2)
-  funcref, externref
-              null  (the only reference a command line can give)"""
+  funcref, externref, structref, arrayref
+              null  (a null reference, the only one a command line can give
+              for these, and for any nullable ref null $t: a struct or an
+              array cannot be written)
+  anyref, eqref, i31ref
+              null  -5  0x7fffffff  i31:7
+              (an i31 passed as ref.i31 N: -2**30 to 2**31-1, signed or
+              unsigned 31 bits; also for ref i31 and ref null i31)"""
 
 
 @command(
@@ -44,15 +50,20 @@ that starts with - but is not a plain decimal number (-inf, -nan, -0x7f, -1e-3) 
 )
 def cmd_invoke(args: argparse.Namespace) -> int:
     """Instantiate the module and call one export; results print as TYPE:VALUE, one per
-    line (i32:3). A trap prints its message and the wasm backtrace, and exits 1."""
+    line (i32:3, anyref:null), a struct, array or i31 as its own text with its type index
+    in the module and its fields: (ref.struct $0 {i32:1, (mut i64):2}), (ref.array $1
+    [i8:1, i8:2, ...] len=100), (ref.i31 -5) (at most 8 fields or elements, 3 levels
+    deep; a reference back to an enclosing object shows as <cycle>). A trap prints its
+    message and the wasm backtrace, and exits 1."""
     from ..api import Config, Engine, Instance, Module, Store
-    from ..api.values import format_value
+    from ..api.values import format_value, func_namer
 
     store = Store(Engine(Config(tier=args.tier)))
     module = Module(store.engine, read_input(args.file))
     without_imports(module, "invoke")
     exports = Instance(store, module, []).exports(store)
     func, vals = exported_call(store, exports, args.func, args.args)
+    namer = func_namer(func)
     for v in func.call_vals(store, vals):
-        print(format_value(v))
+        print(format_value(v, namer))
     return 0

@@ -100,7 +100,7 @@ def exported_call(store, exports, name: str, texts: list[str]):
     """The exported function ``name`` and its arguments, parsed from ``texts`` by its
     parameter types (``ARGUMENT_SYNTAX``): (Func, list of Val). Bad input is a UserError."""
     from ..api import Func
-    from ..api.values import parse_value
+    from ..api.values import parse_argument
 
     func = exports.get(name)
     if not isinstance(func, Func):
@@ -109,8 +109,8 @@ def exported_call(store, exports, name: str, texts: list[str]):
     params = func.type(store).params
     if len(texts) != len(params):
         raise UserError(f"{name} takes {len(params)} argument(s) "
-                        f"({', '.join(params) or 'none'}), got {len(texts)}")
+                        f"({', '.join(str(p) for p in params) or 'none'}), got {len(texts)}")
     try:
-        return func, [parse_value(t, text) for t, text in zip(params, texts)]
+        return func, [parse_argument(func, i, text) for i, text in enumerate(texts)]
     except ValueError as e:
         raise UserError(str(e)) from None

@@ -33,7 +33,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     then the results as TYPE:VALUE. A trap ends the trace with a "trap" line; its message
     and offset go to stderr, exit status 1."""
     from ..api import Config, Engine, Instance, Module, Store
-    from ..api.values import format_value
+    from ..api.values import format_value, func_namer
     from ..observe.trace import Tracer, format_record
 
     if args.limit is not None and args.limit < 0:
@@ -69,10 +69,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
                     "remaining": store.get_fuel()}
             out.write(json.dumps(fuel) + "\n" if args.json else
                       f"fuel: {fuel['consumed']} consumed, {fuel['remaining']} left\n")
+    namer = func_namer(func)
     if args.json:
         out.write(json.dumps({"event": "results",
-                              "results": [format_value(v) for v in results]}) + "\n")
+                              "results": [format_value(v, namer) for v in results]}) + "\n")
     else:
         for v in results:
-            out.write(format_value(v) + "\n")
+            out.write(format_value(v, namer) + "\n")
     return 0

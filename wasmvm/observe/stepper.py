@@ -48,7 +48,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..api.extern import Func
-from ..api.values import Val, to_raw
+from ..api.values import Val, canonical_type, to_raw
 from ..errors import Trap
 from ..exec.engine import invoke
 from ..exec.events import ExecState
@@ -83,7 +83,7 @@ class Debugger:
     def __init__(self, store, func: Func, args=()):
         self._store = store._store
         self._func = func._inst
-        ty = self._func.type
+        ty = canonical_type(self._func)
         args = list(args)
         if len(args) != len(ty.params):
             raise TypeError(f"function {ty} takes {len(ty.params)} argument(s), got {len(args)}")
@@ -224,4 +224,4 @@ class Debugger:
 
     def _finish(self, raw: list) -> None:
         self.done = True
-        self.result_vals = [Val(t, r) for t, r in zip(self._func.type.results, raw)]
+        self.result_vals = [Val(t, r) for t, r in zip(canonical_type(self._func).results, raw)]

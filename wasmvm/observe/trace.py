@@ -40,9 +40,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..api.values import Val, format_value
+from ..api.values import Val, format_value, gc_text, type_namer
 from ..exec.events import Observer
-from ..exec.gc import Array, Struct
+from ..exec.gc import I31, Array, Struct
 from ..syntax.instructions import (
     Call,
     CallIndirect,
@@ -55,7 +55,8 @@ from ..syntax.module import Names
 from ..syntax.types import TOP, RefType, ref_type, valtype
 from ..text.disasm import instruction_text
 
-__all__ = ["Tracer", "format_record", "format_typed", "operand_count", "instruction_at"]
+__all__ = ["Tracer", "format_record", "format_typed", "operand_count", "instruction_at",
+           "state_namer"]
 
 #: How many operands the instructions typed by hand take (the rest: the opcode table).
 _SPECIAL_OPERANDS = {
@@ -80,9 +81,13 @@ TEXT_WIDTH = 22
 OPERANDS_WIDTH = 22
 
 
-def format_typed(t, raw) -> str:
+def format_typed(t, raw, type_name=None) -> str:
     """A raw value as ``type:value`` (``i32:-1``, ``f32:nan:0x200000``, ``funcref:fac``);
-    ``?:raw`` when its type is not known."""
+    a struct, array or i31 as its text (``(ref.struct $0 {i32:1})``, see
+    ``api.values.gc_text``; ``type_name`` names its types); ``?:raw`` when its type is
+    not known."""
+    if raw.__class__ in _GC:
+        return gc_text(raw, type_name)
     if t is None:
         return f"?:{raw!r}"
     t = valtype(t)
@@ -97,6 +102,15 @@ def format_typed(t, raw) -> str:
     return format_value(Val(t, raw))
 
 
+_GC = (Struct, Array, I31)
+
+
+def state_namer(state):
+    """How ``state``'s module names its types (``$2``), for ``format_typed``."""
+    func = getattr(state, "func", None)
+    return type_namer(getattr(func, "module", None))
+
+
 def typed_stack(state) -> list[str]:
     """The operand stack of ``state`` as typed strings, bottom first. Before an
     instruction runs the validator's type stack always fits the run-time stack."""
@@ -104,7 +118,9 @@ def typed_stack(state) -> list[str]:
     known = state.type_stack
     if known is None or len(known) != len(raw):
         known = ()
-    return [format_typed(known[i] if i < len(known) else None, v) for i, v in enumerate(raw)]
+    namer = state_namer(state) if any(v.__class__ in _GC for v in raw) else None
+    return [format_typed(known[i] if i < len(known) else None, v, namer)
+            for i, v in enumerate(raw)]
 
 
 def operand_count(state) -> int:
@@ -184,7 +200,7 @@ class Tracer(Observer):
         args = []
         # the frame's raw locals: the typed view (state.locals) has no types for references
         for i, (t, raw) in enumerate(zip(func.type.params, state._frame.locals)):
-            text = format_typed(t, raw)
+            text = format_typed(t, raw, state_namer(state))
             args.append(f"{names[i]}={text}" if i in names else text)
         self._emit({"event": "call", "function": state.function, "depth": self._level,
                     "args": args})

@@ -47,7 +47,10 @@ from pathlib import Path
 from typing import TextIO
 
 from ..api import Config, Engine, Func, Global, Instance, Linker, Module, Store, Val
-from ..api.values import to_raw
+from ..api.values import ArrayRef as Array
+from ..api.values import GcRef, to_raw
+from ..api.values import I31Ref as I31
+from ..api.values import StructRef as Struct
 from ..errors import (
     InvalidError,
     LinkError,
@@ -57,7 +60,6 @@ from ..errors import (
     UncaughtException,
     WasmError,
 )
-from ..exec.gc import I31, Array, Struct
 from ..syntax.features import WASM3
 from ..syntax.types import FUNCREF, V128, ValType
 from ..syntax.values import VALUE_CLASSES, Value
@@ -160,7 +162,7 @@ def _any_ref(actual) -> bool:
 _KIND_CHECK = {
     "struct": lambda a: isinstance(a, Struct), "array": lambda a: isinstance(a, Array),
     "i31": lambda a: isinstance(a, I31),
-    "eq": lambda a: isinstance(a, (Struct, Array, I31)),
+    "eq": lambda a: isinstance(a, GcRef),
 }
 
 
@@ -174,7 +176,7 @@ def _family(t, actual=None) -> str | None:
     """The hierarchy of a reference type the API reports (``funcref`` -> ``func``); a
     GC value of a concrete type (``(ref $s)``) is in ``any``."""
     heap = getattr(t, "heap", None)  # a typed reference type
-    if isinstance(heap, int) and isinstance(actual, (Struct, Array, I31)):
+    if isinstance(heap, int) and isinstance(actual, GcRef):
         return "any"
     if heap is None:
         heap = str(t)[:-3] if str(t).endswith("ref") else None

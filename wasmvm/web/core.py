@@ -25,7 +25,7 @@ import re
 import threading
 
 from .. import Config, Engine, Func, Instance, Module, Store, Trap, TrapCode, Val, ValType
-from ..api.values import format_value, parse_value
+from ..api.values import format_value, func_namer, parse_argument, parse_value, type_text
 from ..observe.trace import Tracer
 from ..syntax.instructions import walk
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
@@ -234,21 +234,23 @@ def parse_args(func: Func, store: Store, export: str, texts: list) -> list[Val]:
         if not isinstance(text, str):
             text = str(text)
         try:
-            vals.append(parse_value(ValType(t), text))
+            vals.append(parse_argument(func, i, text) if t.is_ref else parse_value(ValType(t), text))
         except (ValueError, IndexError) as e:
             raise RequestError("bad_request", f"argument {i} of {export}: {e}") from None
     return vals
 
 
-def value_json(v: Val) -> dict:
+def value_json(v: Val, type_name=None) -> dict:
     """``{"type": "i64", "text": "i64:120", "bits": "0x0000000000000078"}`` (bits: None
-    for references). Bits are hex strings: JSON numbers lose i64 precision in JavaScript."""
+    for references; a struct, array or i31's text is ``api.values.gc_text``'s,
+    ``(ref.struct $0 {i32:1, (mut i64):2})``, ``type_name`` naming its types). Bits are
+    hex strings: JSON numbers lose i64 precision in JavaScript."""
     t = v.type
     bits = None
     if not t.is_ref:
         width = {"i32": 8, "f32": 8, "i64": 16, "f64": 16, "v128": 32}[str(t)]
         bits = f"0x{v.bits:0{width}x}"
-    return {"type": str(t), "text": format_value(v), "bits": bits}
+    return {"type": type_text(t, type_name), "text": format_value(v, type_name), "bits": bits}
 
 
 def trap_json(trap: Trap) -> dict:
@@ -323,7 +325,8 @@ def invoke(module: Module, export: str, args: list, limits: Limits, *, fuel: int
         func = find_func(instance, store, export)
         vals = parse_args(func, store, export, args)
         result["args"] = [format_value(v) for v in vals]
-        result["results"] = [value_json(v) for v in func.call_vals(store, vals)]
+        namer = func_namer(func)
+        result["results"] = [value_json(v, namer) for v in func.call_vals(store, vals)]
     except Trap as trap:
         result["trap"] = trap_json(trap)
     finally:

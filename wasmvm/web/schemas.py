@@ -108,7 +108,9 @@ class InvokeRequest(ModuleRef):
 
 class Value(BaseModel):
     type: str
-    text: str = Field(description='"i64:120", "f32:nan:0x200000"')
+    text: str = Field(description='"i64:120", "f32:nan:0x200000", "anyref:null", a GC '
+                                  'object as "(ref.struct $0 {i32:1, (mut i64):2})", '
+                                  '"(ref.array $1 [i8:1, ...] len=100)", "(ref.i31 -5)"')
     bits: str | None = Field(description="the exact bits in hex (None for references)")
 
 

@@ -19,10 +19,10 @@ bytes) and a 64-byte window of memory around it.
 from __future__ import annotations
 
 from .. import Instance, Module, Trap, Val, ValType
-from ..api.values import format_value
+from ..api.values import format_value, func_namer
 from ..observe import Observer
 from ..observe.stepper import Debugger
-from ..observe.trace import format_typed, instruction_at
+from ..observe.trace import format_typed, instruction_at, state_namer
 from .core import Job, find_func, make_store, parse_args, trap_json, value_json
 from .limits import Limits
 
@@ -50,7 +50,7 @@ class _Watch(Observer):
             self.access = access
 
 
-def _value_text(value) -> str:
+def _value_text(value, type_name=None) -> str:
     """A typed value as ``i32:5``; a reference as ``ref:null`` or ``ref:NAME``; a value
     whose type is not known (after a branch) as ``?:raw``."""
     t = getattr(value, "type", None)
@@ -60,13 +60,14 @@ def _value_text(value) -> str:
     if value is None:
         return "ref:null"
     name = getattr(value, "name", None)
-    return f"ref:{name}" if isinstance(name, str) else format_typed(None, value)
+    return f"ref:{name}" if isinstance(name, str) else format_typed(None, value, type_name)
 
 
 def state_json(state, names, access=None) -> dict:
     """One paused state as JSON (see the module docstring); ``names`` is the module's
     name section (or None), ``access`` the most recent memory access."""
     local_names = (names.locals.get(state.func_index, {}) if names is not None else {})
+    namer = state_namer(state)
     memory = state.memory
     mem_json = None
     if memory is not None:
@@ -88,8 +89,8 @@ def state_json(state, names, access=None) -> dict:
         "instruction": instruction_at(state),
         "depth": state.depth,
         "frames": state.frames,
-        "stack": [_value_text(v) for v in state.stack],
-        "locals": [{"index": i, "name": local_names.get(i), "value": _value_text(v)}
+        "stack": [_value_text(v, namer) for v in state.stack],
+        "locals": [{"index": i, "name": local_names.get(i), "value": _value_text(v, namer)}
                    for i, v in enumerate(state.locals)],
         "memory": mem_json,
     }
@@ -110,6 +111,7 @@ class Stepper:
         self.dbg = None
         self.trap = None
         self.args: list[str] = []
+        self._namer = None
         try:
             instance = Instance(self.store, module, [])
         except Trap as trap:
@@ -117,7 +119,8 @@ class Stepper:
             return
         func = find_func(instance, self.store, export)
         vals = parse_args(func, self.store, export, args)
-        self.args = [format_value(v) for v in vals]
+        self._namer = func_namer(func)
+        self.args = [format_value(v, self._namer) for v in vals]
         try:
             self.dbg = Debugger(self.store, func, vals)
         except Trap as trap:
@@ -140,7 +143,7 @@ class Stepper:
         trap = self.trap if self.trap is not None else (dbg.trap if dbg is not None else None)
         results = None
         if dbg is not None and dbg.result_vals is not None:
-            results = [value_json(v) for v in dbg.result_vals]
+            results = [value_json(v, self._namer) for v in dbg.result_vals]
         return {"state": state, "done": self.done, "results": results,
                 "trap": None if trap is None else trap_json(trap), "steps": self.steps,
                 "fuel_consumed": self.budget - self.store.get_fuel()}
