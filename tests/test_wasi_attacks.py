@@ -158,6 +158,17 @@ utimes esc_rel (nofollow): SUCCESS
 utimes esc_rel mtim only (nofollow): SUCCESS
 stat esc_rel (nofollow): SUCCESS
   mtim 2000000000 atim 1000000000
+symlink sub/sub2 -> to_sub2: SUCCESS
+rmdir to_sub2 (a link to a directory): NOTDIR
+  stat sub/sub2: SUCCESS
+symlink made_by_link -> dangling: SUCCESS
+mkdir dangling (a link to nothing): EXIST
+  stat made_by_link: NOENT
+unlink sub/ (a directory, with a slash): ISDIR
+unlink missing/: NOENT
+unlink to_sub2/ (a link to a directory): ISDIR
+unlink to_sub2: SUCCESS
+unlink dangling: SUCCESS
 """
 
 

@@ -217,6 +217,18 @@ static void open_edges(void) {
     __wasi_filestat_t st;
     report("stat esc_rel (nofollow)", __wasi_path_filestat_get(BOX, 0, "esc_rel", &st));
     printf("  mtim %llu atim %llu\n", (unsigned long long)st.mtim, (unsigned long long)st.atim);
+    /* mkdir, rmdir and unlink act on the name itself: never through a link */
+    report("symlink sub/sub2 -> to_sub2", __wasi_path_symlink("sub/sub2", BOX, "to_sub2"));
+    report("rmdir to_sub2 (a link to a directory)", __wasi_path_remove_directory(BOX, "to_sub2"));
+    stat_at(BOX, "sub/sub2");
+    report("symlink made_by_link -> dangling", __wasi_path_symlink("made_by_link", BOX, "dangling"));
+    report("mkdir dangling (a link to nothing)", __wasi_path_create_directory(BOX, "dangling"));
+    stat_at(BOX, "made_by_link");
+    report("unlink sub/ (a directory, with a slash)", __wasi_path_unlink_file(BOX, "sub/"));
+    report("unlink missing/", __wasi_path_unlink_file(BOX, "missing/"));
+    report("unlink to_sub2/ (a link to a directory)", __wasi_path_unlink_file(BOX, "to_sub2/"));
+    report("unlink to_sub2", __wasi_path_unlink_file(BOX, "to_sub2"));
+    report("unlink dangling", __wasi_path_unlink_file(BOX, "dangling"));
 }
 
 int main(void) {
