@@ -364,3 +364,42 @@ def test_each_access_takes_its_own_address_from_the_top_of_the_stack(tier):
             ty, (7).to_bytes(size, "little"))
         assert mem.read(store, 128, 128 + size) == want, op
         assert mem.read(store, 200, 208) == bytes(8), op
+
+
+def test_every_memory_method_checks_its_range():
+    """Memory's own accesses (the stack machine's loads and stores, the host's reads and
+    writes, the bulk operations and segment initialisation) trap out of bounds, negative
+    addresses and lengths included (Python would index from the end), and write nothing
+    when they trap."""
+    m = Memory(1)
+    end = PAGE_SIZE
+    m.store(end - 4, 4, 0x01020304)
+    assert m.load(end - 4, 4) == 0x01020304 and m.load(end - 1, 1) == 0x01
+    m.store(0, 16, 1 << 120)
+    assert m.load(0, 16) == 1 << 120
+    for ea, size in ((-1, 1), (-4, 4), (end - 3, 4), (end, 1), (end - 15, 16)):
+        with pytest.raises(Trap):
+            m.load(ea, size)
+        with pytest.raises(Trap):
+            m.store(ea, size, 0)
+    assert m.read(end - 2, 2) == b"\x02\x01" and m.read(end, 0) == b""
+    for ea, n in ((-1, 1), (0, -1), (end - 1, 2), (end + 1, 0)):
+        with pytest.raises(Trap):
+            m.read(ea, n)
+        with pytest.raises(Trap):
+            m.fill(ea, 0xAA, n)
+        with pytest.raises(Trap):
+            m.copy(ea, 0, n)
+        with pytest.raises(Trap):
+            m.copy(0, ea, n)
+    with pytest.raises(Trap):
+        m.write(end - 1, b"ab")
+    with pytest.raises(Trap):
+        m.write(-1, b"a")
+    with pytest.raises(Trap):
+        m.init(end - 1, b"abc", 0, 2)  # past the memory
+    with pytest.raises(Trap):
+        m.init(0, b"abc", 2, 2)  # past the segment
+    m.init(end - 2, b"abc", 1, 2)
+    assert m.read(end - 2, 2) == b"bc"
+    assert len(m.data) == end and m.read(0, 4) == bytes(4)  # nothing grew, nothing written

@@ -164,6 +164,22 @@ rmdir to_sub2 (a link to a directory): NOTDIR
 symlink made_by_link -> dangling: SUCCESS
 mkdir dangling (a link to nothing): EXIST
   stat made_by_link: NOENT
+link inside.txt -> dangling: EXIST
+symlink x -> dangling: EXIST
+  stat made_by_link: NOENT
+symlink inside.txt -> lnk: SUCCESS
+rename newf.txt -> lnk (a link): SUCCESS
+  stat inside.txt: SUCCESS
+  lnk is a symlink: 0
+symlink sub/sub2 -> to_sub2b: SUCCESS
+rename to_sub2b -> moved_link: SUCCESS
+  moved_link is a symlink: 1
+  stat sub/sub2: SUCCESS
+unlink moved_link: SUCCESS
+rename missing/ -> y: NOENT
+rename missing -> y/: NOENT
+symlink with a NUL in its contents: INVAL
+  stat nul_link: NOENT
 unlink sub/ (a directory, with a slash): ISDIR
 unlink missing/: NOENT
 unlink to_sub2/ (a link to a directory): ISDIR
@@ -224,7 +240,7 @@ ATTACKS_ADDED = {
     "box/sub/rel6.txt": b"",
     "box/rel7.txt": b"",
     "box/rel8.txt": b"",
-    "box/newf.txt": b"PWNED\n",
+    "box/lnk": b"PWNED\n",  # newf.txt, renamed over the link lnk
 }
 
 

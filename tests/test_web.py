@@ -888,3 +888,13 @@ def test_a_limit_error_says_what_and_which_limit():
     assert (str(e), e.limit, e.message, e.offset) == (
         "the module is too large", "max_module_bytes", "the module is too large", 12)
     assert LimitError("fuel", "out").offset is None
+
+
+def test_limits_cannot_be_changed_in_place():
+    """A service's limits are fixed once made (replace() makes new ones)."""
+    import dataclasses
+
+    limits = Limits()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        limits.fuel = 1
+    assert dataclasses.replace(limits, fuel=1).fuel == 1 and limits.fuel == Limits().fuel

@@ -13,9 +13,14 @@
  *     box/sub/sub2/up -> ../..    back to box: allowed
  *     box/up2 -> sub/sub2/..      to box/sub: allowed
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <wasi/api.h>
+
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_symlink")))
+int32_t raw_path_symlink(int32_t old_path, int32_t old_len, int32_t fd, int32_t new_path,
+                         int32_t new_len);
 
 #define BOX 3
 #define RO 4
@@ -224,6 +229,25 @@ static void open_edges(void) {
     report("symlink made_by_link -> dangling", __wasi_path_symlink("made_by_link", BOX, "dangling"));
     report("mkdir dangling (a link to nothing)", __wasi_path_create_directory(BOX, "dangling"));
     stat_at(BOX, "made_by_link");
+    /* link, symlink and rename act on the names too: a new name that is a dangling
+     * link is taken (EEXIST), and a link renamed moves the link, not its target */
+    report("link inside.txt -> dangling", __wasi_path_link(BOX, 0, "inside.txt", BOX, "dangling"));
+    report("symlink x -> dangling", __wasi_path_symlink("x", BOX, "dangling"));
+    stat_at(BOX, "made_by_link");
+    report("symlink inside.txt -> lnk", __wasi_path_symlink("inside.txt", BOX, "lnk"));
+    report("rename newf.txt -> lnk (a link)", __wasi_path_rename(BOX, "newf.txt", BOX, "lnk"));
+    stat_at(BOX, "inside.txt");
+    is_symlink("lnk");
+    report("symlink sub/sub2 -> to_sub2b", __wasi_path_symlink("sub/sub2", BOX, "to_sub2b"));
+    report("rename to_sub2b -> moved_link", __wasi_path_rename(BOX, "to_sub2b", BOX, "moved_link"));
+    is_symlink("moved_link");
+    stat_at(BOX, "sub/sub2");
+    report("unlink moved_link", __wasi_path_unlink_file(BOX, "moved_link"));
+    report("rename missing/ -> y", __wasi_path_rename(BOX, "missing/", BOX, "y"));
+    report("rename missing -> y/", __wasi_path_rename(BOX, "missing", BOX, "y/"));
+    report("symlink with a NUL in its contents",
+           raw_path_symlink((int32_t)"a\0b", 3, BOX, (int32_t)"nul_link", 8));
+    stat_at(BOX, "nul_link");
     report("unlink sub/ (a directory, with a slash)", __wasi_path_unlink_file(BOX, "sub/"));
     report("unlink missing/", __wasi_path_unlink_file(BOX, "missing/"));
     report("unlink to_sub2/ (a link to a directory)", __wasi_path_unlink_file(BOX, "to_sub2/"));
