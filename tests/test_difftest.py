@@ -48,15 +48,12 @@ pytestmark = pytest.mark.skipif(not wasmtime_available(), reason="wasmtime not i
 #: to go. (float_consts.wasm was one until 9709f71.)
 KNOWN_FIXTURE_BUGS: dict[str, str] = {}
 
-#: Trap codes no WebAssembly 2.0 program can raise (each fixture trap_<code>.wat covers one
-#: of the others).
+#: Trap codes no WebAssembly program of the compared features can raise (each fixture
+#: trap_<code>.wat covers one of the others; GC's since issue 17).
 TRAPS_OUTSIDE_2_0 = {
     "HEAP_MISALIGNED": "atomics (threads proposal)",
     "INTERRUPT": "epoch interruption, an embedder feature",
     "OUT_OF_FUEL": "fuel, an embedder budget (compared in fuel mode, not by a fixture)",
-    "ARRAY_OUT_OF_BOUNDS": "GC (WebAssembly 3.0)",
-    "CAST_FAILURE": "GC (WebAssembly 3.0)",
-    "ALLOCATION_TOO_LARGE": "GC (WebAssembly 3.0)",
 }
 
 
