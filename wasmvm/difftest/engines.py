@@ -12,6 +12,26 @@ never calls wasmvm for a step that exhausted wasmtime's fuel, so wasmvm only run
 wasmtime finished within its budget, under a wall-clock limit (SIGALRM in the main
 thread; elsewhere none) in case wasmvm itself loops. In the runner's fuel mode wasmvm
 counts fuel too (``WasmvmSide(fuel=...)``), and the counts are compared.
+
+GC references (issue 17). wasmtime-py 50 aborts the process when asked for the type of a
+GC reference (``support for non-externref and non-funcref references is not
+implemented``) and has no value conversion for them, so in a module with a GC type
+(``mentions_gc``) both sides read export types from the binary (the module's own type
+indices: wasmvm's API spells concrete types with canonical ids) and wasmtime's values are
+read raw, by their kind (``WasmtimeSide._raw_label``). What is compared of a reference
+(``gc_label``): null or not; an i31's value; that a non-null any-reference is a struct
+or an array (not its fields, its exact type nor its identity: wasmtime-py cannot read
+them; the module's own accessors, where exported, compare the contents); "func" for any
+non-null function reference (no type: see ``func_label``); for an externref, the host
+object passed in or "extern:any" for an anyref made external (``extern.convert_any``);
+"any" for a host object made internal (``any.convert_extern``: which object is not
+compared). Arguments (``values.ref_arguments``): a null for a nullable reference
+parameter and i31 values where the type admits them (any, eq, i31); a function with a
+parameter nothing can be passed for (a non-nullable reference to a function, struct,
+array or concrete type; exnref) is not called, and counted as inconclusive ("gc-ref
+parameter"). Traps compare by kind (wasmtime's ``trap_code``): GC adds NULL_REFERENCE
+(struct/array access through null), ARRAY_OUT_OF_BOUNDS, CAST_FAILURE and
+ALLOCATION_TOO_LARGE, which both engines name alike.
 """
 
 from __future__ import annotations
@@ -28,7 +48,7 @@ from dataclasses import dataclass, field
 
 from ..syntax.features import Features
 from . import host
-from .values import REF_TYPES, DiffVal, ExternObj
+from .values import REF_TYPES, DiffVal, ExternObj, is_ref_type, ref_heap
 
 __all__ = ["Outcome", "Snapshot", "ExportInfo", "WasmvmSide", "WasmtimeSide", "Timeout",
            "wall_clock_limit", "wasmtime_available"]
@@ -158,7 +178,8 @@ def mentions_v128(module) -> bool:
     """Whether any function type or global of a ``wasmvm.syntax.Module`` has v128."""
     if module is None:
         return True
-    if any("v128" in ft.params + ft.results for ft in module.types):
+    if any("v128" in getattr(ft, "params", ()) + getattr(ft, "results", ())
+           for ft in module.types):
         return True
     globals_ = [g.type for g in module.globals] + [i.desc for i in module.imports
                                                    if i.kind == "global"]
@@ -167,6 +188,64 @@ def mentions_v128(module) -> bool:
 
 def _extern_label(obj) -> str:
     return obj.label if isinstance(obj, ExternObj) else f"extern:{type(obj).__name__}"
+
+
+def mentions_gc(module) -> bool:
+    """Whether a ``wasmvm.syntax.Module`` declares a struct or array type or has a
+    reference type other than funcref and externref in a function type, global or table:
+    wasmtime-py 50 aborts the process when asked for such a type (``support for
+    non-externref and non-funcref references is not implemented``), so export types are
+    read from the binary and function references are labelled just "func" on both sides."""
+    if module is None:
+        return True
+    from ..syntax.types import FuncType
+
+    def gc_type(t) -> bool:
+        return is_ref_type(str(t)) and str(t) not in REF_TYPES
+
+    for ct in module.types:
+        if not isinstance(ct, FuncType) or any(map(gc_type, ct.params + ct.results)):
+            return True
+    globals_ = [g.type for g in module.globals] + [i.desc for i in module.imports
+                                                   if i.kind == "global"]
+    tables = [t.type for t in module.tables] + [i.desc for i in module.imports
+                                                if i.kind == "table"]
+    return any(gc_type(g.type) for g in globals_) or any(gc_type(t.elem) for t in tables)
+
+
+def typed_funcrefs(module) -> bool:
+    """Whether non-null funcrefs are labelled with their function type (``func_label``)."""
+    return not mentions_gc(module) and not mentions_v128(module)
+
+
+def ref_hierarchy(t: str, module) -> str:
+    """The hierarchy (func, extern, exn, any) of reference type ``t`` (wasmvm's spelling)
+    in ``module`` (a ``wasmvm.syntax.Module``, for concrete types ``(ref null $3)``)."""
+    from ..syntax.types import TOP, comp_kind
+
+    _, heap = ref_heap(t)
+    if heap.startswith("$"):
+        return "func" if comp_kind(module.types[int(heap[1:])]) == "func" else "any"
+    return TOP[heap]
+
+
+def gc_label(raw) -> str | None:
+    """How a wasmvm reference of the any hierarchy (raw) is compared: None (null),
+    ``"i31:N"`` (N unsigned), ``"struct"``, ``"array"``, or ``"any"`` (a host object
+    internalized by any.convert_extern: wasmtime-py cannot see which object). Structs and
+    arrays are compared by kind only: wasmtime-py 50 has no way to read their fields (what
+    they hold is compared through the module's own accessors, where exported)."""
+    from ..exec.gc import I31, Array, Struct
+
+    if raw is None:
+        return None
+    if raw.__class__ is I31:
+        return f"i31:{raw.value & 0x7FFFFFFF}"
+    if raw.__class__ is Struct:
+        return "struct"
+    if raw.__class__ is Array:
+        return "array"
+    return "any"
 
 
 # ---------------------------------------------------------------------------------------
@@ -215,7 +294,7 @@ class WasmvmSide:
             return Outcome("rejected", message=str(e))
         except Exception as e:  # noqa: BLE001 - anything else is a wasmvm bug
             return Outcome("crash", message=f"{type(e).__name__}: {e}")
-        self.typed_funcrefs = not mentions_v128(self.module.syntax)
+        self.typed_funcrefs = typed_funcrefs(self.module.syntax)
         return Outcome("ok")
 
     def instantiate(self) -> Outcome:
@@ -276,6 +355,8 @@ class WasmvmSide:
         return any(imp.module == WASI_MODULE for imp in self.module.imports)
 
     def exports(self) -> list[ExportInfo]:
+        if not self.typed_funcrefs:  # the module's own type indices (the API's are canonical)
+            return _exports_from_syntax(self.module.syntax)
         out = []
         for e in self.module.exports:
             t = e.type
@@ -295,7 +376,8 @@ class WasmvmSide:
         from ..errors import Trap, WasmError
 
         func = self.instance.exports(self.store)[name]
-        vals = [self._to_val(a) for a in args]
+        ptypes = func.type(self.store).params
+        vals = [self._to_val(a, t) for a, t in zip(args, ptypes)]
         self._refuel()
         exit_trap = _wasmvm_exit_trap()
         try:
@@ -313,7 +395,8 @@ class WasmvmSide:
             return Outcome("crash", message=f"{type(e).__name__}: {e}")
         except Exception as e:  # noqa: BLE001
             return Outcome("crash", message=f"{type(e).__name__}: {e}")
-        return Outcome("ok", tuple(self._from_val(v) for v in results))
+        declared = next(e.results for e in self.exports() if e.name == name)
+        return Outcome("ok", tuple(self._from_val(v, t) for v, t in zip(results, declared)))
 
     def _refuel(self) -> None:
         if self.fuel is not None:
@@ -337,23 +420,32 @@ class WasmvmSide:
         snap = Snapshot(host_log=tuple(self.host_state.log))
         if self.wasi_output is not None:
             snap.output = self.wasi_output.read()
+        global_types = {e.name: e.results[0] for e in self.exports() if e.kind == "global"}
         items = [(name, item) for name, item in self.instance.exports(store).items()]
         items += [(f"{m}.{n}", item) for (m, n), item in self._imports.items()
                   if not isinstance(item, api.Func)]
         for name, item in items:
             if isinstance(item, api.Global):
-                snap.globals[name] = self._from_val(item.get_val(store))
+                snap.globals[name] = self._from_val(item.get_val(store), global_types.get(name))
             elif isinstance(item, api.Memory):
                 snap.memories[name] = bytes(item.read(store))
             elif isinstance(item, api.Table):
-                elem = str(item.type(store).elem)
-                snap.tables[name] = tuple(
-                    self._ref_label(elem, item.get(store, i)) for i in range(item.size(store)))
+                elem = item.type(store).elem
+                if self.typed_funcrefs:
+                    snap.tables[name] = tuple(self._ref_label(str(elem), item.get(store, i))
+                                              for i in range(item.size(store)))
+                else:
+                    snap.tables[name] = tuple(self._raw_label(raw) for raw in item._inst.elements)
         return snap
 
     # -- values ----------------------------------------------------------------------
-    def _to_val(self, v: DiffVal):
+    def _to_val(self, v: DiffVal, t=None):
         Val, ValType = self._api.Val, self._api.ValType
+        if is_ref_type(v.type) and v.type not in REF_TYPES:
+            # a GC reference parameter: null, or an i31 ("i31:N")
+            from ..exec.gc import I31
+
+            return Val(t, None if v.bits is None else I31(int(v.bits.split(":")[1])))
         if v.type == "funcref":
             if v.bits is not None:
                 raise ValueError("only null funcref arguments can be passed")
@@ -365,11 +457,31 @@ class WasmvmSide:
             return Val.externref(obj)
         return Val.from_bits(ValType(v.type), v.bits)
 
-    def _from_val(self, v) -> DiffVal:
-        t = str(v.type)
-        if t in REF_TYPES:
+    def _from_val(self, v, t: str | None = None) -> DiffVal:
+        """``t``: the type as the module declares it (default: the value's)."""
+        t = t or str(v.type)
+        if t in REF_TYPES and self.typed_funcrefs:
             return DiffVal(t, self._ref_label(t, v.value))
+        if is_ref_type(t):
+            return DiffVal(t, self._raw_label(v._raw))
         return DiffVal(t, v.bits)
+
+    def _raw_label(self, raw) -> str | None:
+        """The label of a raw reference (see ``gc_label``), by what it is: the API spells
+        concrete types with canonical ids, not the module's type indices."""
+        from ..exec.gc import Externalized
+        from ..exec.store import ExternRef, FuncInst
+
+        if raw is None:
+            return None
+        if isinstance(raw, FuncInst):  # (typed labels only where typed_funcrefs)
+            return func_label((), (), typed=False)
+        if isinstance(raw, Externalized):
+            return "extern:any"
+        if isinstance(raw, ExternRef):
+            return _extern_label(raw.value)
+        label = gc_label(raw)
+        return "exn" if label == "any" and type(raw).__name__ == "ExnInst" else label
 
     def _ref_label(self, t: str, value) -> str | None:
         if value is None:
@@ -447,7 +559,7 @@ _ENGINES: dict[tuple, object] = {}
 #: The WebAssembly 3.0 proposals compared: switched on in both engines, the others off in
 #: both (a proposal joins this list once wasmvm implements it).
 COMPARED_FEATURES = ("function_references", "multi_memory", "memory64", "extended_const",
-                     "tail_call", "relaxed_simd", "exceptions")
+                     "tail_call", "relaxed_simd", "exceptions", "gc")
 
 
 def feature_switches() -> dict[str, bool]:
@@ -483,6 +595,10 @@ def wasmtime_engine(simd: bool = True):
         c.parallel_compilation = False
         _ENGINES[key] = wasmtime.Engine(c)
     return _ENGINES[key]
+
+
+#: wasmtime's raw value kinds (``wasmtime_valkind_t``) of each reference hierarchy
+_RAW_KIND = {"func": 5, "extern": 6, "any": 7, "exn": 8}
 
 
 def _wt_type(vt) -> str:
@@ -536,7 +652,7 @@ class WasmtimeSide:
             self._syntax = decode_module(wasm)
         except Exception:  # noqa: BLE001 - the comparison of compile outcomes reports it
             self._syntax = None
-        self.typed_funcrefs = not mentions_v128(self._syntax)
+        self.typed_funcrefs = typed_funcrefs(self._syntax)
         return Outcome("ok")
 
     def instantiate(self) -> Outcome:
@@ -638,7 +754,7 @@ class WasmtimeSide:
             return Outcome("error", message=str(e))
         finally:
             for i, a in enumerate(args):
-                if a.type in REF_TYPES:
+                if is_ref_type(a.type):
                     ffi.wasmtime_val_unroot(ctypes.byref(params[i]))
         return Outcome("ok", tuple(self._from_raw(t, results[i])
                                    for i, t in enumerate(result_types)))
@@ -679,6 +795,15 @@ class WasmtimeSide:
                 n = item.data_len(store)
                 snap.memories[name] = ctypes.string_at(item.data_ptr(store), n) if n else b""
             elif isinstance(item, w.Table):
+                if not self.typed_funcrefs:  # GC: read the raw values (see mentions_gc)
+                    labels = []
+                    for i in range(item.size(store)):
+                        raw = ffi.wasmtime_val_t()
+                        ffi.wasmtime_table_get(store._context(), ctypes.byref(item._table), i,
+                                               ctypes.byref(raw))
+                        labels.append(self._raw_label(raw))
+                    snap.tables[name] = tuple(labels)
+                    continue
                 elem = _wt_type(item.type(store).element)
                 labels = []
                 for i in range(item.size(store)):
@@ -711,6 +836,14 @@ class WasmtimeSide:
 
         w = self._w
         t = v.type
+        if is_ref_type(t) and t not in REF_TYPES:
+            # a GC reference argument: a null of t's hierarchy, or an i31 ("i31:N")
+            raw = ffi.wasmtime_val_t()
+            raw.kind = _RAW_KIND[ref_hierarchy(t, self._syntax)]
+            if v.bits is not None:
+                ffi.wasmtime_anyref_from_i31(self.store._context(), int(v.bits.split(":")[1]),
+                                             ctypes.byref(raw.of.anyref))
+            return raw
         if t in REF_TYPES:
             if t == "funcref":
                 if v.bits is not None:
@@ -741,10 +874,43 @@ class WasmtimeSide:
             return DiffVal(t, raw.of.i64 & 0xFFFFFFFFFFFFFFFF)
         if t == "v128":
             return DiffVal(t, int.from_bytes(bytes(raw.of.v128), "little"))
-        if t in REF_TYPES:
+        if t in REF_TYPES and self.typed_funcrefs:
             v = self._w.Val._from_raw(self.store, raw).value
             return DiffVal(t, self._ref_label(t, v))
+        if is_ref_type(t):
+            return DiffVal(t, self._raw_label(raw))
         raise ValueError(f"cannot read a {t} result")
+
+    def _raw_label(self, raw) -> str | None:
+        """The label of a raw reference (``gc_label``), read by its kind; unroots it."""
+        from wasmtime import _ffi as ffi
+        from wasmtime._value import _unintern
+
+        ctx = self.store._context()
+        kind = raw.kind
+        try:
+            if raw.of.anyref.store_id == 0:  # every reference kind starts with its store id
+                return None
+            if kind == _RAW_KIND["func"]:
+                return func_label((), (), typed=False)
+            if kind == _RAW_KIND["extern"]:
+                data = ffi.wasmtime_externref_data(ctx, ctypes.byref(raw.of.externref))
+                # no host data: an anyref externalized by extern.convert_any
+                return _extern_label(_unintern(data)) if data else "extern:any"
+            if kind == _RAW_KIND["any"]:
+                ref = ctypes.byref(raw.of.anyref)
+                n = ctypes.c_uint32()
+                # (wasmtime_anyref_is_i31 answers True for structs too: ask for the value)
+                if ffi.wasmtime_anyref_i31_get_u(ctx, ref, ctypes.byref(n)):
+                    return f"i31:{n.value & 0x7FFFFFFF}"
+                if ffi.wasmtime_anyref_is_struct(ctx, ref):
+                    return "struct"
+                if ffi.wasmtime_anyref_is_array(ctx, ref):
+                    return "array"
+                return "any"
+            return "exn"
+        finally:
+            ffi.wasmtime_val_unroot(ctypes.byref(raw))
 
     def _ref_label(self, t: str, value) -> str | None:
         if value is None:

@@ -6,8 +6,9 @@ wasmvm runs, to compare on both engines.
 
 The configuration (``smith_config``): WebAssembly 2.0 plus the 3.0 proposals wasmvm
 implements and wasmtime runs: tail calls, multi-memory (up to 2 memories), memory64 (64-bit
-memories and tables), extended constant expressions and relaxed SIMD (with SIMD, when
-``run.RELAXED_SIMD`` is on) (no threads, exceptions, GC, custom page sizes; SIMD only when
+memories and tables), extended constant expressions, GC (structs, arrays, i31, casts; with
+the typed function references it implies) and relaxed SIMD (with SIMD, when
+``run.RELAXED_SIMD`` is on) (no threads, exceptions, custom page sizes; SIMD only when
 ``run.SIMD`` is on), every item exported,
 memories of at most 2 pages with a maximum (so ``memory.grow`` cannot ask for gigabytes),
 tables of at most 1,000 elements, imports only from the host module
@@ -45,7 +46,7 @@ def smith_config(simd: bool = SIMD, relaxed_simd: bool = RELAXED_SIMD) -> dict:
         "threads-enabled": False,
         "shared-everything-threads-enabled": False,
         "exceptions-enabled": False,
-        "gc-enabled": False,
+        "gc-enabled": True,
         "tail-call-enabled": True,
         "memory64-enabled": True,
         "custom-page-sizes-enabled": False,

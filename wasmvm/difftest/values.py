@@ -36,7 +36,8 @@ from typing import NamedTuple
 from ..opcodes import OPS
 
 __all__ = [
-    "DiffVal", "ExternObj", "EDGE_VALUES", "NAN_ARITHMETIC_OPS", "agree", "argument_sets",
+    "DiffVal", "ExternObj", "EDGE_VALUES", "edge_values", "is_ref_type", "passable",
+    "ref_arguments", "ref_heap", "typical_value", "NAN_ARITHMETIC_OPS", "agree", "argument_sets",
     "format_val", "is_arithmetic_nan", "is_nan", "module_nan_exact", "parse_val",
 ]
 
@@ -44,6 +45,44 @@ INT_TYPES = ("i32", "i64")
 FLOAT_TYPES = ("f32", "f64")
 NUM_TYPES = INT_TYPES + FLOAT_TYPES
 REF_TYPES = ("funcref", "externref")
+#: GC's abstract types whose values include i31 references (passed as ``"i31:N"``)
+_I31_HEAPS = ("any", "eq", "i31")
+_SHORTHAND_HEAPS = {"funcref": "func", "externref": "extern", "exnref": "exn",
+                    "nullfuncref": "nofunc", "nullexternref": "noextern",
+                    "nullexnref": "noexn", "anyref": "any", "eqref": "eq", "i31ref": "i31",
+                    "structref": "struct", "arrayref": "array", "nullref": "none"}
+
+
+def is_ref_type(t: str) -> bool:
+    """Whether ``t`` (a type as wasmvm spells it: ``anyref``, ``(ref null $3)``,
+    ``(ref i31)``) is a reference type."""
+    return t in _SHORTHAND_HEAPS or t.startswith("(ref ")
+
+
+def ref_heap(t: str) -> tuple[bool, str]:
+    """(nullable, heap) of a reference type's text: ``(True, "any")``, ``(False, "$3")``."""
+    if t in _SHORTHAND_HEAPS:
+        return True, _SHORTHAND_HEAPS[t]
+    words = t[1:-1].split()
+    return words[1] == "null", words[-1]
+
+
+def ref_arguments(t: str) -> list[DiffVal]:
+    """The arguments both engines can be given for a parameter of reference type ``t``
+    (wasmvm's spelling): a null where ``t`` is nullable, an externref host object for
+    ``externref``, i31 references (``"i31:N"``, N the unsigned 31-bit value) where ``t``'s
+    heap type is any, eq or i31. Empty where nothing can be passed: a non-nullable
+    reference to a function, struct, array, exception or concrete type (wasmtime-py has
+    no way to make one), or nullable exnref (wasmtime-py 50 has no raw exnref null)."""
+    if t in REF_TYPES:
+        return list(EDGE_VALUES[t])
+    nullable, heap = ref_heap(t)
+    out = []
+    if nullable and heap not in ("exn", "noexn"):
+        out.append(DiffVal(t, None))
+    if heap in _I31_HEAPS:
+        out += [DiffVal(t, f"i31:{n}") for n in (0, 1, 0x3FFFFFFF, 0x40000000, 0x7FFFFFFF)]
+    return out
 _WIDTH = {"i32": 32, "i64": 64, "f32": 32, "f64": 64, "v128": 128}
 _FRAC = {"f32": 23, "f64": 52}
 
@@ -160,7 +199,7 @@ def format_val(v: DiffVal) -> str:
     """``i32:-1``, ``f32:nan:0x200000``, ``f64:-0.0``, ``funcref:null`` (the bits in hex
     after floats, so that two NaNs can be told apart)."""
     t, bits = v
-    if t in REF_TYPES:
+    if is_ref_type(t):
         return f"{t}:{'null' if bits is None else bits}"
     from ..api.values import Val, format_value
     from ..syntax.types import ValType
@@ -178,7 +217,7 @@ def parse_val(t: str, text: str) -> DiffVal:
     from ..syntax.types import ValType
 
     v = parse_value(ValType(t), text)
-    return DiffVal(t, None if t in REF_TYPES else v.bits)
+    return DiffVal(t, None if is_ref_type(t) else v.bits)
 
 
 # ---------------------------------------------------------------------------------------
@@ -261,7 +300,9 @@ TYPICAL: dict[str, DiffVal] = {
 
 def random_val(t: str, rng: random.Random) -> DiffVal:
     """An edge value most of the time, otherwise random bits."""
-    if t in REF_TYPES or rng.random() < 0.6:
+    if is_ref_type(t):
+        return rng.choice(ref_arguments(t))
+    if rng.random() < 0.6:
         return rng.choice(EDGE_VALUES[t])
     return DiffVal(t, rng.getrandbits(_WIDTH[t]))
 
@@ -275,16 +316,35 @@ def argument_sets(params: tuple[str, ...], extra: int = 8, seed: int = 0,
     if not params:
         return [()]
     sets: list[tuple[DiffVal, ...]] = []
-    typical = tuple(TYPICAL[t] for t in params)
+    edges = {t: edge_values(t) for t in params}
+    if not all(edges.values()):
+        return []  # a parameter no argument can be given for (``ref_arguments``)
+    typical = tuple(typical_value(t) for t in params)
     for i, t in enumerate(params):
-        for v in EDGE_VALUES[t]:
+        for v in edges[t]:
             sets.append(typical[:i] + (v,) + typical[i + 1:])
     if len(params) > 1:
-        longest = max(len(EDGE_VALUES[t]) for t in params)
+        longest = max(len(edges[t]) for t in params)
         for k in range(longest):
-            sets.append(tuple(EDGE_VALUES[t][k % len(EDGE_VALUES[t])] for t in params))
+            sets.append(tuple(edges[t][k % len(edges[t])] for t in params))
     rng = random.Random(f"{seed}:{','.join(params)}")
     for _ in range(extra):
         sets.append(tuple(random_val(t, rng) for t in params))
     unique = list(dict.fromkeys(sets))
     return unique if limit is None else unique[:limit]
+
+
+def edge_values(t: str) -> list[DiffVal]:
+    """``EDGE_VALUES[t]``, and for GC's reference types ``ref_arguments(t)``."""
+    return EDGE_VALUES[t] if t in EDGE_VALUES else ref_arguments(t)
+
+
+def typical_value(t: str) -> DiffVal:
+    """``TYPICAL[t]``, and for GC's reference types the first of ``ref_arguments(t)``
+    (IndexError if there is none)."""
+    return TYPICAL[t] if t in TYPICAL else ref_arguments(t)[0]
+
+
+def passable(params: tuple[str, ...]) -> bool:
+    """Whether a function with these parameters can be called from both engines."""
+    return all(t in EDGE_VALUES or ref_arguments(t) for t in params)

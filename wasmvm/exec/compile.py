@@ -555,6 +555,14 @@ class Translator:
     def variable_cost(self, name: str) -> str | None:
         """The operand text a bulk or grow instruction charges after it ran (or None)."""
         if self.fuel and (name in BULK or name in GROW):
+            if name.startswith("array.new"):
+                # its result is stored in the slot of its last operand (the length):
+                # keep the length apart (after the operands below it, in their order)
+                self.store_all()
+                self.ntemps += 1
+                keep = f"_t{self.ntemps}"
+                self.emit(f"{keep} = {self.stack[-1].text}")
+                return keep
             return self.stack[-1].text
         return None
 

@@ -3,9 +3,10 @@
 Measured against wasmtime 50 (``Config.consume_fuel``): entering a function costs 1;
 every instruction costs 1 except ``nop``, ``drop``, ``block``, ``loop``, ``else``,
 ``end``, ``unreachable`` and ``return``, which are free. The bulk instructions
-(``memory.fill/copy/init``, ``table.fill/copy/init``) also cost their length, charged
-after they ran (a trapping one costs only 1); ``memory.grow`` and ``table.grow`` also cost
-their delta once they succeeded. Running out raises ``Trap(OUT_OF_FUEL)``.
+(``memory.fill/copy/init``, ``table.fill/copy/init``, and GC's ``array.new``,
+``array.new_default/_data/_elem``, ``array.fill/copy``, ``array.init_data/_elem``) also
+cost their length, charged after they ran (a trapping one costs only 1); ``memory.grow``
+and ``table.grow`` also cost their delta once they succeeded. Running out raises ``Trap(OUT_OF_FUEL)``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ FREE = frozenset({"nop", "drop", "block", "loop", "unreachable", "return"})
 #: Instructions that also cost their length operand (the stack top when they run),
 #: charged after they completed.
 BULK = frozenset({"memory.fill", "memory.copy", "memory.init", "table.fill", "table.copy",
-                  "table.init"})
+                  "table.init",
+                  # GC: the instructions that make or write n array elements (n is their
+                  # last operand), measured against wasmtime 50 (issue 17)
+                  "array.new", "array.new_default", "array.new_data", "array.new_elem",
+                  "array.fill", "array.copy", "array.init_data", "array.init_elem"})
 #: Instructions that also cost their delta operand (the stack top), if they succeeded.
 GROW = frozenset({"memory.grow", "table.grow"})
 VARIABLE = BULK | GROW
