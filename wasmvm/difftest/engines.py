@@ -442,10 +442,12 @@ class WasmvmSide:
     def _to_val(self, v: DiffVal, t=None):
         Val, ValType = self._api.Val, self._api.ValType
         if is_ref_type(v.type) and v.type not in REF_TYPES:
-            # a GC reference parameter: null, or an i31 ("i31:N")
+            # a GC reference parameter: null, or an i31 ("i31:N"), given bare: ``t`` is
+            # the binary's type (module indices), which the API, typing its checks with
+            # canonical ids, would not recognise in a Val
             from ..exec.gc import I31
 
-            return Val(t, None if v.bits is None else I31(int(v.bits.split(":")[1])))
+            return None if v.bits is None else I31(int(v.bits.split(":")[1]))
         if v.type == "funcref":
             if v.bits is not None:
                 raise ValueError("only null funcref arguments can be passed")
