@@ -149,12 +149,15 @@ def test_every_scalar_access_matches_the_reference_tier_at_the_bounds(access_was
     assert sum(1 for x in compiled if isinstance(x, tuple) and isinstance(x[-1], tuple)) > 100
 
 
+#: a load and a store through a constant offset, and an f64 load: one of each view form
+_VIEWS_SAMPLE = """(module (memory 1)
+  (func (export "f") (param i32) (result f64)
+    local.get 0 local.get 0 i32.load offset=8 i32.store16
+    local.get 0 f64.load offset=16))"""
+
+
 def test_accesses_are_translated_to_views():
-    text = """(module (memory 1)
-      (func (export "f") (param i32) (result f64)
-        local.get 0 local.get 0 i32.load offset=8 i32.store16
-        local.get 0 f64.load offset=16))"""
-    _, inst, _ = instantiate(text, "compiled")
+    _, inst, _ = instantiate(_VIEWS_SAMPLE, "compiled")
     source = translate_source(inst._inst.funcs[0])
     assert "W2[l0 & 1][(l0 >> 1) + 0]" not in source  # (no "+ 0")
     assert "W4[l0 & 3][(l0 >> 2) + 2]" in source and "W2[l0 & 1][l0 >> 1] = " in source
@@ -320,11 +323,7 @@ def test_hosts_without_native_views_use_struct(monkeypatch, access_wasm):
     """A big-endian host has no usable casts: the namespace has no view tables and the
     translator writes struct calls, with the same results."""
     monkeypatch.setattr(compile_rt, "NATIVE_VIEWS", False)
-    text = """(module (memory 1)
-      (func (export "f") (param i32) (result f64)
-        local.get 0 local.get 0 i32.load offset=8 i32.store16
-        local.get 0 f64.load offset=16))"""
-    _, inst, _ = instantiate(text, "compiled")
+    _, inst, _ = instantiate(_VIEWS_SAMPLE, "compiled")
     source = translate_source(inst._inst.funcs[0])
     assert "_L4(M, l0 + 8)[0]" in source and "W4" not in source
     assert _trace(access_wasm, "compiled") == _trace(access_wasm, "reference")

@@ -598,38 +598,28 @@ FACTORIES.update({
 })
 
 
-@factory("struct.new")
-def _struct_new(instr, mod):
-    type_id = mod.type_ids[instr.type]
-    n = _n_fields(mod, instr.type)
+def _new_from_operands(count, build):
+    """A factory of a handler that pops ``count(instr, mod)`` operands and pushes
+    ``build(type_id, operands)``: ``struct.new`` (its fields) and ``array.new_fixed``."""
+    def make(instr, mod):
+        type_id = mod.type_ids[instr.type]
+        n = count(instr, mod)
 
-    def h(F, pc):
-        s = F.stack
-        if n:
-            values = s[-n:]
-            del s[-n:]
-        else:
-            values = []
-        s.append(gc.struct_new(type_id, values))
-        return pc + 1
-    return h
+        def h(F, pc):
+            s = F.stack
+            if n:
+                values = s[-n:]
+                del s[-n:]
+            else:
+                values = []
+            s.append(build(type_id, values))
+            return pc + 1
+        return h
+    return make
 
 
-@factory("array.new_fixed")
-def _array_new_fixed(instr, mod):
-    type_id = mod.type_ids[instr.type]
-    n = instr.size
-
-    def h(F, pc):
-        s = F.stack
-        if n:
-            values = s[-n:]
-            del s[-n:]
-        else:
-            values = []
-        s.append(gc.array_new_fixed(type_id, values))
-        return pc + 1
-    return h
+FACTORIES["struct.new"] = _new_from_operands(lambda i, m: _n_fields(m, i.type), gc.struct_new)
+FACTORIES["array.new_fixed"] = _new_from_operands(lambda i, m: i.size, gc.array_new_fixed)
 
 
 def heap_operand(t, type_ids):
@@ -638,27 +628,20 @@ def heap_operand(t, type_ids):
     return type_ids[heap] if isinstance(heap, int) else heap
 
 
-@factory("ref.test", "ref.test_null")
-def _ref_test(instr, mod):
-    nullable = instr.type.nullable
-    heap = heap_operand(instr.type, mod.type_ids)
-    test = gc.ref_test
+def _cast(fn):
+    """``ref.test`` and ``ref.cast`` (and their nullable rows): ``fn(value, nullable,
+    heap)`` of the instruction's target type."""
+    def make(instr, mod):
+        nullable = instr.type.nullable
+        heap = heap_operand(instr.type, mod.type_ids)
 
-    def h(F, pc):
-        s = F.stack
-        s[-1] = test(s[-1], nullable, heap)
-        return pc + 1
-    return h
+        def h(F, pc):
+            s = F.stack
+            s[-1] = fn(s[-1], nullable, heap)
+            return pc + 1
+        return h
+    return make
 
 
-@factory("ref.cast", "ref.cast_null")
-def _ref_cast(instr, mod):
-    nullable = instr.type.nullable
-    heap = heap_operand(instr.type, mod.type_ids)
-    cast = gc.ref_cast
-
-    def h(F, pc):
-        s = F.stack
-        s[-1] = cast(s[-1], nullable, heap)
-        return pc + 1
-    return h
+for _name, _fn in (("ref.test", gc.ref_test), ("ref.cast", gc.ref_cast)):
+    FACTORIES[_name] = FACTORIES[_name + "_null"] = _cast(_fn)
