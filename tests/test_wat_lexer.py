@@ -1,4 +1,4 @@
-"""The text format's lexer and numeric literals (wasmvm.text.wat, issue 18): tokens and
+"""The text format's lexer and numeric literals (wasmvm.wat, issue 18): tokens and
 their positions, the reference interpreter's messages, and every literal form read to the
 bits ``wasm-tools parse`` gives it."""
 
@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wasmvm.binary import decode_module
-from wasmvm.text.wat.lexer import TextError, tokenize
-from wasmvm.text.wat.numbers import NotANumber, OutOfRange, float_bits, integer, unsigned
+from wasmvm.wat.lexer import TextError, tokenize
+from wasmvm.wat.numbers import NotANumber, OutOfRange, float_bits, integer, unsigned
 
 from .test_api import wat3
 

@@ -3,6 +3,7 @@
     lexer.tokenize(source) -> list[Token]        tokens with positions (spec 6.2)
     numbers.integer / unsigned / float_bits      numeric literals, exactly (spec 6.3)
 
-The parser into the instruction model and the printer come next; until then
-``wasmvm.text.wat`` is not used by the rest of the engine.
+It sits just above ``binary`` (it builds the same ``syntax.Module`` the decoder builds,
+and encodes it with ``binary.encode``) and below ``api``, so that ``Module(engine, text)``
+can accept text as wasmtime-py does.
 """

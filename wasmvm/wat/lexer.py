@@ -35,7 +35,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ...errors import MalformedError
+from ..errors import MalformedError
 
 _IDCHARS = r"0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~"
 _STRING = r'"(?:[^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*"'
