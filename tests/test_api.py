@@ -270,8 +270,12 @@ def test_errors_carry_messages_and_offsets():
         Module(store.engine, wat("(module (func (result i32) i64.const 1))", check=False))
     assert e.value.message.startswith("type mismatch")
     assert e.value.offset is not None
-    with pytest.raises(MalformedError):
-        Module(store.engine, "(module)")
+    # text is accepted as wasmtime-py accepts it; malformed text is a TextError (a
+    # MalformedError) that says where
+    assert Module(store.engine, "(module)").exports == []
+    with pytest.raises(MalformedError) as e:
+        Module(store.engine, "(module\n  (func (i32.const 0x)))")
+    assert (e.value.message, e.value.line, e.value.column) == ("unknown operator", 2, 20)
 
 
 def test_module_imports_and_exports_types():

@@ -514,13 +514,19 @@ def test_malformed_module(tmp_path, capsys):
     assert "magic" in out
 
 
-def test_text_file_gets_a_hint(tmp_path, capsys):
+def test_text_files_are_compiled_and_others_get_a_hint(tmp_path, capsys):
     path = tmp_path / "m.wat"
-    path.write_text("(module)")
+    path.write_text("(module (memory 1))")
+    assert main(["dump", "-x", str(path)]) == 0
+    assert "memory" in capsys.readouterr().out.lower()
+    path.write_text("(module\n (memory 1 x))")
+    assert main(["dump", str(path)]) == 1
+    assert capsys.readouterr().err == f"error: {path}:2:12: unexpected token\n"
+    path.write_bytes(b"hello")
     assert main(["dump", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: magic header not detected at offset 0x0\n")
-    assert "wat2wasm" in err
+    assert "neither the binary format nor WAT text" in err
 
 
 def test_views_combine_in_order(tmp_path, capsys):

@@ -17,6 +17,13 @@ Real modules, wasmtime-py style:
     >>> Instance(store, module, []).exports(store)["fac"](store, 5)
     120
 
+Text works wherever binary does (``wat2wasm(text)`` gives the bytes):
+
+    >>> m = Module(store.engine, '(module (func (export "twice") (param i32) (result i32)'
+    ...                          '  (i32.mul (local.get 0) (i32.const 2))))')
+    >>> Instance(store, m, []).exports(store)["twice"](store, 21)
+    42
+
 The names ``Store``, ``Memory``, ``Table`` and ``Global`` here are the embedding API's;
 the instruction classes (``wasmvm.syntax.Load``, ``wasmvm.syntax.Store``, ...) live in
 ``wasmvm.syntax``.
@@ -106,13 +113,15 @@ from .syntax.instructions import (
 )
 from .syntax.values import f32, f64, i32, i64, v128
 from .wasi import ExitTrap, WasiConfig
+from .wat import TextError, wat2wasm
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Config", "Engine", "Store", "Module", "ImportType", "ExportType", "Instance", "Linker",
     "Func", "Memory", "Table", "Global", "Val", "FuncType", "ValType", "Limits", "MemoryType",
-    "TableType", "GlobalType", "Tag", "TagType", "WasiConfig", "ExitTrap",
+    "TableType", "GlobalType", "Tag", "TagType", "WasiConfig", "ExitTrap", "wat2wasm",
+    "TextError",
     "StackVM", "VMState",
     "i32", "i64", "f32", "f64", "v128",
     "Push", "Const", "Add", "Sub", "Mul", "Div", "Rem", "Eq", "Ne", "Eqz", "Lt", "Le", "Gt",

@@ -8,7 +8,7 @@ import weakref
 from dataclasses import dataclass
 
 from ..binary.decode import decode_module
-from ..errors import MalformedError, WasmError
+from ..errors import WasmError
 from ..exec.cache import TranslationCache
 from ..exec.engine import TIERS, make_tier
 from ..exec.events import as_observer
@@ -16,6 +16,7 @@ from ..exec.store import DEFAULT_MAX_CALL_DEPTH
 from ..exec.store import Store as ExecStore
 from ..syntax.features import Features
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
+from ..wat import to_binary
 from . import hosts
 
 
@@ -184,18 +185,18 @@ class ExportType:
 
 
 class Module:
-    """A decoded and validated module: ``Module(engine, wasm_bytes)``.
+    """A decoded and validated module: ``Module(engine, wasm)``, where ``wasm`` is the
+    binary format or, as in wasmtime-py, the text format (a ``str``, or bytes of text).
 
-    Raises ``MalformedError`` for a broken binary and ``InvalidError`` for one that does
-    not validate, each with the spec's message and the byte offset.
+    Raises ``MalformedError`` for a broken binary (``wasmvm.wat.TextError``, with line
+    and column, for malformed text) and ``InvalidError`` for one that does not validate,
+    each with the spec's message and the byte offset.
     """
 
-    def __init__(self, engine: Engine | None, wasm: bytes | bytearray | memoryview):
+    def __init__(self, engine: Engine | None, wasm: bytes | bytearray | memoryview | str):
         from ..valid import validate_module
 
-        if isinstance(wasm, str):
-            raise MalformedError("wasmvm reads the binary format only; compile WAT text "
-                                 "with wat2wasm first")
+        wasm = to_binary(wasm)
         self.engine = engine or Engine()
         features = self.engine.config.features()
         self._module = decode_module(wasm, features)

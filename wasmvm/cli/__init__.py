@@ -63,7 +63,7 @@ COMMAND_MODULES = (dump, invoke, validate, spec, run, diff, trace, serve)
 
 def _hint(e: WasmError) -> str | None:
     if isinstance(e, MalformedError) and e.message == "magic header not detected":
-        return "hint: not a WebAssembly binary (for a .wat text file, run wat2wasm first)"
+        return "hint: not a WebAssembly module (neither the binary format nor WAT text)"
     return None
 
 

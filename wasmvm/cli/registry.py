@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InternalError, Trap, WasmError
+from ..wat import TextError, to_binary
 
 
 class UserError(Exception):
@@ -58,7 +59,17 @@ def command(name: str, help: str, *arguments: Arg, epilog: str | None = None):  
 
 
 def read_input(path: str) -> bytes:
-    """The bytes of a file, or of standard input for ``-``; UserError when unreadable."""
+    """The module in a file, or in standard input for ``-``: its bytes, or, for the text
+    format (``.wat``), the binary it compiles to (``wasmvm.wat.to_binary``: a TextError
+    with line:column if it is malformed); UserError when unreadable."""
+    try:
+        return to_binary(_read_bytes(path))
+    except TextError as e:
+        e.path = "<stdin>" if path == "-" else path
+        raise
+
+
+def _read_bytes(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()
     try:
@@ -79,6 +90,9 @@ def write_lines(lines: Iterable[str]) -> None:
 
 
 def format_error(e: WasmError) -> str:
+    if isinstance(e, TextError):  # malformed text: file:line:column, as compilers say
+        path = getattr(e, "path", None)
+        return f"error: {path + ':' if path else ''}{e.line}:{e.column}: {e.message}"
     where = f" at offset 0x{e.offset:x}" if e.offset is not None else ""
     if isinstance(e, Trap):
         # innermost first, as backtraces read; the middle of a deep one elided

@@ -1,0 +1,197 @@
+"""Walking the tokens of a WAT text: a cursor with the spec's error messages.
+
+    Cursor(tokens, source)      position ``i`` over the token list
+    cur.error(message, i?)      a TextError at a token (default: the current one)
+
+The parser reads s-expressions by hand: ``lparen(keyword)`` opens ``(keyword``,
+``rparen()`` closes it. ``close[i]`` is the index of the ``)`` matching the ``(`` at
+``i``, computed once in a linear pass (``match_parens``), so a field can be skipped or
+scanned (``fields``) without parsing it, and nothing recurses.
+
+Messages follow the reference interpreter: any token that is no valid token of the text
+format ("reserved": ``0x``, ``1x``, ``$`` alone, ...) is an "unknown operator" wherever
+it stands; a valid token where the grammar wants another is an "unexpected token"; an
+unbalanced parenthesis is "unexpected end of input" / "unexpected token".
+"""
+
+from __future__ import annotations
+
+from .lexer import Source, TextError, Token
+from .numbers import NotANumber, OutOfRange, unsigned
+
+_END = Token("eof", "", -1)
+
+
+def strip_annotations(tokens: list[Token], src: Source) -> tuple[list[Token], list[tuple[int, list[Token]]]]:
+    """The tokens without annotations ``(@id ...)``, which the text format lets appear
+    anywhere and which mean nothing to the module, and the ``(@custom ...)`` ones (as
+    ``(index in the kept tokens, their tokens)``): those are custom sections."""
+    if not any(tok.kind == "annot" for tok in tokens):
+        return tokens, []
+    kept: list[Token] = []
+    customs: list[tuple[int, list[Token]]] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.kind != "annot":
+            kept.append(tok)
+            i += 1
+            continue
+        depth, j = 1, i + 1
+        while depth:
+            if j >= n:
+                raise src.error("unclosed annotation", tok.start)
+            k = tokens[j].kind
+            if k == "(" or k == "annot":
+                depth += 1
+            elif k == ")":
+                depth -= 1
+            j += 1
+        if tok.text == "custom":
+            customs.append((len(kept), tokens[i:j]))
+        i = j
+    return kept, customs
+
+
+def match_parens(tokens: list[Token], src: Source) -> list[int]:
+    """``close[i]``: for each ``(`` the index of its ``)``; -1 for the other tokens."""
+    close = [-1] * len(tokens)
+    stack: list[int] = []
+    for i, tok in enumerate(tokens):
+        k = tok.kind
+        if k == "(":
+            stack.append(i)
+        elif k == ")":
+            if not stack:
+                raise src.error("unexpected token", tok.start)
+            close[stack.pop()] = i
+    if stack:
+        raise src.error("unexpected end of input", len(src.text))
+    return close
+
+
+class Cursor:
+    """A position in a token list, with lookahead and the spec's messages."""
+
+    __slots__ = ("tokens", "src", "i", "close", "n")
+
+    def __init__(self, tokens: list[Token], src: Source, close: list[int]):
+        self.tokens = tokens
+        self.src = src
+        self.close = close
+        self.i = 0
+        self.n = len(tokens)
+
+    # -- looking ---------------------------------------------------------------------
+    def peek(self, k: int = 0) -> Token:
+        j = self.i + k
+        return self.tokens[j] if j < self.n else _END
+
+    def at_lparen(self, keyword: str | None = None) -> bool:
+        """Is the next token ``(`` (followed by ``keyword``, if given)?"""
+        if self.peek().kind != "(":
+            return False
+        if keyword is None:
+            return True
+        nxt = self.peek(1)
+        return nxt.kind == "keyword" and nxt.text == keyword
+
+    def at_lparen_any(self, keywords) -> str | None:
+        """The keyword after the next ``(`` when it is one of ``keywords``."""
+        if self.peek().kind != "(":
+            return None
+        nxt = self.peek(1)
+        if nxt.kind == "keyword" and nxt.text in keywords:
+            return nxt.text
+        return None
+
+    def at_keyword(self, text: str | None = None) -> bool:
+        tok = self.peek()
+        return tok.kind == "keyword" and (text is None or tok.text == text)
+
+    def at_rparen(self) -> bool:
+        return self.peek().kind == ")"
+
+    # -- errors ----------------------------------------------------------------------
+    def error(self, message: str, i: int | None = None) -> TextError:
+        j = self.i if i is None else i
+        if j < self.n:
+            return self.src.error(message, self.tokens[j].start)
+        return self.src.error(message, len(self.src.text))
+
+    def unexpected(self, i: int | None = None) -> TextError:
+        """The error for a token that does not fit: "unknown operator" for a reserved
+        token (not a token of the text format at all), else "unexpected token"."""
+        j = self.i if i is None else i
+        if j >= self.n:
+            return self.error("unexpected end of input", j)
+        if self.tokens[j].kind == "reserved":
+            return self.error("unknown operator", j)
+        return self.error("unexpected token", j)
+
+    # -- consuming -------------------------------------------------------------------
+    def next(self) -> Token:
+        tok = self.peek()
+        if tok is _END:
+            raise self.error("unexpected end of input")
+        self.i += 1
+        return tok
+
+    def lparen(self, keyword: str | None = None) -> None:
+        """Consume ``(`` and, if given, the keyword after it."""
+        if self.peek().kind != "(":
+            raise self.unexpected()
+        self.i += 1
+        if keyword is not None:
+            self.keyword(keyword)
+
+    def rparen(self) -> None:
+        if self.peek().kind != ")":
+            raise self.unexpected()
+        self.i += 1
+
+    def keyword(self, text: str | None = None) -> str:
+        tok = self.peek()
+        if tok.kind != "keyword" or (text is not None and tok.text != text):
+            raise self.unexpected()
+        self.i += 1
+        return tok.text
+
+    def string(self) -> bytes:
+        tok = self.peek()
+        if tok.kind != "string":
+            raise self.unexpected()
+        self.i += 1
+        return tok.value
+
+    def name(self) -> str:
+        """A string that must be UTF-8 (an import or export name)."""
+        start = self.i
+        data = self.string()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise self.error("malformed UTF-8 encoding", start) from None
+
+    def opt_id(self) -> str | None:
+        tok = self.peek()
+        if tok.kind == "id":
+            self.i += 1
+            return tok.text
+        return None
+
+    def u32(self) -> int:
+        return self.unsigned(32)
+
+    def unsigned(self, bits: int) -> int:
+        tok = self.peek()
+        if tok.kind != "num":
+            raise self.unexpected()
+        try:
+            value = unsigned(tok.text, bits)
+        except NotANumber:
+            raise self.error("unexpected token") from None
+        except OutOfRange:
+            raise self.error("constant out of range") from None
+        self.i += 1
+        return value
