@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import hashlib
 import http.client
 import io
 import json
@@ -27,6 +28,7 @@ pytest.importorskip("fastapi")
 pytest.importorskip("multipart")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from wasmvm.wat import wat2wasm  # noqa: E402
 from wasmvm.web import browser  # noqa: E402
 from wasmvm.web.app import create_app  # noqa: E402
 from wasmvm.web.assets import BUNDLED, Settings  # noqa: E402
@@ -559,6 +561,40 @@ def test_browser_bridge_answers_as_the_server_does(client):
                            {"op": "i32.add"}]}
     assert json.loads(browser.stackvm(json.dumps(program)))["body"] == \
         client.post("/api/stackvm", json=program).json()
+
+
+TRIPLE_WAT = (b'(module $t (func (export "triple") (param $x i32) (result i32)\n'
+              b'  (i32.mul (local.get $x) (i32.const 3))))')
+
+
+def test_wat_text_is_compiled_described_and_run(client):
+    """The playground's editor sends WAT: the answer describes the binary it compiles to
+    (and carries it), the module is known by the text's id, and it runs by that id."""
+    r = client.post("/api/modules", content=TRIPLE_WAT, headers={"content-type": "text/plain"})
+    assert r.status_code == 200
+    info = r.json()
+    binary = wat2wasm(TRIPLE_WAT)
+    assert base64.b64decode(info["wasm"]) == binary and info["size"] == len(binary)
+    assert info["id"] == hashlib.sha256(TRIPLE_WAT).hexdigest() and info["name"] == "t"
+    assert info["annotations"][0]["description"] == "magic"
+    assert upload(client, binary).json()["wasm"] is None  # a binary upload is not repeated
+    r = client.post("/api/invoke", json={"module_id": info["id"], "export": "triple", "args": ["14"]})
+    assert r.status_code == 200 and r.json()["results"][0]["text"] == "i32:42"
+    r = client.post("/api/modules", content=b"(module\n  (func (i32.const 0x)))")
+    assert r.status_code == 400
+    assert r.json() == {"error": "malformed", "message": "unknown operator", "offset": None,
+                        "limit": None, "line": 2, "column": 20}
+    # and in the page (Pyodide), the same answers
+    assert json.loads(browser.describe(TRIPLE_WAT)) == {"status": 200, "body": info}
+    assert json.loads(browser.describe(b"(module\n  (func (i32.const 0x)))")) == {
+        "status": 400, "body": r.json()}
+
+
+def test_wat_text_over_the_module_size_limit_is_refused():
+    with make_client(max_module_bytes=64) as c:
+        text = b"(module" + b" " * 100 + b")"
+        r = c.post("/api/modules", content=text, headers={"content-type": "text/plain"})
+        assert r.status_code == 413 and r.json()["limit"] == "max_module_bytes"
 
 
 def test_browser_bridge_drives_a_live_debugger(client):

@@ -6,7 +6,7 @@
 //
 // The page runs a bundled example in both modes — on the server, then inside the page
 // on Pyodide — and the test checks what it shows: results, the operand stack, locals,
-// memory, annotated bytes, the StackVM box. The first view shows an example without a
+// memory, annotated bytes, WAT typed into the source editor, the StackVM box. The first view shows an example without a
 // click; links (/?example=fib&mode=browser) choose the example and the mode.
 // Screenshots go to $WASMVM_ARTIFACTS (.cache/artifacts).
 import assert from "node:assert/strict";
@@ -161,6 +161,23 @@ async function exercise(mode) {
   await page.screenshot({path: join(ARTIFACTS, `playground-${mode}.png`), fullPage: true});
   assert.match(await motion("#debug-continue"), /returned i64:6/);
 
+  // The WAT editor: the example's source is in it; what is typed compiles (in this
+  // mode), and bytes, disassembly and exports follow; a malformed text says where.
+  assert.match(await page.inputValue("#source"), /\(func \$fac_rec/);
+  await page.fill("#source", '(module\n  (func (export "triple") (param i32) (result i32)\n' +
+                             "    (i32.mul (local.get 0) (i32.const 3))))");
+  await page.waitForFunction(() => document.querySelector("#module-summary").textContent.startsWith("edited.wat"));
+  await idle();
+  assert.match(await text("#source-status"), /^compiled: \d+ bytes$/);
+  assert.match(await text("#disasm"), /i32\.mul/);
+  assert.match(await text("#exports"), /triple: \(func \(param i32\) \(result i32\)\)/);
+  assert.match(await hoverByte(0), /magic/);
+  assert.match(await invoke("triple", ["14"]), /triple\(i32:14\) = i32:42/);
+  await page.fill("#source", "(module\n  (func (i32.const 0x)))");
+  await page.waitForFunction(() => document.querySelector("#source-status").textContent.includes("operator"));
+  assert.equal(await text("#source-status"), "2:20: unknown operator");
+  assert.match(await text("#disasm"), /i32\.mul/); // the last good module stays on view
+
   // Memory: squares(3) stores 0, 1, 4 at addresses 0, 4, 8.
   await loadExample("bundled/squares.wasm");
   await call("squares", ["3"]);
@@ -228,7 +245,7 @@ test("first view: an example is shown at once, without a click", async () => {
   assert.equal(await page.locator("#bytes .b").count(), 185);
   assert.match(await text("#disasm"), /call 0 <fac_rec>/);
   assert.match(await text("#exports"), /fac_rec: \(func \(param i64\) \(result i64\)\)/);
-  assert.match(await text("#source"), /\(module \$fac_module/);
+  assert.match(await page.inputValue("#source"), /\(module \$fac_module/);
   assert.equal(await page.inputValue("#example"), "/api/examples/bundled/fac.wasm");
   assert.equal(await page.isHidden("#link-note"), true);
   assert.equal(new URL(page.url()).search, "", "the first view leaves the address as it was");

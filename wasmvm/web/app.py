@@ -154,9 +154,11 @@ def _module_routes(app: FastAPI, limits, runner, cache: ModuleCache) -> None:
     @app.post("/api/modules", response_model=ModuleInfo, responses=ERRORS, tags=["modules"],
               openapi_extra={"requestBody": {"required": True, "description": (
                   "the module: its bytes as the body (application/wasm or "
-                  "application/octet-stream), or a multipart form with a field named file"),
+                  "application/octet-stream), WAT text (text/plain), or a multipart form "
+                  "with a field named file"),
                   "content": {
                       "application/wasm": {"schema": {"type": "string", "format": "binary"}},
+                      "text/plain": {"schema": {"type": "string"}},
                       "multipart/form-data": {"schema": {
                           "type": "object", "properties": {
                               "file": {"type": "string", "format": "binary"}},

@@ -47,16 +47,18 @@ def _module(request: dict):
 
 
 def describe(data) -> str:
-    """``data``: the module's bytes (a JS Uint8Array arrives as a JsProxy)."""
+    """``data``: the module's bytes, binary or WAT text (a JS Uint8Array arrives as a
+    JsProxy)."""
     if hasattr(data, "to_py"):
         data = data.to_py()
     data = bytes(data)
 
     def run():
-        module = core.load_module(data, LIMITS)
-        info = core.describe(data, module, LIMITS)
+        binary = core.compile_text(data, LIMITS)  # the page's WAT editor sends text
+        module = core.load_module(binary, LIMITS)
+        info = core.describe(binary, module, LIMITS, None if binary is data else data)
         _modules.clear()  # the page works on one module at a time
-        _modules[info["id"]] = (data, module)
+        _modules[info["id"]] = (binary, module)
         return 200, info
 
     return _answer(run)

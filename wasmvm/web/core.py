@@ -20,6 +20,7 @@ not an error here: it is the outcome of the call, returned in ``"trap"``.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import threading
@@ -31,6 +32,7 @@ from ..syntax.instructions import walk
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
 from ..text import format_details, format_disassembly, section_headers
 from ..text.annotate import annotate
+from ..wat import is_text, wat2wasm
 from .limits import LimitError, Limits
 
 __all__ = [
@@ -168,8 +170,21 @@ def _disassembly(data: bytes, syntax, most: int) -> tuple[list[dict], bool]:
     return out, False
 
 
-def describe(data: bytes, module: Module, limits: Limits) -> dict:
-    """Everything the playground shows about a module (see ``schemas.ModuleInfo``)."""
+def compile_text(data: bytes, limits: Limits) -> bytes:
+    """The binary of an upload: itself, or for WAT text what it compiles to (a
+    TextError with line and column when it is malformed)."""
+    if not is_text(data):
+        return data
+    if len(data) > limits.max_module_bytes:
+        raise LimitError("max_module_bytes", f"the text has {len(data)} bytes; this service "
+                         f"takes modules of at most {limits.max_module_bytes} bytes")
+    return wat2wasm(data)
+
+
+def describe(data: bytes, module: Module, limits: Limits, source: bytes | None = None) -> dict:
+    """Everything the playground shows about a module (see ``schemas.ModuleInfo``).
+    ``data`` is the binary; ``source`` the WAT text it was compiled from, if it was: the
+    module is then known by the text's id, and the answer carries the binary (base64)."""
     syntax = module.syntax
     records = annotate(data)
     disassembly, cut = _disassembly(data, syntax, limits.max_disassembly_lines)
@@ -180,7 +195,8 @@ def describe(data: bytes, module: Module, limits: Limits) -> dict:
         details.append(line)
     names = syntax.names
     return {
-        "id": module_id(data),
+        "id": module_id(data if source is None else source),
+        "wasm": None if source is None else base64.b64encode(data).decode("ascii"),
         "size": len(data),
         "name": getattr(names, "module", None) if names is not None else None,
         "sections": [{"id": h.id, "name": h.name, "offset": h.offset, "start": h.start,

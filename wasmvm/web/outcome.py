@@ -2,7 +2,8 @@
 
 A trap is a result of running a program: 200 with ``trap`` set. The errors:
 
-    400 malformed      the decoder's message and byte offset
+    400 malformed      the decoder's message and byte offset; for WAT text the parser's
+                       message with its line and column
     400 bad_request    bad base64, arguments that do not parse or do not fit
     400 bad_program    a StackVM program item that is not an instruction it runs
     404 not_found      no such export (or example)
@@ -22,6 +23,7 @@ A trap is a result of running a program: 200 with ``trap`` set. The errors:
 from __future__ import annotations
 
 from ..errors import InternalError, InvalidError, LinkError, MalformedError, UnsupportedError
+from ..wat import TextError
 from .core import RequestError, out_of_service_fuel
 from .limits import LimitError
 from .program import ProgramError
@@ -49,6 +51,8 @@ def error_json(e: BaseException) -> tuple[int, dict] | None:
         if e.limit in ("max_request_bytes", "max_module_bytes"):
             return error_body("too_large", e.message, limit=e.limit)
         return error_body("limit", e.message, limit=e.limit, offset=e.offset)
+    if isinstance(e, TextError):
+        return error_body("malformed", e.message, line=e.line, column=e.column)
     for cls, kind in _ENGINE:
         if isinstance(e, cls):
             return error_body(kind, e.message, offset=e.offset)

@@ -20,6 +20,8 @@ class ErrorBody(BaseModel):
     message: str = Field(description="the engine's message (the spec's text for malformed and "
                          "invalid modules), or what the limit is and how to stay under it")
     offset: int | None = Field(None, description="byte offset in the module, where there is one")
+    line: int | None = Field(None, description="malformed WAT text: the line (1-based)")
+    column: int | None = Field(None, description="malformed WAT text: the column (1-based)")
     limit: str | None = Field(None, description="the limit that was reached (see GET /api/config)")
     index: int | None = Field(None, description="the StackVM program item at fault")
     result: dict | None = Field(None, description="for fuel: the call's result up to the trap")
@@ -74,6 +76,8 @@ class Annotation(BaseModel):
 
 class ModuleInfo(BaseModel):
     id: str = Field(description="SHA-256 of the bytes: use it as module_id in later requests")
+    wasm: str | None = Field(None, description="when the upload was WAT text: the binary it "
+                             "compiles to, in base64 (size, sections, offsets are the binary's)")
     size: int
     name: str | None = Field(description="the module's name from the name section")
     sections: list[SectionInfo]

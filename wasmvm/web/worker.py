@@ -72,9 +72,12 @@ def _work(request: dict, limits: Limits, modules: Modules, job) -> tuple[int, di
     if op == "stackvm":
         return 200, program.run_program(request["program"], limits, request.get("memory_pages", 1),
                                         request.get("max_pages"))
-    module = modules.load(request["data"])
     if op == "describe":
-        return 200, core.describe(request["data"], module, limits)
+        data = core.compile_text(request["data"], limits)
+        module = modules.load(data)
+        return 200, core.describe(data, module, limits,
+                                  None if data is request["data"] else request["data"])
+    module = modules.load(request["data"])  # (a WAT upload compiles on load, once)
     if op == "invoke":
         result = core.invoke(module, request["export"], request.get("args", []), limits,
                              fuel=request.get("fuel"), trace=bool(request.get("trace")),

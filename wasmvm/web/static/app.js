@@ -22,6 +22,7 @@ const playground = {
   bytes: null,          // its bytes (Uint8Array)
   name: null,
   sourceUrl: null,
+  edited: false,        // the module is the editor's text (compiled as it is typed)
   example: null,        // the loaded example as a link names it ("fac"), null for a file
   browser: null,        // the in-browser back end, once Pyodide is loaded
   timings: {},          // browserLoadSeconds, ...
@@ -190,7 +191,8 @@ async function setMode(mode) {
   showMode();
   $("program-steps").innerHTML = "";
   $("program-status").textContent = "";
-  if (playground.bytes) await showModule(playground.bytes, playground.name, playground.sourceUrl);
+  if (playground.edited) await compileSource();  // the edited text, in the new mode
+  else if (playground.bytes) await showModule(playground.bytes, playground.name, playground.sourceUrl);
 }
 
 // ---- loading a module ------------------------------------------------------------------------
@@ -282,29 +284,56 @@ async function firstView() {
   await loadExample();
 }
 
-function showError(element, answer) {
+function errorText(answer) {
   const b = answer.body || {};
-  const where = b.offset != null ? ` at offset 0x${b.offset.toString(16)}` : "";
-  element.textContent = `${answer.status} ${b.error || "error"}: ${b.message || "?"}${where}`;
+  const where = b.line != null ? ` at line ${b.line}, column ${b.column}`
+    : b.offset != null ? ` at offset 0x${b.offset.toString(16)}` : "";
+  return `${answer.status} ${b.error || "error"}: ${b.message || "?"}${where}`;
+}
+
+function showError(element, answer) {
+  element.textContent = errorText(answer);
   element.hidden = false;
 }
 
+const NO_SOURCE = "(no .wat source for this module: type WAT here and it compiles as you type)";
+
+// A module from bytes (an example, a file): describe it, show it, and its .wat source
+// in the editor when there is one.
 async function showModule(bytes, name, sourceUrl) {
-  playground.bytes = bytes;
-  playground.name = name;
   playground.sourceUrl = sourceUrl;
-  playground.session = null;
-  resetDebugger();
-  $("load-error").hidden = true;
+  playground.edited = false;
+  const source = $("source");
+  source.value = "";
+  source.placeholder = NO_SOURCE;
+  setSourceStatus("", "");
+  if (sourceUrl) {
+    const response = await fetch(sourceUrl);
+    if (response.ok) source.value = await response.text();
+  }
   const answer = await backend().describe(bytes);
   if (answer.status !== 200) {
+    playground.bytes = bytes;
+    playground.name = name;
     playground.info = null;
-    for (const id of ["structure", "views", "run", "debug"]) $(id).hidden = true;
+    for (const id of ["views", "run", "debug"]) $(id).hidden = true;
+    $("structure").hidden = false;  // the source editor stays: fix the text there
+    for (const id of ["sections", "imports", "exports"]) $(id).innerHTML = "";
     $("module-summary").textContent = `${name}: ${bytes.length} bytes`;
     showError($("load-error"), answer);
     return;
   }
-  const info = (playground.info = answer.body);
+  renderModule(answer.body, bytes, name);
+}
+
+// Everything the page shows about a described module.
+function renderModule(info, bytes, name) {
+  playground.bytes = bytes;
+  playground.name = name;
+  playground.session = null;
+  resetDebugger();
+  $("load-error").hidden = true;
+  playground.info = info;
   $("module-summary").textContent =
     `${name}: ${info.size} bytes, ${info.sections.length} sections, ` +
     `${info.exports.length} exports` + (info.name ? ` — module $${info.name}` : "");
@@ -315,12 +344,46 @@ async function showModule(bytes, name, sourceUrl) {
   for (const id of ["structure", "views", "run", "debug"]) $(id).hidden = false;
   $("result").textContent = "";
   $("trace-out").hidden = true;
-  const source = $("source");
-  source.textContent = "(no .wat source for this module)";
-  if (sourceUrl) {
-    const response = await fetch(sourceUrl);
-    if (response.ok) source.textContent = await response.text();
+}
+
+function setSourceStatus(text, cls) {
+  const status = $("source-status");
+  status.textContent = text;
+  status.className = cls;
+}
+
+const fromBase64 = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+
+// The WAT in the editor, compiled by wasmvm (on the server or in the page): the bytes,
+// annotations and disassembly follow; a malformed text says where (line:column) and
+// leaves the last good module on view.
+async function compileSource() {
+  const text = $("source").value;
+  playground.edited = true;
+  if (!text.trim()) {
+    setSourceStatus("", "");
+    return;
   }
+  const answer = await backend().describe(new TextEncoder().encode(text));
+  if (answer.status !== 200) {
+    const b = answer.body || {};
+    const where = b.line != null ? `${b.line}:${b.column}: ` : "";
+    setSourceStatus(`${where}${b.message || errorText(answer)}`, "error");
+    return;
+  }
+  const info = answer.body;
+  const bytes = info.wasm ? fromBase64(info.wasm) : new TextEncoder().encode(text);
+  playground.example = null;
+  renderModule(info, bytes, "edited.wat");
+  setSourceStatus(`compiled: ${bytes.length} bytes`, "muted");
+  syncUrl();
+}
+
+let compileTimer = null;
+function sourceEdited() {
+  clearTimeout(compileTimer);
+  setSourceStatus("compiling…", "muted");
+  compileTimer = setTimeout(guard(compileSource), 300);
 }
 
 function cell(row, text, cls) {
@@ -807,6 +870,7 @@ async function main() {
     syncUrl();
   }));
   $("export").addEventListener("change", renderParams);
+  $("source").addEventListener("input", sourceEdited);
   $("invoke").addEventListener("click", guard(invoke));
   $("debug-start").addEventListener("click", guard(startDebugger));
   $("debug-step").addEventListener("click", guard(async () => motion("step")));
