@@ -17,10 +17,12 @@ script's structure, never that of a module's body.
 Every command keeps the line of its opening parenthesis, as in the JSON. Modules are named
 as ``json-from-wast`` names its files, ``{stem}.{n}.wasm`` (``.wat`` for ``module
 quote``), numbered in order, and kept in ``Script.modules``: bytes for ``module binary``,
-a ``TextModule`` for text. Annotations (``(@name ...)``) are skipped wherever a command
-may hold one. A form this reader does not know becomes an ``Unknown`` command naming its
-line; a script whose text cannot be tokenized at all is one ``Unknown`` at the line of
-the lexical error.
+a ``TextModule`` for text. As in the JSON, ``module_type`` is ``text`` only for ``module
+quote`` (its binary, for a ``module`` command, is ``binary_filename``): a ``(module ...)``
+written in text is ``binary``, its bytes those of its text. Annotations (``(@name ...)``)
+are skipped wherever a command may hold one. A form this reader does not know becomes an
+``Unknown`` command naming its line; a script whose text cannot be tokenized at all is one
+``Unknown`` at the line of the lexical error.
 """
 
 from __future__ import annotations
