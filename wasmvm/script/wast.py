@@ -14,7 +14,9 @@ command and the others run. Only the script's own forms (commands, actions, valu
 ``either``) are read by recursive descent, so the depth of recursion is that of the
 script's structure, never that of a module's body.
 
-Every command keeps the line of its opening parenthesis, as in the JSON. Modules are named
+Every command keeps the line the JSON gives it: that of its keyword (``(`` and ``module``
+may be on different lines), or, for an assertion, that of its action's or module's
+keyword. Modules are named
 as ``json-from-wast`` names its files, ``{stem}.{n}.wasm`` (``.wat`` for ``module
 quote``), numbered in order, and kept in ``Script.modules``: bytes for ``module binary``,
 a ``TextModule`` for text. As in the JSON, ``module_type`` is ``text`` only for ``module
