@@ -3,8 +3,10 @@
 A test that takes the argument ``wast`` runs once per file of ``core-2.0`` (``simd/``
 included) and of ``core-3.0`` (the scripts of what is not implemented yet skipped, with
 the reason: ``NOT_YET``), with ids such as ``core-2.0/simd/simd_const.wast``. The fixture ``spec_script``
-gives the converted, parsed ``Script`` (all selected files are converted once, in parallel,
-into the cache); ``spec_lines`` is the set of lines to run, or None for all:
+gives the parsed ``Script``: read natively (``wasmvm.script.wast``, no external tool), or,
+with ``WASMVM_SPEC_CONVERTER=wasm-tools``, converted by ``wasm-tools json-from-wast`` (all
+selected files are converted once, in parallel, into the cache); ``spec_lines`` is the
+set of lines to run, or None for all:
 
     --spec-lines=12,40   or   WASMVM_SPEC_LINES=12,40      (ranges too: 12-40)
 
@@ -39,6 +41,7 @@ from wasmvm.script.convert import (  # noqa: E402
     find_testsuite,
     suite_files,
 )
+from wasmvm.script.wast import load_wast  # noqa: E402
 
 SUITES = ("core-2.0", "core-3.0")
 #: Scripts of core-3.0 that test what wasmvm does not implement yet, with the reason
@@ -52,6 +55,8 @@ def not_yet(name: str) -> str | None:
     """Why a script is not run yet (see NOT_YET), or None."""
     return next((why for prefix, why in NOT_YET.items() if name.startswith(prefix)), None)
 LINES_ENV = "WASMVM_SPEC_LINES"
+#: ``native`` (the default) or ``wasm-tools``: how ``spec_script`` reads a script
+CONVERTER_ENV = "WASMVM_SPEC_CONVERTER"
 FAILURE_LIST_LIMIT = 50
 
 _binary_format_key = pytest.StashKey[list[CheckResult]]()
@@ -94,8 +99,14 @@ def spec_lines(pytestconfig) -> frozenset[int] | None:
 
 @pytest.fixture
 def spec_script(request, wast: Path) -> Script:
-    """The parsed script of ``wast``. The first use converts every selected file at once
-    (in parallel; cache hits cost a hash each)."""
+    """The parsed script of ``wast``: read natively, or (``WASMVM_SPEC_CONVERTER=wasm-tools``)
+    converted, where the first use converts every selected file at once (in parallel;
+    cache hits cost a hash each)."""
+    converter = os.environ.get(CONVERTER_ENV, "native")
+    if converter == "native":
+        return load_wast(wast)
+    if converter != "wasm-tools":
+        raise pytest.UsageError(f"{CONVERTER_ENV}={converter}: use native or wasm-tools")
     done = request.config.stash.setdefault(_converted_key, {})
     if wast not in done:
         selected = {item.callspec.params["wast"] for item in request.session.items

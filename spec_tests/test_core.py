@@ -2,8 +2,9 @@
 through ``wasmvm.script.runner`` against the public API, on each execution tier.
 
 One item per ``.wast`` file; an item fails if any of its commands fails, listing each as
-``file:line: reason`` and the command that reruns just those lines. Skips are counted per
-command with their reason (only text-format assert_malformed). The session ends with
+``file:line: reason`` and the command that reruns just those lines. Text modules are
+parsed (``wasmvm.wat``), so text-form assert_malformed run too: the parser's message must
+start with the expected text. Skips are counted per command with their reason. The session ends with
 ``core: N passed, M failed, K skipped`` and the first failures.
 """
 

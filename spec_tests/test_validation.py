@@ -16,6 +16,7 @@ pytest.importorskip("wasmvm.binary.decode", reason="decoder not available")
 from wasmvm.binary.decode import decode_module  # noqa: E402
 from wasmvm.errors import InvalidError, WasmError  # noqa: E402
 from wasmvm.script import (  # noqa: E402
+    TEXT_MODULE_SKIP,
     AssertInvalid,
     AssertUninstantiable,
     AssertUnlinkable,
@@ -26,7 +27,7 @@ from wasmvm.script import (  # noqa: E402
 )
 from wasmvm.valid import validate_module  # noqa: E402
 
-TEXT_ONLY_SKIP = "text module without a binary"
+TEXT_ONLY_SKIP = TEXT_MODULE_SKIP
 
 #: Every result of this session, for the summary line.
 _RESULTS: list[CheckResult] = []
@@ -86,7 +87,12 @@ def check_validation(script: Script, lines=None) -> list[CheckResult]:
         if filename is None:
             results.append(CheckResult(script.where(cmd), "skipped", TEXT_ONLY_SKIP))
             continue
-        why = check(script.module_bytes(filename), script.features)
+        try:
+            data = script.module_bytes(filename)
+        except WasmError as e:  # a text module that does not parse
+            why = f"text does not parse: {e}"
+        else:
+            why = check(data, script.features)
         results.append(CheckResult(script.where(cmd), "failed" if why else "passed", why or ""))
     return results
 

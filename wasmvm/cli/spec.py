@@ -14,10 +14,15 @@ from .registry import arg, command
     arg("--tier", choices=("compiled", "reference"), default="compiled",
         help="the execution tier (default: compiled)"),
     arg("-j", "--jobs", type=int, default=None, help="worker processes"),
+    arg("--converter", choices=("native", "wasm-tools"), default="native",
+        help="how to read a .wast: native (default, no external tool) or wasm-tools "
+             "(json-from-wast, cached)"),
 )
 def cmd_spec(args: argparse.Namespace) -> int:
-    """Convert each .wast with wasm-tools json-from-wast (cached), run every command and
-    print a per-file table and a last line "N passed, M failed, K skipped"."""
+    """Read each .wast (natively, or with --converter wasm-tools through wasm-tools
+    json-from-wast, cached), run every command and print a per-file table and a last line
+    "N passed, M failed, K skipped"."""
     from ..script.report import spec_main
 
-    return spec_main(args.paths, verbose=args.verbose, tier=args.tier, jobs=args.jobs)
+    return spec_main(args.paths, verbose=args.verbose, tier=args.tier, jobs=args.jobs,
+                     converter=args.converter)

@@ -1,6 +1,7 @@
 """Spec-test scripts: ``.wast`` conversion, the command model, and the checks that use them.
 
-    load_script("…/core-2.0/i32.wast") -> Script        convert (cached) and parse
+    load_wast("…/core-2.0/i32.wast") -> Script          read natively (``script.wast``)
+    load_script("…/core-2.0/i32.wast") -> Script        convert with wasm-tools (cached) and parse
     run_binary_format_checks(paths) -> CheckSummary      decode / reject / round-trip every module
 
 A check yields one ``CheckResult`` per command, named ``file:line`` so that it can be rerun
@@ -38,6 +39,7 @@ from .commands import (
     Register,
     Script,
     ScriptError,
+    TextModule,
     Unknown,
     V128Pattern,
     load_converted,
@@ -54,6 +56,7 @@ from .convert import (
     find_wasm_tools,
     suite_files,
 )
+from .wast import load_wast, read_wast
 
 __all__ = [
     "Action", "ActionCommand", "AssertException", "AssertExhaustion", "Either",
@@ -63,7 +66,8 @@ __all__ = [
     "ScriptError", "V128Pattern", "load_converted", "load_script", "parse_commands",
     "parse_value", "Converted", "SpecSetupError", "convert", "convert_many", "find_testsuite",
     "find_wasm_tools", "suite_files", "CheckResult", "CheckSummary", "check_binary_format",
-    "run_binary_format_checks", "TEXT_MALFORMED_SKIP", "parse_line_selection",
+    "run_binary_format_checks", "TEXT_MALFORMED_SKIP", "TEXT_MODULE_SKIP", "parse_line_selection",
+    "TextModule", "load_wast", "read_wast",
 ]
 
 Outcome = Literal["passed", "failed", "skipped"]
@@ -122,7 +126,13 @@ def parse_line_selection(text: str | None) -> frozenset[int] | None:
 
 # -- the binary-format check -----------------------------------------------------------
 
-TEXT_MALFORMED_SKIP = "text-format assert_malformed: tests a WAT parser; wasmvm reads binaries only"
+#: The binary-format check skips text-form assert_malformed: they test the WAT parser, and
+#: the core check (``runner``, ``wasmvm spec``) runs them.
+TEXT_MALFORMED_SKIP = ("text-format assert_malformed: tests the WAT parser (the core check runs it), "
+                       "not the binary decoder")
+#: The binary-format and validation checks skip a text module (``module quote``) that has
+#: no binary of its own.
+TEXT_MODULE_SKIP = "text module without a binary"
 
 
 def _describe(e: BaseException) -> str:
@@ -207,7 +217,8 @@ def check_binary_format(script: Script, lines: Collection[int] | None = None) ->
     A module, and the module of assert_invalid / assert_unlinkable / assert_uninstantiable,
     must decode and round-trip (decode(encode(m)) == m); a binary assert_malformed must raise
     MalformedError with the expected text as a prefix of its message. Text-format
-    assert_malformed are skipped. Commands about execution are not counted.
+    assert_malformed are skipped (``TEXT_MALFORMED_SKIP``); a text module is parsed first
+    (a failure if it does not parse). Commands about execution are not counted.
     """
     decode, encode = _decoder_pair()
     features = script.features
@@ -224,9 +235,14 @@ def check_binary_format(script: Script, lines: Collection[int] | None = None) ->
         elif isinstance(cmd, ModuleCommand | ModuleAssertion):
             filename = cmd.wasm_filename
             if filename is None:
-                results.append(CheckResult(script.where(cmd), "skipped", "text module without a binary"))
+                results.append(CheckResult(script.where(cmd), "skipped", TEXT_MODULE_SKIP))
                 continue
-            why = checker.well_formed(script.module_bytes(filename))
+            try:
+                data = script.module_bytes(filename)
+            except MalformedError as e:  # a text module that does not parse
+                why = f"text does not parse: {e}"
+            else:
+                why = checker.well_formed(data)
         else:
             continue
         results.append(CheckResult(script.where(cmd), "failed" if why else "passed", why or ""))

@@ -1,4 +1,5 @@
-"""The command model of a converted ``.wast`` script (``wasm-tools json-from-wast`` JSON).
+"""The command model of a ``.wast`` script: read natively (``wast.py``) or from the JSON
+of ``wasm-tools json-from-wast`` (``parse_commands``, below), to the same commands.
 
 Meta-variables: ``cmd`` a command, ``act`` an action, ``v`` a value (an argument or an
 expected result). Every command carries the ``line`` of the ``.wast`` file it came from.
@@ -14,7 +15,12 @@ expected result). Every command carries the ``line`` of the ``.wast`` file it ca
     AssertExhaustion       (assert_exhaustion action "text")
     AssertException        (assert_exception action)      an uncaught WebAssembly exception
     AssertMalformed, AssertInvalid, AssertUnlinkable, AssertUninstantiable
-                           (assert_* module "text"); the module is a file in the wasm dir
+                           (assert_* module "text")
+
+A command names its module by a file name, as json-from-wast names its files
+(``i32.3.wasm``; ``i32.4.wat`` for the text of a ``module quote``); ``Script.module_bytes``
+gives the binary, from ``Script.modules`` (in memory: bytes, or a ``TextModule`` parsed
+when asked) or from the conversion folder, a ``.wat`` file parsed too.
     Unknown                a command this model cannot read: it fails when run, naming
                            its line, and the script goes on
 
@@ -45,7 +51,7 @@ They become ``i32``/``i64``/``f32``/``f64``/``v128`` from ``wasmvm.syntax.values
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -437,17 +443,58 @@ def parse_commands(data: dict, source: str, strict: bool = False) -> list[Comman
 # -- a whole script --------------------------------------------------------------------
 
 
+@dataclass(frozen=True, eq=False)
+class TextModule:
+    """A module in the text format, parsed (``wasmvm.wat.parser.wat2wasm``) only when a
+    command asks for its binary, so that a malformed one fails its own command.
+
+    ``source`` is the script's text, of which ``start:end`` is the module's ``(module
+    ...)`` form, with the ``blanks`` ranges (``definition``) written as spaces so that
+    offsets in the span stay those of the script; or the bytes of a ``module quote`` (its
+    strings joined with spaces), which must be UTF-8."""
+
+    source: str | bytes
+    start: int = 0
+    end: int | None = None
+    blanks: tuple[tuple[int, int], ...] = ()
+
+    def text(self) -> str:
+        """The module's text; raises ``TextError`` if quoted bytes are not UTF-8."""
+        if isinstance(self.source, bytes):
+            from ..wat.lexer import decode
+
+            return decode(self.source)
+        end = len(self.source) if self.end is None else self.end
+        parts, at = [], self.start
+        for lo, hi in self.blanks:
+            parts += [self.source[at:lo], " " * (hi - lo)]
+            at = hi
+        parts.append(self.source[at:end])
+        return "".join(parts)
+
+    def binary(self) -> bytes:
+        """The module's binary; raises ``TextError`` (a MalformedError) for malformed text."""
+        from ..wat.parser import wat2wasm
+
+        return wat2wasm(self.text())
+
+
 @dataclass
 class Script:
-    """A converted ``.wast`` file: its commands and where its module files are.
+    """A ``.wast`` file: its commands and where its modules are.
 
     ``name`` is how reports name the file (``core-2.0/simd/simd_const.wast``), so that
-    ``f"{script.name}:{cmd.line}"`` points at the command in the testsuite.
+    ``f"{script.name}:{cmd.line}"`` points at the command in the testsuite. A command names
+    its module by a file name (``binary.2.wasm``, ``binary.5.wat`` for text):
+    ``modules`` holds them in memory (a script read by ``wasmvm.script.wast``: bytes, or
+    a ``TextModule``), else they are files in ``converted.wasm_dir`` (a script converted
+    by ``wasm-tools json-from-wast``).
     """
 
     name: str
-    converted: Converted
+    converted: Converted | None
     commands: list[Command]
+    modules: dict[str, bytes | TextModule] = field(default_factory=dict)
 
     @property
     def features(self) -> Features:
@@ -460,7 +507,15 @@ class Script:
         return f"{self.name}:{cmd.line}"
 
     def module_bytes(self, filename: str) -> bytes:
-        return (self.converted.wasm_dir / filename).read_bytes()
+        """The binary of the module ``filename``: a text module (``.wat``, or a
+        ``TextModule``) is parsed now, and raises ``TextError`` if it is malformed."""
+        module = self.modules.get(filename)
+        if module is None:
+            if self.converted is None:
+                raise KeyError(f"{self.name}: no module {filename}")
+            data = (self.converted.wasm_dir / filename).read_bytes()
+            module = TextModule(data) if filename.endswith(".wat") else data
+        return module if isinstance(module, bytes) else module.binary()
 
 
 def suite_features(name: str) -> Features:

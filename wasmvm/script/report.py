@@ -9,6 +9,9 @@ relative to the testsuite (``WASMVM_TESTSUITE``, see ``convert.find_testsuite``)
 means all of ``core-2.0``. ``FILE:LINES`` keeps only the commands on those lines of that
 file (``LINES`` as for ``--spec-lines``: ``12,40,100-110``).
 
+Each script is read natively (``wast.load_wast``: no external tool) unless ``converter``
+is ``wasm-tools`` (``wasm-tools json-from-wast``, cached, then the JSON).
+
 Output: one row per file (file, passed, failed, skipped, seconds), the failures as
 ``file:line: reason`` (the first ``failure_limit``, or all when ``verbose``) with the
 command that reruns them, and a last line that is exactly
@@ -41,8 +44,11 @@ from .convert import (
     suite_files,
 )
 from .runner import run_script, script_config
+from .wast import load_wast
 
 DEFAULT_SUITE = "core-2.0"
+#: how ``spec_main`` reads a script: itself, or through wasm-tools json-from-wast
+CONVERTERS = ("native", "wasm-tools")
 FAILURE_LIMIT = 50
 
 _WITH_LINES = re.compile(r"^(?P<path>.+\.wast):(?P<lines>[0-9][0-9,\- ]*)$")
@@ -97,10 +103,11 @@ def select_scripts(paths: list[str], lines: str | None = None
     return list(chosen.items())
 
 
-def _run_one(converted: Converted | SpecSetupError, wast: Path,
+def _run_one(converted: Converted | SpecSetupError | None, wast: Path,
              lines: frozenset[int] | None, verbose: bool, tier: str = "compiled") -> FileResult:
-    """One script's results; a script that cannot be converted, read or run at all is
-    one failure at its line 0, never the end of the run."""
+    """One script's results (``converted`` None: read the ``.wast`` natively); a script
+    that cannot be converted, read or run at all is one failure at its line 0, never the
+    end of the run."""
     from .runner import describe
 
     start = time.perf_counter()
@@ -108,7 +115,7 @@ def _run_one(converted: Converted | SpecSetupError, wast: Path,
     try:
         if isinstance(converted, SpecSetupError):
             raise converted
-        script = load_converted(converted)
+        script = load_wast(wast) if converted is None else load_converted(converted)
         name = script.name
         results = run_script(script, lines, verbose=verbose, config=script_config(script, tier))
     except Exception as e:  # noqa: BLE001 - reported as this script's failure
@@ -116,7 +123,7 @@ def _run_one(converted: Converted | SpecSetupError, wast: Path,
     return FileResult(name, results, time.perf_counter() - start)
 
 
-def _run_all(jobs_: list[tuple[Converted | SpecSetupError, Path, frozenset[int] | None]],
+def _run_all(jobs_: list[tuple[Converted | SpecSetupError | None, Path, frozenset[int] | None]],
              verbose: bool, jobs: int, tier: str) -> Iterator[FileResult]:
     if jobs <= 1 or len(jobs_) <= 1:
         for converted, wast, lines in jobs_:
@@ -142,14 +149,23 @@ def _default_jobs(verbose: bool) -> int:
 
 def spec_main(paths: list[str], verbose: bool = False, lines: str | None = None,
               jobs: int | None = None, out: TextIO | None = None, err: TextIO | None = None,
-              failure_limit: int = FAILURE_LIMIT, tier: str = "compiled") -> int:
-    """Run the scripts ``paths`` name and print the report; the exit status."""
+              failure_limit: int = FAILURE_LIMIT, tier: str = "compiled",
+              converter: str = "native") -> int:
+    """Run the scripts ``paths`` name and print the report; the exit status.
+    ``converter``: ``native`` reads each ``.wast`` itself (``wast.load_wast``, no
+    external tool); ``wasm-tools`` converts it with ``wasm-tools json-from-wast``
+    (cached) and reads the JSON."""
     out = out or sys.stdout
     err = err or sys.stderr
     try:
+        if converter not in CONVERTERS:
+            raise ValueError(f"unknown converter {converter!r} (use {' or '.join(CONVERTERS)})")
         selected = select_scripts(paths, lines)
-        find_wasm_tools()
-        converted = _convert_each([wast for wast, _ in selected])
+        if converter == "native":
+            converted: list[Converted | SpecSetupError | None] = [None] * len(selected)
+        else:
+            find_wasm_tools()
+            converted = _convert_each([wast for wast, _ in selected])
     except (SpecSetupError, _UsageError, ValueError) as e:
         print(f"error: {e}", file=err)
         return 1
@@ -172,13 +188,13 @@ def spec_main(paths: list[str], verbose: bool = False, lines: str | None = None,
     return 1 if failed else 0
 
 
-def _convert_each(wasts: list[Path]) -> list[Converted | SpecSetupError]:
+def _convert_each(wasts: list[Path]) -> list[Converted | SpecSetupError | None]:
     """Each script converted, or the error that converting it gave (that script fails;
     the others run)."""
     try:
         return list(convert_many(wasts))
     except SpecSetupError:
-        out: list[Converted | SpecSetupError] = []
+        out: list[Converted | SpecSetupError | None] = []
         for wast in wasts:
             try:
                 out.append(convert(wast))

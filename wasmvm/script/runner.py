@@ -21,8 +21,9 @@ What each command must do to pass (the expected text is always a *prefix* of the
     assert_trap             the action raises ``Trap``
     assert_exhaustion       the action raises ``Trap`` with code STACK_OVERFLOW
     assert_invalid          ``Module(...)`` raises ``InvalidError``
-    assert_malformed        ``Module(...)`` raises ``MalformedError`` (binary modules; text
-                            modules test a WAT parser and are skipped)
+    assert_malformed        ``Module(...)`` raises ``MalformedError``; a text module
+                            (``module quote``): parsing it (``wasmvm.wat``) raises
+                            ``TextError``, a MalformedError, with the spec's message
     assert_unlinkable       instantiating raises ``LinkError``
     assert_uninstantiable   instantiating raises ``Trap`` (start function, segments)
 
@@ -63,7 +64,7 @@ from ..errors import (
 from ..syntax.features import WASM3
 from ..syntax.types import FUNCREF, V128, ValType
 from ..syntax.values import VALUE_CLASSES, Value
-from . import TEXT_MALFORMED_SKIP, CheckResult
+from . import CheckResult
 from .commands import (
     NON_NULL,
     Action,
@@ -340,7 +341,7 @@ class ScriptRunner:
 
     def _compile(self, filename: str) -> Module:
         try:
-            return Module(self.engine, self.script.module_bytes(filename))
+            return self._load(filename)
         except Exception as e:  # noqa: BLE001
             raise _Failure(f"module does not compile: {describe(e)}") from None
 
@@ -358,11 +359,8 @@ class ScriptRunner:
         return slot
 
     def _module(self, cmd: ModuleCommand) -> str | None:
-        if cmd.wasm_filename is None:
-            self._bind(cmd.name, _Broken(cmd.line))
-            return "text module without a binary"
         try:
-            module = self._compile(cmd.wasm_filename)
+            module = self._compile(cmd.wasm_filename or cmd.filename)
             try:
                 instance = self.linker().instantiate(self.store, module)
             except Exception as e:  # noqa: BLE001
@@ -374,11 +372,8 @@ class ScriptRunner:
         return None
 
     def _module_definition(self, cmd: ModuleDefinition) -> str | None:
-        if cmd.wasm_filename is None:
-            self.defined[cmd.name] = _Broken(cmd.line)
-            return "text module without a binary"
         try:
-            self.defined[cmd.name] = self._compile(cmd.wasm_filename)
+            self.defined[cmd.name] = self._compile(cmd.wasm_filename or cmd.filename)
         except _Failure:
             self.defined[cmd.name] = _Broken(cmd.line)
             raise
@@ -513,35 +508,29 @@ class ScriptRunner:
             raise _Failure(f"expected {cls.__name__} {text!r}, got {describe(e)}") from None
         raise _Failure(f"expected {cls.__name__} {text!r}, but {otherwise}")
 
-    def _assert_malformed(self, cmd: AssertMalformed) -> str | None:
-        if cmd.module_type != "binary":
-            return TEXT_MALFORMED_SKIP
-        data = self.script.module_bytes(cmd.filename)
-        self._expect_error(lambda: Module(self.engine, data), MalformedError, cmd.text,
-                           "the module decoded")
-        return None
+    def _load(self, filename: str) -> Module:
+        """Parse (a text module), decode and validate: the errors propagate."""
+        return Module(self.engine, self.script.module_bytes(filename))
 
-    def _assert_invalid(self, cmd: AssertInvalid) -> str | None:
-        if cmd.module_type != "binary":
-            return "text module without a binary"
-        data = self.script.module_bytes(cmd.filename)
-        self._expect_error(lambda: Module(self.engine, data), InvalidError, cmd.text,
+    def _assert_malformed(self, cmd: AssertMalformed) -> None:
+        self._expect_error(lambda: self._load(cmd.filename), MalformedError, cmd.text,
+                           "the module parsed" if cmd.module_type == "text"
+                           else "the module decoded")
+
+    def _assert_invalid(self, cmd: AssertInvalid) -> None:
+        self._expect_error(lambda: self._load(cmd.filename), InvalidError, cmd.text,
                            "the module validated")
-        return None
 
-    def _assert_instantiation(self, cmd, cls: type[WasmError]) -> str | None:
-        if cmd.module_type != "binary":
-            return "text module without a binary"
+    def _assert_instantiation(self, cmd, cls: type[WasmError]) -> None:
         module = self._compile(cmd.filename)
         self._expect_error(lambda: self.linker().instantiate(self.store, module), cls,
                            cmd.text, "the module instantiated")
-        return None
 
-    def _assert_unlinkable(self, cmd: AssertUnlinkable) -> str | None:
-        return self._assert_instantiation(cmd, LinkError)
+    def _assert_unlinkable(self, cmd: AssertUnlinkable) -> None:
+        self._assert_instantiation(cmd, LinkError)
 
-    def _assert_uninstantiable(self, cmd: AssertUninstantiable) -> str | None:
-        return self._assert_instantiation(cmd, Trap)
+    def _assert_uninstantiable(self, cmd: AssertUninstantiable) -> None:
+        self._assert_instantiation(cmd, Trap)
 
 
 def script_config(script: Script, tier: str = "compiled") -> Config:
