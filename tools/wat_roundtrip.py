@@ -1,7 +1,7 @@
 """Round trip of the WAT printer against wasm-tools, over the spec suite's binary modules.
 
-    python tools/wat_roundtrip.py [--folded] [--suite core-2.0 --suite core-3.0] [-v]
-        [WAST ...]
+    python tools/wat_roundtrip.py [--flat | --folded] [--suite core-2.0 --suite core-3.0]
+        [-v] [WAST ...]
 
 For every binary module of the converted spec scripts (``wasmvm.script.convert``) that
 ``wasmvm.binary.decode_module`` accepts, it compares
@@ -9,13 +9,14 @@ For every binary module of the converted spec scripts (``wasmvm.script.convert``
     wasm-tools parse (wasmvm.wat.print_module(module))       ours
     wasm-tools parse (wasm-tools print module.wasm)           the oracle
 
-with custom sections stripped from both, and prints ``N modules, M identical`` (and
-every module that differs or fails, with why). The oracle's bytes are cached by the
-module's SHA-256 under ``.cache/wat-roundtrip`` (gitignored). Texts are parsed in batches:
-one ``wasm-tools json-from-wast`` per batch of ``(module ...)`` texts, and one at a time
-only for a batch that fails. Exit status 0 when every module is identical.
+with custom sections stripped from both, and prints ``N modules, M identical`` for the
+flat and the folded text (and every module that differs or fails, with why). The
+oracle's bytes are cached by the module's SHA-256 and the wasm-tools version under
+``.cache/wat-roundtrip`` (gitignored). Texts are parsed in batches: one ``wasm-tools
+json-from-wast`` per batch of ``(module ...)`` texts, and one at a time only for a batch
+that fails. Exit status 0 when every module is identical.
 
-``roundtrip(paths, folded)`` is what ``tests/test_wat_print.py`` calls.
+``roundtrip_modes(paths, modes)`` is what ``tests/test_wat_print.py`` calls.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from wasmvm.script.convert import (  # noqa: E402
     convert_many,
     find_wasm_tools,
     suite_files,
+    wasm_tools_version,
 )
 from wasmvm.wat.printer import print_module  # noqa: E402
 
@@ -87,7 +89,9 @@ def _run(cmd: list[str], data: bytes | None = None) -> subprocess.CompletedProce
 
 
 def _cached(data: bytes) -> Path:
-    return CACHE / f"{hashlib.sha256(data).hexdigest()}.wasm"
+    version = wasm_tools_version(find_wasm_tools()).encode()
+    key = hashlib.sha256(version + b"\0" + data).hexdigest()
+    return CACHE / f"{key}.wasm"
 
 
 def oracles(exe: str, modules: list[tuple[Path, bytes]]) -> list[bytes | str]:
@@ -142,33 +146,42 @@ def parse_texts(exe: str, texts: list[str]) -> list[bytes | str]:
 
 def roundtrip(wasts, folded: bool = False, jobs: int = 2) -> Result:
     """Compare our printer with wasm-tools on every decodable binary module of the
-    scripts ``wasts``."""
+    scripts ``wasts``, printed flat or ``folded``."""
+    return roundtrip_modes(wasts, (folded,), jobs)[folded]
+
+
+def _print(module, folded: bool) -> str:
+    try:
+        return print_module(module, folded=folded)
+    except Exception as e:  # noqa: BLE001 - a printer bug, reported per module
+        return f"print_module raised {type(e).__name__}: {e}"
+
+
+def roundtrip_modes(wasts, modes=(False, True), jobs: int = 2) -> dict[bool, Result]:
+    """``roundtrip`` for several modes (folded False/True) at once: each module is
+    decoded once, and its texts of every mode are parsed in the same batches."""
     exe = find_wasm_tools()
-    result = Result()
-    items: list[tuple[Path, str, bytes | str]] = []
+    results = {folded: Result() for folded in modes}
+    items: list[tuple[Path, list[str], bytes]] = []
     for converted in convert_many(wasts):
         for path in binary_modules(converted):
             data = path.read_bytes()
             try:
                 module = decode_module(data)
             except WasmError:
-                result.skipped_malformed += 1
+                for result in results.values():
+                    result.skipped_malformed += 1
                 continue
-            try:
-                text = print_module(module, folded=folded)
-            except Exception as e:  # noqa: BLE001 - a printer bug, reported per module
-                text = None
-                err = f"print_module raised {type(e).__name__}: {e}"
-            items.append((path, text if text is not None else err, data))
+            items.append((path, [_print(module, folded) for folded in modes], data))
     batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
 
     def run_batch(batch):
-        texts = [t for _, t, _ in batch if t.startswith("(module")]
+        texts = [t for _, ts, _ in batch for t in ts if t.startswith("(module")]
         parsed = iter(parse_texts(exe, texts)) if texts else iter(())
         refs = oracles(exe, [(path, data) for path, _, data in batch])
         rows = []
-        for (path, text, _), ref in zip(batch, refs, strict=True):
-            ours = next(parsed) if text.startswith("(module") else text
+        for (path, ts, _), ref in zip(batch, refs, strict=True):
+            ours = [next(parsed) if t.startswith("(module") else t for t in ts]
             rows.append((path, ours, ref))
         return rows
 
@@ -176,23 +189,26 @@ def roundtrip(wasts, folded: bool = False, jobs: int = 2) -> Result:
         for rows in pool.map(run_batch, batches):
             for path, ours, ref in rows:
                 name = f"{path.parent.name.rsplit('-', 1)[0]}/{path.name}"
-                if isinstance(ref, str):
-                    result.oracle_failed.append(f"{name}: {ref}")
-                    continue
-                result.modules += 1
-                if ours == ref:
-                    result.identical += 1
-                else:
-                    why = ours if isinstance(ours, str) else "bytes differ"
-                    result.differ.append(f"{name}: {why}")
-    return result
+                for folded, mine in zip(modes, ours, strict=True):
+                    result = results[folded]
+                    if isinstance(ref, str):
+                        result.oracle_failed.append(f"{name}: {ref}")
+                        continue
+                    result.modules += 1
+                    if mine == ref:
+                        result.identical += 1
+                    else:
+                        why = mine if isinstance(mine, str) else "bytes differ"
+                        result.differ.append(f"{name}: {why}")
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("wasts", nargs="*", help=".wast files (default: the suites)")
     ap.add_argument("--suite", action="append", help="core-2.0, core-3.0 (default: both)")
-    ap.add_argument("--folded", action="store_true", help="print folded expressions")
+    ap.add_argument("--folded", action="store_true", help="folded expressions only")
+    ap.add_argument("--flat", action="store_true", help="flat instructions only")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("-v", "--verbose", action="store_true", help="list every difference")
     args = ap.parse_args(argv)
@@ -200,18 +216,23 @@ def main(argv: list[str] | None = None) -> int:
     if not wasts:
         for suite in args.suite or ["core-2.0", "core-3.0"]:
             wasts += suite_files(suite)
-    result = roundtrip(wasts, folded=args.folded, jobs=args.jobs)
-    shown = result.differ if args.verbose else result.differ[:20]
-    for line in shown:
-        print("DIFFERS", line[:300])
-    if len(shown) < len(result.differ):
-        print(f"... and {len(result.differ) - len(shown)} more (-v lists them)")
-    for line in result.oracle_failed:
-        print("ORACLE FAILED", line[:300])
-    print(f"{'folded' if args.folded else 'flat'}: {result.line()} "
-          f"({result.skipped_malformed} malformed skipped, "
-          f"{len(result.oracle_failed)} that wasm-tools cannot print)")
-    return 0 if result.identical == result.modules else 1
+    modes = (True,) if args.folded else (False,) if args.flat else (False, True)
+    results = roundtrip_modes(wasts, modes, jobs=args.jobs)
+    status = 0
+    for folded, result in results.items():
+        mode = "folded" if folded else "flat"
+        shown = result.differ if args.verbose else result.differ[:20]
+        for line in shown:
+            print(f"DIFFERS ({mode})", line[:300])
+        if len(shown) < len(result.differ):
+            print(f"... and {len(result.differ) - len(shown)} more (-v lists them)")
+        for line in result.oracle_failed:
+            print("ORACLE FAILED", line[:300])
+        print(f"{mode}: {result.line()} ({result.skipped_malformed} malformed skipped, "
+              f"{len(result.oracle_failed)} that wasm-tools cannot print)")
+        if result.identical != result.modules:
+            status = 1
+    return status
 
 
 if __name__ == "__main__":

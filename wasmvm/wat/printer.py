@@ -383,6 +383,13 @@ _FIXED = {
 }
 
 
+#: calls and throws: (pops a table index or a reference besides the arguments, pushes
+#: the results); a tail call or a throw ends the block instead
+_CALLS = {"call": (0, True), "call_indirect": (1, True), "call_ref": (1, True),
+          "return_call": (0, False), "return_call_indirect": (1, False),
+          "return_call_ref": (1, False), "throw": (0, False)}
+
+
 class _Effects:
     """(operands popped, results pushed) of an instruction, or None when not known here
     (branches, throws, returns, types out of range: such an instruction is never folded
@@ -405,6 +412,13 @@ class _Effects:
             return None
         return ft if isinstance(ft, FuncType) else None
 
+    def _of_tag(self, x: int) -> FuncType | None:
+        try:
+            ft = self.module.tag_type(x)
+        except (IndexError, TypeError):
+            return None
+        return ft if isinstance(ft, FuncType) else None
+
     def blocktype(self, bt) -> tuple[int, int] | None:
         if bt is None:
             return 0, 0
@@ -423,12 +437,17 @@ class _Effects:
             return fixed
         if name == "select_t":
             return 3, len(instr.types)
-        if name == "call":
-            ft = self._of_func(instr.func)
-            return None if ft is None else (len(ft.params), len(ft.results))
-        if name in ("call_indirect", "call_ref"):
-            ft = self._functype(instr.type)
-            return None if ft is None else (len(ft.params) + 1, len(ft.results))
+        if name in _CALLS:
+            pops_more, pushes = _CALLS[name]
+            if name in ("call", "return_call"):
+                ft = self._of_func(instr.func)
+            elif name == "throw":
+                ft = self._of_tag(instr.tag)
+            else:
+                ft = self._functype(instr.type)
+            if ft is None:
+                return None
+            return len(ft.params) + pops_more, len(ft.results) if pushes else None
         if name == "return" and self.func_results is not None:
             return self.func_results, None
         if name == "struct.new":
@@ -628,7 +647,7 @@ class _Printer:
         """``(i32.const 0)`` for a one-instruction expression, else ``(keyword ...)``."""
         if len(expr) == 1 and not isinstance(expr[0], _STRUCTURED):
             return f"({self.expr(expr)})"
-        return f"({keyword} {self.expr(expr)})".replace(f"({keyword} )", f"({keyword})")
+        return f"({keyword} {self.expr(expr)})" if expr else f"({keyword})"
 
     def print(self) -> str:
         m = self.m
@@ -651,8 +670,9 @@ class _Printer:
         for i, tag in enumerate(m.tags):
             self.line(f"(tag (;{counts['tag'] + i};) (type {tag.type}))")
         for i, g in enumerate(m.globals):
-            self.line(f"(global (;{counts['global'] + i};) {_globaltype_text(g.type)} "
-                      f"{self.expr(g.init)})".replace(" )", ")"))
+            parts = [f"(global (;{counts['global'] + i};)", _globaltype_text(g.type)]
+            init = self.expr(g.init)
+            self.line(" ".join(parts + [init] if init else parts) + ")")
         for e in m.exports:
             index = self.names.func(e.index) if e.kind == "func" else str(e.index)
             self.line(f"(export {string_text(e.name)} ({e.kind} {index}))")
