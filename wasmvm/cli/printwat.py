@@ -14,7 +14,7 @@ from .registry import UserError, arg, command, read_input
     arg("-f", "--folded", action="store_true",
         help="folded expressions: (i32.add (local.get 0) (i32.const 1))"),
     arg("-p", "--offsets", action="store_true",
-        help="mark each line with its byte offset in the file, as (;@1a    ;)"),
+        help="mark each line with its byte offset in the file, as (;@1a;)"),
     arg("-o", "--output", metavar="OUT", help="write the text to OUT instead of stdout"),
 )
 def cmd_print(args: argparse.Namespace) -> int:
