@@ -301,8 +301,10 @@ def test_deep_nesting_prints_without_recursion():
         inner.append(block)
         inner = block.body
     m = Module(types=[FuncType()], funcs=[Func(0, [], body)])
-    assert print_module(m).count("loop") == 5000
-    assert print_module(m, folded=True).count("(loop") == 5000
+    flat, folded = print_module(m), print_module(m, folded=True)
+    assert flat.count("loop") == 5000 and folded.count("(loop") == 5000
+    assert len(flat) < 1_000_000 and len(folded) < 1_000_000  # indentation is capped
+    assert folded.count("(") == folded.count(")")
 
 
 # -- offsets ----------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ print -p`` does: functions (where their body starts) and every instruction, ``el
 ``end`` of a decoded function (``Func.offsets``); other lines get blanks of the same width.
 
 Nothing here recurses per nesting level: bodies are walked with ``walk`` and folded trees
-are built and printed with explicit stacks.
+are built and printed with explicit stacks; indentation stops growing at ``MAX_INDENT``
+levels, so the text of deeply nested code stays linear in size.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ __all__ = ["print_module", "float_text", "string_text", "identifier"]
 
 _STRUCTURED = (Block, Loop, If, TryTable)
 INDENT = "  "
+#: Indentation stops growing at this depth (as in ``syntax.instructions.format_body``),
+#: so that deeply nested code prints in linear size.
+MAX_INDENT = 40
 
 # -- lexical pieces ------------------------------------------------------------------------
 #: the characters of an unquoted identifier (spec 6.3.5 ``idchar``)
@@ -695,7 +699,7 @@ class _Printer:
     def render(self) -> str:
         lines = []
         for offset, depth, text in self.out.lines:
-            body = INDENT * depth + text
+            body = INDENT * min(depth, MAX_INDENT) + text
             if self.offsets:
                 prefix = f"(;@{offset:<6x};)" if offset is not None else None
                 if prefix is None:
