@@ -202,10 +202,6 @@ def test_native_scripts_run():
 # -- the oracle: native == wasm-tools json-from-wast, for every script -------------------
 
 BATCHES = 8
-#: What the scaffold wat2wasm of the wast-script branch (``wasm-tools parse``) refuses
-#: although ``json-from-wast`` accepts it: names.wast's bidirectional-override characters.
-#: To be emptied when the real parser (wasmvm/wat/parser.py on main) replaces the scaffold.
-SCAFFOLD_REFUSALS = ("likely-confusing unicode character",)
 
 
 def _suite() -> list:
@@ -246,8 +242,6 @@ def _same_module(native: Script, json: Script, filename: str) -> str | None:
     try:
         mine = native.module_bytes(filename)
     except MalformedError as e:
-        if any(why in e.message for why in SCAFFOLD_REFUSALS):
-            return None
         return f"does not parse: {e}"
     if mine == theirs or _strip_customs(mine) == _strip_customs(theirs):
         return None
@@ -267,9 +261,7 @@ def test_native_reader_equals_json_from_wast(batch):
         find_wasm_tools()
     except SpecSetupError as e:
         pytest.skip(str(e))
-    known = {  # differences the oracle knows of, with the reason (see the report)
-        "core-3.0/annotations.wast": "the lexer rejects ';' inside an annotation (line 14)",
-    }
+    known: dict[str, str] = {}  # differences the oracle knows of, with the reason
     problems, modules = [], []
     for converted in convert_many(files):
         json = load_converted(converted)

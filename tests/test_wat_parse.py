@@ -92,7 +92,7 @@ EQUIVALENT = [
     ('(module (func (param i32 i64) (local f32 f32)))',
      '(module (func (param i32) (param i64) (local f32) (local f32)))'),
     ('(module (table funcref (elem $f $f)) (func $f))',
-     '(module (table 2 2 funcref) (elem (i32.const 0) func 0 0) (func))'),
+     '(module (table 2 2 funcref) (elem (table 0) (i32.const 0) func 0 0) (func))'),
     ('(module (table i64 funcref (elem $f)) (func $f))',
      '(module (table i64 1 1 funcref) (elem (table 0) (i64.const 0) func 0) (func))'),
     ('(module (memory (data "ab" "c")))',

@@ -434,7 +434,8 @@ class _Decoder:
             init, pos = self.vec(pos, self.expr)
         else:
             init, pos = self.vec(pos, self.funcref_init)
-        return Elem(t, init, ElemMode(kind, table, offset), indices=not flags & 4), pos
+        mode = ElemMode(kind, table, offset, explicit_table=flags & 3 == 2)
+        return Elem(t, init, mode, indices=not flags & 4), pos
 
     def funcref_init(self, pos):
         x, pos = u32(self.data, pos)

@@ -464,7 +464,7 @@ def elem_flags(e: Elem) -> int:
     funcref = e.type is ValType.FUNCREF or as_indices
     kind = e.mode.kind
     if kind == "active":
-        flags = 0 if e.mode.table == 0 and funcref else 2
+        flags = 0 if e.mode.table == 0 and funcref and not e.mode.explicit_table else 2
     elif kind == "passive":
         flags = 1
     elif kind == "declarative":

@@ -9,7 +9,7 @@ API of the package it fronts (``wasmvm.wasi``, ``wasmvm.observe.trace``,
 ``wasmvm`` stays fast:
 
     registry.py   @command, arg, COMMANDS, UserError, read_input, write_lines, format_error
-    dump.py  invoke.py  validate.py  spec.py          the core commands
+    dump.py  printwat.py  invoke.py  validate.py  spec.py      the core commands
     run.py (WASI)  diff.py (difftest)  trace.py (observe)  serve.py (web)
 
 The ``cli`` package is the top layer (pyproject.toml's import-linter contracts): it
@@ -44,7 +44,7 @@ from .registry import (
 # The subcommand modules register their commands when imported, in this order: the order
 # `wasmvm --help` lists them in.
 # isort: off
-from . import dump, invoke, validate, spec, run, diff, trace, serve
+from . import dump, printwat, invoke, validate, spec, run, diff, trace, serve
 # isort: on
 from .dump import DUMP_MODES, cmd_dump
 from .invoke import ARGUMENT_SYNTAX, cmd_invoke
@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: The modules of the subcommands, in the order ``wasmvm --help`` lists them.
-COMMAND_MODULES = (dump, invoke, validate, spec, run, diff, trace, serve)
+COMMAND_MODULES = (dump, printwat, invoke, validate, spec, run, diff, trace, serve)
 
 
 def _hint(e: WasmError) -> str | None:

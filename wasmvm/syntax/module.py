@@ -107,6 +107,10 @@ class ElemMode:
     kind: Literal["passive", "active", "declarative"]
     table: int = 0
     offset: Expr | None = None
+    #: the decoded active segment's encoding named its table (flags 2 and 6) although it
+    #: is table 0 of funcref: the encoder (and the WAT printer) keep that form. Not part
+    #: of the segment's meaning.
+    explicit_table: bool = field(default=False, compare=False)
 
 
 @dataclass

@@ -9,6 +9,8 @@
     lexer.tokenize(source)           tokens with positions (spec 6.2)
     numbers.integer / float_bits     numeric literals, exactly (spec 6.3)
     typetext, instrs, parser         types, instructions, modules (spec 6.4-6.6)
+    printer.print_module(module, folded=, offsets=) -> str
+                                     a decoded module as WAT (``wasmvm print``)
 
 It sits just above ``binary`` (it builds the same ``syntax.Module`` the decoder builds,
 and encodes it with ``binary.encode``) and below ``api``, so that ``Module(engine, text)``

@@ -46,7 +46,7 @@ _TOKEN = re.compile(
     r"|(?P<annot>\(@)"
     r"|(?P<lp>\()"
     r"|(?P<rp>\))"
-    rf"|(?P<atom>(?:[{_IDCHARS}]|{_STRING}|[,\[\]{{}}])+)"
+    rf"|(?P<atom>(?:[{_IDCHARS}]|{_STRING}|[,\[\]{{}}]|;(?!;))+)"
 )
 _IDRUN = re.compile(rf"[{_IDCHARS}]+\Z")
 _NUMBER = re.compile(

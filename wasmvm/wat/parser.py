@@ -343,8 +343,10 @@ class _Parser:
             m.tables.append(Table(TableType(rt, Limits(n, n), is_64)))
             offset = [Const(i64(0) if is_64 else i32(0))]
             etype = ref_type(False, "func") if indices else rt
+            # (wasm-tools names the table, even table 0: flags 2 or 6)
+            mode = ElemMode("active", x, offset, explicit_table=True)
             self._segments.append((self.inline_segment[start], "elem", Elem(
-                etype, init, ElemMode("active", x, offset), indices)))
+                etype, init, mode, indices)))
             return
         cur.i = save
         tt = tabletype(cur, ctx)
@@ -483,11 +485,12 @@ class _Parser:
             cur.i += 1
             mode = ElemMode("declarative")
         elif cur.at_lparen("table") or (cur.peek().kind == "(" and not cur.at_lparen("ref")):
-            if cur.at_lparen("table"):
+            explicit = cur.at_lparen("table")
+            if explicit:  # (table 0) written keeps its encoding: flags 2 or 6
                 cur.i += 2
                 table = ctx["table"].index(cur)
                 cur.rparen()
-            mode = ElemMode("active", table, self._offset())
+            mode = ElemMode("active", table, self._offset(), explicit_table=explicit)
         else:
             mode = ElemMode("passive")
         if cur.at_keyword("func"):
