@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wasmvm.binary import decode_module
-from wasmvm.wat.lexer import TextError, tokenize
+from wasmvm.wat.cursor import strip_annotations
+from wasmvm.wat.lexer import Source, TextError, tokenize
 from wasmvm.wat.numbers import NotANumber, OutOfRange, float_bits, integer, unsigned
 
 from .test_api import wat3
@@ -70,9 +71,17 @@ def test_positions_are_line_and_column():
     ('(@"\\ef")', "malformed UTF-8"),
 ])
 def test_lexical_errors_have_the_spec_messages(text, message):
-    with pytest.raises(TextError) as e:
-        tokenize(text)
+    with pytest.raises(TextError) as e:  # ("(@" with no id: once annotations are read)
+        strip_annotations(tokenize(text), Source(text))
     assert e.value.message.startswith(message)
+
+
+def test_an_annotation_body_is_any_balanced_tokens():
+    """Inside an annotation "(@)" and "(@ x)" are parentheses (annotations.wast line 16),
+    ";" a reserved token, only ";;" a comment."""
+    text = '(@a @ @x (@x) (@x y) (@) (@ x) (@(@(@(@))))) (@b , ; ] [ }} ;) x'
+    kept, customs = strip_annotations(tokenize(text), Source(text))
+    assert [(t.kind, t.text) for t in kept] == [("keyword", "x")] and customs == []
 
 
 def test_integers():

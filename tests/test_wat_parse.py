@@ -21,6 +21,7 @@ import pytest
 from wasmvm import Instance, Module, Store, wat2wasm
 from wasmvm.binary.decode import decode_module
 from wasmvm.binary.encode import encode_module
+from wasmvm.syntax.features import WASM2, WASM3
 from wasmvm.wat import TextError, is_text, parse_module, to_binary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +139,16 @@ ERRORS = [
     ("(module (func (i32.const 0x)))", "unknown operator", 1, 26),
     ("(module (func (i32.const)))", "unexpected token", 1, 25),
     ("(module (func (i32.const 4294967296)))", "constant out of range", 1, 26),
-    ("(module (func i32.foo))", "unknown operator", 1, 15),
+    ("(module (func i32.foo))", "unknown operator i32.foo", 1, 15),
+    ("(module (func (get_local 0)))", "unknown operator get_local", 1, 16),
+    ("(module (func (f32.const nan:1)))", "unknown operator nan:1", 1, 26),
+    ("(module (func (i32.const nan:canonical)))", "unexpected token", 1, 26),
+    ("(module (func (block (result i32) (param i32))))", "unexpected token", 1, 35),
+    ("(module (func (type 3) (param i32)))", "unknown type", 1, 15),
+    ("(module (memory 0x1_0000_0000))", "i32 constant out of range", 1, 17, WASM2),
+    ("(module (func (v128.const i32x4 0x 1 2 3) drop))", "unknown operator", 1, 33),
+    ("(module (func (i8x16.extract_lane_s -1 (v128.const i64x2 0 0)) drop))",
+     "unexpected token", 1, 37),
     ("(module\n  (memory 1)\n  (func (drop (i32.load align=3 (i32.const 0)))))",
      "alignment must be a power of two", 3, 25),
     ("(module (type $t (func)) (func (type $t) (param i32)))", "inline function type", 1, 32),
@@ -152,24 +162,36 @@ ERRORS = [
     ("(module (func call $g))", "unknown function $g", 1, 20),
     ("(module (func (v128.const i32x4 1 2 3) drop))", "wrong number of lane literals", 1, 33),
     ("(module (func (v128.const i8x16 256 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0) drop))",
-     "i8 constant out of range", 1, 33),
+     "constant out of range", 1, 33),
     ("(module (func (i8x16.shuffle 0 1 2)))", "invalid lane length", 1, 30),
     ("(module (func (i8x16.extract_lane_s 256 (v128.const i64x2 0 0)) drop))",
      "malformed lane index", 1, 37),
     ("(module (start 0) (start 0) (func))", "multiple start sections", 1, 19),
-    ("(module (func (nop) (local i32)))", "unknown operator", 1, 22),
+    ("(module (func (nop) (local i32)))", "unexpected token", 1, 22),
     ("(module (func)", "unexpected end of input", 1, 15),
     ("(module (func)))", "unexpected token", 1, 16),
-    ("(module (bogus))", "unexpected token", 1, 10),
+    ("(module (bogus))", "unknown operator bogus", 1, 10),
+    ("(module (local))", "unexpected token", 1, 10),
     ('(module (func (export "\\ff")))', "malformed UTF-8 encoding", 1, 23),
 ]
 
 
-@pytest.mark.parametrize("text,message,line,column", ERRORS)
-def test_malformed_text_says_what_and_where(text, message, line, column):
+@pytest.mark.parametrize("case", ERRORS, ids=lambda c: c[1])
+def test_malformed_text_says_what_and_where(case):
+    text, message, line, column, *features = case
     with pytest.raises(TextError) as e:
-        wat2wasm(text)
+        wat2wasm(text, features=features[0] if features else WASM3)
     assert (e.value.message, e.value.line, e.value.column) == (message, line, column)
+
+
+def test_3_0_bounds_are_u64_and_validation_bounds_them():
+    """In 3.0 a 32-bit memory's bounds parse as u64 ("memory size" is the validator's);
+    a lane index out of range is 2.0's "malformed lane index", 3.0's "i8 constant out of
+    range"."""
+    assert decode_module(wat2wasm("(module (memory 0x1_0000_0000))")).mems[0].type.limits.min == 1 << 32
+    with pytest.raises(TextError) as e:
+        wat2wasm("(module (func (i8x16.extract_lane_s 256 (v128.const i64x2 0 0)) drop))")
+    assert e.value.matches("malformed lane index") and e.value.matches("i8 constant out of range")
 
 
 # -- scale: no recursion per nesting level ------------------------------------------------

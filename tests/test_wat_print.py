@@ -388,9 +388,16 @@ def test_cli_bad_input_is_a_clean_error(capsys, tmp_path):
     assert main(["print", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "offset" in err and "Traceback" not in err
-    text = tmp_path / "fac.wat"
-    text.write_text("(module)")
+    text = tmp_path / "fac.wat"  # text is compiled first, as every command does
+    text.write_text('(module (func (export "f")))')
+    assert main(["print", str(text)]) == 0
+    assert '(export "f" (func 0))' in capsys.readouterr().out
+    text.write_text("(module (func (i32.const 0x)))")
     assert main(["print", str(text)]) == 1
+    assert capsys.readouterr().err == f"error: {text}:1:26: unknown operator\n"
+    junk = tmp_path / "junk.wasm"
+    junk.write_bytes(b"junk")
+    assert main(["print", str(junk)]) == 1
     assert "magic header not detected" in capsys.readouterr().err
     assert main(["print", str(tmp_path / "missing.wasm")]) == 1
     assert "no such file" in capsys.readouterr().err

@@ -503,6 +503,7 @@ class CodeReader:
                     raise MalformedError("END opcode expected", start)
                 outer, instr, _ = stack.pop()
                 stack.append((outer, instr, 1))
+                instr.else_written = True
                 append = instr.else_.append
                 if record:
                     record(start)

@@ -309,8 +309,8 @@ def _write_instrs(out: bytearray, body: Iterable[Instruction]) -> None:
                 write(out, get(instr))
         elif event == "end":
             out.append(_END)
-        elif instr.else_:  # "else": only written when the else arm has instructions
-            out.append(_ELSE)
+        elif instr.else_ or instr.else_written:  # "else": when the arm has instructions,
+            out.append(_ELSE)                       # or was written empty
 
 
 def _write_expr(out: bytearray, expr: Iterable[Instruction]) -> None:
@@ -458,9 +458,12 @@ def elem_flags(e: Elem) -> int:
     # Function indices decode as (ref func) in 3.0 and as funcref in 2.0: a segment whose
     # initialisers are all ref.func uses them when its type is (ref func), or funcref
     # when it was decoded from them (``Elem.indices``: a 2.0 module keeps its bytes).
+    # A segment decoded or parsed says which form it was (``indices``); one built by hand
+    # (None) takes indices for (ref func) only.
     all_funcs = all(len(x) == 1 and type(x[0]) is RefFunc for x in e.init)
-    as_indices = all_funcs and (e.type is ref_type(False, "func") or (
-        e.type is ValType.FUNCREF and bool(e.indices)))
+    ref_func = ref_type(False, "func")
+    as_indices = all_funcs and (e.type is ref_func or e.type is ValType.FUNCREF) and (
+        e.indices if e.indices is not None else e.type is ref_func)
     funcref = e.type is ValType.FUNCREF or as_indices
     kind = e.mode.kind
     if kind == "active":

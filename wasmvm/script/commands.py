@@ -472,11 +472,12 @@ class TextModule:
         parts.append(self.source[at:end])
         return "".join(parts)
 
-    def binary(self) -> bytes:
-        """The module's binary; raises ``TextError`` (a MalformedError) for malformed text."""
+    def binary(self, features: Features = WASM3) -> bytes:
+        """The module's binary; raises ``TextError`` (a MalformedError) for malformed text.
+        ``features``: the script's (2.0's text has u32 bounds and offsets)."""
         from ..wat.parser import wat2wasm
 
-        return wat2wasm(self.text())
+        return wat2wasm(self.text(), features=features)
 
 
 @dataclass
@@ -515,7 +516,7 @@ class Script:
                 raise KeyError(f"{self.name}: no module {filename}")
             data = (self.converted.wasm_dir / filename).read_bytes()
             module = TextModule(data) if filename.endswith(".wat") else data
-        return module if isinstance(module, bytes) else module.binary()
+        return module if isinstance(module, bytes) else module.binary(self.features)
 
 
 def suite_features(name: str) -> Features:

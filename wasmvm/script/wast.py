@@ -202,7 +202,7 @@ class _Reader:
         stray: list[tuple[int, str]] = []
         for i, tok in enumerate(toks):
             kind = tok.kind
-            if kind == "(" or kind == "annot":
+            if kind == "(" or kind == "annot" or kind == "badannot":  # ("(@" with no id)
                 if not stack and kind == "(":
                     tops.append(i)
                 stack.append(i)

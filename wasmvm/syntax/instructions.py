@@ -214,9 +214,11 @@ class Loop(_Structured):
 
 
 class If(_Structured):
-    """``if bt instr* else instr* end``."""
+    """``if bt instr* else instr* end``. ``else_written``: the ``else`` was written
+    although its arm is empty (decoded from an ``else`` opcode, or ``else`` in text): the
+    encoder writes it back, as wasm-tools does. Not part of the meaning (nor equality)."""
 
-    __slots__ = ("then", "else_")
+    __slots__ = ("then", "else_", "else_written")
     _fields = ("blocktype", "then", "else_")
 
     def __init__(self, blocktype: BlockType = None, then: list[Instruction] | None = None,
@@ -225,6 +227,7 @@ class If(_Structured):
         self.blocktype = _check_blocktype(blocktype)
         self.then = [] if then is None else then
         self.else_ = [] if else_ is None else else_
+        self.else_written = False
 
     def bodies(self):
         return (self.then, self.else_)

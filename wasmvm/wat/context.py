@@ -13,6 +13,7 @@ the offending token and the reference interpreter's words ("unknown function",
 
 from __future__ import annotations
 
+from ..syntax.features import WASM3, Features
 from ..syntax.types import PLAIN_SUBTYPE, FuncType, RecGroup, SubType
 from .cursor import Cursor
 from .numbers import NotANumber, OutOfRange, unsigned
@@ -77,7 +78,9 @@ def is_index(cur: Cursor, k: int = 0) -> bool:
 class Context:
     """The identifier context of one module."""
 
-    def __init__(self):
+    def __init__(self, features: Features = WASM3):
+        #: the proposals the text may use (without memory64, bounds and offsets are u32)
+        self.features = features
         self.spaces = {kind: Space(kind) for kind in
                        ("type", "func", "table", "memory", "global", "tag", "elem", "data")}
         #: field identifiers of each struct type, by type index
@@ -87,7 +90,7 @@ class Context:
         self.subtypes: list[SubType] = []
         self.rec_groups: list[RecGroup] = []
         #: function-type index by signature, among the types a type use may name
-        #: implicitly (a final function type with no supertypes in a group of its own)
+        #: implicitly: a function type not written inside ``(rec ...)``
         self._plain_funcs: dict[FuncType, int] = {}
         # while a function is parsed
         self.locals = Space("local")
@@ -104,9 +107,9 @@ class Context:
             self.types.append(ct)
             self.subtypes.append(st)
         self.rec_groups.append(RecGroup(start, len(defs), explicit))
-        if len(defs) == 1:
-            ct, st = defs[0]
-            if isinstance(ct, FuncType) and st.final and not st.supers:
+        if len(defs) == 1 and not explicit:  # (as wasm-tools: not in a written rec,
+            ct, _ = defs[0]                  # though iso-recursively the same; sub or not)
+            if isinstance(ct, FuncType):
                 self._plain_funcs.setdefault(ct, start)
 
     def func_type_index(self, ft: FuncType) -> int:

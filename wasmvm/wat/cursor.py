@@ -16,8 +16,29 @@ unbalanced parenthesis is "unexpected end of input" / "unexpected token".
 
 from __future__ import annotations
 
+from .. import opcodes
 from .lexer import Source, TextError, Token
 from .numbers import NotANumber, OutOfRange, unsigned
+
+#: Every keyword of the text format (and of scripts): the instruction mnemonics and the
+#: words of the grammar. A keyword token that is none of them is an "unknown operator"
+#: wherever it stands (the reference lexer rejects it before parsing); one of them in the
+#: wrong place is an "unexpected token".
+KEYWORDS = frozenset({op.name for op in opcodes.OPS} | set("""
+    module type func param result local import export table memory global tag elem data
+    start offset item declare mut rec sub final struct array field ref null i8 i16
+    i32 i64 f32 f64 v128 funcref externref exnref anyref eqref i31ref structref arrayref
+    nullref nullfuncref nullexternref nullexnref extern exn noexn any eq i31 none nofunc
+    noextern block loop if then else end try_table catch catch_ref catch_all catch_all_ref
+    select ref.test ref.cast i8x16 i16x8 i32x4 i64x2 f32x4 f64x2 binary quote definition
+    instance register invoke get assert_return assert_trap assert_exhaustion
+    assert_exception assert_malformed assert_invalid assert_unlinkable
+    assert_uninstantiable either nan:canonical nan:arithmetic ref.extern ref.host
+    ref.struct ref.array ref.eq ref.any before after first last code datacount""".split()))
+
+
+def known_keyword(text: str) -> bool:
+    return text in KEYWORDS or text.startswith(("offset=", "align="))
 
 _END = Token("eof", "", -1)
 
@@ -26,13 +47,15 @@ def strip_annotations(tokens: list[Token], src: Source) -> tuple[list[Token], li
     """The tokens without annotations ``(@id ...)``, which the text format lets appear
     anywhere and which mean nothing to the module, and the ``(@custom ...)`` ones (as
     ``(index in the kept tokens, their tokens)``): those are custom sections."""
-    if not any(tok.kind == "annot" for tok in tokens):
+    if not any(tok.kind in ("annot", "badannot") for tok in tokens):
         return tokens, []
     kept: list[Token] = []
     customs: list[tuple[int, list[Token]]] = []
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
+        if tok.kind == "badannot":  # "(@" and no id, outside any annotation
+            raise src.error("empty annotation id", tok.start)
         if tok.kind != "annot":
             kept.append(tok)
             i += 1
@@ -42,7 +65,7 @@ def strip_annotations(tokens: list[Token], src: Source) -> tuple[list[Token], li
             if j >= n:
                 raise src.error("unclosed annotation", tok.start)
             k = tokens[j].kind
-            if k == "(" or k == "annot":
+            if k in ("(", "annot", "badannot"):  # (inside one, "(@)" is just a "(")
                 depth += 1
             elif k == ")":
                 depth -= 1
@@ -53,21 +76,28 @@ def strip_annotations(tokens: list[Token], src: Source) -> tuple[list[Token], li
     return kept, customs
 
 
-def match_parens(tokens: list[Token], src: Source) -> list[int]:
-    """``close[i]``: for each ``(`` the index of its ``)``; -1 for the other tokens."""
-    close = [-1] * len(tokens)
+def match_parens(tokens: list[Token]) -> tuple[list[int], int | None]:
+    """``close[i]``: for each ``(`` the index of its ``)`` (``len(tokens)`` when it is
+    never closed: the parser meets the end of input there); -1 for the other tokens.
+    Also the index of the first ``)`` that closes nothing (None if none). Nothing is
+    raised here: the parser reports errors in the order of the text, as the reference
+    parser does (a malformed instruction before a stray ``)`` is the error)."""
+    n = len(tokens)
+    close = [-1] * n
     stack: list[int] = []
+    stray = None
     for i, tok in enumerate(tokens):
         k = tok.kind
         if k == "(":
             stack.append(i)
         elif k == ")":
-            if not stack:
-                raise src.error("unexpected token", tok.start)
-            close[stack.pop()] = i
-    if stack:
-        raise src.error("unexpected end of input", len(src.text))
-    return close
+            if stack:
+                close[stack.pop()] = i
+            elif stray is None:
+                stray = i
+    for i in stack:
+        close[i] = n
+    return close, stray
 
 
 class Cursor:
@@ -125,8 +155,11 @@ class Cursor:
         j = self.i if i is None else i
         if j >= self.n:
             return self.error("unexpected end of input", j)
-        if self.tokens[j].kind == "reserved":
+        tok = self.tokens[j]
+        if tok.kind == "reserved":
             return self.error("unknown operator", j)
+        if tok.kind == "keyword" and not known_keyword(tok.text):
+            return self.error(f"unknown operator {tok.text}", j)
         return self.error("unexpected token", j)
 
     # -- consuming -------------------------------------------------------------------
@@ -183,7 +216,7 @@ class Cursor:
     def u32(self) -> int:
         return self.unsigned(32)
 
-    def unsigned(self, bits: int) -> int:
+    def unsigned(self, bits: int, what: str = "constant") -> int:
         tok = self.peek()
         if tok.kind != "num":
             raise self.unexpected()
@@ -192,6 +225,6 @@ class Cursor:
         except NotANumber:
             raise self.error("unexpected token") from None
         except OutOfRange:
-            raise self.error("constant out of range") from None
+            raise self.error(f"{what} out of range") from None
         self.i += 1
         return value

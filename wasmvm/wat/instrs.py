@@ -34,7 +34,7 @@ from ..syntax.instructions import (
 )
 from ..syntax.types import FuncType, ref_type
 from .context import Context, is_index
-from .cursor import Cursor
+from .cursor import Cursor, known_keyword
 from .numbers import NotANumber, OutOfRange, float_bits, integer, unsigned
 from .typetext import heaptype, params_results, reftype, valtype
 
@@ -73,14 +73,27 @@ def _float(cur: Cursor, bits: int, what: str = "constant") -> int:
     return value
 
 
-def _lane(cur: Cursor) -> int:
+def _lane(cur: Cursor, any_number: bool = False) -> int:
+    """A lane index: a u8. extract_lane/replace_lane take a natural number (a sign or
+    a fraction is an "unexpected token"); the shuffle's list takes any number token, and
+    one that is no u8 is a "malformed lane index". Out of range, WebAssembly 2.0's
+    reference interpreter says "malformed lane index", 3.0's "i8 constant out of range"
+    (``spec_message``)."""
     tok = cur.peek()
     if tok.kind != "num":
         raise cur.unexpected()
     try:
         value = unsigned(tok.text, 8)
-    except (NotANumber, OutOfRange):
-        raise cur.error("malformed lane index") from None
+    except NotANumber:
+        if not any_number:
+            raise cur.error("unexpected token") from None
+        e = cur.error("malformed lane index")
+        e.spec_message = "i8 constant out of range"
+        raise e from None
+    except OutOfRange:
+        e = cur.error("malformed lane index")
+        e.spec_message = "i8 constant out of range"
+        raise e from None
     cur.i += 1
     return value
 
@@ -103,12 +116,19 @@ def _v128_const(cur: Cursor) -> int:
         raise cur.unexpected()
     cur.i += 1
     lanes, bits, is_float = _SHAPES[tok.text]
-    if _count_nums(cur) != lanes:
+    n = 0
+    while True:
+        lit = cur.peek(n)
+        if lit.kind == "reserved" or lit.kind == "keyword" and not known_keyword(lit.text):
+            raise cur.unexpected(cur.i + n)  # (0x, nan:1: no number at all)
+        if lit.kind != "num":
+            break
+        n += 1
+    if n != lanes:
         raise cur.error("wrong number of lane literals")
     value = 0
-    what = f"{tok.text[0]}{bits} constant"
     for k in range(lanes):
-        lane = _float(cur, bits, what) if is_float else _int(cur, bits, what)
+        lane = _float(cur, bits) if is_float else _int(cur, bits)
         value |= lane << (k * bits)
     return value
 
@@ -119,13 +139,14 @@ def _memarg(cur: Cursor, ctx: Context, op: opcodes.Op) -> tuple[int, int, int]:
     if is_index(cur) and (op.imm[-1] != "laneidx" or _memory_before_lane(cur)):
         memory = ctx["memory"].index(cur)
     offset = 0
+    bits = 64 if ctx.features.memory64 else 32  # (validation bounds a 32-bit memory's)
     tok = cur.peek()
     if tok.kind == "keyword" and tok.text.startswith("offset="):
-        offset = _key_value(cur, tok, 64)
+        offset = _key_value(cur, tok, bits)
     align = op.access.natural_alignment
     tok = cur.peek()
     if tok.kind == "keyword" and tok.text.startswith("align="):
-        n = _key_value(cur, tok, 32)
+        n = _key_value(cur, tok, bits)
         if n == 0 or n & (n - 1):
             raise cur.error("alignment must be a power of two", cur.i - 1)
         align = n.bit_length() - 1
@@ -144,10 +165,10 @@ def _key_value(cur: Cursor, tok, bits: int) -> int:
     text = tok.text.partition("=")[2]
     try:
         value = unsigned(text, bits)
-    except NotANumber:
-        raise cur.unexpected() from None
+    except NotANumber:  # offset=-1, align=x: no token of the text format
+        raise cur.error("unknown operator") from None
     except OutOfRange:
-        raise cur.error("constant out of range") from None
+        raise cur.error(f"i{bits} constant out of range") from None
     cur.i += 1
     return value
 
@@ -264,7 +285,7 @@ def _segment_with_optional(segment: str, space: str):
 def _shuffle(cur, ctx, op):
     if _count_nums(cur) != 16:
         raise cur.error("invalid lane length")
-    return maker(op)(tuple(_lane(cur) for _ in range(16)))
+    return maker(op)(tuple(_lane(cur, any_number=True) for _ in range(16)))
 
 
 #: readers for rows whose immediates are not read one kind at a time
@@ -347,7 +368,7 @@ def plain(cur: Cursor, ctx: Context):
         raise cur.unexpected()
     op = OPS_BY_TEXT.get(tok.text)
     if op is None or tok.text in _STRUCTURED:
-        raise cur.error("unknown operator")
+        raise cur.unexpected()  # "unknown operator x", or a keyword out of place
     cur.i += 1
     special = _SPECIAL.get(tok.text)
     if special is not None:
@@ -455,6 +476,7 @@ def instructions(cur: Cursor, ctx: Context, stop: int = -1) -> list:
                 if word != "else" or frame[5]:
                     raise cur.unexpected()
                 frame[5] = True
+                frame[1].else_written = True
                 cur.i += 2
                 stack.append([_FOLD, frame[1], out, False])
                 out = frame[1].else_
@@ -496,6 +518,7 @@ def instructions(cur: Cursor, ctx: Context, stop: int = -1) -> list:
                 if type(frame[1]) is not If or out is frame[1].else_:
                     raise cur.error("unexpected token", cur.i - 1)
                 _end_label(cur, frame[4])
+                frame[1].else_written = True
                 out = frame[1].else_
                 continue
             _end_label(cur, frame[4])

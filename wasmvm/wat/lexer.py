@@ -41,7 +41,7 @@ _IDCHARS = r"0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~"
 _STRING = r'"(?:[^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*"'
 _TOKEN = re.compile(
     r"(?P<ws>[ \t\n\r]+)"
-    r"|(?P<line>;;[^\n]*)"
+    r"|(?P<line>;;[^\n\r]*)"
     r"|(?P<block>\(;)"
     r"|(?P<annot>\(@)"
     r"|(?P<lp>\()"
@@ -195,22 +195,25 @@ def _skip_block_comment(src: Source, text: str, pos: int) -> int:
 
 
 def _annotation_start(src: Source, text: str, pos: int, append) -> int:
-    """``(@name``: the name is a run of idchars or a string, right after the ``@``."""
-    m = _TOKEN.match(text, pos + 2)
-    if m is None or m.lastgroup != "atom":
-        raise src.error("empty annotation id", pos)
-    atom = m.group()
-    if atom.startswith('"'):
-        tok = _classify(src, atom, pos + 2)
-        if tok.kind != "string":
-            raise src.error("empty annotation id", pos)
-        name = _utf8(src, tok.value, pos + 2)
+    """``(@name``: the name is a run of idchars or a string, right after the ``@``. A
+    ``(@`` with no name is a "badannot" token: "empty annotation id" where it stands,
+    except inside another annotation, whose body is any balanced tokens (there it is a
+    parenthesis, and the ``@...`` after it a token of its own)."""
+    if text.startswith('"', pos + 2):  # (@"name": a string that must be a name
+        m = _TOKEN.match(text, pos + 2)
+        tok = _classify(src, m.group(), pos + 2) if m is not None and m.lastgroup == "atom" else None
+        name = _utf8(src, tok.value, pos + 2) if tok is not None and tok.kind == "string" else ""
         if not name:
             raise src.error("empty annotation id", pos)
-    elif _IDRUN.match(atom):
-        name = atom
-    else:
-        raise src.error("empty annotation id", pos)
+        append(Token("annot", name, pos))
+        return m.end()
+    m = _TOKEN.match(text, pos + 2)
+    name = None
+    if m is not None and m.lastgroup == "atom" and _IDRUN.match(m.group()):
+        name = m.group()
+    if not name:
+        append(Token("badannot", "", pos))
+        return pos + 1
     append(Token("annot", name, pos))
     return m.end()
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 from ..binary.decode import decode_module
 from ..binary.encode import encode_module
 from ..binary.leb128 import write_u32
+from ..syntax.features import WASM3, Features
 from ..syntax.instructions import Const, RefFunc, walk
 from ..syntax.module import (
     CustomSection,
@@ -45,7 +46,7 @@ from ..syntax.module import (
     Table,
     Tag,
 )
-from ..syntax.types import PAGE_SIZE, Limits, MemoryType, SubType, TableType, ref_type
+from ..syntax.types import PAGE_SIZE, Limits, MemoryType, SubType, TableType, ValType, ref_type
 from ..syntax.values import i32, i64
 from .context import Context, Space, is_index
 from .cursor import Cursor, match_parens, strip_annotations
@@ -80,36 +81,41 @@ _SECTION_IDS = {"type": 1, "import": 2, "func": 3, "table": 4, "memory": 5, "tag
 _SECTION_ORDER = (1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11)
 
 
-def parse_module(source: str | bytes) -> Module:
+def parse_module(source: str | bytes, *, features: Features = WASM3) -> Module:
     """The module a WAT text describes (a ``TextError`` with ``line:column`` if it is
-    malformed)."""
-    kind, value = _parse(source)
+    malformed). ``features``: the proposals it may use (2.0's text has u32 bounds)."""
+    kind, value = _parse(source, features)
     if kind == "binary":
         return decode_module(value)
     return value
 
 
-def wat2wasm(source: str | bytes) -> bytes:
+def wat2wasm(source: str | bytes, *, features: Features = WASM3) -> bytes:
     """The binary format of the module a WAT text describes (as wasmtime-py's
     ``wat2wasm``)."""
-    kind, value = _parse(source)
+    kind, value = _parse(source, features)
     if kind == "binary":
         return value
     return encode_module(value)
 
 
-def _parse(source: str | bytes):
+def _parse(source: str | bytes, features: Features = WASM3):
     text = decode(source)
     src = Source(text)
     tokens, customs = strip_annotations(tokenize(text), src)
-    close = match_parens(tokens, src)
+    close, stray = match_parens(tokens)
     cur = Cursor(tokens, src, close)
+    n = len(tokens)
+    #: an error after the module's fields, raised once they are read without one
+    after = None
     if cur.at_lparen("module"):
         end = close[0]
         cur.i = 2
         name = cur.opt_id()
-        if end + 1 != len(tokens):
-            raise cur.error("unexpected token", end + 1)
+        if end == n:
+            after = cur.error("unexpected end of input", n)
+        elif end + 1 != n:
+            after = cur.error("unexpected token", end + 1)
         if cur.at_keyword("binary") or cur.at_keyword("quote"):
             how = cur.keyword()
             data = bytearray()
@@ -117,21 +123,27 @@ def _parse(source: str | bytes):
                 data += cur.string()
             if cur.i != end:
                 raise cur.unexpected()
+            if after is not None:
+                raise after
             if how == "binary":
                 return "binary", bytes(data)
-            return _parse(bytes(data))
+            return _parse(bytes(data), features)
     else:
-        end, name = len(tokens), None
-    return "module", _Parser(cur, end, customs, name).module()
+        end, name = n, None
+    module = _Parser(cur, end, customs, name, features).module()
+    if after is not None:
+        raise after
+    return "module", module
 
 
 class _Parser:
-    def __init__(self, cur: Cursor, end: int, customs, module_name: str | None = None):
+    def __init__(self, cur: Cursor, end: int, customs, module_name: str | None = None,
+                 features: Features = WASM3):
         self.module_name = module_name
         self.cur = cur
         self.end = end
         self.customs = customs
-        self.ctx = Context()
+        self.ctx = Context(features)
         self.m = Module()
         #: the module's fields: (index of its "(", keyword)
         self.fields: list[tuple[int, str]] = []
@@ -147,12 +159,15 @@ class _Parser:
     # -- the passes --------------------------------------------------------------------
     def module(self) -> Module:
         cur = self.cur
+        after = None  # an error after the last good field: raised once those are read
         while cur.i < self.end:
             if cur.peek().kind != "(":
-                raise cur.unexpected()
+                after = cur.unexpected()
+                break
             word = cur.peek(1)
             if word.kind != "keyword" or word.text not in _FIELDS:
-                raise cur.unexpected(cur.i + 1)
+                after = cur.unexpected(cur.i + 1)
+                break
             self.fields.append((cur.i, word.text))
             cur.i = cur.close[cur.i] + 1
         for start, word in self.fields:
@@ -166,6 +181,8 @@ class _Parser:
                 cur.i = start + 2
                 getattr(self, "_" + word)(start)
                 cur.rparen()
+        if after is not None:
+            raise after
         return self._finish()
 
     def _declare(self, start: int, word: str) -> None:
@@ -259,7 +276,9 @@ class _Parser:
                 supers.append(ctx["type"].index(cur))
             ct = comptype(cur, ctx, x)
             cur.rparen()
-            st = SubType(final, tuple(supers), True)
+            # (sub final (func ...)) with no supertype is the plain form (0x60), as
+            # wasm-tools writes it; anything else keeps its sub / sub final (0x50 / 0x4F)
+            st = SubType(final, tuple(supers), not (final and not supers))
         else:
             ct = comptype(cur, ctx, x)
             st = SubType()
@@ -342,6 +361,10 @@ class _Parser:
             n = len(init)
             m.tables.append(Table(TableType(rt, Limits(n, n), is_64)))
             offset = [Const(i64(0) if is_64 else i32(0))]
+            if indices and rt not in (ValType.FUNCREF, ref_type(False, "func")):
+                # function indices encode as (ref func): for a table of another type
+                # (ref null $t), wasm-tools writes them as ref.func expressions
+                indices = False
             etype = ref_type(False, "func") if indices else rt
             # (wasm-tools names the table, even table 0: flags 2 or 6)
             mode = ElemMode("active", x, offset, explicit_table=True)
@@ -360,7 +383,7 @@ class _Parser:
         self._exports("memory", x)
         imported = self._inline_import("memory")
         if imported is not None:
-            m.imports.append(Import(*imported, "memory", memtype(cur)))
+            m.imports.append(Import(*imported, "memory", memtype(cur, self.ctx)))
             return
         save = cur.i
         is_64 = address_type(cur)
@@ -377,7 +400,7 @@ class _Parser:
                 bytes(data), DataMode("active", x, offset))))
             return
         cur.i = save
-        m.mems.append(Memory(memtype(cur)))
+        m.mems.append(Memory(memtype(cur, self.ctx)))
 
     def _global(self, start: int) -> None:
         cur, ctx, m = self.cur, self.ctx, self.m
@@ -419,7 +442,7 @@ class _Parser:
         elif kind == "table":
             desc = tabletype(cur, ctx)
         elif kind == "memory":
-            desc = memtype(cur)
+            desc = memtype(cur, self.ctx)
         else:
             desc = globaltype(cur, ctx)
         cur.rparen()
@@ -538,7 +561,7 @@ class _Parser:
         m.rec_groups = ctx.rec_groups
         for _, space, seg in sorted(self._segments, key=lambda s: (s[1], s[0])):
             (m.elems if space == "elem" else m.datas).append(seg)
-        if m.datas and _uses_data_indices(m):
+        if _uses_data_indices(m):  # (wasm-tools writes it then, even for no segment)
             m.datacount = len(m.datas)
         m.customs = self._custom_sections(_last_section(m))
         m.names.module = self.module_name
@@ -554,7 +577,7 @@ class _Parser:
         for _, toks in self.customs:
             src = self.cur.src
             toks = [Token("(", "(", toks[0].start), *toks[1:]]  # (@custom as a plain "("
-            sub = Cursor(toks, src, match_parens(toks, src))
+            sub = Cursor(toks, src, match_parens(toks)[0])
             sub.i = 1
             name = sub.name()
             after = last

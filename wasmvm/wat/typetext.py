@@ -131,6 +131,8 @@ def params_results(cur: Cursor, ctx: Context, names: Space | None = None,
         while not cur.at_rparen():
             res.append(valtype(cur, ctx))
         cur.rparen()
+    if res and cur.at_lparen("param"):  # parameters come first
+        raise cur.error("unexpected token")
     return params, ids, res
 
 
@@ -182,9 +184,13 @@ def comptype(cur: Cursor, ctx: Context, x: int):
     return ct
 
 
-def limits(cur: Cursor, bits: int) -> Limits:
-    lo = cur.unsigned(bits)
-    hi = cur.unsigned(bits) if cur.peek().kind == "num" else None
+def limits(cur: Cursor, ctx: Context, is_64: bool) -> Limits:
+    """Bounds are u64 in 3.0 (validation bounds a 32-bit memory or table); without
+    memory64 (2.0) a 32-bit one's are u32 ("i32 constant out of range")."""
+    bits = 64 if is_64 or ctx.features.memory64 else 32
+    what = f"i{bits} constant"
+    lo = cur.unsigned(bits, what)
+    hi = cur.unsigned(bits, what) if cur.peek().kind == "num" else None
     return Limits(lo, hi)
 
 
@@ -199,13 +205,13 @@ def address_type(cur: Cursor) -> bool:
 
 def tabletype(cur: Cursor, ctx: Context) -> TableType:
     is_64 = address_type(cur)
-    lim = limits(cur, 64 if is_64 else 32)
+    lim = limits(cur, ctx, is_64)
     return TableType(reftype(cur, ctx), lim, is_64)
 
 
-def memtype(cur: Cursor) -> MemoryType:
+def memtype(cur: Cursor, ctx: Context) -> MemoryType:
     is_64 = address_type(cur)
-    return MemoryType(limits(cur, 64 if is_64 else 32), is_64)
+    return MemoryType(limits(cur, ctx, is_64), is_64)
 
 
 def globaltype(cur: Cursor, ctx: Context) -> GlobalType:
@@ -234,6 +240,8 @@ def typeuse(cur: Cursor, ctx: Context, names: Space | None = None) -> tuple[int,
         return ctx.func_type_index(FuncType(tuple(params), tuple(results))), ids
     declared = ctx.types[x] if x < len(ctx.types) else None
     if cur.i != inline_at:  # inline declarations as well: they must be the type's
+        if declared is None:
+            raise cur.error("unknown type", start)
         if not isinstance(declared, FuncType) or declared != FuncType(tuple(params), tuple(results)):
             raise cur.error("inline function type", start)
     elif names is not None and isinstance(declared, FuncType):
