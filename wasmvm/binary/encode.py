@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from ..opcodes import OPS, Op
 from ..syntax.instructions import Instruction, RefFunc, walk
-from ..syntax.module import Data, Elem, Export, Func, Global, Import, Module
+from ..syntax.module import Data, Elem, Export, Func, Global, Import, Module, Names
 from ..syntax.types import (
     ABSTRACT_HEAPS,
     PLAIN_SUBTYPE,
@@ -38,7 +38,7 @@ from ..syntax.types import (
 )
 from .leb128 import write_signed, write_u32, write_unsigned
 
-__all__ = ["encode_module", "encode_expr", "MAGIC", "VERSION", "SECTION_ORDER"]
+__all__ = ["encode_module", "encode_expr", "encode_names", "MAGIC", "VERSION", "SECTION_ORDER"]
 
 MAGIC = b"\x00asm"
 VERSION = b"\x01\x00\x00\x00"
@@ -611,6 +611,40 @@ def _write_customs(out: bytearray, customs: list) -> None:
         _write_name(content, c.name)
         content += c.data
         _write_section(out, 0, content)
+
+
+def encode_names(names: Names) -> bytes | None:
+    """The payload of a ``name`` custom section (the inverse of ``decode.parse_names``):
+    the module name, function names and local names; None when there are none."""
+    out = bytearray()
+
+    def subsection(n: int, content: bytearray) -> None:
+        out.append(n)
+        write_u32(out, len(content))
+        out.extend(content)
+
+    def name_map(buf: bytearray, mapping: dict[int, str]) -> None:
+        write_u32(buf, len(mapping))
+        for x in sorted(mapping):
+            write_u32(buf, x)
+            _write_name(buf, mapping[x])
+
+    if names.module is not None:
+        content = bytearray()
+        _write_name(content, names.module)
+        subsection(0, content)
+    if names.funcs:
+        content = bytearray()
+        name_map(content, names.funcs)
+        subsection(1, content)
+    if names.locals:
+        content = bytearray()
+        write_u32(content, len(names.locals))
+        for f in sorted(names.locals):
+            write_u32(content, f)
+            name_map(content, names.locals[f])
+        subsection(2, content)
+    return bytes(out) or None
 
 
 def encode_module(module: Module) -> bytes:

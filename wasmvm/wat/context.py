@@ -57,10 +57,6 @@ class Space:
             return cur.u32()
         raise cur.unexpected()
 
-    def at_index(self, cur: Cursor, k: int = 0) -> bool:
-        """Is the token ``k`` ahead an index (an id or an unsigned number)?"""
-        return is_index(cur, k)
-
 
 def is_index(cur: Cursor, k: int = 0) -> bool:
     tok = cur.peek(k)

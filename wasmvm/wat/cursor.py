@@ -217,11 +217,17 @@ class Cursor:
         return self.unsigned(32)
 
     def unsigned(self, bits: int, what: str = "constant") -> int:
+        return self.number(unsigned, bits, what)
+
+    def number(self, read, bits: int, what: str = "constant") -> int:
+        """A number token read by ``read(text, bits)`` (``numbers.unsigned``, ``integer``
+        or ``float_bits``): "unexpected token" if it is no number of that form, "<what>
+        out of range" if the type cannot hold it."""
         tok = self.peek()
         if tok.kind != "num":
             raise self.unexpected()
         try:
-            value = unsigned(tok.text, bits)
+            value = read(tok.text, bits)
         except NotANumber:
             raise self.error("unexpected token") from None
         except OutOfRange:

@@ -45,34 +45,6 @@ OPS_BY_TEXT = {op.name: op for op in opcodes.OPS if op.name not in _NOT_TEXT}
 
 
 # -- immediates --------------------------------------------------------------------------
-def _int(cur: Cursor, bits: int, what: str = "constant") -> int:
-    tok = cur.peek()
-    if tok.kind != "num":
-        raise cur.unexpected()
-    try:
-        value = integer(tok.text, bits)
-    except NotANumber:
-        raise cur.error("unexpected token") from None
-    except OutOfRange:
-        raise cur.error(f"{what} out of range") from None
-    cur.i += 1
-    return value
-
-
-def _float(cur: Cursor, bits: int, what: str = "constant") -> int:
-    tok = cur.peek()
-    if tok.kind != "num":
-        raise cur.unexpected()
-    try:
-        value = float_bits(tok.text, bits)
-    except NotANumber:
-        raise cur.error("unexpected token") from None
-    except OutOfRange:
-        raise cur.error(f"{what} out of range") from None
-    cur.i += 1
-    return value
-
-
 def _lane(cur: Cursor, any_number: bool = False) -> int:
     """A lane index: a u8. extract_lane/replace_lane take a natural number (a sign or
     a fraction is an "unexpected token"); the shuffle's list takes any number token, and
@@ -84,13 +56,9 @@ def _lane(cur: Cursor, any_number: bool = False) -> int:
         raise cur.unexpected()
     try:
         value = unsigned(tok.text, 8)
-    except NotANumber:
-        if not any_number:
+    except (NotANumber, OutOfRange) as why:
+        if isinstance(why, NotANumber) and not any_number:
             raise cur.error("unexpected token") from None
-        e = cur.error("malformed lane index")
-        e.spec_message = "i8 constant out of range"
-        raise e from None
-    except OutOfRange:
         e = cur.error("malformed lane index")
         e.spec_message = "i8 constant out of range"
         raise e from None
@@ -128,7 +96,7 @@ def _v128_const(cur: Cursor) -> int:
         raise cur.error("wrong number of lane literals")
     value = 0
     for k in range(lanes):
-        lane = _float(cur, bits) if is_float else _int(cur, bits)
+        lane = cur.number(float_bits if is_float else integer, bits)
         value |= lane << (k * bits)
     return value
 
@@ -349,9 +317,9 @@ def _immediates(cur: Cursor, ctx: Context, op: opcodes.Op) -> list:
         elif kind == "heaptype":  # ref.null
             imms.append(ref_type(True, heaptype(cur, ctx)))
         elif kind in ("i32", "i64"):
-            imms.append(_int(cur, 32 if kind == "i32" else 64))
+            imms.append(cur.number(integer, 32 if kind == "i32" else 64))
         elif kind in ("f32", "f64"):
-            imms.append(_float(cur, 32 if kind == "f32" else 64))
+            imms.append(cur.number(float_bits, 32 if kind == "f32" else 64))
         elif kind == "v128":
             imms.append(_v128_const(cur))
         elif kind == "laneidx":

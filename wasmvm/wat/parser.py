@@ -26,8 +26,7 @@ text, custom sections aside.
 from __future__ import annotations
 
 from ..binary.decode import decode_module
-from ..binary.encode import encode_module
-from ..binary.leb128 import write_u32
+from ..binary.encode import SECTION_ORDER, encode_module, encode_names
 from ..syntax.features import WASM3, Features
 from ..syntax.instructions import Const, RefFunc, walk
 from ..syntax.module import (
@@ -78,7 +77,6 @@ _DATA_USERS = frozenset({"memory.init", "data.drop", "array.new_data", "array.in
 _SECTION_IDS = {"type": 1, "import": 2, "func": 3, "table": 4, "memory": 5, "tag": 13,
                 "global": 6, "export": 7, "start": 8, "elem": 9, "datacount": 12,
                 "code": 10, "data": 11}
-_SECTION_ORDER = (1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11)
 
 
 def parse_module(source: str | bytes, *, features: Features = WASM3) -> Module:
@@ -428,11 +426,11 @@ class _Parser:
 
     def _import(self, start: int) -> None:
         cur, ctx, m = self.cur, self.ctx, self.m
-        module, name = cur.name(), cur.name()
+        module, field = cur.name(), cur.name()
         cur.lparen()
         kind = cur.keyword()
         x = self.index[start]
-        cur.opt_id()
+        name = cur.opt_id()
         if kind == "func":
             ctx.locals = Space("local")
             t, _ = typeuse(cur, ctx, ctx.locals)
@@ -446,11 +444,9 @@ class _Parser:
         else:
             desc = globaltype(cur, ctx)
         cur.rparen()
-        m.imports.append(Import(module, name, kind, desc))
-        if kind == "func":
-            tok = cur.tokens[start + 5] if start + 5 < cur.n else None
-            if tok is not None and tok.kind == "id":
-                m.names.funcs[x] = tok.text
+        m.imports.append(Import(module, field, kind, desc))
+        if kind == "func" and name is not None:
+            m.names.funcs[x] = name
 
     def _export(self, start: int) -> None:
         cur, ctx, m = self.cur, self.ctx, self.m
@@ -565,7 +561,7 @@ class _Parser:
             m.datacount = len(m.datas)
         m.customs = self._custom_sections(_last_section(m))
         m.names.module = self.module_name
-        names = _name_section(m.names)
+        names = encode_names(m.names)
         if names is not None:
             m.customs.append(CustomSection("name", names, _last_section(m)))
         return m
@@ -594,8 +590,8 @@ class _Parser:
                     if place == "after":
                         after = sid
                     else:
-                        k = _SECTION_ORDER.index(sid)
-                        after = _SECTION_ORDER[k - 1] if k else 0
+                        k = SECTION_ORDER.index(sid)
+                        after = SECTION_ORDER[k - 1] if k else 0
                 else:
                     raise sub.unexpected(sub.i - 1)
                 sub.rparen()
@@ -607,52 +603,13 @@ class _Parser:
         return out
 
 
-def _name_section(names) -> bytes | None:
-    """The ``name`` custom section (module, function and local names from the text's
-    identifiers), so traces and backtraces show them; None when there are none."""
-    out = bytearray()
-
-    def subsection(n: int, content: bytearray) -> None:
-        out.append(n)
-        write_u32(out, len(content))
-        out.extend(content)
-
-    def name(buf: bytearray, text: str) -> None:
-        data = text.encode("utf-8")
-        write_u32(buf, len(data))
-        buf.extend(data)
-
-    def name_map(buf: bytearray, mapping: dict[int, str]) -> None:
-        write_u32(buf, len(mapping))
-        for x in sorted(mapping):
-            write_u32(buf, x)
-            name(buf, mapping[x])
-
-    if names.module is not None:
-        content = bytearray()
-        name(content, names.module)
-        subsection(0, content)
-    if names.funcs:
-        content = bytearray()
-        name_map(content, names.funcs)
-        subsection(1, content)
-    if names.locals:
-        content = bytearray()
-        write_u32(content, len(names.locals))
-        for f in sorted(names.locals):
-            write_u32(content, f)
-            name_map(content, names.locals[f])
-        subsection(2, content)
-    return bytes(out) or None
-
-
 def _last_section(m: Module) -> int:
     """The id of the last section the module's encoding has (0: none)."""
     present = {1: m.types, 2: m.imports, 3: m.funcs, 4: m.tables, 5: m.mems, 13: m.tags,
                6: m.globals, 7: m.exports, 8: m.start is not None, 9: m.elems,
                12: m.datacount is not None, 10: m.funcs, 11: m.datas}
     last = 0
-    for sid in _SECTION_ORDER:
+    for sid in SECTION_ORDER:
         if present[sid]:
             last = sid
     return last
