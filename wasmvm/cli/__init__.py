@@ -44,7 +44,7 @@ from .registry import (
 # The subcommand modules register their commands when imported, in this order: the order
 # `wasmvm --help` lists them in.
 # isort: off
-from . import dump, printwat, invoke, validate, spec, run, diff, trace, serve
+from . import dump, printwat, invoke, validate, spec, run, diff, trace, translate, serve
 # isort: on
 from .dump import DUMP_MODES, cmd_dump
 from .invoke import ARGUMENT_SYNTAX, cmd_invoke
@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: The modules of the subcommands, in the order ``wasmvm --help`` lists them.
-COMMAND_MODULES = (dump, printwat, invoke, validate, spec, run, diff, trace, serve)
+COMMAND_MODULES = (dump, printwat, invoke, validate, spec, run, diff, trace, translate, serve)
 
 
 def _hint(e: WasmError) -> str | None:

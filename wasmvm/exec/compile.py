@@ -249,16 +249,14 @@ def size_of(func: WasmFunc) -> int:
 
 def _build(translator: Translator, func: WasmFunc, flat: bool = False) -> tuple:
     """Translate and compile one function: its translation entry (see ``install``)."""
-    source = translator.translate()
     filename = f"<wasm {func.name}>".replace("\0", "\\0")  # (compile() refuses NUL)
-    units = [(name, compile(part, filename, "exec"), pc_of_line)
-             for name, part, pc_of_line in getattr(translator, "parts", ())]
-    chunks = tuple(translator.chunk_of_state) if units else None
+    units = _units(translator, func)
+    chunks = tuple(translator.chunk_of_state) if len(units) > 1 else None
     # (when split, the chunks stand for the function in backtraces)
-    units.append((f"f{func.index}", compile(source, filename, "exec"),
-                  None if units else translator.pc_of_line))
+    compiled = tuple((name, compile(source, filename, "exec"), pc_of_line)
+                     for name, source, pc_of_line in units)
     consts = {name: translator.ns[name] for name in translator.consts.values()}
-    return tuple(units), chunks, consts, flat
+    return compiled, chunks, consts, flat
 
 
 def install(entry: tuple, func: WasmFunc, ns: dict):
@@ -301,22 +299,43 @@ class TranslationStats:
         self.seconds = 0.0
 
 
-def translate_source(func: WasmFunc, store: Store | None = None) -> str:
-    """The Python source the compiled tier makes of a function (for study and tests):
-    the structured form, or the flat one where that exceeds CPython's limits."""
+def translation(func: WasmFunc, store: Store | None = None) -> tuple[list, bool]:
+    """What the compiled tier makes of ``func`` in ``store`` (for study: ``wasmvm
+    translate``, the playground's Python pane): ``(units, flat)``, the units as
+    ``(name, source, {line: walk index})`` in the order they are defined (a split
+    function's chunks, then the function), made exactly as a call translates them (the
+    store's fuel and epoch settings change the code). Compiling each source and running
+    it in the instance's namespace gives the code objects the tier runs."""
     from .compile_flat import FlatTranslator, too_big
 
-    ns = compile_rt.new_namespace(func.module, store or Store(None), None)
+    store = store or Store(None)
+    ns = compile_rt.new_namespace(func.module, store, None)
     try:
         if too_big(func):
             raise _TooDeep("too big")
-        source = Translator(func, ns).translate()
-        compile(source, "<check>", "exec")
-        return source
-    except (_TooDeep, SyntaxError, RecursionError, MemoryError):
-        flat = FlatTranslator(func, ns)
-        source = flat.translate()
-        return "".join(part for _, part, _ in flat.parts) + source
+        translator = Translator(func, ns)
+        units = _units(translator, func)
+        for _, source, _ in units:
+            compile(source, "<check>", "exec")
+        return units, False
+    except (_TooDeep, SyntaxError, RecursionError, MemoryError) as e:
+        _limit_or_bug(e, func)
+        return _units(FlatTranslator(func, ns), func), True
+
+
+def _units(translator: Translator, func: WasmFunc) -> list:
+    """Translate: the units (name, source, line table or None), chunks first."""
+    source = translator.translate()
+    units = list(getattr(translator, "parts", ()))
+    units.append((f"f{func.index}", source, None if units else translator.pc_of_line))
+    return units
+
+
+def translate_source(func: WasmFunc, store: Store | None = None) -> str:
+    """The Python source the compiled tier makes of a function (for study and tests):
+    the structured form, or the flat one where that exceeds CPython's limits."""
+    units, _ = translation(func, store)
+    return "".join(source for _, source, _ in units)
 
 
 # ---------------------------------------------------------------------------------------
@@ -473,6 +492,11 @@ _STORES_FIT = {op.name: ((1 << 8 * op.access.size) - 1,
 _ELEMENT = {op.name: (op.access.size, _view_of(op)) for op in _SCALAR_ACCESSES}
 
 
+#: ``Translator.line_pc`` of a line no instruction made (the locals' zeros, the loop of a
+#: self tail call): such a line cannot trap, and is not in the line table
+PROLOGUE = -1
+
+
 class Translator:
     """Builds the Python source of one function (see the module docstring)."""
 
@@ -484,7 +508,8 @@ class Translator:
         self.mod = func.module
         self.ns = ns
         self.lines: list[str] = []
-        self.line_pc: list[int] = []  # the walk index each line was emitted for
+        #: the walk index each line was emitted for (PROLOGUE: none, the locals' zeros)
+        self.line_pc: list[int] = []
         self.cur = 0
         self.indent = 1
         self.stack: list[E] = []
@@ -656,10 +681,12 @@ class Translator:
         header = f"def f{func.index}({', '.join([*params, 'd'])}):"
         self.labels.append(_Label("func", 0, func.nresults, False, 0))
         zero = {"i32": "0", "i64": "0", "f32": "0.0", "f64": "0.0", "v128": "0"}
+        self.cur = PROLOGUE
         for i, t in enumerate(info.local_types[n:], start=n):
             self.emit(f"l{i} = {zero.get(t, 'None')}")
             if t in _MASK:
                 self.bounds[i] = (0, 0)
+        self.cur = 0
         self.start_segment(FUNCTION_ENTRY)
         self.body(func.code.body, info.heights)
         self.emit_return()
@@ -667,13 +694,14 @@ class Translator:
         body = self.lines
         if self.self_loop:  # each turn is a call: locals zeroed, entry charged
             body[:] = ["    while True:", *(self.IND + line for line in body)]
-            self.line_pc.insert(0, 0)
+            self.line_pc.insert(0, PROLOGUE)
         if self.uses_br:
             body.insert(0, "    _br = 0")
-            self.line_pc.insert(0, 0)
+            self.line_pc.insert(0, PROLOGUE)
         out = [header, *depth_check("    ", self.epoch), "    try:"]
         # Python line number (1-based) -> walk index, for trap offsets and backtraces
-        self.pc_of_line = {len(out) + 1 + k: pc for k, pc in enumerate(self.line_pc)}
+        self.pc_of_line = {len(out) + 1 + k: pc for k, pc in enumerate(self.line_pc)
+                           if pc != PROLOGUE}
         out += ["    " + line for line in body]
         out += bounds_trap("    ")
         return "\n".join(out) + "\n"

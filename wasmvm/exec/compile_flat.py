@@ -30,6 +30,7 @@ import re
 from ..syntax.instructions import If, Loop, TryTable
 from .compile import (
     EPOCH_CHECK,
+    PROLOGUE,
     STRUCTURED,
     Translator,
     _Label,
@@ -232,8 +233,10 @@ class FlatTranslator(Translator):
         params = [f"l{i}" for i in range(n)]
         self.labels.append(_Label("func", 0, func.nresults, False, 0))
         zero = {"i32": "0", "i64": "0", "f32": "0.0", "f64": "0.0", "v128": "0"}
+        self.cur = PROLOGUE
         for i, t in enumerate(func.info.local_types[n:], start=n):
             self.emit(f"l{i} = {zero.get(t, 'None')}")
+        self.cur = 0
         self.start_segment(FUNCTION_ENTRY)
         self.body(func.code.body, func.info.heights)
         self.emit_return()
@@ -339,7 +342,8 @@ class FlatTranslator(Translator):
                     line = lines[k]
                     if line:
                         out.append(pad + line)
-                        pc_of_line[len(out)] = line_pc[k]
+                        if line_pc[k] != PROLOGUE:
+                            pc_of_line[len(out)] = line_pc[k]
             if len(out) == size:
                 out.append(pad + "raise _unreachable()")
         return pc_of_line

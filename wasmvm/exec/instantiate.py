@@ -12,7 +12,7 @@ the host, raise ``ResourceLimitError`` (a ``LinkError``).
 
 from __future__ import annotations
 
-from ..errors import InternalError, LinkError
+from ..errors import InternalError, LinkError, Trap, TrapCode
 from ..syntax.instructions import Const, GlobalGet, RefFunc, RefNull
 from ..syntax.module import Module
 from ..syntax.types import GlobalType, Limits, RefType, TableType, ref_type
@@ -27,12 +27,14 @@ from .store import (
     ElemInst,
     FuncInst,
     GlobalInst,
+    HostFunc,
     MemInst,
     ModuleInst,
     Store,
     TableInst,
     TagInst,
     WasmFunc,
+    default_value,
 )
 
 _EXTERN_CLASSES = {"func": FuncInst, "table": TableInst, "memory": MemInst, "global": GlobalInst,
@@ -41,7 +43,10 @@ _SPACES = {"func": "funcs", "table": "tables", "memory": "mems", "global": "glob
            "tag": "tags"}
 
 
-def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst:
+def instantiate(store: Store, module: Module, info, externs: list,
+                initialise: bool = True) -> ModuleInst:
+    """Instantiate ``module``; with ``initialise`` False, only allocate it: no element or
+    data segment is applied and the start function does not run (``allocate``)."""
     if len(externs) != len(module.imports):
         raise LinkError(f"expected {len(module.imports)} imports, got {len(externs)}")
     store.count_instance(len(module.tables), len(module.mems))
@@ -81,10 +86,40 @@ def instantiate(store: Store, module: Module, info, externs: list) -> ModuleInst
     for export in module.exports:
         space = getattr(inst, _SPACES[export.kind])
         inst.exports[export.name] = (export.kind, space[export.index])
+    if not initialise:
+        return inst
     _initialise(module, inst)
     if module.start is not None:
         invoke(store, inst.funcs[module.start], [])
     return inst
+
+
+def allocate(store: Store, module: Module, info) -> ModuleInst:
+    """``module`` allocated in ``store`` for looking at, not for running: each import is
+    a stand-in of its type (a function that traps when called, a zeroed global, an empty
+    memory or table of the minimum size, a fresh tag), no segment is applied and the start
+    function does not run. What the compiled tier makes of its functions is what it makes
+    of them in a real instance (``observe.translation``)."""
+    externs = []
+    for imp in module.imports:
+        if imp.kind == "func":
+            externs.append(HostFunc(module.types[imp.desc], _stand_in(imp), imp.name))
+        elif imp.kind == "tag":
+            externs.append(TagInst(module.types[imp.desc], imp.name))
+        elif imp.kind == "global":
+            externs.append(GlobalInst(imp.desc, default_value(imp.desc.type)))
+        elif imp.kind == "memory":
+            externs.append(MemInst.from_type(imp.desc, store.limits))
+        else:
+            externs.append(TableInst(imp.desc, None, store.limits))
+    return instantiate(store, module, info, externs, initialise=False)
+
+
+def _stand_in(imp):
+    def called(*args):
+        raise Trap(TrapCode.UNREACHABLE, f"{imp.module}.{imp.name} is a stand-in, not the "
+                                         "import (the module was allocated for study)")
+    return called
 
 
 def _initialise(module: Module, inst: ModuleInst) -> None:
