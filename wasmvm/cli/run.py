@@ -47,6 +47,10 @@ TRAP_EXIT_STATUS = 134
         help="after the program, print to standard error: the module's functions, how many "
              "the compiled tier translated, those it left to the reference tier (and why), "
              "the time spent translating, the wall time, and fuel used (with --fuel)"),
+    arg("--profile", metavar="OUT",
+        help="profile the run: per function calls, self and total time (and fuel, with "
+             "--fuel); write OUT (.json: a speedscope profile, else collapsed stacks for "
+             "flamegraph.pl) and print the top functions to standard error"),
     arg("--trace", action="store_true",
         help="trace every instruction to standard error (as `wasmvm trace` prints it; "
              "runs on the reference tier)"),
@@ -77,9 +81,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         ctx = set_wasi(store, config)
     except OSError as e:
         raise UserError(str(e)) from None
+    profiler = None
     try:
         linker = Linker(engine)
         define_wasi(linker, store)
+        if args.profile:
+            from ..observe.profile import Profiler
+
+            profiler = Profiler(store).start()
         instance = linker.instantiate(store, module)
         exports = instance.exports(store)
         try:
@@ -103,8 +112,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         _flush()
         ctx.close()
+        if profiler is not None:
+            _write_profile(profiler.stop(), args.profile, args.file)
         if args.stats:
             _print_stats(engine, module, store, args, time.perf_counter() - started)
+
+
+def _write_profile(profiler, out: str, name: str) -> None:
+    """--profile: the profile to ``out``, its summary to standard error."""
+    import json
+
+    text = (json.dumps(profiler.to_speedscope(os.path.basename(name)))
+            if out.endswith(".json") else profiler.to_collapsed())
+    try:
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        print(f"error: --profile {out}: cannot write: {e.strerror or e}", file=sys.stderr)
+    print("\n".join(profiler.summary()), file=sys.stderr)
 
 
 def _print_stats(engine, module, store, args: argparse.Namespace, wall: float) -> None:
