@@ -934,3 +934,60 @@ def test_limits_cannot_be_changed_in_place():
     with pytest.raises(dataclasses.FrozenInstanceError):
         limits.fuel = 1
     assert dataclasses.replace(limits, fuel=1).fuel == 1 and limits.fuel == Limits().fuel
+
+
+# -- issue 19: the Python a function becomes, and profiles ----------------------------------
+def test_translate_answers_the_python_of_each_function(client):
+    mid = upload(client, (ROOT / "fixtures/fac.wasm").read_bytes()).json()["id"]
+    r = client.post("/api/translate", json={"module_id": mid})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [f["name"] for f in body["functions"]] == ["fac_rec", "fac_iter"]
+    assert not body["truncated"] and body["fuel"] is False
+    lines = body["functions"][1]["lines"]
+    mul = [ln for ln in lines if "i64.mul" in ln["instructions"]]
+    assert len(mul) == 1 and "l1 * l0" in mul[0]["text"]
+    assert all(isinstance(o, int) for o in mul[0]["offsets"])
+    assert lines[0]["text"] == "def f1(l0, d):" and lines[0]["offsets"] == []
+    one = client.post("/api/translate", json={"module_id": mid, "func": "fac_rec", "fuel": True})
+    assert [f["name"] for f in one.json()["functions"]] == ["fac_rec"]
+    assert any("_F[0] -=" in ln["text"] for ln in one.json()["functions"][0]["lines"])
+    missing = client.post("/api/translate", json={"module_id": mid, "func": "nope"})
+    assert missing.status_code == 404 and "nope" in missing.json()["message"]
+
+
+def test_translate_is_bounded_by_the_line_limit():
+    with make_client(max_disassembly_lines=10) as c:
+        mid = upload(c, (ROOT / "fixtures/fac.wasm").read_bytes()).json()["id"]
+        body = c.post("/api/translate", json={"module_id": mid}).json()
+    assert body["truncated"] and sum(len(f["lines"]) for f in body["functions"]) == 10
+
+
+def test_invoke_with_a_profile(client):
+    mid = upload(client, (ROOT / "fixtures/fac.wasm").read_bytes()).json()["id"]
+    for trace in (False, True):
+        r = client.post("/api/invoke", json={"module_id": mid, "export": "fac_rec",
+                                             "args": ["6"], "profile": True, "trace": trace})
+        body = r.json()
+        assert r.status_code == 200 and body["results"][0]["text"] == "i64:720"
+        prof = body["profile"]
+        assert prof["tier"] == ("reference" if trace else "compiled")
+        [fac] = [f for f in prof["functions"] if f["name"] == "fac_rec"]
+        assert fac["calls"] == 7
+        node, depth = prof["tree"], 0
+        while node["children"]:
+            node = [c for c in node["children"] if c["name"] == "fac_rec"][0]
+            depth += 1
+        assert depth == 7 and node["calls"] == 1
+    plain = client.post("/api/invoke", json={"module_id": mid, "export": "fac_rec", "args": ["6"]})
+    assert plain.json()["profile"] is None
+
+
+def test_a_trapping_call_still_has_its_profile(client):
+    mid = upload(client, (ROOT / "fixtures/diff/trap_unreachable.wasm").read_bytes()).json()["id"]
+    r = client.post("/api/invoke", json={"module_id": mid, "export": "in_callee",
+                                         "args": ["3"], "profile": True})
+    body = r.json()
+    assert body["trap"]["code"] == "UNREACHABLE"
+    names = {f["name"] for f in body["profile"]["functions"]}
+    assert "deep" in names and len(body["profile"]["tree"]["children"]) >= 1

@@ -47,7 +47,7 @@ before(async () => {
   page = await context.newPage();
   page.on("request", (request) => {
     const url = new URL(request.url());
-    if (/^\/api\/(modules|invoke|steps|stackvm)/.test(url.pathname)) {
+    if (/^\/api\/(modules|invoke|steps|stackvm|translate)/.test(url.pathname)) {
       apiCalls.push([request.method(), url.pathname]);
     }
   });
@@ -140,6 +140,31 @@ async function exercise(mode) {
   await invoke("fac_rec", ["2"], {trace: true});
   assert.match(await text("#trace-out"), /call fac_rec\(n=i64:2\)/);
   assert.match(await text("#trace-out"), /return fac_rec: i64:2/);
+
+  // The Python pane: what the compiled tier runs; hovering a line highlights the
+  // instructions it came from, in the disassembly and in the bytes.
+  await page.waitForFunction(() => document.querySelectorAll("#python .pline").length > 0);
+  await page.selectOption("#python-func", "1");
+  assert.match(await text("#python"), /def f1\(l0, d\):/);
+  const mulLine = page.locator("#python .pline", {hasText: "i64.mul"});
+  assert.match(await mulLine.innerText(), /l1 \* l0\) & 0xFFFFFFFFFFFFFFFF\s+# local\.get 1 <acc>; local\.get 0 <n>; i64\.mul/);
+  await mulLine.hover();
+  const lit = (await page.locator("#disasm .dline.hl").allInnerTexts()).join("\n");
+  assert.match(lit, /i64\.mul/);
+  assert.match(lit, /local\.get 1 <acc>/);
+  assert.ok(await page.locator("#bytes .b.hl-instr").count() >= 5);
+  await page.locator("#views").screenshot({path: join(ARTIFACTS, `python-pane-${mode}.png`)});
+
+  // A profile: fac_rec(12) is 13 nested calls, drawn as a flame graph.
+  await page.setChecked("#profile", true);
+  assert.match(await invoke("fac_rec", ["12"]), /= i64:479001600/);
+  await page.setChecked("#profile", false);
+  await page.locator("#profile-out").waitFor({state: "visible"});
+  assert.equal(await page.locator('#flame .fbox[data-name="fac_rec"]').count(), 13);
+  assert.match(await text("#profile-table"), /fac_rec\s+13\s/);
+  await page.locator('#flame .fbox[data-name="fac_rec"] >> nth=0').hover();
+  assert.match(await text("#flame-info"), /fac_rec: \d+ call\(s\), total [\d.]+ ms/);
+  await page.locator("#run").screenshot({path: join(ARTIFACTS, `flame-graph-${mode}.png`)});
 
   // Step through fac_rec(3): the operand stack, the locals and the frames change.
   await call("fac_rec", ["3"]);
@@ -258,7 +283,7 @@ test("server mode: the engine runs on the server", async () => {
   assert.equal(await page.getAttribute("#mode-badge", "data-mode"), "server");
   assert.equal(await text("#mode-badge"), "Mode: server");
   await exercise("server");
-  for (const path of ["/api/modules", "/api/invoke", "/api/steps", "/api/stackvm"]) {
+  for (const path of ["/api/modules", "/api/invoke", "/api/steps", "/api/stackvm", "/api/translate"]) {
     assert.ok(apiCalls.some(([, p]) => p === path), `server mode posted to ${path}`);
   }
 });

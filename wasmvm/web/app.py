@@ -58,6 +58,8 @@ from .schemas import (
     ServiceConfig,
     StepsRequest,
     StepsResponse,
+    TranslateRequest,
+    TranslateResponse,
 )
 
 __all__ = ["create_app"]
@@ -215,7 +217,20 @@ def _module_routes(app: FastAPI, limits, runner, cache: ModuleCache) -> None:
         if data is None:
             return unknown(req)
         return await run({"op": "invoke", "data": data, "export": req.export, "args": req.args,
-                          "fuel": req.fuel, "trace": req.trace, "trace_limit": req.trace_limit})
+                          "fuel": req.fuel, "trace": req.trace, "trace_limit": req.trace_limit,
+                          "profile": req.profile})
+
+    @app.post("/api/translate", response_model=TranslateResponse, responses=ERRORS,
+              tags=["modules"])
+    async def translate(req: TranslateRequest):
+        """The Python source the compiled tier makes of the module's functions (or of
+        ``func``), each line with the byte offsets and text of the instructions it came
+        from: ``wasmvm translate`` as records. Nothing runs. At most the service's
+        ``max_disassembly_lines`` lines in all (``truncated``)."""
+        data = await resolve(req)
+        if data is None:
+            return unknown(req)
+        return await run({"op": "translate", "data": data, "func": req.func, "fuel": req.fuel})
 
     @app.post("/api/steps", response_model=StepsResponse, responses=ERRORS, tags=["modules"])
     async def record(req: StepsRequest):

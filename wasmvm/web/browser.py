@@ -7,6 +7,7 @@ the same request, so the page renders both modes with the same code.
 
     describe(data)                 POST /api/modules
     invoke(request)                POST /api/invoke   (module_id from describe)
+    translate(request)             POST /api/translate
     stackvm(request)               POST /api/stackvm
     debug_start(request)           a live Debugger (not a recording, as the server sends)
     debug_move(how)                "step", "over", "out" or "continue"
@@ -23,7 +24,7 @@ from . import core, program, steps
 from .limits import Limits
 from .outcome import error_body, error_json, invoke_outcome
 
-__all__ = ["describe", "invoke", "stackvm", "debug_start", "debug_move", "LIMITS"]
+__all__ = ["describe", "invoke", "translate", "stackvm", "debug_start", "debug_move", "LIMITS"]
 
 LIMITS = Limits()
 _modules: dict[str, tuple[bytes, object]] = {}
@@ -70,10 +71,17 @@ def invoke(request: str) -> str:
     def run():
         result = core.invoke(_module(req), req["export"], req.get("args", []), LIMITS,
                              fuel=req.get("fuel"), trace=bool(req.get("trace")),
-                             trace_limit=req.get("trace_limit"))
+                             trace_limit=req.get("trace_limit"),
+                             profile=bool(req.get("profile")))
         return invoke_outcome(result)
 
     return _answer(run)
+
+
+def translate(request: str) -> str:
+    req = json.loads(request)
+    return _answer(lambda: (200, core.translate(_module(req), LIMITS, req.get("func"),
+                                                bool(req.get("fuel")))))
 
 
 def stackvm(request: str) -> str:

@@ -6,6 +6,9 @@
     invoke(module, export, args, limits) -> dict
                                                results (typed text and exact bits) or the
                                                trap, fuel used, an optional bounded trace
+                                               and an optional profile
+    translate(module, limits, func) -> dict    the Python the compiled tier makes of the
+                                               functions, each line with its instructions
 
 Nothing here imports FastAPI: the server (``wasmvm.web.app``) runs these functions in
 worker threads, and the playground's in-browser mode runs the very same functions inside
@@ -27,7 +30,9 @@ import threading
 
 from .. import Config, Engine, Func, Instance, Module, Store, Trap, TrapCode, Val, ValType
 from ..api.values import format_value, func_namer, parse_argument, parse_value, type_text
+from ..observe.profile import Profiler
 from ..observe.trace import Tracer
+from ..observe.translation import translate_module
 from ..syntax.instructions import walk
 from ..syntax.types import FuncType, GlobalType, MemoryType, TableType
 from ..text import format_details, format_disassembly, section_headers
@@ -37,7 +42,8 @@ from .limits import LimitError, Limits
 
 __all__ = [
     "Job", "RequestError", "load_module", "check_limits", "describe", "invoke", "make_store",
-    "find_func", "parse_args", "value_json", "trap_json", "module_id",
+    "find_func", "parse_args", "value_json", "trap_json", "module_id", "translate",
+    "profile_json", "PROFILE_NODES",
 ]
 
 
@@ -320,21 +326,24 @@ class _Bounded(Tracer):
 
 
 def invoke(module: Module, export: str, args: list, limits: Limits, *, fuel: int | None = None,
-           trace: bool = False, trace_limit: int | None = None, job: Job | None = None) -> dict:
+           trace: bool = False, trace_limit: int | None = None, job: Job | None = None,
+           profile: bool = False) -> dict:
     """Instantiate ``module`` (no imports), call ``export`` with ``args`` (texts) and
     return the results or the trap. With ``trace``, also the Tracer's records (at most
-    ``trace_limit``, and never more than the service allows)."""
+    ``trace_limit``, and never more than the service allows); with ``profile``, the
+    call's profile (``profile_json``)."""
     store, budget, service = make_store(limits, observed=trace, fuel=fuel, job=job)
     result: dict = {"export": export, "args": [], "results": None, "trap": None,
                     "phase": "instantiate", "tier": "reference" if trace else "compiled",
                     "fuel": {"budget": budget, "consumed": 0, "service_budget": service},
-                    "trace": None, "trace_truncated": False}
+                    "trace": None, "trace_truncated": False, "profile": None}
     sink = None
     if trace:
         most = limits.max_trace_records if trace_limit is None else min(trace_limit,
                                                                         limits.max_trace_records)
         sink = _BoundedTrace(max(most, 0))
         store.add_observer(_Bounded(sink))
+    profiler = None
     try:
         instance = Instance(store, module, [])
         result["phase"] = "call"
@@ -342,11 +351,20 @@ def invoke(module: Module, export: str, args: list, limits: Limits, *, fuel: int
         vals = parse_args(func, store, export, args)
         result["args"] = [format_value(v) for v in vals]
         namer = func_namer(func)
-        result["results"] = [value_json(v, namer) for v in func.call_vals(store, vals)]
+        if profile:
+            profiler = Profiler(store).start()
+        try:
+            out = func.call_vals(store, vals)
+        finally:
+            if profiler is not None:
+                profiler.stop()
+        result["results"] = [value_json(v, namer) for v in out]
     except Trap as trap:
         result["trap"] = trap_json(trap)
     finally:
         result["fuel"]["consumed"] = budget - store.get_fuel()
+        if profiler is not None:
+            result["profile"] = profile_json(profiler)
         if sink is not None:
             result["trace"] = sink.records
             result["trace_truncated"] = sink.truncated
@@ -359,3 +377,67 @@ def out_of_service_fuel(result: dict) -> bool:
     trap = result.get("trap")
     return (trap is not None and trap["code"] == TrapCode.OUT_OF_FUEL.name
             and result["fuel"]["service_budget"])
+
+
+# -- profiling and translating ---------------------------------------------------------------
+#: Calling contexts a profile answer holds at most (the biggest, by total time, are kept)
+PROFILE_NODES = 2000
+
+
+def profile_json(prof: Profiler) -> dict:
+    """A profile for the playground: per function calls, self and total time (seconds)
+    and fuel, and the calling-context tree for its flame graph (``{name, calls, self,
+    total, fuel, children}``), pruned to ``PROFILE_NODES`` nodes by total time."""
+    keep = sorted((n for n in prof.tree.walk() if n is not prof.tree),
+                  key=lambda n: -n.total_time)[:PROFILE_NODES]
+    kept = set(map(id, keep))
+
+    def node(n) -> dict:
+        return {"name": n.name, "calls": n.calls, "self": n.self_time, "total": n.total_time,
+                "fuel": n.total_fuel,
+                "children": [node(c) for c in n.children.values() if id(c) in kept]}
+
+    top = [node(c) for c in prof.tree.children.values() if id(c) in kept]
+    return {
+        "tier": prof.tier,
+        "functions": [{"name": f.name, "calls": f.calls, "self": f.self_time,
+                       "total": f.total_time, "fuel": f.self_fuel}
+                      for f in prof.functions(translating=True)],
+        "tree": {"name": "(all)", "calls": 1, "self": 0.0,
+                 "total": sum(c["total"] for c in top), "fuel": sum(c["fuel"] for c in top),
+                 "children": top},
+        "nodes_truncated": len(kept) < sum(1 for _ in prof.tree.walk()) - 1,
+    }
+
+
+def translate(module: Module, limits: Limits, func: str | None = None,
+              fuel: bool = False) -> dict:
+    """What ``wasmvm translate`` prints, as records: for each function defined in the
+    module (or ``func``: its name, export name or index), its Python lines, each with the
+    byte offsets and text of the instructions it came from; at most
+    ``max_disassembly_lines`` lines in all. ``fuel``: the code made for a store that counts
+    fuel (as this service's calls run), else as ``wasmvm run`` makes it."""
+    store = Store(Engine(Config(tier="compiled", consume_fuel=fuel,
+                                max_call_depth=limits.max_call_depth)))
+    if fuel:
+        store.set_fuel(limits.fuel)
+    try:
+        found = translate_module(store, module, func)
+    except ValueError as e:
+        raise RequestError("not_found", str(e)) from None
+    out, lines, cut = [], 0, False
+    for t in found:
+        if lines >= limits.max_disassembly_lines:
+            cut = True
+            break
+        rows = []
+        for line in t.lines:
+            if lines >= limits.max_disassembly_lines:
+                cut = True
+                break
+            rows.append({"text": line.text, "offsets": list(line.offsets),
+                         "instructions": list(line.instructions)})
+            lines += 1
+        out.append({"index": t.index, "name": t.name, "type": t.type, "form": t.form,
+                    "lines": rows, "unreachable": len(t.unreachable)})
+    return {"functions": out, "truncated": cut, "fuel": fuel}

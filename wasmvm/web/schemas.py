@@ -108,6 +108,62 @@ class InvokeRequest(ModuleRef):
                              "running out of a budget you gave is a trap result")
     trace: bool = Field(False, description="record a trace (runs on the reference tier)")
     trace_limit: int | None = Field(None, ge=0, description="at most this many trace records")
+    profile: bool = Field(False, description="profile the call: per function calls, self and "
+                          "total time and fuel, and the calling-context tree")
+
+
+class ProfileNode(BaseModel):
+    name: str
+    calls: int
+    self: float = Field(description="seconds in the function itself, in this context")
+    total: float = Field(description="seconds with its callees")
+    fuel: int = Field(description="fuel used with its callees")
+    children: list[ProfileNode]
+
+
+class ProfileFunction(BaseModel):
+    name: str
+    calls: int
+    self: float
+    total: float
+    fuel: int = Field(description="fuel used in the function itself")
+
+
+class ProfileInfo(BaseModel):
+    tier: Literal["compiled", "reference"]
+    functions: list[ProfileFunction] = Field(description="most self time first; "
+                                             "'(translating)': the compiled tier translating")
+    tree: ProfileNode = Field(description="the calling contexts, for a flame graph")
+    nodes_truncated: bool
+
+
+class TranslateRequest(ModuleRef):
+    func: str | None = Field(None, description="only this function: its name, export name or "
+                             "index (default: every function the module defines)")
+    fuel: bool = Field(False, description="the code made for a store that counts fuel (as "
+                       "this service runs calls), else as `wasmvm run` makes it")
+
+
+class PythonLine(BaseModel):
+    text: str
+    offsets: list[int | None] = Field(description="byte offsets of the instructions the line "
+                                      "came from")
+    instructions: list[str]
+
+
+class FunctionPython(BaseModel):
+    index: int
+    name: str
+    type: str
+    form: Literal["structured", "flat", "split"]
+    lines: list[PythonLine]
+    unreachable: int = Field(description="instructions not translated (unreachable)")
+
+
+class TranslateResponse(BaseModel):
+    functions: list[FunctionPython]
+    truncated: bool
+    fuel: bool
 
 
 class Value(BaseModel):
@@ -144,6 +200,7 @@ class InvokeResponse(BaseModel):
     fuel: FuelInfo
     trace: list[dict] | None = Field(description="records as `wasmvm trace --json` writes them")
     trace_truncated: bool
+    profile: ProfileInfo | None = None
 
 
 class StepsRequest(ModuleRef):

@@ -81,8 +81,12 @@ def _work(request: dict, limits: Limits, modules: Modules, job) -> tuple[int, di
     if op == "invoke":
         result = core.invoke(module, request["export"], request.get("args", []), limits,
                              fuel=request.get("fuel"), trace=bool(request.get("trace")),
-                             trace_limit=request.get("trace_limit"), job=job)
+                             trace_limit=request.get("trace_limit"), job=job,
+                             profile=bool(request.get("profile")))
         return invoke_outcome(result)
+    if op == "translate":
+        return 200, core.translate(module, limits, request.get("func"),
+                                   bool(request.get("fuel")))
     if op == "steps":
         return 200, steps.record_steps(module, request["export"], request.get("args", []), limits,
                                        max_steps=request.get("max_steps"), fuel=request.get("fuel"),

@@ -46,6 +46,7 @@ async function post(url, body, type) {
 const server = {
   describe: (bytes) => post("/api/modules", bytes, "application/wasm"),
   invoke: (req) => post("/api/invoke", JSON.stringify(req), "application/json"),
+  translate: (req) => post("/api/translate", JSON.stringify(req), "application/json"),
   stackvm: (req) => post("/api/stackvm", JSON.stringify(req), "application/json"),
   async debug(req) {
     const answer = await post("/api/steps", JSON.stringify(req), "application/json");
@@ -59,6 +60,7 @@ function browserBackend(py) {
   return {
     describe: async (bytes) => call(py.describe(bytes)),
     invoke: async (req) => call(py.invoke(JSON.stringify(req))),
+    translate: async (req) => call(py.translate(JSON.stringify(req))),
     stackvm: async (req) => call(py.stackvm(JSON.stringify(req))),
     async debug(req) {
       const answer = call(py.debug_start(JSON.stringify(req)));
@@ -344,6 +346,89 @@ function renderModule(info, bytes, name) {
   for (const id of ["structure", "views", "run", "debug"]) $(id).hidden = false;
   $("result").textContent = "";
   $("trace-out").hidden = true;
+  $("profile-out").hidden = true;
+  playground.python = null;
+  guard(showPython)();  // (not awaited: the pane fills in when the translation arrives)
+}
+
+// ---- the Python pane: what the compiled tier makes of each function --------------------------
+async function showPython() {
+  const info = playground.info;
+  const status = $("python-status");
+  status.textContent = "translating…";
+  const answer = await backend().translate({module_id: info.id, fuel: $("python-fuel").checked});
+  if (playground.info !== info) return;  // another module since
+  if (answer.status !== 200) {
+    $("python").textContent = "";
+    status.textContent = errorText(answer);
+    return;
+  }
+  playground.python = answer.body;
+  const select = $("python-func");
+  const chosen = select.value;
+  select.innerHTML = "";
+  for (const f of answer.body.functions) {
+    const option = document.createElement("option");
+    option.value = String(f.index);
+    option.textContent = `${f.index}: ${f.name} ${f.type} (${f.form})`;
+    select.appendChild(option);
+  }
+  if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+  status.textContent = answer.body.functions.length ? "" : "the module defines no functions";
+  if (answer.body.truncated) status.textContent = "(cut at the service's limit)";
+  renderPython();
+}
+
+function renderPython() {
+  const box = $("python");
+  box.innerHTML = "";
+  const body = playground.python;
+  if (!body) return;
+  const f = body.functions.find((x) => String(x.index) === $("python-func").value);
+  if (!f) return;
+  for (const line of f.lines) {
+    const div = document.createElement("div");
+    div.className = "pline";
+    const code = document.createElement("span");
+    code.textContent = line.text || "\u00a0";
+    div.appendChild(code);
+    if (line.instructions.length) {
+      const note = document.createElement("span");
+      note.className = "pnote";
+      note.textContent = "   # " + line.instructions.join("; ");
+      div.appendChild(note);
+      div.dataset.offsets = line.offsets.filter((o) => o != null).join(",");
+    }
+    box.appendChild(div);
+  }
+  if (f.unreachable) {
+    const div = document.createElement("div");
+    div.className = "pline pnote";
+    div.textContent = `# not translated (unreachable): ${f.unreachable} instruction(s)`;
+    box.appendChild(div);
+  }
+}
+
+// Hovering a Python line highlights its instructions in the disassembly and their bytes.
+function describePythonLine(div) {
+  clearHighlight("hl");
+  clearHighlight("hl-instr");
+  div.classList.add("hl");
+  let first = true;
+  for (const text of (div.dataset.offsets || "").split(",")) {
+    if (!text) continue;
+    const offset = Number(text);
+    const i = view.lineAt[offset];
+    if (i == null || i < 0) continue;
+    const line = playground.info.disassembly[i];
+    view.lines[i].classList.add("hl");
+    highlightRange(line.offset, line.length, "hl-instr");
+    if (first) {
+      view.lines[i].scrollIntoView({block: "nearest"});
+      view.spans[offset]?.scrollIntoView({block: "nearest"});
+      first = false;
+    }
+  }
 }
 
 function setSourceStatus(text, cls) {
@@ -631,7 +716,8 @@ function traceLine(r) {
 }
 
 async function invoke() {
-  const req = {...currentCall(), trace: $("trace").checked, trace_limit: 2000};
+  const req = {...currentCall(), trace: $("trace").checked, trace_limit: 2000,
+               profile: $("profile").checked};
   const out = $("result");
   out.className = "result";
   out.textContent = "running…";
@@ -657,12 +743,75 @@ async function invoke() {
     line(`fuel: ${result.fuel.consumed} of ${result.fuel.budget} consumed · ${result.tier} tier · ` +
          (playground.mode === "browser" ? "ran in this browser" : "ran on the server"), "muted");
   }
+  $("profile-out").hidden = !(result && result.profile);
+  if (result && result.profile) renderProfile(result.profile);
   const trace = $("trace-out");
   trace.hidden = !(result && result.trace);
   if (result && result.trace) {
     trace.textContent = result.trace.map(traceLine).join("\n") +
       (result.trace_truncated ? "\n… (the trace stops here: its limit)" : "");
   }
+}
+
+// ---- profiles: a flame graph (icicle: callers above callees) and the top functions -----------
+const ms = (s) => `${(s * 1000).toFixed(3)} ms`;
+
+function renderProfile(profile) {
+  const flame = $("flame");
+  flame.innerHTML = "";
+  const root = profile.tree;
+  const total = root.total || 1e-12;
+  const ROW = 18;
+  let depth = 0;
+  const boxes = [];
+  // an explicit stack: (node, left fraction, depth)
+  const todo = [[root, 0, 0]];
+  while (todo.length) {
+    const [node, left, d] = todo.pop();
+    depth = Math.max(depth, d);
+    boxes.push([node, left, d]);
+    let x = left;
+    for (const child of node.children) {
+      todo.push([child, x, d + 1]);
+      x += child.total / total;
+    }
+  }
+  for (const [node, left, d] of boxes) {
+    const width = node.total / total;  // (a narrow one is still drawn: 1px at least)
+    const box = document.createElement("div");
+    box.className = "fbox";
+    box.style.left = `${(left * 100).toFixed(4)}%`;
+    box.style.width = `${(width * 100).toFixed(4)}%`;
+    box.style.top = `${d * ROW}px`;
+    const hue = node.name === "(translating)" ? 0 : 20 + (hash(node.name) % 40);
+    box.style.background = node === root ? "#ddd" : `hsl(${hue}, 85%, ${62 + (d % 3) * 5}%)`;
+    box.textContent = node.name;
+    box.dataset.name = node.name;
+    box.title = `${node.name}: ${node.calls} call(s), total ${ms(node.total)}, ` +
+      `self ${ms(node.self)}, fuel ${node.fuel}`;
+    box.addEventListener("mouseover", () => { $("flame-info").textContent = box.title; });
+    flame.appendChild(box);
+  }
+  flame.style.height = `${(depth + 1) * ROW + 2}px`;
+  const table = $("profile-table");
+  table.innerHTML = "<tr><th>function</th><th>calls</th><th>self</th><th>total</th><th>fuel</th></tr>";
+  for (const f of profile.functions.slice(0, 15)) {
+    const row = document.createElement("tr");
+    cell(row, f.name);
+    cell(row, String(f.calls), "num");
+    cell(row, ms(f.self), "num");
+    cell(row, ms(f.total), "num");
+    cell(row, String(f.fuel), "num");
+    table.appendChild(row);
+  }
+  $("flame-info").textContent = `${profile.tier} tier` +
+    (profile.nodes_truncated ? " · the smallest calling contexts are left out" : "");
+}
+
+function hash(text) {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  return Math.abs(h);
 }
 
 // ---- stepping -------------------------------------------------------------------------------
@@ -879,6 +1028,12 @@ async function main() {
   $("debug-continue").addEventListener("click", guard(async () => motion("continue")));
   $("debug-back").addEventListener("click", guard(async () => motion("back")));
   $("run-program").addEventListener("click", guard(runProgram));
+  $("python-func").addEventListener("change", renderPython);
+  $("python-fuel").addEventListener("change", guard(showPython));
+  $("python").addEventListener("mouseover", (ev) => {
+    const div = ev.target.closest(".pline");
+    if (div && div.dataset.offsets) describePythonLine(div);
+  });
   $("bytes").addEventListener("mouseover", (ev) => {
     if (ev.target.dataset.offset !== undefined) describeByte(Number(ev.target.dataset.offset));
   });
