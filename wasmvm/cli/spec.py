@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .registry import arg, command
+from .registry import UserError, arg, command
 
 
 @command(
@@ -17,6 +17,10 @@ from .registry import arg, command
     arg("--converter", choices=("native", "wasm-tools"), default="native",
         help="how to read a .wast: native (default, no external tool) or wasm-tools "
              "(json-from-wast, cached)"),
+    arg("--engine", metavar="NAME", default=None,
+        help="run the scripts on another engine and measure its conformance: wasmvm, "
+             "wasmvm-reference, pywasm or wasm-interp (outcomes are judged, not the "
+             "wording of errors)"),
 )
 def cmd_spec(args: argparse.Namespace) -> int:
     """Read each .wast (natively, or with --converter wasm-tools through wasm-tools
@@ -24,5 +28,13 @@ def cmd_spec(args: argparse.Namespace) -> int:
     "N passed, M failed, K skipped"."""
     from ..script.report import spec_main
 
+    engine = None
+    if args.engine is not None:
+        from ..difftest.adapters import EngineMissing, script_runner
+
+        try:
+            engine = script_runner(args.engine)
+        except EngineMissing as e:
+            raise UserError(str(e)) from None
     return spec_main(args.paths, verbose=args.verbose, tier=args.tier, jobs=args.jobs,
-                     converter=args.converter)
+                     converter=args.converter, engine=engine, engine_name=args.engine)

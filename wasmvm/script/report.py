@@ -104,10 +104,12 @@ def select_scripts(paths: list[str], lines: str | None = None
 
 
 def _run_one(converted: Converted | SpecSetupError | None, wast: Path,
-             lines: frozenset[int] | None, verbose: bool, tier: str = "compiled") -> FileResult:
+             lines: frozenset[int] | None, verbose: bool, tier: str = "compiled",
+             engine=None) -> FileResult:
     """One script's results (``converted`` None: read the ``.wast`` natively); a script
     that cannot be converted, read or run at all is one failure at its line 0, never the
-    end of the run."""
+    end of the run. ``engine``: run it with ``engine(script, wast, lines)`` (another
+    engine, ``difftest.adapters.script_runner``) instead of wasmvm's runner."""
     from .runner import describe
 
     start = time.perf_counter()
@@ -117,20 +119,24 @@ def _run_one(converted: Converted | SpecSetupError | None, wast: Path,
             raise converted
         script = load_wast(wast) if converted is None else load_converted(converted)
         name = script.name
-        results = run_script(script, lines, verbose=verbose, config=script_config(script, tier))
+        if engine is not None:
+            results = engine(script, wast, lines)
+        else:
+            results = run_script(script, lines, verbose=verbose,
+                                 config=script_config(script, tier))
     except Exception as e:  # noqa: BLE001 - reported as this script's failure
         results = [CheckResult(f"{name}:0", "failed", f"script not run: {describe(e)}")]
     return FileResult(name, results, time.perf_counter() - start)
 
 
 def _run_all(jobs_: list[tuple[Converted | SpecSetupError | None, Path, frozenset[int] | None]],
-             verbose: bool, jobs: int, tier: str) -> Iterator[FileResult]:
+             verbose: bool, jobs: int, tier: str, engine=None) -> Iterator[FileResult]:
     if jobs <= 1 or len(jobs_) <= 1:
         for converted, wast, lines in jobs_:
-            yield _run_one(converted, wast, lines, verbose, tier)
+            yield _run_one(converted, wast, lines, verbose, tier, engine)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run_one, c, wast, lines, verbose, tier)
+        futures = [pool.submit(_run_one, c, wast, lines, verbose, tier, engine)
                    for c, wast, lines in jobs_]
         for (_, wast, _), future in zip(jobs_, futures):
             try:
@@ -150,11 +156,13 @@ def _default_jobs(verbose: bool) -> int:
 def spec_main(paths: list[str], verbose: bool = False, lines: str | None = None,
               jobs: int | None = None, out: TextIO | None = None, err: TextIO | None = None,
               failure_limit: int = FAILURE_LIMIT, tier: str = "compiled",
-              converter: str = "native") -> int:
+              converter: str = "native", engine=None, engine_name: str | None = None) -> int:
     """Run the scripts ``paths`` name and print the report; the exit status.
     ``converter``: ``native`` reads each ``.wast`` itself (``wast.load_wast``, no
     external tool); ``wasm-tools`` converts it with ``wasm-tools json-from-wast``
-    (cached) and reads the JSON."""
+    (cached) and reads the JSON. ``engine`` (picklable ``engine(script, wast, lines)``,
+    see ``_run_one``) runs the scripts on another engine, named ``engine_name`` in the
+    report: its conformance, judged by outcomes (``script.adapter``)."""
     out = out or sys.stdout
     err = err or sys.stderr
     try:
@@ -175,7 +183,10 @@ def spec_main(paths: list[str], verbose: bool = False, lines: str | None = None,
           file=out)
     files: list[FileResult] = []
     start = time.perf_counter()
-    for fr in _run_all(todo, verbose, jobs or _default_jobs(verbose), tier):
+    if engine_name is not None:
+        print(f"engine: {engine_name} (outcomes judged, not error wording: see "
+              "wasmvm.script.adapter)", file=out)
+    for fr in _run_all(todo, verbose, jobs or _default_jobs(verbose), tier, engine):
         files.append(fr)
         print(f"{fr.name:<{width}}  {fr.count('passed'):>7}  {fr.count('failed'):>7}  "
               f"{fr.count('skipped'):>7}  {fr.seconds:>7.2f}", file=out, flush=True)
@@ -184,6 +195,9 @@ def spec_main(paths: list[str], verbose: bool = False, lines: str | None = None,
     passed, failed, skipped = (sum(fr.count(k) for fr in files)
                                for k in ("passed", "failed", "skipped"))
     print(f"{len(files)} files in {elapsed:.1f}s", file=out)
+    if engine_name is not None and passed + failed:
+        print(f"{engine_name}: {100 * passed / (passed + failed):.1f}% of the counted "
+              "commands pass", file=out)
     print(f"{passed} passed, {failed} failed, {skipped} skipped", file=out)
     return 1 if failed else 0
 
