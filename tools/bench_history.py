@@ -4,8 +4,10 @@ steps of history take for a loop-heavy program, and the time to go back a millio
     PYTHONPATH=. python tools/bench_history.py [--steps N] [--tracemalloc]
 
 The program is a loop that writes memory and a global on every iteration (14
-instructions per iteration, 4 bytes stored each time, over a 64 KiB window, so every
-checkpoint has chunks of memory of its own). It steps the call ``--steps`` times
+instructions per iteration, 4 bytes stored each time, in a 64 KiB memory): by default
+at consecutive addresses (each checkpoint has a chunk of memory of its own), with
+``--scatter`` 4,660 bytes apart (every checkpoint has all 16 chunks of the page: the
+worst case of a one-page memory). It steps the call ``--steps`` times
 (``Debugger.step``), then reports:
 
 - the memory the history holds: the growth of the process's resident set size (RSS,
@@ -43,7 +45,7 @@ LOOP = """
   (func (export "loop") (param $n i32) (result i32)
     (local $i i32) (local $acc i32)
     (loop $l
-      (i32.store (i32.and (i32.shl (local.get $i) (i32.const 2)) (i32.const 0xfffc))
+      (i32.store (i32.and (i32.mul (local.get $i) (i32.const STRIDE)) (i32.const 0xfffc))
                  (local.get $acc))
       (local.set $acc (i32.add (local.get $acc) (local.get $i)))
       (global.set $g (local.get $acc))
@@ -64,11 +66,13 @@ def main() -> None:
     ap.add_argument("--back", type=int, default=None, help="steps to go back (default: --steps)")
     ap.add_argument("--tracemalloc", action="store_true")
     ap.add_argument("--samples", type=int, default=50)
+    ap.add_argument("--scatter", action="store_true", help="store 4,660 bytes apart")
     args = ap.parse_args()
     back = args.steps if args.back is None else args.back
 
     store = Store()
-    module = Module(store.engine, to_binary(LOOP.encode()))
+    stride = 0x1234 if args.scatter else 4
+    module = Module(store.engine, to_binary(LOOP.replace("STRIDE", str(stride)).encode()))
     func = Instance(store, module, []).exports(store)["loop"]
     dbg = Debugger(store, func, [10**9])
     gc.collect()
@@ -90,7 +94,8 @@ def main() -> None:
     if args.tracemalloc:
         tracemalloc.stop()
     h = dbg.history
-    print(f"program: a loop of 14 instructions writing memory and a global; "
+    print(f"program: a loop of 14 instructions writing memory ({stride} bytes apart) and a "
+          f"global; "
           f"{args.steps:,} steps recorded in {t_record:.1f} s "
           f"({t_record / args.steps * 1e6:.1f} us/step)")
     print(f"checkpoints: {len(h.checkpoints):,} (every {h.every} steps), history starts "

@@ -19,6 +19,19 @@
     >>> dbg.continue_() is None, dbg.done, dbg.results
     (True, True, 6)
 
+It goes back too: to any step it passed, with the state it had there.
+
+    >>> dbg.step_count, dbg.history_length   # 39 instructions ran
+    (39, 39)
+    >>> dbg.back()                            # the function's final end
+    <ExecState fac_rec pc=12 'end' stack=[i64(6)]>
+    >>> dbg.goto(30)                          # the innermost multiplication again
+    <ExecState fac_rec pc=10 'i64.mul' stack=[i64(1), i64(1)]>
+    >>> dbg.back_over()                       # back over the call it came from
+    <ExecState fac_rec pc=9 'call 0' stack=[i64(1), i64(0)]>
+    >>> dbg.step_count, dbg.state.frames
+    (23, ['fac_rec', 'fac_rec', 'fac_rec'])
+
 A ``Debugger`` is paused before an instruction: ``dbg.state`` is an ``ExecState`` of the
 instruction about to run (its function, pc, byte offset, WAT text, typed stack, locals,
 frames, labels, memory). Every motion runs at least one instruction and returns the new
@@ -28,6 +41,22 @@ state, or None once the call has returned:
     step_over()  run one instruction; a call runs to completion
     step_out()   run until the current function has returned to its caller
     continue_()  run until a breakpoint or the end
+
+Going back (``observe.history``: checkpoints every ``every`` steps, re-run from the
+nearest; host functions are never called twice) moves to a step of the history and
+returns its state (None for the end of the call); ``step_count`` is the step the call
+is at (the instructions run to get there), ``history_length`` the furthest one reached:
+
+    back()       go back one step
+    back_over()  go back one step at this call depth: from the instruction after a call,
+                 to the call (the mirror of step_over)
+    goto(n)      go to step n (also ``back_to(n)``): back, or forward by running
+
+Going forward again after going back (any motion) re-runs the instructions from there,
+and observers see them again; what a host function returned, wrote or raised is put
+back rather than called again. ``HistoryError`` says a step is not in the history: before
+step 0, or dropped to stay within the ``budget`` (bytes; then ``history_start`` is
+the earliest step kept), or ``Debugger(..., history=False)``.
 
 A motion also stops at a breakpoint (``dbg.hit`` says which): ``add_breakpoint(function=
 NAME_OR_INDEX)`` stops on entering that function, ``add_breakpoint(offset=N)`` before the
