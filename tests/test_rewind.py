@@ -17,6 +17,7 @@ import math
 import os
 import random
 import struct
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,8 @@ from wasmvm.exec.store import ExternRef
 from wasmvm.observe import Observer
 from wasmvm.observe.stepper import Debugger, HistoryError
 from wasmvm.wat import to_binary
+
+from .wasi_harness import compile_c
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -334,6 +337,74 @@ def test_the_budget_thins_then_drops_the_oldest():
     for n in (history.start, history.start + 5, len(snaps) - 3):
         dbg.goto(n)
         assert snapshot(dbg) == snaps[n]
+
+
+def test_exceptions_thrown_through_frames():
+    wat = """
+    (module
+      (tag $e (param i32))
+      (global $g (mut i32) (i32.const 0))
+      (func $thrower (param i32)
+        (global.set $g (i32.add (global.get $g) (local.get 0)))
+        (if (i32.gt_u (local.get 0) (i32.const 2)) (then (throw $e (local.get 0))))
+        (call $thrower (i32.add (local.get 0) (i32.const 1))))
+      (func (export "go") (result i32)
+        (block $h (result i32)
+          (try_table (catch $e $h) (call $thrower (i32.const 0)))
+          (i32.const -1))
+        (i32.add (global.get $g))))
+    """
+    dbg, _ = debugger(wat, "go", every=3)
+    snaps = run_all(dbg)
+    assert dbg.results == 3 + 6
+    for n in range(len(snaps) - 1, -1, -1):
+        dbg.goto(n)
+        assert snapshot(dbg) == snaps[n], n
+    dbg.goto(0)
+    assert run_all(dbg) == snaps
+
+
+def test_a_wasi_program_reads_and_writes_once():
+    """stdin is read and stdout written by host calls: going back and running again
+    reads no more input and writes no more output."""
+    from wasmvm.api import Config, Engine, Linker
+    from wasmvm.wasi import ExitTrap, WasiConfig, define_wasi, set_wasi
+
+    path = compile_c("stdin")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stdin = Path(tmp) / "in.txt"
+        stdin.write_bytes(b"first\nsecond line\n3 4 1.5\nthe end")
+        out: list = []
+        config = WasiConfig()
+        config.argv = ["stdin"]
+        config.stdin_file = stdin
+        config.stdout_custom = out.append
+        store = Store(Engine(Config(tier="reference")))
+        ctx = set_wasi(store, config)
+        linker = Linker(store.engine)
+        define_wasi(linker, store)
+        instance = linker.instantiate(store, Module.from_file(store.engine, str(path)))
+        dbg = Debugger(store, instance.exports(store)["_start"], [], every=500)
+        marks = {}
+        while not dbg.done:
+            if dbg.step_count % 911 == 0:
+                marks[dbg.step_count] = snapshot(dbg)
+            try:
+                dbg.step()
+            except ExitTrap:
+                break
+        written = b"".join(out)
+        assert written.startswith(b"line 1 (6 bytes): FIRST\n") and dbg.history.hosts
+        for n in sorted(marks, reverse=True):
+            dbg.goto(n)
+            assert snapshot(dbg) == marks[n], n
+        try:
+            dbg.continue_()
+        except ExitTrap:
+            pass
+        assert dbg.done and b"".join(out) == written
+        ctx.close()
 
 
 # -- the property ----------------------------------------------------------------------------
