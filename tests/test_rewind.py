@@ -339,6 +339,54 @@ def test_the_budget_thins_then_drops_the_oldest():
         assert snapshot(dbg) == snaps[n]
 
 
+RECURSIVE = """
+(module
+  (func $walk (export "walk") (param $n i32) (result i32)
+    (local $a i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 1))))
+    (local.set $a (call $walk (i32.sub (local.get $n) (i32.const 1))))
+    (local.set $a (i32.add (local.get $a) (local.get $n)))
+    (i32.add (local.get $a)
+             (call $walk (i32.shr_u (local.get $n) (i32.const 1))))))
+"""
+
+
+@pytest.mark.parametrize("every", [1, 2, 7, 50])
+def test_callers_that_run_again_between_checkpoints(every):
+    """A caller's frame is shared between checkpoints only while it has not run: here
+    callers change their locals between two calls."""
+    dbg, _ = debugger(RECURSIVE, "walk", [9], every=every)
+    snaps = run_all(dbg)
+    for n in range(len(snaps) - 1, -1, -1):
+        dbg.goto(n)
+        assert snapshot(dbg) == snaps[n], n
+
+
+def test_deep_frames_are_shared_between_checkpoints():
+    wat = """
+    (module
+      (func $down (export "down") (param $n i32) (result i32)
+        (local $i i32)
+        (if (result i32) (local.get $n)
+          (then (call $down (i32.sub (local.get $n) (i32.const 1))))
+          (else (loop $l
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br_if $l (i32.lt_u (local.get $i) (i32.const 20000))))
+                (local.get $i)))))
+    """
+    dbg, _ = debugger(wat, "down", [300], every=100)
+    dbg.goto(60_000)
+    history = dbg.history
+    assert dbg.state.depth == 300 and len(history.checkpoints) > 500
+    # 300 frames imaged once, then per checkpoint the innermost one and a tuple of 300
+    # references (copying every frame would be over 300 * 100 bytes a checkpoint)
+    assert history.nbytes < len(history.checkpoints) * (300 * 8 + 1000)
+    snap = snapshot(dbg)
+    dbg.goto(10_000)
+    dbg.goto(60_000)
+    assert snapshot(dbg) == snap
+
+
 def test_exceptions_thrown_through_frames():
     wat = """
     (module

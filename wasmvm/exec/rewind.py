@@ -89,20 +89,43 @@ class _FrameImage:
 class Machine:
     """The loop's frames at one paused instruction (see the module docstring)."""
 
-    __slots__ = ("_frames", "nbytes")
+    __slots__ = ("_frames", "_live", "nbytes")
 
-    def __init__(self, frames: tuple):
+    def __init__(self, frames: tuple, live: list | None = None,
+                 previous: Machine | None = None):
         self._frames = frames
-        self.nbytes = sum(96 + _REF * (len(f.locals) + len(f.stack)) for f in frames)
+        self._live = live  # the Frame objects imaged, until the next capture
+        self.nbytes = self.cost_after(previous)
 
     @classmethod
-    def capture(cls, state: ExecState) -> Machine:
-        """The machine paused before ``state``'s instruction (from a stepping driver)."""
+    def capture(cls, state: ExecState, previous: Machine | None = None,
+                keep: int = 0) -> Machine:
+        """The machine paused before ``state``'s instruction (from a stepping driver).
+        ``keep``: no step since ``previous`` (the capture before this one, in this run)
+        ran at a depth below it, so its frames under that depth have not run since:
+        their images are shared, so that a deep recursion does not copy every frame at
+        every checkpoint."""
         live = [*state._frames[: state._depth], state._frame]
-        images = [_FrameImage(f.func, tuple(f.locals), tuple(f.stack), f.pc, f.callee)
-                  for f in live]
+        old = previous._live if previous is not None and previous._live is not None else ()
+        images = []
+        for i, f in enumerate(live):
+            if i < keep and i < len(old) and old[i] is f:
+                images.append(previous._frames[i])
+            else:
+                images.append(_FrameImage(f.func, tuple(f.locals), tuple(f.stack), f.pc,
+                                          f.callee))
         images[-1].pc = state.pc
-        return cls(tuple(images))
+        if previous is not None:
+            previous._live = None
+        return cls(tuple(images), live, previous)
+
+    def cost_after(self, before: Machine | None) -> int:
+        """What this machine costs when ``before`` is the one kept before it: the frame
+        images it does not share with it."""
+        theirs = before._frames if before is not None else ()
+        return 56 + _REF * len(self._frames) + sum(
+            96 + _REF * (len(f.locals) + len(f.stack)) for i, f in enumerate(self._frames)
+            if i >= len(theirs) or theirs[i] is not f)
 
     @property
     def depth(self) -> int:

@@ -142,7 +142,10 @@ class History:
         if last is not None and last.step == step:
             last.pinned = last.pinned or pinned
             return
-        machine = Machine.capture(state)
+        keep = 0
+        if last is not None:  # the lowest depth since the last checkpoint
+            keep = min(self._depths[last.step - self.start : step - self.start + 1])
+        machine = Machine.capture(state, last.machine if last is not None else None, keep)
         image = self.world.capture(last.image if last is not None else None)
         cost = machine.nbytes + image.nbytes
         self._steps.append(step)
@@ -214,7 +217,8 @@ class History:
         del self._steps[i]
         if i < len(points):  # its successor now owns what they shared
             nxt = points[i]
-            before = points[i - 1].image if i > 0 else None
-            cost = nxt.machine.nbytes + self.world.cost_after(nxt.image, before)
+            before = points[i - 1] if i > 0 else None
+            cost = (nxt.machine.cost_after(before and before.machine)
+                    + self.world.cost_after(nxt.image, before and before.image))
             self._cost += cost - nxt.cost
             nxt.cost = cost
