@@ -129,3 +129,57 @@ def test_a_piped_session(tmp_path, suffix):
     out = done.stdout
     assert "returned: i32:4" in out if suffix == ".wat" else "returned: i64:24" in out
     assert "(wasmvm) goto 1" in out and stops(out)[-1].startswith("#1 ")
+
+
+WASI = """
+(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hi\\n")
+  (func $main (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $exit (i32.const 3))))
+"""
+
+
+def test_a_wasi_program_writes_once_and_exits(tmp_path, monkeypatch, capsys):
+    """Its output goes among the debugger's, once: going back over fd_write and forward
+    again puts back what it did (the count of bytes written, at 8) without writing."""
+    wat = tmp_path / "w.wat"
+    wat.write_text(WASI)
+    out = debug(monkeypatch, capsys, "continue\ngoto 0\ncontinue\nback\nmemory 8 4\n"
+                "goto 6\nmemory 8 4\nq\n", str(wat), "--invoke", "_start")
+    assert out.count("hi\n") == 1
+    assert out.count("ended: exited with i32 exit status 3") == 2
+    assert stops(out)[1].startswith("#13 main 0x") and stops(out)[1].endswith(": call 1 <exit>")
+    assert stops(out)[3] == stops(out)[1]
+    assert stops(out)[4].startswith("#12 main 0x") and stops(out)[4].endswith(": i32.const 3")
+    assert "  stack: []\nended: exited with i32 exit status 3\n" in out
+    dumps = [line.split()[1:5] for line in out.splitlines() if line.startswith("  00000008")]
+    assert dumps == [["03", "00", "00", "00"], ["00", "00", "00", "00"]]
+
+
+def test_a_wasi_program_reads_the_stdin_given(tmp_path, monkeypatch, capsys):
+    from .wasi_harness import compile_c
+
+    path = compile_c("stdin")
+    given = tmp_path / "in.txt"
+    given.write_bytes(b"one\n")
+    out = debug(monkeypatch, capsys, "continue\ngoto 1000\ncontinue\nq\n", str(path),
+                "--invoke", "_start", "--stdin", str(given))
+    assert out.count("line 1 (4 bytes): ONE\n") == 1 and out.count(" returned") == 2
+    assert main(["debug", str(path), "--invoke", "_start", "--stdin",
+                 str(tmp_path / "none")]) == 1
+    assert "none: no such file" in capsys.readouterr().err
+
+
+def test_other_imports_are_refused(tmp_path, capsys):
+    wat = tmp_path / "i.wat"
+    wat.write_text('(module (import "env" "f" (func)))')
+    assert main(["debug", str(wat), "--invoke", "f"]) == 1
+    assert ("the module imports env.f; debug runs modules without imports, or WASI "
+            "programs") in capsys.readouterr().err

@@ -3,7 +3,9 @@
     wasmvm debug fac.wasm --invoke fac 5
     printf 'break 0x43\\ncontinue\\nback\\nprint\\nquit\\n' | wasmvm debug fac.wat --invoke fac 5
 
-Commands are read from standard input, one per line (so a script can be piped in);
+A module without imports, or a WASI program (its output is written among the
+debugger's; its stdin is ``--stdin PATH``, else empty). Commands are read from standard
+input, one per line (so a script can be piped in);
 each stop prints the step number, the function, the byte offset and the instruction
 about to run, and the operand stack. Built on ``wasmvm.observe.stepper.Debugger``:
 stepping back restores a checkpoint and re-runs from it (``observe.history``).
@@ -14,8 +16,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import Trap
-from .registry import UserError, arg, command, exported_call, read_input, without_imports
+from ..errors import Trap, WasmError
+from .registry import UserError, arg, command, exported_call, read_input
 
 #: (names, arguments, what it does), in the order ``help`` lists them.
 COMMAND_HELP = (
@@ -39,11 +41,16 @@ _ALIASES = {alias: names[0] for names, _, _ in COMMAND_HELP for alias in names}
 
 @command(
     "debug", "step through a call, forwards and backwards, reading commands from stdin",
-    arg("file", metavar="FILE", help="a .wasm or .wat file (a module without imports)"),
+    arg("file", metavar="FILE",
+        help="a .wasm or .wat file: a module without imports, or a WASI program"),
     arg("--invoke", nargs="+", required=True, metavar=("FUNC", "ARG"),
-        help="the exported function to call, then its arguments (as for wasmvm invoke)"),
+        help="the exported function to call, then its arguments (as for wasmvm invoke); "
+             "_start for a WASI command"),
     arg("--fuel", type=int, metavar="N",
         help="run with N units of fuel (counted as wasmtime counts it); running out traps"),
+    arg("--stdin", metavar="PATH",
+        help="a WASI program's standard input (default: empty, as the debugger reads its "
+             "commands from stdin)"),
     epilog="commands:\n" + "\n".join(
         f"  {'/'.join(names):<18} {args:<15} {what}" for names, args, what in COMMAND_HELP),
 )
@@ -58,14 +65,62 @@ def cmd_debug(args: argparse.Namespace) -> int:
         raise UserError("--fuel must be at least 0")
     store = Store(Engine(Config(tier="reference", consume_fuel=args.fuel is not None)))
     module = Module(store.engine, read_input(args.file))
-    without_imports(module, "debug")
     if args.fuel is not None:
         store.set_fuel(args.fuel)
-    exports = Instance(store, module, []).exports(store)
-    func, vals = exported_call(store, exports, args.invoke[0], args.invoke[1:])
-    session = Session(store, module, func, vals, sys.stdout)
-    session.run(sys.stdin)
+    ctx = None
+    if any(imp.module == WASI_MODULE for imp in module.imports):
+        ctx, instance = _wasi_instance(store, module, args)
+    else:
+        if module.imports:
+            first = module.imports[0]
+            raise UserError(f"the module imports {first.module}.{first.name}; debug runs "
+                            f"modules without imports, or WASI programs")
+        instance = Instance(store, module, [])
+    try:
+        exports = instance.exports(store)
+        func, vals = exported_call(store, exports, args.invoke[0], args.invoke[1:])
+        session = Session(store, module, func, vals, sys.stdout)
+        session.run(sys.stdin)
+    finally:
+        if ctx is not None:
+            ctx.close()
     return 0
+
+
+WASI_MODULE = "wasi_snapshot_preview1"
+
+
+def _wasi_instance(store, module, args: argparse.Namespace):
+    """A WASI program's instance: argv is FILE, stdin ``--stdin`` (else empty), its
+    output written among the debugger's (each write as it happens: going back and
+    forward again does not write it twice)."""
+    from ..api import Linker
+    from ..wasi import WasiConfig, define_wasi, set_wasi
+
+    config = WasiConfig()
+    config.argv = [args.file]
+    if args.stdin is not None:
+        try:
+            config.stdin_file = args.stdin
+        except FileNotFoundError:
+            raise UserError(f"{args.stdin}: no such file") from None
+
+    def write(data: bytes) -> None:
+        sys.stdout.write(data.decode("utf-8", "replace"))
+
+    config.stdout_custom = write
+    config.stderr_custom = write
+    try:
+        ctx = set_wasi(store, config)
+    except OSError as e:
+        raise UserError(str(e)) from None
+    linker = Linker(store.engine)
+    define_wasi(linker, store)
+    try:
+        return ctx, linker.instantiate(store, module)
+    except BaseException:
+        ctx.close()
+        raise
 
 
 class Session:
@@ -79,6 +134,7 @@ class Session:
         self.names = module.syntax.names
         self.namer = func_namer(func)
         self.trap_message = None
+        self.ended: WasmError | None = None  # what ended the call otherwise (proc_exit)
         self.dbg = None
         try:
             self.dbg = Debugger(store, func, vals)
@@ -129,7 +185,9 @@ class Session:
             self.say(f"trap: {self.trap_message}")
             return
         state = dbg.state
-        if dbg.done and dbg.trap is None:
+        if not dbg.done:
+            self.ended = None
+        if dbg.done and dbg.trap is None and self.ended is None:
             results = " ".join(format_value(v, self.namer) for v in dbg.result_vals or [])
             self.say(f"#{dbg.step_count} returned{': ' + results if results else ''}")
             return
@@ -142,6 +200,8 @@ class Session:
         self.say(f"  stack: [{', '.join(typed_stack(state))}]")
         if dbg.trap is not None:
             self.say(f"trap: {dbg.trap.message}")
+        elif self.ended is not None:
+            self.say(f"ended: {self.ended}")
 
     def do_print(self, words) -> None:
         from ..observe.trace import format_typed, state_namer
@@ -191,6 +251,8 @@ class Session:
                     break
         except Trap:
             pass  # the state stays at the trapping instruction; show says so
+        except WasmError as e:  # an exit (WASI's proc_exit): the call ended there
+            self.ended = e
         self.show()
 
     def do_step(self, words) -> None:
@@ -224,6 +286,8 @@ class Session:
             dbg.goto(_number(words[0]))
         except Trap:
             pass
+        except WasmError as e:
+            self.ended = e
         self.show()
 
     def do_break(self, words) -> None:
