@@ -85,7 +85,7 @@ def main() -> None:
     while dbg.step_count < args.steps:
         if dbg.step_count in probes:
             s = dbg.state
-            seen[dbg.step_count] = (s.pc, s.raw_stack, s.raw_locals, dbg._store.fuel)
+            seen[dbg.step_count] = (s.pc, s.raw_stack, s.raw_locals, dbg.history.world.fuel)
         dbg.step()
     t_record = time.perf_counter() - t0
     gc.collect()
@@ -121,7 +121,7 @@ def main() -> None:
         dt = time.perf_counter() - t0
         total += dt
         worst = max(worst, dt)
-        if (s.pc, s.raw_stack, s.raw_locals, dbg._store.fuel) != seen[n]:
+        if (s.pc, s.raw_stack, s.raw_locals, dbg.history.world.fuel) != seen[n]:
             bad += 1
     print(f"back() at {len(probes)} random steps: mean {total / len(probes) * 1000:.1f} ms, "
           f"worst {worst * 1000:.1f} ms; states differing from the recorded ones: {bad}")

@@ -108,7 +108,11 @@ class Breakpoint:
 
 class Debugger:
     """``Debugger(store, func, args)``: a call of ``func`` (an exported ``Func``) with
-    ``args`` (Python values or ``Val``s), paused before its first instruction."""
+    ``args`` (Python values or ``Val``s), paused before its first instruction.
+
+    Its history (``self.history``, an ``observe.history.History``) takes a checkpoint
+    every ``every`` steps and holds at most about ``budget`` bytes; ``history=False``
+    keeps none (then going back raises ``HistoryError``)."""
 
     def __init__(self, store, func: Func, args=(), *, history: bool = True,
                  every: int = DEFAULT_EVERY, budget: int = DEFAULT_BUDGET):
