@@ -10,7 +10,7 @@ API of the package it fronts (``wasmvm.wasi``, ``wasmvm.observe.trace``,
 
     registry.py   @command, arg, COMMANDS, UserError, read_input, write_lines, format_error
     dump.py  printwat.py  invoke.py  validate.py  spec.py      the core commands
-    run.py (WASI)  diff.py (difftest)  trace.py (observe)  serve.py (web)
+    run.py (WASI)  diff.py (difftest)  trace.py debug.py translate.py (observe)  serve.py (web)
 
 The ``cli`` package is the top layer (pyproject.toml's import-linter contracts): it
 imports the packages below it, and only ``wasmvm.__main__`` imports it.
@@ -44,7 +44,7 @@ from .registry import (
 # The subcommand modules register their commands when imported, in this order: the order
 # `wasmvm --help` lists them in.
 # isort: off
-from . import dump, printwat, invoke, validate, spec, run, diff, trace, translate, serve
+from . import dump, printwat, invoke, validate, spec, run, diff, trace, debug, translate, serve
 # isort: on
 from .dump import DUMP_MODES, cmd_dump
 from .invoke import ARGUMENT_SYNTAX, cmd_invoke
@@ -58,7 +58,8 @@ __all__ = [
 ]
 
 #: The modules of the subcommands, in the order ``wasmvm --help`` lists them.
-COMMAND_MODULES = (dump, printwat, invoke, validate, spec, run, diff, trace, translate, serve)
+COMMAND_MODULES = (dump, printwat, invoke, validate, spec, run, diff, trace, debug, translate,
+                   serve)
 
 
 def _hint(e: WasmError) -> str | None:

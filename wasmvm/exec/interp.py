@@ -538,13 +538,27 @@ def steps(store: Store, func: WasmFunc, args: list, depth0: int, on_trap=None):
     return _drive(store, func, args, depth0, store.observers, on_trap or _ignore)
 
 
+def resume_steps(store: Store, machine: tuple, depth0: int, on_trap=None):
+    """``steps`` entered in the middle of a call (as on-stack replacement enters a loop):
+    ``machine`` is ``(callers, F, pc)``, the caller frames (outermost first, each paused
+    at its return pc), the current frame and the pc about to run, as
+    ``exec.rewind.Machine.frames`` rebuilds them. Nothing is charged for entering, and
+    observers see no ``enter`` for the frames already live; the first ``yield`` is the
+    state at ``pc``. The caller has put the store's memories, tables and globals back as
+    they were at that instruction (``exec.rewind``)."""
+    return _drive(store, None, [], depth0, store.observers, on_trap or _ignore, machine)
+
+
 def _ignore(state) -> None:
     pass
 
 
-def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: list, stepping):
+def _drive(store: Store, func: WasmFunc | None, args: list, depth0: int, observers: list,
+           stepping, resume: tuple | None = None):
     """The loop driver (see the module docstring). ``stepping`` is None, or the Debugger's
-    trap callback: then it yields the state before each instruction."""
+    trap callback: then it yields the state before each instruction. ``resume`` (only
+    when stepping) is a machine state to go on from (``resume_steps``) instead of
+    entering ``func``."""
     fuel = store.fuel
     watchers = [as_observer(o) for o in observers]
     watched = stepping is not None or bool(watchers)  # ExecStates are made
@@ -553,25 +567,30 @@ def _drive(store: Store, func: WasmFunc, args: list, depth0: int, observers: lis
     reached = store.epoch_reached if store.epoch is not None else None
     # the compiled tier, when this loop runs as its fallback: it runs the callees
     compiled_tier = store.tier if hasattr(store.tier, "callable") else None
-    if depth0 >= limit:
-        raise Trap(TrapCode.STACK_OVERFLOW)
-    if reached is not None and reached[0]:
-        raise Trap(TrapCode.INTERRUPT)
-    if fuel is not None:  # before the depth is taken: a trap here leaves nothing behind
-        fuel[0] -= FUNCTION_ENTRY
-        if fuel[0] < 0:
-            raise out_of_fuel(fuel)
-    frames: list[Frame] = []
-    F = Frame(func, args + func.zero_locals)
-    code = F.code
-    costs = func.reference.costs
-    pc = 0
     state = None
     pending: list = []  # the states of calls waiting for their callee to return
-    if watchers:
-        state = ExecState(F, frames, 0)
-        for o in watchers:
-            o.enter(state)
+    if resume is None:
+        if depth0 >= limit:
+            raise Trap(TrapCode.STACK_OVERFLOW)
+        if reached is not None and reached[0]:
+            raise Trap(TrapCode.INTERRUPT)
+        if fuel is not None:  # before the depth is taken: a trap here leaves nothing behind
+            fuel[0] -= FUNCTION_ENTRY
+            if fuel[0] < 0:
+                raise out_of_fuel(fuel)
+        frames: list[Frame] = []
+        F = Frame(func, args + func.zero_locals)
+        pc = 0
+        if watchers:
+            state = ExecState(F, frames, 0)
+            for o in watchers:
+                o.enter(state)
+    else:  # on-stack entry: the callers wait at their calls, as if they had made them
+        callers, F, pc = resume
+        frames = list(callers)
+        pending = [ExecState(fr, frames[:i], fr.pc - 1) for i, fr in enumerate(frames)]
+    code = F.code
+    costs = F.func.reference.costs
     if stepping is None:
         store.depth = depth0 + 1
     try:

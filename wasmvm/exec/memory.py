@@ -235,6 +235,29 @@ class Memory:
                     self._renew_views()
         return old
 
+    def rewind_size(self, nbytes: int) -> None:
+        """Give the memory ``nbytes`` again (a page multiple), in place, growing or
+        shrinking it: only for ``exec.rewind``, which puts back the memory of an earlier
+        step (no instruction shrinks a memory). New bytes are zero; the caller writes
+        the contents."""
+        data = self.data
+        if nbytes == len(data):
+            return
+        views = self._views
+        if views is not None:
+            _release_views(views)
+        try:
+            if isinstance(data, bytearray):
+                if nbytes > len(data):
+                    data.extend(bytes(nbytes - len(data)))
+                else:
+                    del data[nbytes:]
+            else:
+                data.resize(nbytes)
+        finally:
+            if views is not None:
+                self._renew_views()
+
     # -- scalar access ---------------------------------------------------------------
     def load(self, ea: int, size: int) -> int:
         """The unsigned little-endian int of ``size`` (1, 2, 4, 8 or 16) bytes at ``ea``."""

@@ -19,6 +19,19 @@
     >>> dbg.continue_() is None, dbg.done, dbg.results
     (True, True, 6)
 
+It goes back too: to any step it passed, with the state it had there.
+
+    >>> dbg.step_count, dbg.history_length   # 39 instructions ran
+    (39, 39)
+    >>> dbg.back()                            # the function's final end
+    <ExecState fac_rec pc=12 'end' stack=[i64(6)]>
+    >>> dbg.goto(30)                          # the innermost multiplication again
+    <ExecState fac_rec pc=10 'i64.mul' stack=[i64(1), i64(1)]>
+    >>> dbg.back_over()                       # back over the call it came from
+    <ExecState fac_rec pc=9 'call 0' stack=[i64(1), i64(0)]>
+    >>> dbg.step_count, dbg.state.frames
+    (23, ['fac_rec', 'fac_rec', 'fac_rec'])
+
 A ``Debugger`` is paused before an instruction: ``dbg.state`` is an ``ExecState`` of the
 instruction about to run (its function, pc, byte offset, WAT text, typed stack, locals,
 frames, labels, memory). Every motion runs at least one instruction and returns the new
@@ -28,6 +41,22 @@ state, or None once the call has returned:
     step_over()  run one instruction; a call runs to completion
     step_out()   run until the current function has returned to its caller
     continue_()  run until a breakpoint or the end
+
+Going back (``observe.history``: checkpoints every ``every`` steps, re-run from the
+nearest; host functions are never called twice) moves to a step of the history and
+returns its state (None for the end of the call); ``step_count`` is the step the call
+is at (the instructions run to get there), ``history_length`` the furthest one reached:
+
+    back()       go back one step
+    back_over()  go back one step at this call depth: from the instruction after a call,
+                 to the call (the mirror of step_over)
+    goto(n)      go to step n (also ``back_to(n)``): back, or forward by running
+
+Going forward again after going back (any motion) re-runs the instructions from there,
+and observers see them again; what a host function returned, wrote or raised is put
+back rather than called again. ``HistoryError`` says a step is not in the history: before
+step 0, or dropped to stay within the ``budget`` (bytes; then ``history_start`` is
+the earliest step kept), or ``Debugger(..., history=False)``.
 
 A motion also stops at a breakpoint (``dbg.hit`` says which): ``add_breakpoint(function=
 NAME_OR_INDEX)`` stops on entering that function, ``add_breakpoint(offset=N)`` before the
@@ -52,10 +81,11 @@ from ..api.values import Val, canonical_type, to_raw
 from ..errors import Trap
 from ..exec.engine import invoke
 from ..exec.events import ExecState
-from ..exec.interp import steps
+from ..exec.interp import resume_steps, steps
 from ..exec.store import Thrown, WasmFunc, uncaught
+from .history import DEFAULT_BUDGET, DEFAULT_EVERY, History, HistoryError
 
-__all__ = ["Debugger", "Breakpoint"]
+__all__ = ["Debugger", "Breakpoint", "HistoryError"]
 
 
 @dataclass(frozen=True)
@@ -78,9 +108,14 @@ class Breakpoint:
 
 class Debugger:
     """``Debugger(store, func, args)``: a call of ``func`` (an exported ``Func``) with
-    ``args`` (Python values or ``Val``s), paused before its first instruction."""
+    ``args`` (Python values or ``Val``s), paused before its first instruction.
 
-    def __init__(self, store, func: Func, args=()):
+    Its history (``self.history``, an ``observe.history.History``) takes a checkpoint
+    every ``every`` steps and holds at most about ``budget`` bytes; ``history=False``
+    keeps none (then going back raises ``HistoryError``)."""
+
+    def __init__(self, store, func: Func, args=(), *, history: bool = True,
+                 every: int = DEFAULT_EVERY, budget: int = DEFAULT_BUDGET):
         self._store = store._store
         self._func = func._inst
         ty = canonical_type(self._func)
@@ -95,13 +130,20 @@ class Debugger:
         self.trap: Trap | None = None
         self.result_vals: list[Val] | None = None
         self._trap_state = None
+        self._raw_results = None
+        self._step = 0
+        self.history: History | None = None
         self._base = self._store.depth  # the live wasm depth this call starts from
         if not isinstance(self._func, WasmFunc):  # a host function: nothing to step
             self._gen = None
             self._finish(invoke(self._store, self._func, raw))
             return
+        if history:
+            self.history = History(self._store, self._func.module, every, budget)
         self._gen = steps(self._store, self._func, raw, self._base, self._trapped_at)
-        self._advance()
+        self._resume()
+        if self.history is not None and self.state is not None:
+            self.history.begin(self.state)
 
     # -- results --------------------------------------------------------------------------
     @property
@@ -162,6 +204,75 @@ class Debugger:
         self._check_running()
         return self._run_until(lambda s: False)
 
+    # -- going back ---------------------------------------------------------------------
+    @property
+    def step_count(self) -> int:
+        """The step the call is at: how many instructions it ran to get here (0 before
+        the first; after a trap, the trapping instruction's step)."""
+        return self._step
+
+    @property
+    def history_length(self) -> int:
+        """The furthest step reached: ``goto`` goes to any step from ``history_start``
+        to this one (and further, by running)."""
+        return self.history.end if self.history is not None else self._step
+
+    @property
+    def history_start(self) -> int:
+        """The earliest step the history still has (0 unless its budget dropped some)."""
+        return self.history.start if self.history is not None else self._step
+
+    def back(self) -> ExecState | None:
+        """Go back one step: the state before the instruction that ran last."""
+        return self.goto(self._step - 1)
+
+    def back_over(self) -> ExecState | None:
+        """Go back one step at this call depth, as ``step_over`` goes forward: when the
+        step before this one returned from a call, to the call instruction."""
+        history = self._need_history()
+        if self.state is None or (self.done and self.trap is None):
+            return self.back()  # at the end: the last instruction (the function's end)
+        return self.goto(history.back_over_target(self._step, self.state.depth))
+
+    def goto(self, step: int) -> ExecState | None:
+        """Go to step ``step`` (``step_count`` counts them): back to any step of the
+        history, re-run from its nearest checkpoint, or forward by running (then a
+        breakpoint does not stop it; the end of the call does). The state there, or None
+        if the call returned on the way."""
+        history = self._need_history()
+        if step < 0:
+            raise HistoryError(f"step {step}: steps count from 0")
+        self.hit = None
+        point = None if step > history.end else history.checkpoint_before(step)
+        running = not self.done and self.state is not None
+        if point is not None and not (running and point.step <= self._step <= step):
+            self._restore(point)
+        while self._step < step:
+            if self.done:
+                return None
+            if self._advance() is None:
+                return None
+        return self.state
+
+    back_to = goto
+
+    def _need_history(self) -> History:
+        if self.history is None:
+            raise HistoryError("this debugger keeps no history" if self._gen is not None
+                               else "a host function has no steps")
+        return self.history
+
+    def _restore(self, point) -> None:
+        """Put the call back at checkpoint ``point``."""
+        self._gen.close()
+        self.history.world.restore(point.image)
+        self.done, self.trap, self.result_vals = False, None, None
+        self._trap_state = self._raw_results = None
+        self._gen = resume_steps(self._store, point.machine.frames(), self._base,
+                                 self._trapped_at)
+        self._step = point.step
+        self._resume()
+
     def close(self) -> None:
         """Abandon the call (nothing more runs)."""
         if self._gen is not None:
@@ -195,6 +306,60 @@ class Debugger:
                 return state
 
     def _advance(self) -> ExecState | None:
+        """Run one instruction: the step after this one (None once the call returned).
+        At the history's frontier the step is recorded; behind it, a step that called a
+        host function is not run again but restored (see ``observe.history``)."""
+        history = self.history
+        if history is None:
+            state = self._resume()
+            if state is not None:
+                self._step += 1
+            return state
+        k = self._step
+        if k in history.hosts:
+            return self._replay_host(k)
+        before = self.state
+        frontier = k == history.end
+        maybe_host = frontier and history.may_call_host(before)
+        try:
+            state = self._resume()
+        except Exception as error:  # a trap, or what a host function raised
+            if frontier:
+                kind = "trap" if isinstance(error, Trap) else "error"
+                history.ended(k, kind, self.trap or error, self.state, maybe_host)
+            raise
+        self._step = k + 1
+        if state is None:
+            if frontier:
+                history.ended(k, "done", self._raw_results, self.state, maybe_host)
+            return None
+        if frontier:
+            history.record(before, state, maybe_host)
+        return state
+
+    def _replay_host(self, k: int) -> ExecState | None:
+        """Step ``k`` called a host function: put back what it did."""
+        history = self.history
+        outcome = history.outcome
+        if history.has_checkpoint(k + 1):
+            self._restore(history.checkpoint_before(k + 1))
+            return self.state
+        if outcome is None or outcome[0] != k:  # pragma: no cover - kept by History
+            raise HistoryError(f"the history lost what step {k} did")
+        _, kind, value, state, image = outcome
+        self._gen.close()
+        history.world.restore(image)
+        self.done, self.state = True, state
+        if kind == "trap":
+            self.trap = value
+            raise value
+        if kind == "error":
+            raise value
+        self._step = k + 1
+        self._finish(value)
+        return None
+
+    def _resume(self) -> ExecState | None:
         """Resume the call until it pauses before its next instruction."""
         store = self._store
         saved = store.depth
@@ -224,4 +389,5 @@ class Debugger:
 
     def _finish(self, raw: list) -> None:
         self.done = True
+        self._raw_results = raw
         self.result_vals = [Val(t, r) for t, r in zip(canonical_type(self._func).results, raw)]
