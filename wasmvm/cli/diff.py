@@ -138,6 +138,7 @@ def _multi(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..difftest.adapters import EngineMissing
+    from ..difftest.compare import plural
     from ..difftest.multi import (
         ENGINES,
         campaign_report,
@@ -194,7 +195,7 @@ def _multi(args: argparse.Namespace) -> int:
                 r = reduce_divergence(wasm, d)
                 camp.reductions.append(r)
                 print(f"\nreduced {r['signature']} (from {d.module}, {d.step}): "
-                      f"{r['before']} -> {r['after']} bytes; calls: "
+                      f"{r['before']} -> {r['after']} {plural(r['after'], 'byte')}; calls: "
                       f"{', '.join(r['calls']) or '(compiling)'}\n{r['wat']}")
                 if args.save:
                     _save(Path(args.save), len(camp.reductions), r)
@@ -230,10 +231,10 @@ def _script_modules(path) -> list[tuple[str, bytes]]:
 
 def _campaign_module(args, name: str) -> bytes | None:
     """The bytes of campaign module ``name`` (made again from the seed)."""
-    from ..difftest.multi import _generated_modules, _smith_modules
+    from ..difftest.multi import generated_modules, smith_modules
 
-    gen = _smith_modules(args.smith, args.seed) if args.smith else \
-        _generated_modules(args.generate, args.seed)
+    gen = smith_modules(args.smith, args.seed) if args.smith else \
+        generated_modules(args.generate, args.seed)
     for n, data in gen:
         if n == name:
             return data

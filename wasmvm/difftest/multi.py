@@ -43,12 +43,14 @@ from pathlib import Path
 
 from ..script.adapter import EngineError, EValue, Rejected, Trapped, Uncaught, Unlinkable, Unsupported
 from .adapters import WABT_2_0, EngineMissing, make_adapter, wabt_tool
+from .compare import plural
 from .engines import ExportInfo, Outcome, WasmtimeSide, WasmvmSide, wall_clock_limit
 from .run import Call, plan_calls
 from .values import DiffVal, is_arithmetic_nan, is_ref_type, module_nan_exact
 
 __all__ = ["ENGINES", "KNOWN_DIFFERENCES", "Divergence", "ModuleResult", "run_module",
-           "run_campaign", "reduce_divergence", "campaign_report", "CAMPAIGN_SMITH"]
+           "run_campaign", "reduce_divergence", "campaign_report", "CAMPAIGN_SMITH",
+           "smith_modules", "generated_modules", "plan_multi"]
 
 ENGINES = ("wasmtime", "wasmvm", "wasmvm-reference", "pywasm", "wasm-interp")
 REFERENCE = "wasmtime"
@@ -513,7 +515,8 @@ class Campaign:
         return [d for m in self.modules for d in m.divergences]
 
 
-def _smith_modules(n: int, seed: int):
+def smith_modules(n: int, seed: int):
+    """``(name, bytes)`` of ``n`` smith modules (CAMPAIGN_SMITH), reproducible by ``seed``."""
     from .smith import Smith
 
     rng = random.Random(seed)
@@ -532,8 +535,8 @@ def _smith_modules(n: int, seed: int):
                 yield f"smith-{seed}-{made}", data
 
 
-#: wasmvm's generator for campaigns across engines: WebAssembly 2.0
-def _generated_modules(n: int, seed: int):
+def generated_modules(n: int, seed: int):
+    """``(name, bytes)`` of ``n`` modules of wasmvm's generator, WebAssembly 2.0 only."""
     from .generate import GenConfig, generate
 
     # small, shallow functions: an operator applied to parameters is what shows an
@@ -553,12 +556,13 @@ def run_campaign(engines: list[str], source: str = "smith", modules: int = 100, 
     started = time.perf_counter()
     camp = Campaign(list(engines), source=source)
     items = wasms if wasms is not None else (
-        _smith_modules(modules, seed) if source == "smith" else _generated_modules(modules, seed))
+        smith_modules(modules, seed) if source == "smith" else generated_modules(modules, seed))
     for k, (name, data) in enumerate(items):
         camp.modules.append(run_module(data, engines, name=name, seed=seed + k,
                                        fresh=name.startswith("gen-")))
         if log is not None and (k + 1) % 50 == 0:
-            log(f"{k + 1} modules, {len(camp.divergences)} divergences, "
+            n = len(camp.divergences)
+            log(f"{k + 1} {plural(k + 1, 'module')}, {n} {plural(n, 'divergence')}, "
                 f"{time.perf_counter() - started:.0f} s")
     camp.seconds = time.perf_counter() - started
     return camp
@@ -648,13 +652,14 @@ def campaign_report(camp: Campaign) -> str:
     mods_with = Counter(f"{', '.join(d.minority)}: {d.kind}"
                         for m in mods for d in {x.signature: x for x in m.divergences}.values())
     status = Counter(m.status for m in mods)
+    with_any = sum(1 for m in mods if m.divergences)
     out = [f"# Differential campaign: {', '.join(camp.engines)}", "",
            f"- modules: {len(mods)} ({camp.source}), "
            + ", ".join(f"{v} {k}" for k, v in sorted(status.items())),
            f"- steps compared: {sum(m.steps_compared for m in mods):,}; inconclusive: "
            f"{sum(m.inconclusive for m in mods)}",
-           f"- divergences: {len(camp.divergences):,} in "
-           f"{sum(1 for m in mods if m.divergences)} modules",
+           f"- divergences: {len(camp.divergences):,} in {with_any} "
+           f"{plural(with_any, 'module')}",
            f"- time: {camp.seconds:.0f} s", "", "## Divergences by engine and kind", "",
            "| minority engine: kind | divergences | modules |", "|---|---:|---:|"]
     for sig, n in by_sig.most_common():
@@ -665,7 +670,8 @@ def campaign_report(camp: Campaign) -> str:
         out += ["", "## Reproducers", ""]
         for r in camp.reductions:
             out += [f"### {r['signature']}", "",
-                    f"From {r['module']}: {r['before']} bytes, reduced to **{r['after']} bytes**."
+                    f"From {r['module']}: {r['before']} {plural(r['before'], 'byte')}, reduced "
+                    f"to **{r['after']} {plural(r['after'], 'byte')}**."
                     f" Calls that show it: {', '.join(r['calls']) or '(compiling)'}", "",
                     "```wat", r["wat"].rstrip(), "```", "", "```", *r["shown"], "```", ""]
     return "\n".join(out) + "\n"
