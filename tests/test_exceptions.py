@@ -402,3 +402,74 @@ def test_a_function_too_deep_for_the_structured_form_still_catches():
         if tier == "compiled":
             func = inst.exports(store)["deep"]._inst
             assert not compile_rt.is_fallback(func.compiled)
+
+
+BACKTRACE = r"""
+(module
+  (tag $e (param i32))
+  (func $inner (param i32) (if (local.get 0) (then (throw $e (local.get 0)))))
+  (func $mid (param i32) (call $inner (local.get 0)))
+  (func $catchy (param i32)
+    (block $h (try_table (catch_all $h) (call $mid (local.get 0))))
+    (call $mid (local.get 0)))
+  (func (export "run") (param i32) (call $catchy (local.get 0)))
+  (func $deep (export "deep") (param i32)
+    (if (i32.eqz (local.get 0)) (then (throw $e (i32.const 0))))
+    (call $deep (i32.sub (local.get 0) (i32.const 1))))
+  (func (export "rethrown") (param i32)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (call $mid (local.get 0)))
+      (return))
+    (throw_ref)))
+"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_an_uncaught_exception_has_a_backtrace_as_a_trap_does(tier):
+    """Frames with names and the byte offset of the throw, as wasmtime 50 gives them
+    (0x43 in inner, mid, catchy, func[3]); a throw_ref is located at the throw_ref."""
+    from wasmvm.errors import BACKTRACE_INNER, BACKTRACE_OUTER
+
+    engine = Engine(Config(tier="compiled" if tier == "flat" else tier))
+    store = Store(engine)
+    ex = Instance(store, Module(engine, wat3(BACKTRACE)), []).exports(store)
+    with pytest.raises(UncaughtException) as info:
+        ex["run"](store, 7)
+    e = info.value
+    assert e.offset == 0x43
+    assert [f.name for f in e.frames] == ["func[3]", "catchy", "mid", "inner"]
+    assert str(e).splitlines() == ["thrown Wasm exception (at offset 0x43)", "wasm backtrace:",
+                                   "  in inner", "  in mid", "  in catchy", "  in func[3]"]
+    with pytest.raises(UncaughtException) as info:
+        ex["rethrown"](store, 1)
+    assert [f.name for f in info.value.frames] == ["func[5]"]
+    assert info.value.offset == 0x8D
+    with pytest.raises(UncaughtException) as info:
+        ex["deep"](store, 100)
+    e = info.value
+    assert e.frames_elided == 101 - BACKTRACE_OUTER - BACKTRACE_INNER
+    assert all(f.name == "deep" for f in e.frames) and e.offset == 0x72
+
+
+def test_an_uncaught_exception_is_located_across_tiers():
+    """A thrower on the reference tier (the compiled tier's fallback) under compiled
+    callers, and the other way round: the same backtrace as on one tier."""
+    from wasmvm.exec.compile import CompiledTier
+    from wasmvm.exec.engine import REFERENCE
+
+    seen = []
+    for deferred in ("thrower", "callers"):
+        engine = Engine(Config(tier="compiled"))
+        store = Store(engine)
+        ex = Instance(store, Module(engine, wat3(BACKTRACE)), []).exports(store)
+        tier = CompiledTier(fallback=REFERENCE, defer_instructions=1)  # first calls: fallback
+        store._store.tier = tier
+        funcs = ex["run"]._inst.module.funcs
+        # "callers": the thrower translated, its callers on the fallback; "thrower": the
+        # other way round
+        for f in funcs[:1] if deferred == "callers" else funcs[1:4]:
+            f.compiled = tier.translate_now(f, store._store)
+        with pytest.raises(UncaughtException) as info:
+            ex["run"](store, 7)
+        seen.append((info.value.offset, [f.name for f in info.value.frames]))
+    assert seen == [(0x43, ["func[3]", "catchy", "mid", "inner"])] * 2

@@ -67,7 +67,7 @@ from ..syntax.instructions import Block, If, Loop, TryTable, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import backtrace, compile_rt, simd
 from .fuel import BULK, COST, FUNCTION_ENTRY, GROW
-from .store import Store, WasmFunc
+from .store import Store, Thrown, WasmFunc
 
 _SLOT = re.compile(r"s\d+")
 MAX_LOOP_NESTING = 16  # CPython allows 20 statically nested blocks; the try takes one
@@ -137,6 +137,9 @@ class CompiledTier:
             raise Trap(TrapCode.STACK_OVERFLOW) from None
         except Trap as trap:
             backtrace.locate_trap(trap)
+            raise
+        except Thrown as thrown:  # uncaught: its backtrace, as a trap's
+            backtrace.locate_thrown(thrown)
             raise
         if func.nresults == 0:
             return []

@@ -53,7 +53,7 @@ from ..errors import Trap
 from ..exec.engine import invoke
 from ..exec.events import ExecState
 from ..exec.interp import steps
-from ..exec.store import Thrown, WasmFunc, uncaught
+from ..exec.store import Thrown, WasmFunc, uncaught_of
 
 __all__ = ["Debugger", "Breakpoint"]
 
@@ -206,7 +206,7 @@ class Debugger:
             self._finish(stop.value)
             return None
         except Thrown as thrown:  # an exception no handler caught: the host sees a trap
-            self.done, self.trap = True, uncaught(thrown.exn)
+            self.done, self.trap = True, uncaught_of(thrown)
             raise self.trap from None
         except Trap as trap:
             self.done, self.trap = True, trap
