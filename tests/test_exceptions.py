@@ -19,9 +19,10 @@ from wasmvm import (
     Store,
     Trap,
     TrapCode,
+    Val,
     ValType,
 )
-from wasmvm.api import Tag, TagType
+from wasmvm.api import ExnRef, Tag, TagType
 from wasmvm.errors import UncaughtException, UnsupportedFeatureError
 from wasmvm.observe.trace import Tracer, format_record
 
@@ -242,8 +243,9 @@ def test_identity_survives_a_host_function_that_reraises(tier):
     with pytest.raises(UncaughtException) as info:
         ex["rethrow"](store, 1)  # a plain path, for comparison
     exn = ex["rethrow_through_host"](store, 1)
-    assert exn is not None and seen and exn is seen[0].exn  # the exnref is the same object
-    assert info.value.exn is not exn  # (two throws: two exceptions)
+    # the exnref is the same exception (an ExnRef, the API's view of it)
+    assert isinstance(exn, ExnRef) and seen and exn == ExnRef.of(seen[0])
+    assert ExnRef.of(info.value) != exn  # (two throws: two exceptions)
 
 
 @pytest.mark.parametrize("tier", TIERS)
@@ -473,3 +475,97 @@ def test_an_uncaught_exception_is_located_across_tiers():
             ex["run"](store, 7)
         seen.append((info.value.offset, [f.name for f in info.value.frames]))
     assert seen == [(0x43, ["func[3]", "catchy", "mid", "inner"])] * 2
+
+
+EXNREFS = r"""
+(module
+  (import "host" "pass" (func $pass (param exnref) (result exnref)))
+  (import "host" "rethrow" (func $rethrow (param exnref)))
+  (tag $e (export "e") (param i32 i64))
+  (global $g (export "g") (mut exnref) (ref.null exn))
+  (func $catch (export "catch") (param i32) (result exnref)
+    (block $h (result i32 i64 exnref)
+      (try_table (catch_ref $e $h) (throw $e (local.get 0) (i64.const -2)))
+      (unreachable))
+    (global.set $g (call $pass))
+    (drop) (drop)
+    (global.get $g))
+  (func (export "throw_it") (param exnref) (throw_ref (local.get 0)))
+  ;; the host rethrows what it is given: caught here by tag, payload intact
+  (func (export "through_host") (param exnref) (result i32)
+    (block $h (result i32 i64)
+      (try_table (catch $e $h) (call $rethrow (local.get 0)))
+      (return (i32.const -1)))
+    (drop))
+  (func (export "same") (param exnref exnref) (result i32)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (call $rethrow (local.get 0)))
+      (return (i32.const -1)))
+    (drop)
+    (i32.const 1)))
+"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_exnref_values_are_typed_in_the_api(tier):
+    """An exnref reaches Python as an ExnRef (its tag, its payload as Vals), and goes back
+    in as that very exception: through a host function's parameter and result, a
+    global, Val and the raw round trip; a host function rethrows one by raising
+    ``as_exception()``."""
+    from wasmvm.api.values import format_value, to_python, to_raw
+
+    engine = Engine(Config(tier="compiled" if tier == "flat" else tier))
+    store = Store(engine)
+    got = []
+
+    def pass_(exn):
+        got.append(exn)
+        return exn
+
+    def rethrow(exn):
+        raise exn.as_exception()
+
+    t = ValType.exnref()
+    host = [Func(store, FuncType([t], [t]), pass_), Func(store, FuncType([t], []), rethrow)]
+    ex = Instance(store, Module(engine, wat3(EXNREFS)), host).exports(store)
+    exn = ex["catch"](store, 11)
+    assert isinstance(exn, ExnRef) and got == [exn]  # the host saw the same one
+    assert ex["e"].is_tag_of(exn) and exn.tag == ex["e"]
+    assert exn.fields == [Val.i32(11), Val.i64(-2)] and len(exn) == 2 and exn[1].value == -2
+    assert ex["g"].value(store) == exn
+    assert repr(exn) == "(ref.exn $0 [i32:11, i64:-2])"
+    v = Val.exnref(exn)
+    assert v.type == t and v.value == exn and to_python(t, to_raw(t, v)) == exn
+    assert format_value(v) == "(ref.exn $0 [i32:11, i64:-2])"
+    assert Val.exnref(None).value is None
+    with pytest.raises(TypeError, match="exnref needs an ExnRef"):
+        to_raw(t, 5)
+    # back in: throw_ref throws the same exception, which the host sees again
+    with pytest.raises(UncaughtException) as info:
+        ex["throw_it"](store, exn)
+    assert ExnRef.of(info.value) == exn and info.value.payload == (11, 2**64 - 2)
+    assert ex["through_host"](store, exn) == 11
+    assert ex["same"](store, exn, exn) == 1
+    # a new exception made by the host, thrown through a host function
+    made = ExnRef(store, ex["e"], [7, Val.i64(8)])
+    assert made != exn and made.fields == [Val.i32(7), Val.i64(8)]
+    assert ex["through_host"](store, made) == 7
+    with pytest.raises(TypeError, match="takes 2 field"):
+        ExnRef(store, ex["e"], [1])
+
+
+def test_invoke_prints_an_exnref(tmp_path):
+    import subprocess
+    import sys
+
+    text = r"""(module (tag $e (param i32))
+      (func (export "f") (result exnref)
+        (block $h (result exnref)
+          (try_table (catch_all_ref $h) (throw $e (i32.const 5)))
+          (unreachable))))"""
+    path = tmp_path / "m.wasm"
+    path.write_bytes(wat3(text))
+    out = subprocess.run([sys.executable, "-m", "wasmvm", "invoke", str(path), "f"],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "(ref.exn $0 [i32:5])"
