@@ -29,15 +29,21 @@ from wasmvm.observe.trace import Tracer, format_record
 from .test_api import wat3
 
 #: "flat": the compiled tier made to lower every function with a loop or a try_table in
-#: the flat form (compile_flat), which has its own handlers
-TIERS = ["compiled", "reference", "flat"]
+#: the flat form (compile_flat), which has its own handlers; "split": every function
+#: flat and split into chunks of one state each (as a function of more than
+#: SPLIT_INSTRUCTIONS is), so that handlers run in other chunks than their try_table
+TIERS = ["compiled", "reference", "flat", "split"]
 
 
 @pytest.fixture(autouse=True)
 def _flat_form(request, monkeypatch):
     callspec = getattr(request.node, "callspec", None)
-    if callspec is not None and callspec.params.get("tier") == "flat":
+    tier = callspec.params.get("tier") if callspec is not None else None
+    if tier == "flat":
         monkeypatch.setattr("wasmvm.exec.compile.MAX_LOOP_NESTING", 0)
+    if tier == "split":
+        monkeypatch.setattr("wasmvm.exec.compile_flat.SPLIT_INSTRUCTIONS", 0)
+        monkeypatch.setattr("wasmvm.exec.compile_flat.CHUNK_LINES", 1)
 
 PROGRAM = r"""
 (module
@@ -131,7 +137,7 @@ PROGRAM = r"""
 
 
 def _instance(tier: str, call_back=None, config: Config | None = None):
-    engine = Engine(config or Config(tier="compiled" if tier == "flat" else tier))
+    engine = Engine(config or Config(tier="compiled" if tier in ("flat", "split") else tier))
     store = Store(engine)
     module = Module(engine, wat3(PROGRAM))
     holder = {}
@@ -432,7 +438,7 @@ def test_an_uncaught_exception_has_a_backtrace_as_a_trap_does(tier):
     (0x43 in inner, mid, catchy, func[3]); a throw_ref is located at the throw_ref."""
     from wasmvm.errors import BACKTRACE_INNER, BACKTRACE_OUTER
 
-    engine = Engine(Config(tier="compiled" if tier == "flat" else tier))
+    engine = Engine(Config(tier="compiled" if tier in ("flat", "split") else tier))
     store = Store(engine)
     ex = Instance(store, Module(engine, wat3(BACKTRACE)), []).exports(store)
     with pytest.raises(UncaughtException) as info:
@@ -514,7 +520,7 @@ def test_exnref_values_are_typed_in_the_api(tier):
     ``as_exception()``."""
     from wasmvm.api.values import format_value, to_python, to_raw
 
-    engine = Engine(Config(tier="compiled" if tier == "flat" else tier))
+    engine = Engine(Config(tier="compiled" if tier in ("flat", "split") else tier))
     store = Store(engine)
     got = []
 
@@ -569,3 +575,21 @@ def test_invoke_prints_an_exnref(tmp_path):
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "(ref.exn $0 [i32:5])"
+
+
+def test_a_split_function_with_try_table_is_compiled(monkeypatch):
+    """A function big enough to be split into chunks (SPLIT_INSTRUCTIONS) with try_table
+    is translated, not left to the reference tier, and catches across its chunks."""
+    from wasmvm.exec import compile_rt
+
+    monkeypatch.setattr("wasmvm.exec.compile_flat.SPLIT_INSTRUCTIONS", 0)
+    monkeypatch.setattr("wasmvm.exec.compile_flat.CHUNK_LINES", 1)
+    store, ex = _instance("compiled")
+    assert ex["classify"](store, 2) == 22 and ex["nested"](store, 1) == 11
+    assert ex["catch_rethrown"](store, 1) == 11
+    inst = ex["classify"]._inst.module
+    used = [f for f in inst.funcs if getattr(f, "compiled", None) is not None]
+    assert len(used) >= 4
+    assert not any(compile_rt.is_fallback(f.compiled) for f in used)
+    ns = compile_rt.namespace(inst, store._store, store._store.tier)
+    assert any(name.startswith("CH") for name in ns)  # split: chunk tables were made
