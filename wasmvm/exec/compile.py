@@ -66,7 +66,7 @@ from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import Block, If, Loop, TryTable, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import backtrace, compile_rt, simd
-from .fuel import BULK, COST, FUNCTION_ENTRY, GROW
+from .fuel import BULK, COST, FUNCTION_ENTRY, GROW, GROW_FAILED
 from .store import Store, Thrown, WasmFunc
 
 _SLOT = re.compile(r"s\d+")
@@ -572,7 +572,7 @@ class Translator:
     def charge_variable(self, name: str, n: str) -> None:
         charge = f"_F[0] -= {n}; _F[0] < 0 and _out_of_fuel()"
         if name in GROW:  # only a grow that succeeded
-            self.emit(f"if {self.stack[-1].text} != 0xFFFFFFFF:")
+            self.emit(f"if {self.stack[-1].text} not in {GROW_FAILED!r}:")  # (i32 or i64 -1)
             self.emit("    " + charge)
         else:
             self.emit(charge)
