@@ -593,3 +593,43 @@ def test_a_split_function_with_try_table_is_compiled(monkeypatch):
     assert not any(compile_rt.is_fallback(f.compiled) for f in used)
     ns = compile_rt.namespace(inst, store._store, store._store.tier)
     assert any(name.startswith("CH") for name in ns)  # split: chunk tables were made
+
+
+FUEL = r"""
+(module
+  (tag $e (param i32))
+  (func $thrower (param i32) (result i32)
+    (if (local.get 0) (then (throw $e (local.get 0))))
+    (i32.add (local.get 0) (i32.const 1)))
+  ;; the instructions after each call are not run when it throws: not charged either
+  (func $middle (param i32) (result i32)
+    (i32.mul (i32.add (call $thrower (local.get 0)) (i32.const 2)) (i32.const 3)))
+  (func (export "f") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h)
+        (i32.sub (i32.add (call $middle (local.get 0)) (i32.const 4)) (i32.const 5))))
+    (i32.const 7) (i32.xor)))
+"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+@pytest.mark.parametrize("arg", [0, 9])
+def test_fuel_of_a_caught_exception_is_wasmtime_s(tier, arg):
+    """Fuel is charged for what ran: a callee that throws leaves the rest of its callers'
+    code uncharged (the compiled tier once charged it ahead, per straight line)."""
+    import wasmtime
+
+    wasm = wat3(FUEL)
+    cfg = wasmtime.Config()
+    cfg.consume_fuel = True
+    wt_engine = wasmtime.Engine(cfg)
+    wt = wasmtime.Store(wt_engine)
+    wt.set_fuel(10_000)
+    expected = wasmtime.Instance(wt, wasmtime.Module(wt_engine, wasm), []).exports(wt)["f"](
+        wt, arg)
+    engine = Engine(Config(tier="compiled" if tier in ("flat", "split") else tier,
+                           consume_fuel=True))
+    store = Store(engine)
+    store.set_fuel(10_000)
+    assert Instance(store, Module(engine, wasm), []).exports(store)["f"](store, arg) == expected
+    assert 10_000 - store.get_fuel() == 10_000 - wt.get_fuel()

@@ -75,6 +75,10 @@ MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
 #: branches that may fall through: a new fuel segment starts after them
 _CONDITIONAL_BRANCHES = frozenset({"br_if", "br_on_null", "br_on_non_null", "br_on_cast",
                                    "br_on_cast_fail"})
+#: calls: a callee may throw, and a handler (here or in a caller) go on with the fuel as
+#: wasmtime counts it, without the instructions after the call: a new segment starts after
+#: them
+_CALLS = frozenset({"call", "call_indirect", "call_ref"})
 MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
 MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _skippable)
 
@@ -721,7 +725,7 @@ class Translator:
                         dead = True
                     if n is not None:
                         self.charge_variable(instr.op.name, n)
-                    elif instr.op.name in _CONDITIONAL_BRANCHES:
+                    elif instr.op.name in _CONDITIONAL_BRANCHES or instr.op.name in _CALLS:
                         self.start_segment()
             elif event == "else":
                 self.else_arm()
