@@ -675,9 +675,41 @@ def type_text(t, type_name=None) -> str:
 def parse_argument(func, i: int, text: str) -> Val:
     """Argument ``i`` of ``func`` (an API ``Func``) from text, as ``parse_value`` reads it
     by the parameter's type as the module writes it (errors say ``(ref $0)``), typed as
-    the API passes it (``canonical_type``)."""
-    v = parse_value(func.type().params[i], text)
-    return Val(canonical_type(func).params[i], v._raw)
+    the API passes it (``canonical_type``). A function reference may also be written
+    ``ref.func:NAME`` (a function the module exports) or ``ref.func:N`` (its function
+    index N): a value for ``(ref $t)``, ``(ref func)`` and funcref parameters."""
+    t = func.type().params[i]
+    ct = canonical_type(func).params[i]
+    s = text.strip()
+    if t.is_ref and s.startswith("ref.func:") and hierarchy(ct) == "func":
+        return Val(ct, _named_function(func, t, ct, s[len("ref.func:"):]))
+    v = parse_value(t, text)
+    return Val(ct, v._raw)
+
+
+def _named_function(func, t, ct, name: str) -> FuncInst:
+    """The function ``ref.func:NAME`` names in the module of ``func``, checked against
+    the parameter type ``ct`` (``t`` as the module writes it, for messages)."""
+    module = getattr(getattr(func, "_inst", None), "module", None)
+    if module is None:
+        raise ValueError("ref.func: names a function of the callee's module; "
+                         "a host function has none")
+    if name.isdigit():
+        index = int(name)
+        if index >= len(module.funcs):
+            raise ValueError(f"ref.func:{name}: the module has {len(module.funcs)} functions")
+        target = module.funcs[index]
+    else:
+        kind, target = module.exports.get(name, (None, None))
+        if kind != "func":
+            names = ", ".join(n for n, (k, _) in module.exports.items() if k == "func")
+            raise ValueError(f"ref.func:{name}: no exported function {name!r} "
+                             f"(exported functions: {names or 'none'})")
+    heap = ct.heap
+    if heap == "nofunc" or (isinstance(heap, int) and not TYPES.is_sub(target.type_id, heap)):
+        raise ValueError(f"ref.func:{name} is a function of type {target.type}, "
+                         f"not a value of {t}")
+    return target
 
 
 def format_value(v: Val, type_name=None) -> str:
