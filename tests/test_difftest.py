@@ -392,6 +392,38 @@ def test_generator_is_reproducible_and_valid():
         Module(None, a.wasm)  # validates
 
 
+def test_generator_makes_exceptions_and_memories():
+    """Seeded modules use every catch kind, throw, throw_ref and exnref locals; a second
+    memory, memory-indexed accesses and bulk operations, i64-indexed memories."""
+    from wasmvm.difftest.generate import generate
+    from wasmvm.syntax.instructions import walk
+
+    seen: set = set()
+    for seed in range(150):
+        m = generate(random.Random(seed)).module
+        seen.add(("tags", bool(m.tags)))
+        seen.update(("memory64",) for mem in m.mems if mem.type.is_64)
+        seen.update(("memories", len(m.mems)) for _ in (0,))
+        seen.update(("exnref local",) for f in m.funcs for loc in f.locals
+                    if str(loc.type) == "exnref")
+        for f in m.funcs:
+            for event, instr in walk(f.body):
+                if event != "instr":
+                    continue
+                name = instr.op.name
+                if name == "try_table":
+                    seen.update(c.kind for c in instr.catches)
+                elif name in ("throw", "throw_ref"):
+                    seen.add(name)
+                elif getattr(instr, "memory", 0) or getattr(instr, "src", 0):
+                    seen.add(("memory 1", name.split(".")[0] if "load" in name or "store" in name
+                              else name))
+    for want in ("catch", "catch_ref", "catch_all", "catch_all_ref", "throw", "throw_ref",
+                 ("exnref local",), ("memory64",), ("memories", 2), ("memory 1", "i32"),
+                 ("memory 1", "memory.copy"), ("memory 1", "memory.fill")):
+        assert want in seen, want
+
+
 def test_cli_reports_agreement(capsys):
     from wasmvm.cli import main
 

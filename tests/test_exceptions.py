@@ -19,24 +19,31 @@ from wasmvm import (
     Store,
     Trap,
     TrapCode,
+    Val,
     ValType,
 )
-from wasmvm.api import Tag, TagType
+from wasmvm.api import ExnRef, Tag, TagType
 from wasmvm.errors import UncaughtException, UnsupportedFeatureError
 from wasmvm.observe.trace import Tracer, format_record
 
 from .test_api import wat3
 
 #: "flat": the compiled tier made to lower every function with a loop or a try_table in
-#: the flat form (compile_flat), which has its own handlers
-TIERS = ["compiled", "reference", "flat"]
+#: the flat form (compile_flat), which has its own handlers; "split": every function
+#: flat and split into chunks of one state each (as a function of more than
+#: SPLIT_INSTRUCTIONS is), so that handlers run in other chunks than their try_table
+TIERS = ["compiled", "reference", "flat", "split"]
 
 
 @pytest.fixture(autouse=True)
 def _flat_form(request, monkeypatch):
     callspec = getattr(request.node, "callspec", None)
-    if callspec is not None and callspec.params.get("tier") == "flat":
+    tier = callspec.params.get("tier") if callspec is not None else None
+    if tier == "flat":
         monkeypatch.setattr("wasmvm.exec.compile.MAX_LOOP_NESTING", 0)
+    if tier == "split":
+        monkeypatch.setattr("wasmvm.exec.compile_flat.SPLIT_INSTRUCTIONS", 0)
+        monkeypatch.setattr("wasmvm.exec.compile_flat.CHUNK_LINES", 1)
 
 PROGRAM = r"""
 (module
@@ -130,7 +137,7 @@ PROGRAM = r"""
 
 
 def _instance(tier: str, call_back=None, config: Config | None = None):
-    engine = Engine(config or Config(tier="compiled" if tier == "flat" else tier))
+    engine = Engine(config or Config(tier="compiled" if tier in ("flat", "split") else tier))
     store = Store(engine)
     module = Module(engine, wat3(PROGRAM))
     holder = {}
@@ -242,8 +249,9 @@ def test_identity_survives_a_host_function_that_reraises(tier):
     with pytest.raises(UncaughtException) as info:
         ex["rethrow"](store, 1)  # a plain path, for comparison
     exn = ex["rethrow_through_host"](store, 1)
-    assert exn is not None and seen and exn is seen[0].exn  # the exnref is the same object
-    assert info.value.exn is not exn  # (two throws: two exceptions)
+    # the exnref is the same exception (an ExnRef, the API's view of it)
+    assert isinstance(exn, ExnRef) and seen and exn == ExnRef.of(seen[0])
+    assert ExnRef.of(info.value) != exn  # (two throws: two exceptions)
 
 
 @pytest.mark.parametrize("tier", TIERS)
@@ -402,3 +410,226 @@ def test_a_function_too_deep_for_the_structured_form_still_catches():
         if tier == "compiled":
             func = inst.exports(store)["deep"]._inst
             assert not compile_rt.is_fallback(func.compiled)
+
+
+BACKTRACE = r"""
+(module
+  (tag $e (param i32))
+  (func $inner (param i32) (if (local.get 0) (then (throw $e (local.get 0)))))
+  (func $mid (param i32) (call $inner (local.get 0)))
+  (func $catchy (param i32)
+    (block $h (try_table (catch_all $h) (call $mid (local.get 0))))
+    (call $mid (local.get 0)))
+  (func (export "run") (param i32) (call $catchy (local.get 0)))
+  (func $deep (export "deep") (param i32)
+    (if (i32.eqz (local.get 0)) (then (throw $e (i32.const 0))))
+    (call $deep (i32.sub (local.get 0) (i32.const 1))))
+  (func (export "rethrown") (param i32)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (call $mid (local.get 0)))
+      (return))
+    (throw_ref)))
+"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_an_uncaught_exception_has_a_backtrace_as_a_trap_does(tier):
+    """Frames with names and the byte offset of the throw, as wasmtime 50 gives them
+    (0x43 in inner, mid, catchy, func[3]); a throw_ref is located at the throw_ref."""
+    from wasmvm.errors import BACKTRACE_INNER, BACKTRACE_OUTER
+
+    engine = Engine(Config(tier="compiled" if tier in ("flat", "split") else tier))
+    store = Store(engine)
+    ex = Instance(store, Module(engine, wat3(BACKTRACE)), []).exports(store)
+    with pytest.raises(UncaughtException) as info:
+        ex["run"](store, 7)
+    e = info.value
+    assert e.offset == 0x43
+    assert [f.name for f in e.frames] == ["func[3]", "catchy", "mid", "inner"]
+    assert str(e).splitlines() == ["thrown Wasm exception (at offset 0x43)", "wasm backtrace:",
+                                   "  in inner", "  in mid", "  in catchy", "  in func[3]"]
+    with pytest.raises(UncaughtException) as info:
+        ex["rethrown"](store, 1)
+    assert [f.name for f in info.value.frames] == ["func[5]"]
+    assert info.value.offset == 0x8D
+    with pytest.raises(UncaughtException) as info:
+        ex["deep"](store, 100)
+    e = info.value
+    assert e.frames_elided == 101 - BACKTRACE_OUTER - BACKTRACE_INNER
+    assert all(f.name == "deep" for f in e.frames) and e.offset == 0x72
+
+
+def test_an_uncaught_exception_is_located_across_tiers():
+    """A thrower on the reference tier (the compiled tier's fallback) under compiled
+    callers, and the other way round: the same backtrace as on one tier."""
+    from wasmvm.exec.compile import CompiledTier
+    from wasmvm.exec.engine import REFERENCE
+
+    seen = []
+    for deferred in ("thrower", "callers"):
+        engine = Engine(Config(tier="compiled"))
+        store = Store(engine)
+        ex = Instance(store, Module(engine, wat3(BACKTRACE)), []).exports(store)
+        tier = CompiledTier(fallback=REFERENCE, defer_instructions=1)  # first calls: fallback
+        store._store.tier = tier
+        funcs = ex["run"]._inst.module.funcs
+        # "callers": the thrower translated, its callers on the fallback; "thrower": the
+        # other way round
+        for f in funcs[:1] if deferred == "callers" else funcs[1:4]:
+            f.compiled = tier.translate_now(f, store._store)
+        with pytest.raises(UncaughtException) as info:
+            ex["run"](store, 7)
+        seen.append((info.value.offset, [f.name for f in info.value.frames]))
+    assert seen == [(0x43, ["func[3]", "catchy", "mid", "inner"])] * 2
+
+
+EXNREFS = r"""
+(module
+  (import "host" "pass" (func $pass (param exnref) (result exnref)))
+  (import "host" "rethrow" (func $rethrow (param exnref)))
+  (tag $e (export "e") (param i32 i64))
+  (global $g (export "g") (mut exnref) (ref.null exn))
+  (func $catch (export "catch") (param i32) (result exnref)
+    (block $h (result i32 i64 exnref)
+      (try_table (catch_ref $e $h) (throw $e (local.get 0) (i64.const -2)))
+      (unreachable))
+    (global.set $g (call $pass))
+    (drop) (drop)
+    (global.get $g))
+  (func (export "throw_it") (param exnref) (throw_ref (local.get 0)))
+  ;; the host rethrows what it is given: caught here by tag, payload intact
+  (func (export "through_host") (param exnref) (result i32)
+    (block $h (result i32 i64)
+      (try_table (catch $e $h) (call $rethrow (local.get 0)))
+      (return (i32.const -1)))
+    (drop))
+  (func (export "same") (param exnref exnref) (result i32)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (call $rethrow (local.get 0)))
+      (return (i32.const -1)))
+    (drop)
+    (i32.const 1)))
+"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_exnref_values_are_typed_in_the_api(tier):
+    """An exnref reaches Python as an ExnRef (its tag, its payload as Vals), and goes back
+    in as that very exception: through a host function's parameter and result, a
+    global, Val and the raw round trip; a host function rethrows one by raising
+    ``as_exception()``."""
+    from wasmvm.api.values import format_value, to_python, to_raw
+
+    engine = Engine(Config(tier="compiled" if tier in ("flat", "split") else tier))
+    store = Store(engine)
+    got = []
+
+    def pass_(exn):
+        got.append(exn)
+        return exn
+
+    def rethrow(exn):
+        raise exn.as_exception()
+
+    t = ValType.exnref()
+    host = [Func(store, FuncType([t], [t]), pass_), Func(store, FuncType([t], []), rethrow)]
+    ex = Instance(store, Module(engine, wat3(EXNREFS)), host).exports(store)
+    exn = ex["catch"](store, 11)
+    assert isinstance(exn, ExnRef) and got == [exn]  # the host saw the same one
+    assert ex["e"].is_tag_of(exn) and exn.tag == ex["e"]
+    assert exn.fields == [Val.i32(11), Val.i64(-2)] and len(exn) == 2 and exn[1].value == -2
+    assert ex["g"].value(store) == exn
+    assert repr(exn) == "(ref.exn $0 [i32:11, i64:-2])"
+    v = Val.exnref(exn)
+    assert v.type == t and v.value == exn and to_python(t, to_raw(t, v)) == exn
+    assert format_value(v) == "(ref.exn $0 [i32:11, i64:-2])"
+    assert Val.exnref(None).value is None
+    with pytest.raises(TypeError, match="exnref needs an ExnRef"):
+        to_raw(t, 5)
+    # back in: throw_ref throws the same exception, which the host sees again
+    with pytest.raises(UncaughtException) as info:
+        ex["throw_it"](store, exn)
+    assert ExnRef.of(info.value) == exn and info.value.payload == (11, 2**64 - 2)
+    assert ex["through_host"](store, exn) == 11
+    assert ex["same"](store, exn, exn) == 1
+    # a new exception made by the host, thrown through a host function
+    made = ExnRef(store, ex["e"], [7, Val.i64(8)])
+    assert made != exn and made.fields == [Val.i32(7), Val.i64(8)]
+    assert ex["through_host"](store, made) == 7
+    with pytest.raises(TypeError, match="takes 2 field"):
+        ExnRef(store, ex["e"], [1])
+
+
+def test_invoke_prints_an_exnref(tmp_path):
+    import subprocess
+    import sys
+
+    text = r"""(module (tag $e (param i32))
+      (func (export "f") (result exnref)
+        (block $h (result exnref)
+          (try_table (catch_all_ref $h) (throw $e (i32.const 5)))
+          (unreachable))))"""
+    path = tmp_path / "m.wasm"
+    path.write_bytes(wat3(text))
+    out = subprocess.run([sys.executable, "-m", "wasmvm", "invoke", str(path), "f"],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "(ref.exn $0 [i32:5])"
+
+
+def test_a_split_function_with_try_table_is_compiled(monkeypatch):
+    """A function big enough to be split into chunks (SPLIT_INSTRUCTIONS) with try_table
+    is translated, not left to the reference tier, and catches across its chunks."""
+    from wasmvm.exec import compile_rt
+
+    monkeypatch.setattr("wasmvm.exec.compile_flat.SPLIT_INSTRUCTIONS", 0)
+    monkeypatch.setattr("wasmvm.exec.compile_flat.CHUNK_LINES", 1)
+    store, ex = _instance("compiled")
+    assert ex["classify"](store, 2) == 22 and ex["nested"](store, 1) == 11
+    assert ex["catch_rethrown"](store, 1) == 11
+    inst = ex["classify"]._inst.module
+    used = [f for f in inst.funcs if getattr(f, "compiled", None) is not None]
+    assert len(used) >= 4
+    assert not any(compile_rt.is_fallback(f.compiled) for f in used)
+    ns = compile_rt.namespace(inst, store._store, store._store.tier)
+    assert any(name.startswith("CH") for name in ns)  # split: chunk tables were made
+
+
+FUEL = r"""
+(module
+  (tag $e (param i32))
+  (func $thrower (param i32) (result i32)
+    (if (local.get 0) (then (throw $e (local.get 0))))
+    (i32.add (local.get 0) (i32.const 1)))
+  ;; the instructions after each call are not run when it throws: not charged either
+  (func $middle (param i32) (result i32)
+    (i32.mul (i32.add (call $thrower (local.get 0)) (i32.const 2)) (i32.const 3)))
+  (func (export "f") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h)
+        (i32.sub (i32.add (call $middle (local.get 0)) (i32.const 4)) (i32.const 5))))
+    (i32.const 7) (i32.xor)))
+"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+@pytest.mark.parametrize("arg", [0, 9])
+def test_fuel_of_a_caught_exception_is_wasmtime_s(tier, arg):
+    """Fuel is charged for what ran: a callee that throws leaves the rest of its callers'
+    code uncharged (the compiled tier once charged it ahead, per straight line)."""
+    import wasmtime
+
+    wasm = wat3(FUEL)
+    cfg = wasmtime.Config()
+    cfg.consume_fuel = True
+    wt_engine = wasmtime.Engine(cfg)
+    wt = wasmtime.Store(wt_engine)
+    wt.set_fuel(10_000)
+    expected = wasmtime.Instance(wt, wasmtime.Module(wt_engine, wasm), []).exports(wt)["f"](
+        wt, arg)
+    engine = Engine(Config(tier="compiled" if tier in ("flat", "split") else tier,
+                           consume_fuel=True))
+    store = Store(engine)
+    store.set_fuel(10_000)
+    assert Instance(store, Module(engine, wasm), []).exports(store)["f"](store, arg) == expected
+    assert 10_000 - store.get_fuel() == 10_000 - wt.get_fuel()

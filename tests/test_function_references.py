@@ -174,3 +174,41 @@ def test_switched_off_it_is_rejected_as_2_0_rejects_it():
     with pytest.raises(UnsupportedFeatureError):
         Module(Engine(Config(wasm_function_references=False)), data)
     Module(Engine(), data)  # on by default
+
+
+def test_invoke_takes_a_function_reference_by_name_or_index(tmp_path):
+    """``wasmvm invoke`` passes a non-nullable typed reference as ref.func:NAME (an
+    exported function) or ref.func:N (a function index); a function of another type, an
+    unknown name or a null is refused with a message, never a traceback."""
+    import subprocess
+    import sys
+
+    from .test_api import wat3
+
+    text = """(module
+      (type $t (func (param i32) (result i32)))
+      (func $double (export "double") (type $t) (i32.mul (local.get 0) (i32.const 2)))
+      (func $neg (type $t) (i32.sub (i32.const 0) (local.get 0)))
+      (func $other (export "other") (param i64) (result i64) (local.get 0))
+      (func (export "apply") (param (ref $t)) (param i32) (result i32)
+        (call_ref $t (local.get 1) (local.get 0)))
+      (func (export "any") (param funcref) (result i32) (ref.is_null (local.get 0))))"""
+    path = tmp_path / "apply.wasm"
+    path.write_bytes(wat3(text))
+
+    def invoke(*args):
+        return subprocess.run([sys.executable, "-m", "wasmvm", "invoke", str(path), *args],
+                              capture_output=True, text=True, check=False)
+
+    for ref, want in (("ref.func:double", "i32:42"), ("ref.func:0", "i32:42"),
+                      ("ref.func:1", "i32:-21")):
+        out = invoke("apply", ref, "21")
+        assert (out.returncode, out.stdout.strip()) == (0, want), out.stderr
+    assert invoke("any", "ref.func:other").stdout.strip() == "i32:0"
+    for ref, message in (("ref.func:other", "not a value of (ref $0)"),
+                         ("ref.func:nope", "no exported function 'nope'"),
+                         ("ref.func:9", "the module has 5 functions"),
+                         ("null", "null is not a value of (ref $0)")):
+        out = invoke("apply", ref, "1")
+        assert out.returncode != 0 and message in out.stderr, out.stderr
+        assert "Traceback" not in out.stderr

@@ -67,15 +67,21 @@ def test_instructions_of_later_proposals_are_named(body, feature, what, spec):
     version = "a proposal after WebAssembly 3.0" if feature == "threads" else (
         "a proposal not in WebAssembly 3.0" if feature.startswith("legacy") else "WebAssembly 3.0")
     verb = "are" if feature.endswith("s") else "is"
-    assert str(e) == f"{feature} ({version}) {verb} not supported yet: {what} at offset 0x{at:x}"
+    switch = {"tail calls": "tail_call", "exception handling": "exceptions",
+              "typed function references": "function_references",
+              "garbage collection": "gc"}.get(feature)
+    state = "not supported yet" if switch is None else f"disabled (Config.wasm_{switch}=False)"
+    assert e.switch == switch
+    assert str(e) == f"{feature} ({version}) {verb} {state}: {what} at offset 0x{at:x}"
     assert e.matches(spec) and e.matches("illegal opcode") and not e.matches("unexpected end")
 
 
 def test_the_issue_example_reads_as_promised():
     data = module_with_body(b"\x20\x00\x12\x00")
     decode_module(data)  # tail calls are implemented: on by default
-    assert str(rejected(data, WASM2)) == ("tail calls (WebAssembly 3.0) are not supported yet: "
-                                  "return_call at offset 0x1b")
+    assert str(rejected(data, WASM2)) == (
+        "tail calls (WebAssembly 3.0) are disabled (Config.wasm_tail_call=False): "
+        "return_call at offset 0x1b")
 
 
 @pytest.mark.parametrize("b", [0x27, 0xC5, 0xFF])
@@ -143,12 +149,13 @@ def validation_error(data: bytes) -> InvalidError:
 def test_validation_names_multi_memory_and_extended_const():
     two = HEADER + section(5, b"\x02\x00\x01\x00\x01")
     assert validation_error(two).message == (
-        "multiple memories (2): multi-memory (WebAssembly 3.0) is not supported yet")
+        "multiple memories (2): multi-memory (WebAssembly 3.0) is disabled "
+        "(Config.wasm_multi_memory=False)")
     # (global i32 (i32.add (i32.const 1) (i32.const 2)))
     glob = HEADER + section(6, b"\x01\x7f\x00\x41\x01\x41\x02\x6a\x0b")
     assert validation_error(glob).message == (
         "constant expression required, found i32.add: extended constant expressions "
-        "(WebAssembly 3.0) are not supported yet")
+        "(WebAssembly 3.0) are disabled (Config.wasm_extended_const=False)")
 
 
 def test_partial_decoding_keeps_every_other_section():
@@ -194,3 +201,17 @@ def test_dump_of_broken_framing_still_fails_cleanly(tmp_path):
     out = dump(tmp_path, HEADER + b"\x01\x40\x00", "-h")  # a section running off the end
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stderr.startswith("error: ") and "0x" in out.stderr
+
+
+def test_a_feature_switched_off_in_config_says_so_and_names_the_switch():
+    """A 3.0 feature is implemented: rejected only where Config turned it off, and the
+    message says that, naming the switch to turn back on."""
+    from wasmvm import Config, Engine, Module, UnsupportedFeatureError
+
+    data = module_with_body(b"\x20\x00\x12\x00")  # return_call
+    Module(Engine(), data)
+    with pytest.raises(UnsupportedFeatureError) as info:
+        Module(Engine(Config(wasm_tail_call=False)), data)
+    assert info.value.switch == "tail_call"
+    assert "are disabled (Config.wasm_tail_call=False): return_call" in str(info.value)
+    assert "not supported" not in str(info.value)

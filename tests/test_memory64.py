@@ -175,3 +175,30 @@ def test_switch_off_rejects_as_webassembly_2():
     table = to_wasm("(module (table i64 1 funcref))")
     with pytest.raises(MalformedError):
         decode_module(table, WASM2)
+
+
+@pytest.mark.parametrize("tier", ["compiled", "reference"])
+def test_a_failed_64_bit_grow_costs_no_delta(tier):
+    """A memory64 or table64 grow that fails returns i64 -1 and costs only itself, as on
+    wasmtime 50 (a grow of 2**48 pages once cost 2**48 fuel: out of fuel)."""
+    import wasmtime
+
+    text = """(module (memory i64 1) (table $t i64 1 4 funcref)
+      (func (export "mem") (param i64) (result i64) (memory.grow (local.get 0)))
+      (func (export "tab") (param i64) (result i64)
+        (table.grow $t (ref.null func) (local.get 0))))"""
+    wasm = to_wasm(text)
+    cfg = wasmtime.Config()
+    cfg.consume_fuel = True
+    cfg.wasm_memory64 = True
+    engine = wasmtime.Engine(cfg)
+    store = wasmvm.Store(wasmvm.Engine(wasmvm.Config(tier=tier, consume_fuel=True)))
+    ex = wasmvm.Instance(store, wasmvm.Module(store.engine, wasm), []).exports(store)
+    for name, delta in (("mem", 1 << 48), ("mem", (1 << 63) - 1), ("tab", 1 << 40), ("mem", 2)):
+        wt = wasmtime.Store(engine)
+        wt.set_fuel(1 << 40)
+        expected = wasmtime.Instance(wt, wasmtime.Module(engine, wasm), []).exports(wt)[name](
+            wt, delta)
+        store.set_fuel(1 << 40)
+        assert ex[name](store, delta) == expected
+        assert (1 << 40) - store.get_fuel() == (1 << 40) - wt.get_fuel(), (name, delta)

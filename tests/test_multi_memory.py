@@ -186,3 +186,27 @@ def test_trace_notes_read_the_instruction_s_memory():
     ex["st_b"](store, 100, 0xBEEF)
     assert ex["ld_b"](store, 8) == 0x04030201
     assert notes == [("store", 102, b"\xef\xbe"), ("load", 8, b"\x01\x02\x03\x04")]
+
+
+def test_notes_and_traces_name_a_memory_other_than_0():
+    from wasmvm.observe.trace import Tracer, format_record
+
+    wasm = to_wasm(TWO)
+    engine = wasmvm.Engine()
+    store = wasmvm.Store(engine)
+    ex = wasmvm.Instance(store, wasmvm.Module(engine, wasm), []).exports(store)
+    notes = []
+    store.add_observer(lambda state: notes.append(state.memory_access)
+                       if state.memory_access else None)
+    records = []
+    store.add_observer(Tracer(records.append))
+    ex["st_b"](store, 100, 0xBEEF)
+    ex["ld_a"](store, 4)
+    assert [n.memory for n in notes] == [1, 0]
+    assert notes[0].kind == "store" and notes[0].address == 102 and notes[0].data == b"\xef\xbe"
+    memory = [r["memory"] for r in records if "memory" in r]
+    assert [(m["access"], m["address"], m["index"]) for m in memory] == [
+        ("store", 102, 1), ("load", 4, 0)]
+    lines = [format_record(r) for r in records]
+    assert any(line.endswith(";; mem1[0x66] <- ef be") for line in lines), lines
+    assert any(line.endswith(";; mem[0x4] -> 00 00 00 00") for line in lines), lines

@@ -37,6 +37,7 @@ back into bytes. The whole instruction model is in ``wasmvm.syntax``; the opcode
 from .api import (
     Config,
     Engine,
+    ExnRef,
     ExportType,
     Func,
     FuncType,
@@ -120,7 +121,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Config", "Engine", "Store", "Module", "ImportType", "ExportType", "Instance", "Linker",
     "Func", "Memory", "Table", "Global", "Val", "FuncType", "ValType", "Limits", "MemoryType",
-    "TableType", "GlobalType", "Tag", "TagType", "WasiConfig", "ExitTrap", "wat2wasm",
+    "TableType", "GlobalType", "Tag", "TagType", "ExnRef", "WasiConfig", "ExitTrap", "wat2wasm",
     "TextError",
     "StackVM", "VMState",
     "i32", "i64", "f32", "f64", "v128",

@@ -75,22 +75,30 @@ class UnsupportedError(WasmError):
 
 class UnsupportedFeatureError(MalformedError, UnsupportedError):
     """The bytes encode a feature of a later WebAssembly (3.0, or a proposal after it)
-    that wasmvm does not support yet. ``message`` names it ("tail calls (WebAssembly 3.0)
-    are not supported yet: return_call"); ``spec_message`` is what a 2.0 decoder says of
-    the same bytes ("illegal opcode 0x12"), so 2.0's malformed-module tests still match."""
+    that this engine does not accept: one switched off in ``Config`` (``switch`` names the
+    switch: "tail calls (WebAssembly 3.0) are disabled (Config.wasm_tail_call=False):
+    return_call"), or one wasmvm does not implement (``switch`` is None: "threads (a
+    proposal after WebAssembly 3.0) are not supported yet: an atomic instruction").
+    ``spec_message`` is what a 2.0 decoder says of the same bytes ("illegal opcode
+    0x12"), so 2.0's malformed-module tests still match."""
 
     def __init__(self, feature: str, version: str, what: str, offset: int | None,
-                 spec_message: str):
+                 spec_message: str, switch: str | None = None):
         self.feature = feature
         self.version = version
         self.what = what
-        super().__init__(f"{self.phrase(feature, version)}: {what}", offset)
+        self.switch = switch
+        super().__init__(f"{self.phrase(feature, version, switch)}: {what}", offset)
         self.spec_message = spec_message
 
     @staticmethod
-    def phrase(feature: str, version: str) -> str:
-        """ "tail calls (WebAssembly 3.0) are not supported yet" """
+    def phrase(feature: str, version: str, switch: str | None = None) -> str:
+        """ "tail calls (WebAssembly 3.0) are disabled (Config.wasm_tail_call=False)" for
+        a feature switched off, "threads (...) are not supported yet" for one without a
+        switch """
         verb = "are" if feature.endswith("s") else "is"
+        if switch is not None:
+            return f"{feature} ({version}) {verb} disabled (Config.wasm_{switch}=False)"
         return f"{feature} ({version}) {verb} not supported yet"
 
     def _text(self) -> str:

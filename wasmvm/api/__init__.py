@@ -21,11 +21,12 @@ from ..syntax.types import FuncType, GlobalType, Limits, MemoryType, TableType, 
 from .engine import Config, Engine, ExportType, ImportType, Module, Store
 from .extern import Func, Global, Memory, Table, Tag, TagType
 from .instance import Instance, InstanceExports, Linker
-from .values import Val
+from .values import ExnRef, Val
 
 __all__ = [
     "Config", "Engine", "Store", "Module", "ImportType", "ExportType", "Instance",
-    "InstanceExports", "Linker", "Func", "Memory", "Table", "Global", "Tag", "TagType", "Val", "FuncType",
+    "InstanceExports", "Linker", "Func", "Memory", "Table", "Global", "Tag", "TagType",
+    "ExnRef", "Val", "FuncType",
     "ValType", "Limits", "MemoryType", "TableType", "GlobalType", "WasmError",
     "MalformedError", "InvalidError", "LinkError", "ResourceLimitError", "Trap", "TrapCode",
 ]

@@ -294,8 +294,11 @@ class Tag(_Extern):
         return TagType(self._inst.type)
 
     def is_tag_of(self, exc) -> bool:
-        """Was the uncaught exception ``exc`` (an ``UncaughtException``) thrown with this
-        tag?"""
+        """Was the uncaught exception ``exc`` (an ``UncaughtException``, or an ``ExnRef``)
+        thrown with this tag?"""
+        raw = getattr(exc, "_raw", None)
+        if raw is not None:
+            return getattr(raw, "tag", None) is self._inst
         return getattr(exc, "tag", None) is self._inst
 
     def __repr__(self):

@@ -8,8 +8,9 @@ either plain Python values — ints (i32/i64 shown signed, as wasmtime-py does),
 
 from __future__ import annotations
 
+from ..errors import UncaughtException
 from ..exec.gc import I31, Array, Internalized, Struct, ref_test
-from ..exec.store import ExternRef, FuncInst
+from ..exec.store import ExnInst, ExternRef, FuncInst
 from ..syntax.types import TOP, RefType, ValType, ref_type, unpacked
 from ..syntax.values import (
     f32_from_bits,
@@ -65,6 +66,12 @@ class Val:
     @classmethod
     def externref(cls, obj) -> Val:
         return cls(ValType.EXTERNREF, None if obj is None else ExternRef(obj))
+
+    @classmethod
+    def exnref(cls, exn) -> Val:
+        """An ``exnref``: an ``ExnRef`` (from a call, a global, an ``UncaughtException``),
+        an ``UncaughtException`` (its exception) or None."""
+        return cls(ValType.EXNREF, to_raw(ValType.EXNREF, exn))
 
     @classmethod
     def anyref(cls, obj) -> Val:
@@ -134,7 +141,7 @@ class Val:
             x = self._raw
             if x != x:
                 return f"Val.from_bits(ValType.{t.name.lower()}(), {self.bits:#x})"
-        if t.is_ref and self._raw.__class__ in _GC_VALUES:
+        if t.is_ref and (self._raw.__class__ in _GC_VALUES or self._raw.__class__ is ExnInst):
             return f"Val({t}, {gc_text(self._raw)})"
         return f"Val.{t.value}({self.value!r})"
 
@@ -252,6 +259,82 @@ class I31Ref(GcRef):
 _VIEWS = {Struct: StructRef, Array: ArrayRef, I31: I31Ref}
 
 
+# -- exception references ------------------------------------------------------------------
+class ExnRef:
+    """An exception reference (``exnref``) seen from Python, as wasmtime's ``ExnRef``: what
+    ``catch_ref``/``catch_all_ref`` give a function that returns it, a global or a table
+    holds, or an ``UncaughtException`` carries (``ExnRef.of(exc)``). ``.tag`` (a ``Tag``),
+    ``.fields`` (its payload as ``Val``s), ``len(e)``, ``e[i]``. Equal when it is the same
+    exception; passing one back into WebAssembly gives that very exception, and a host
+    function that raises ``e.as_exception()`` throws it (the same one) into its
+    WebAssembly caller, as ``throw_ref`` would.
+
+    ``ExnRef(store, tag, fields)`` makes a new exception of ``tag`` (a ``Tag``) with
+    ``fields`` (Python values or ``Val``s, by the tag's parameter types)."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, store, tag, fields=()):
+        inst = getattr(tag, "_inst", None)
+        params = getattr(getattr(inst, "type", None), "params", None)
+        if params is None or not hasattr(inst, "type_id"):
+            raise TypeError(f"ExnRef needs a Tag, got {type(tag).__name__}")
+        fields = list(fields)
+        if len(fields) != len(params):
+            raise TypeError(f"tag {inst.type} takes {len(params)} field(s), got {len(fields)}")
+        self._raw = ExnInst(inst, tuple(to_raw(t, v) for t, v in zip(params, fields)))
+
+    @classmethod
+    def _wrap(cls, raw: ExnInst) -> ExnRef:
+        obj = object.__new__(cls)
+        obj._raw = raw
+        return obj
+
+    @classmethod
+    def of(cls, exc: UncaughtException) -> ExnRef:
+        """The exception an ``UncaughtException`` carries."""
+        if not isinstance(exc, UncaughtException) or exc.exn is None:
+            raise TypeError(f"not an uncaught WebAssembly exception: {exc!r}")
+        return cls._wrap(exc.exn)
+
+    @property
+    def tag(self):
+        """Its tag, a ``Tag`` (equal to the exported or imported one it was thrown with)."""
+        from .extern import Tag
+
+        return Tag._wrap(self._raw.tag)
+
+    @property
+    def fields(self) -> list[Val]:
+        """Its payload, in the tag's parameter order, as ``Val``s."""
+        return [Val(t, v) for t, v in zip(self._raw.tag.type.params, self._raw.payload)]
+
+    def __len__(self) -> int:
+        return len(self._raw.payload)
+
+    def __getitem__(self, i):
+        return self.fields[i]
+
+    def as_exception(self) -> UncaughtException:
+        """This exception as the ``UncaughtException`` a host function raises to throw it
+        into its WebAssembly caller (the same exception: a handler's ``catch_ref`` there
+        gets this very exnref back)."""
+        return UncaughtException(self._raw.tag, self._raw.payload, self._raw)
+
+    def __eq__(self, other):
+        if not isinstance(other, ExnRef):
+            return NotImplemented
+        return other._raw is self._raw
+
+    def __hash__(self):
+        return id(self._raw)
+
+    def __repr__(self) -> str:
+        return gc_text(self._raw)
+
+    __str__ = __repr__
+
+
 def gc_view(raw) -> GcRef:
     """The Python view of a raw struct, array or i31."""
     return _VIEWS[raw.__class__](raw)
@@ -305,6 +388,12 @@ def gc_text(raw, type_name=None, *, items: int = GC_TEXT_ITEMS, depth: int = GC_
                 return f"({head} [{', '.join(parts)}{more}] len={len(r.values)})"
             finally:
                 open_.discard(id(r))
+        if cls is ExnInst:
+            parts = []
+            for t, v in zip(r.tag.type.params[:items], r.payload[:items]):
+                parts.append(one(v, d - 1) if t.is_ref else format_value(Val(t, v)))
+            more = ", ..." if len(r.payload) > items else ""
+            return f"(ref.exn {tag_text(r.tag)} [{', '.join(parts)}{more}])"
         if cls is Internalized:
             return f"(ref.host {getattr(r.value, 'value', r.value)!r})"
         if isinstance(r, FuncInst):
@@ -330,6 +419,13 @@ def gc_text(raw, type_name=None, *, items: int = GC_TEXT_ITEMS, depth: int = GC_
         return format_value(Val(t, v)).split(":", 1)[1]
 
     return one(raw, depth)
+
+
+def tag_text(tag) -> str:
+    """A tag instance as text: ``$1`` for a module's tag 1, else its name."""
+    name = getattr(tag, "name", "tag")
+    index = name.removeprefix("tag ")
+    return f"${index}" if index != name and index.isdigit() else name
 
 
 def _int_raw(t: ValType, n) -> int:
@@ -443,6 +539,8 @@ def _ref_raw(t, v):
         raw = v._raw
     elif v is None:
         raw = None
+    elif top == "exn":
+        raw = _exn_raw(t, v)
     elif isinstance(v, GcRef):
         raw = v._raw
     elif top == "any" and t.heap == "i31" and isinstance(v, int) and not isinstance(v, bool):
@@ -468,6 +566,17 @@ def _ref_raw(t, v):
     return raw
 
 
+def _exn_raw(t, v) -> ExnInst:
+    if isinstance(v, ExnRef):
+        return v._raw
+    if isinstance(v, ExnInst):  # the engine's own (UncaughtException.exn)
+        return v
+    if isinstance(v, UncaughtException) and v.exn is not None:
+        return v.exn
+    raise TypeError(f"{t} needs an ExnRef, an UncaughtException or None, "
+                    f"got {type(v).__name__}")
+
+
 def _i31(n: int) -> I31:
     if not -(1 << 30) <= n < 1 << 31:
         raise ValueError(f"{n} does not fit in i31 (-2**30 to 2**31-1)")
@@ -478,13 +587,16 @@ _GC_VALUES = (Struct, Array, I31)
 
 
 def to_python(t: ValType, raw):
-    """A raw value as a Python value: signed ints, floats, Func/None, host object/None."""
+    """A raw value as a Python value: signed ints, floats, Func/None, host object/None,
+    ``ExnRef``/None, ``StructRef``/``ArrayRef``/``I31Ref``/None."""
     if t is ValType.I32:
         return signed(raw, 32)
     if t is ValType.I64:
         return signed(raw, 64)
     if raw.__class__ in _GC_VALUES:  # structs, arrays, i31: their views
         return _VIEWS[raw.__class__](raw)
+    if raw.__class__ is ExnInst:
+        return ExnRef._wrap(raw)
     if t.is_ref and t not in (ValType.FUNCREF, ValType.EXTERNREF):
         # by what the value is (a global's or table's (ref $t) may be in its module's
         # index space, where hierarchy() cannot read it)
@@ -563,9 +675,41 @@ def type_text(t, type_name=None) -> str:
 def parse_argument(func, i: int, text: str) -> Val:
     """Argument ``i`` of ``func`` (an API ``Func``) from text, as ``parse_value`` reads it
     by the parameter's type as the module writes it (errors say ``(ref $0)``), typed as
-    the API passes it (``canonical_type``)."""
-    v = parse_value(func.type().params[i], text)
-    return Val(canonical_type(func).params[i], v._raw)
+    the API passes it (``canonical_type``). A function reference may also be written
+    ``ref.func:NAME`` (a function the module exports) or ``ref.func:N`` (its function
+    index N): a value for ``(ref $t)``, ``(ref func)`` and funcref parameters."""
+    t = func.type().params[i]
+    ct = canonical_type(func).params[i]
+    s = text.strip()
+    if t.is_ref and s.startswith("ref.func:") and hierarchy(ct) == "func":
+        return Val(ct, _named_function(func, t, ct, s[len("ref.func:"):]))
+    v = parse_value(t, text)
+    return Val(ct, v._raw)
+
+
+def _named_function(func, t, ct, name: str) -> FuncInst:
+    """The function ``ref.func:NAME`` names in the module of ``func``, checked against
+    the parameter type ``ct`` (``t`` as the module writes it, for messages)."""
+    module = getattr(getattr(func, "_inst", None), "module", None)
+    if module is None:
+        raise ValueError("ref.func: names a function of the callee's module; "
+                         "a host function has none")
+    if name.isdigit():
+        index = int(name)
+        if index >= len(module.funcs):
+            raise ValueError(f"ref.func:{name}: the module has {len(module.funcs)} functions")
+        target = module.funcs[index]
+    else:
+        kind, target = module.exports.get(name, (None, None))
+        if kind != "func":
+            names = ", ".join(n for n, (k, _) in module.exports.items() if k == "func")
+            raise ValueError(f"ref.func:{name}: no exported function {name!r} "
+                             f"(exported functions: {names or 'none'})")
+    heap = ct.heap
+    if heap == "nofunc" or (isinstance(heap, int) and not TYPES.is_sub(target.type_id, heap)):
+        raise ValueError(f"ref.func:{name} is a function of type {target.type}, "
+                         f"not a value of {t}")
+    return target
 
 
 def format_value(v: Val, type_name=None) -> str:
@@ -575,7 +719,7 @@ def format_value(v: Val, type_name=None) -> str:
     from ..syntax.values import format_float
 
     t = v.type
-    if v._raw.__class__ in _GC_VALUES:
+    if v._raw.__class__ in _GC_VALUES or v._raw.__class__ is ExnInst:
         return gc_text(v._raw, type_name)
     if t is ValType.F32 or t is ValType.F64:
         text = format_float(v._raw, v.bits, 32 if t is ValType.F32 else 64)

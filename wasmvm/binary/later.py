@@ -1,11 +1,12 @@
 """Encodings of known later proposals, so that rejecting them names what they are.
 
-wasmvm decodes WebAssembly 2.0. A module built for WebAssembly 3.0 (tail calls,
-exception handling, typed function references, GC, memory64, multi-memory, relaxed SIMD)
-or for a later proposal (threads) uses bytes that 2.0 leaves undefined. The decoder still
-rejects them, but with an ``UnsupportedFeatureError`` that says which feature the bytes
-belong to ("tail calls (WebAssembly 3.0) are not supported yet: return_call at offset
-0x20") and keeps the message a 2.0 decoder gives as its ``spec_message``, which the
+wasmvm decodes WebAssembly 2.0. A module built for WebAssembly 3.0 (tail calls, exception
+handling, typed function references, GC, memory64, multi-memory, relaxed SIMD) or for a
+later proposal (threads) uses bytes that 2.0 leaves undefined. The decoder still rejects
+them, but with an ``UnsupportedFeatureError`` that says which feature the bytes belong to
+("tail calls (WebAssembly 3.0) are disabled (Config.wasm_tail_call=False): return_call at
+offset 0x20"; "threads (...) are not supported yet: ..." for a proposal wasmvm does not
+implement) and keeps the message a 2.0 decoder gives as its ``spec_message``, which the
 spec-test runner matches. As each feature lands, its rows leave this module, or, where a
 2.0 engine must still reject its bytes (``syntax.features``: the switch is off), stay here
 for that case only: multi-memory's memory indices, memory64's limits flags and extended
@@ -38,8 +39,18 @@ EXTENDED_CONST_INSTRUCTIONS = frozenset(
 
 
 def not_supported(feature: tuple[str, str]) -> str:
-    """ "multi-memory (WebAssembly 3.0) is not supported yet", for validation messages """
-    return UnsupportedFeatureError.phrase(*feature)
+    """ "multi-memory (WebAssembly 3.0) is disabled (Config.wasm_multi_memory=False)",
+    for validation messages """
+    return UnsupportedFeatureError.phrase(*feature, switch_of(feature))
+
+
+def switch_of(feature: tuple[str, str]) -> str | None:
+    """The ``Features`` switch that turns ``feature`` on (``Config.wasm_<switch>``), or
+    None for a feature wasmvm does not implement (threads, legacy exceptions)."""
+    for switch, f in SWITCHED.items():
+        if f == feature:
+            return switch
+    return None
 
 #: one-byte opcodes: byte -> (mnemonic, feature)
 OPCODES: dict[int, tuple[str, tuple[str, str]]] = {
@@ -125,7 +136,8 @@ def unsupported(what: str, feature: tuple[str, str], offset: int | None,
     """The error for ``what`` (a mnemonic or a description) of a later ``feature``; a
     2.0 decoder's own message for the same bytes is ``spec_message``."""
     name, version = feature
-    return UnsupportedFeatureError(name, version, what, offset, spec_message)
+    return UnsupportedFeatureError(name, version, what, offset, spec_message,
+                                   switch_of(feature))
 
 
 def illegal_opcode(b: int, n: int | None, start: int) -> MalformedError:

@@ -28,9 +28,11 @@ that starts with - but is not a plain decimal number (-inf, -nan, -0x7f, -1e-3) 
               all quoted as one word; or the 128 bits as one integer, lane 0 in
               the low bits; no f32x4 or f64x2)
   funcref, externref, structref, arrayref
-              null  (a null reference, the only one a command line can give
-              for these, and for any nullable ref null $t: a struct or an
-              array cannot be written)
+              null  (a null reference; a function reference as ref.func:NAME,
+              a function the module exports, or ref.func:N, its function index
+              N, for funcref and any ref $t or ref null $t of a function type:
+              wasmvm invoke m.wasm apply ref.func:double 21; a struct, an
+              array or an externref cannot be written)
   anyref, eqref, i31ref
               null  -5  0x7fffffff  i31:7
               (an i31 passed as ref.i31 N: -2**30 to 2**31-1, signed or

@@ -542,7 +542,8 @@ def generated_modules(n: int, seed: int):
     # small, shallow functions: an operator applied to parameters is what shows an
     # engine's corner cases (signed zeros, NaN payloads, rounding) to the edge arguments
     config = GenConfig(max_funcs=6, max_depth=2, max_stmts=2, tail_calls=False,
-                       function_references=False, gc=False, relaxed_simd=False)
+                       function_references=False, gc=False, relaxed_simd=False,
+                       exceptions=False, multi_memory=False, memory64=False)
     for k in range(n):
         yield f"gen-{seed}-{k}", generate(random.Random(seed * 100_003 + k), config).wasm
 

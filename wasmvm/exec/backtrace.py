@@ -32,6 +32,17 @@ def _info(frame):
     return table.get(frame.f_code) if table is not None else None
 
 
+def locate_thrown(thrown) -> None:
+    """As ``locate_trap``, for a WebAssembly exception (an ``exec.store.Thrown``) leaving
+    compiled code uncaught: its ``located()`` trap gets the frames of the traceback's part
+    not located yet (their callers in front of frames recorded before), and the byte
+    offset of the throw; the carrier's traceback is cut the same way."""
+    trap = thrown.located()
+    trap.__traceback__ = thrown.__traceback__
+    thrown.__traceback__ = None
+    locate_trap(trap)
+
+
 def locate_trap(trap: Trap) -> None:
     """Give a trap raised in compiled code its wasm frames and the byte offset of the
     trapping instruction, from the part of its Python traceback not located yet; then cut

@@ -66,8 +66,8 @@ from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import Block, If, Loop, TryTable, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import backtrace, compile_rt, simd
-from .fuel import BULK, COST, FUNCTION_ENTRY, GROW
-from .store import Store, WasmFunc
+from .fuel import BULK, COST, FUNCTION_ENTRY, GROW, GROW_FAILED
+from .store import Store, Thrown, WasmFunc
 
 _SLOT = re.compile(r"s\d+")
 MAX_LOOP_NESTING = 16  # CPython allows 20 statically nested blocks; the try takes one
@@ -75,6 +75,10 @@ MAX_EXPR_WEIGHT = 12  # operators in one deferred expression before it is stored
 #: branches that may fall through: a new fuel segment starts after them
 _CONDITIONAL_BRANCHES = frozenset({"br_if", "br_on_null", "br_on_non_null", "br_on_cast",
                                    "br_on_cast_fail"})
+#: calls: a callee may throw, and a handler (here or in a caller) go on with the fuel as
+#: wasmtime counts it, without the instructions after the call: a new segment starts after
+#: them
+_CALLS = frozenset({"call", "call_indirect", "call_ref"})
 MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
 MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _skippable)
 
@@ -137,6 +141,9 @@ class CompiledTier:
             raise Trap(TrapCode.STACK_OVERFLOW) from None
         except Trap as trap:
             backtrace.locate_trap(trap)
+            raise
+        except Thrown as thrown:  # uncaught: its backtrace, as a trap's
+            backtrace.locate_thrown(thrown)
             raise
         if func.nresults == 0:
             return []
@@ -594,7 +601,7 @@ class Translator:
     def charge_variable(self, name: str, n: str) -> None:
         charge = f"_F[0] -= {n}; _F[0] < 0 and _out_of_fuel()"
         if name in GROW:  # only a grow that succeeded
-            self.emit(f"if {self.stack[-1].text} != 0xFFFFFFFF:")
+            self.emit(f"if {self.stack[-1].text} not in {GROW_FAILED!r}:")  # (i32 or i64 -1)
             self.emit("    " + charge)
         else:
             self.emit(charge)
@@ -746,7 +753,7 @@ class Translator:
                         dead = True
                     if n is not None:
                         self.charge_variable(instr.op.name, n)
-                    elif instr.op.name in _CONDITIONAL_BRANCHES:
+                    elif instr.op.name in _CONDITIONAL_BRANCHES or instr.op.name in _CALLS:
                         self.start_segment()
             elif event == "else":
                 self.else_arm()

@@ -16,8 +16,9 @@ constructs are opened, closed and branched to.
 A ``try_table``'s body starts states of its own, and its handler is a state too: the
 dispatch loop runs in a ``try`` whose ``except`` looks up the handler state of the state
 that raised (``catch_state``, a dict literal in the source) and goes on there; a handler
-whose clauses do not match raises again, into the enclosing try_table's handler. (A
-function split into chunks hands try_table to the reference tier.)
+whose clauses do not match raises again, into the enclosing try_table's handler. A
+function split into chunks does the same in each chunk (its part of ``catch_state``),
+the exception passing in ``V`` to a handler state another chunk runs.
 
 Translation is linear in the size of the function: one indentation space per level,
 labels and blocks are appended and popped, never copied per level.
@@ -34,7 +35,6 @@ from .compile import (
     STRUCTURED,
     Translator,
     _Label,
-    _Untranslatable,
     bounds_trap,
     branch_depths,
     catch_depths,
@@ -51,6 +51,9 @@ SPLIT_INSTRUCTIONS = 20_000
 CHUNK_LINES = 4_000
 BLOCK_LINES = 1_000  # a longer straight line is cut into blocks (so into chunks)
 _VAR = re.compile(r"\b[ls]\d+\b")  # the variables a line names
+#: where a split function's ``V`` holds the exception a handler state takes (``V[-1]``
+#: holds the result)
+EXN_SLOT = -2
 
 
 def too_big(func) -> bool:
@@ -165,8 +168,6 @@ class FlatTranslator(Translator):
     def open_try(self, instr) -> None:
         """try_table: its body is states of their own, each mapped to the handler state
         (``catch_state``), where the dispatch loop's ``except`` sends an exception."""
-        if self.split:  # (the chunks have no handler of their own)
-            raise _Untranslatable("try_table in a function split into chunks")
         params, results = self.arity(instr.blocktype)
         self.store_all()
         base = len(self.stack) - params
@@ -185,7 +186,8 @@ class FlatTranslator(Translator):
         self.emit(f"st = {label.id}; continue")
         self.try_handlers.pop()
         self.begin(label.handler, fall=False)
-        self.emit("_x = _e_exn")
+        # split: the exception comes in V (EXN_SLOT), perhaps from another chunk
+        self.emit(f"_x = V[{EXN_SLOT}]" if self.split else "_x = _e_exn")
         self.emit_catches(instr, "raise _Thrown(_x)")
         self.begin(label.id, fall=False)
         self.reset_stack(base, base + results)
@@ -304,14 +306,23 @@ class FlatTranslator(Translator):
             chunk = len(self.parts)
             out = [f"def f{index}_c{chunk}(V, st, d):", f" {load}", " try:", "  while True:",
                    f"   if not {a} <= st < {b}:", f"    {save}", "    return st"]
-            pc_of_line = self.tree(out, spans, a, b, 3)
+            catches = {k: v for k, v in self.catch_state.items() if a <= k < b}
+            if catches:  # a try_table's body runs here: its handler's state (see assemble)
+                out[2:2] = [f" _C = {catches!r}"]
+                out.append("   try:")
+                pc_of_line = self.tree(out, spans, a, b, 4)
+                out += ["   except _Thrown as _e:", f"    V[{EXN_SLOT}] = _e.exn",
+                        "    st = _C.get(st, -1)", "    if st < 0:", "     raise"]
+            else:
+                pc_of_line = self.tree(out, spans, a, b, 3)
             self.parts.append((f"f{index}_c{chunk}", self.close(out), pc_of_line))
             self.chunk_of_state += [chunk] * (b - a)
             a = b
         self.pc_of_line = {}
         return "\n".join([
             header, *depth_check(" ", self.epoch),
-            f" V = [{''.join(p + ', ' for p in params)}*[None] * {nlocals - len(params) + nslots + 1}]",
+            f" V = [{''.join(p + ', ' for p in params)}"
+            f"*[None] * {nlocals - len(params) + nslots - EXN_SLOT}]",
             " st = 0", " while True:", f"  st = CH{index}[st](V, st, d)", "  if st < 0:",
             "   return V[-1]"]) + "\n"
 

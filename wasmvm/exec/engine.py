@@ -31,7 +31,7 @@ from typing import Protocol
 from ..errors import Trap, TrapCode
 from .compile import CompiledTier
 from .interp import ReferenceTier, call_host
-from .store import MAX_HOST_NESTING, FuncInst, HostFunc, Store, Thrown, WasmFunc, uncaught
+from .store import MAX_HOST_NESTING, FuncInst, HostFunc, Store, Thrown, WasmFunc, uncaught_of
 
 __all__ = ["Tier", "TIERS", "make_tier", "invoke"]
 
@@ -77,7 +77,7 @@ def invoke(store: Store, func: FuncInst, args: list) -> list:
         try:
             call_host(None, stack, func)
         except Thrown as thrown:
-            raise uncaught(thrown.exn) from None
+            raise uncaught_of(thrown) from None
         return stack
     if store.nesting >= MAX_HOST_NESTING:
         raise Trap(TrapCode.STACK_OVERFLOW)
@@ -87,8 +87,8 @@ def invoke(store: Store, func: FuncInst, args: list) -> list:
         if store.observers:
             return REFERENCE.call(store, func, list(args))
         return store.tier.call(store, func, list(args))
-    except Thrown as thrown:  # no handler caught it: the host sees a trap
-        raise uncaught(thrown.exn) from None
+    except Thrown as thrown:  # no handler caught it: the host sees a trap, located
+        raise uncaught_of(thrown) from None
     finally:
         store.nesting -= 1
         if restore is not None:  # give the embedding application its own limit back

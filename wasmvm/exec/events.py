@@ -24,7 +24,8 @@ from ..syntax.types import valtype
 from ..syntax.values import VALUE_CLASSES, f32_to_bits, f64_to_bits
 from ..valid import stack_types
 
-__all__ = ["Observer", "ExecState", "as_observer", "note_memory_access", "finish_memory_access"]
+__all__ = ["Observer", "ExecState", "as_observer", "note_memory_access", "finish_memory_access",
+           "MemoryAccess"]
 
 
 class Observer:
@@ -225,6 +226,25 @@ def _types(func) -> list:
 
 
 # -- memory accesses ------------------------------------------------------------------------
+class MemoryAccess(tuple):
+    """A load's or store's note: ``(kind, address, data)`` — ``data`` is the access's size
+    before it runs, the bytes read or written after — and ``.memory``, the index of the
+    memory it reads or writes (multi-memory; 0 in most modules)."""
+
+    def __new__(cls, kind: str, address: int, data, memory: int = 0):
+        obj = super().__new__(cls, (kind, address, data))
+        obj.memory = memory
+        return obj
+
+    kind = property(lambda self: self[0])
+    address = property(lambda self: self[1])
+    data = property(lambda self: self[2])
+
+    def __repr__(self) -> str:
+        where = f", memory={self.memory}" if self.memory else ""
+        return f"MemoryAccess({self[0]!r}, {self[1]:#x}, {self[2]!r}{where})"
+
+
 def note_memory_access(state: ExecState, stack: list) -> None:
     """Before a load or store runs: remember where it goes (read back after it ran)."""
     instr = state.instruction
@@ -234,7 +254,8 @@ def note_memory_access(state: ExecState, stack: list) -> None:
         return
     n = len(op.params)  # the address is the first operand (then a value, or a vector)
     if len(stack) >= n:
-        state._access = (access.kind, stack[-n] + instr.offset, access.size)
+        state._access = MemoryAccess(access.kind, stack[-n] + instr.offset, access.size,
+                                     getattr(instr, "memory", 0))
 
 
 def finish_memory_access(state: ExecState) -> None:
@@ -243,7 +264,7 @@ def finish_memory_access(state: ExecState) -> None:
         return
     kind, ea, size = state._access
     mems = state._frame.func.module.mems
-    k = getattr(state.instruction, "memory", 0)  # multi-memory: the instruction's memory
+    k = state._access.memory  # multi-memory: the instruction's memory
     mem = mems[k] if k < len(mems) else None
     data = bytes(mem.data[ea : ea + size]) if mem is not None and ea + size <= len(mem.data) else b""
-    state._access = (kind, ea, data)
+    state._access = MemoryAccess(kind, ea, data, k)

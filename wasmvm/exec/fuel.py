@@ -27,7 +27,8 @@ BULK = frozenset({"memory.fill", "memory.copy", "memory.init", "table.fill", "ta
 #: Instructions that also cost their delta operand (the stack top), if they succeeded.
 GROW = frozenset({"memory.grow", "table.grow"})
 VARIABLE = BULK | GROW
-GROW_FAILED = 0xFFFFFFFF  # -1 as an i32
+#: what a grow that failed returns: -1 as an i32, or as an i64 (memory64, table64)
+GROW_FAILED = (0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF)
 
 COST: dict[str, int] = {op.name: 0 if op.name in FREE else 1 for op in OPS}
 
@@ -62,7 +63,7 @@ def charge_after(fuel: list, variable: tuple, stack: list) -> None:
     """A bulk instruction's length, or a successful grow's delta (wasmtime charges these
     once the instruction has run)."""
     kind, amount = variable
-    if kind == -2 and stack[-1] == GROW_FAILED:
+    if kind == -2 and stack[-1] in GROW_FAILED:
         return
     fuel[0] -= amount
     if fuel[0] < 0:

@@ -751,6 +751,8 @@ def _drive(store: Store, func: WasmFunc | None, args: list, depth0: int, observe
                 # a WebAssembly exception: unwind to the innermost try_table handler that
                 # catches it, in this frame or a caller's (this loop's frames only)
                 exn = thrown.exn
+                unwound = []  # the frames it leaves (innermost first), for its backtrace
+                where = F.pc - 1 if pc < 0 else pc  # the throw (a call: the callee's)
                 if watched and state is not None and not state.after and pc >= 0:
                     # the throwing instruction ends by throwing: observers see its after
                     state.after = True
@@ -766,7 +768,9 @@ def _drive(store: Store, func: WasmFunc | None, args: list, depth0: int, observe
                         state.exception = exn
                         for o in watchers:
                             o.leave(state)
+                    unwound.append(F.func)
                     if not frames:
+                        _locate_thrown(thrown, unwound, where)
                         raise
                     F = frames.pop()
                     pc = F.pc - 1
@@ -798,6 +802,24 @@ def _drive(store: Store, func: WasmFunc | None, args: list, depth0: int, observe
     finally:
         if stepping is None:
             store.depth = depth0
+
+
+def _locate_thrown(thrown: Thrown, unwound: list, pc: int) -> None:
+    """Give an exception that leaves this loop uncaught its wasm backtrace, as a trap's
+    (``_locate``): ``unwound``, the functions it left (innermost first), behind those of
+    compiled callees it came from, and the byte offset of the throw at ``pc`` of the
+    innermost (when it was thrown here, not in a callee)."""
+    backtrace.locate_thrown(thrown)  # the frames of compiled callees, if any
+    trap = thrown.located()
+    ours = unwound[::-1]
+    if trap.frames:
+        trap.prepend_frames(ours)
+        return
+    if trap.offset is None:
+        offsets = unwound[0].code.offsets
+        if offsets is not None and 0 <= pc < len(offsets):
+            trap.offset = offsets[pc]
+    trap.set_frames(ours)
 
 
 def _locate(trap: Trap, F: Frame, frames: list, pc: int) -> None:

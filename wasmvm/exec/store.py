@@ -21,7 +21,7 @@ from .memory import Memory as MemInst
 __all__ = [
     "FuncInst", "WasmFunc", "HostFunc", "TableInst", "MemInst", "GlobalInst", "ElemInst",
     "DataInst", "ModuleInst", "ExternRef", "Store", "StoreLimits", "DEFAULT_MAX_CALL_DEPTH",
-    "MAX_TABLE_SIZE", "default_value", "TagInst", "ExnInst", "Thrown", "uncaught",
+    "MAX_TABLE_SIZE", "default_value", "TagInst", "ExnInst", "Thrown", "uncaught", "uncaught_of",
     "rethrown",
 ]
 
@@ -179,16 +179,31 @@ class Thrown(Exception):
     call-stack exhaustion, fuel and interrupts pass through every try_table handler. At
     the host boundary (``exec.engine.invoke``) it becomes ``UncaughtException``."""
 
-    __slots__ = ("exn",)
+    __slots__ = ("exn", "trap")
 
     def __init__(self, exn: ExnInst):
         super().__init__()
         self.exn = exn
+        self.trap = None  # the UncaughtException, once a tier has located it
+
+    def located(self) -> UncaughtException:
+        """The trap the host sees for this exception if no handler catches it, where the
+        tiers record its wasm backtrace and the byte offset of the throw (made on the
+        first call: an exception that is caught never needs one)."""
+        if self.trap is None:
+            self.trap = uncaught(self.exn)
+        return self.trap
 
 
 def uncaught(exn: ExnInst) -> UncaughtException:
     """The trap the host sees for an exception no handler caught."""
     return UncaughtException(exn.tag, exn.payload, exn)
+
+
+def uncaught_of(thrown: Thrown) -> UncaughtException:
+    """The trap the host sees for ``thrown``, which no handler caught: located by the
+    tiers it went through (frames and offset of the throw), when they did."""
+    return thrown.trap if thrown.trap is not None else uncaught(thrown.exn)
 
 
 def rethrown(e: UncaughtException) -> Exception:

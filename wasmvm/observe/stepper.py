@@ -82,7 +82,7 @@ from ..errors import Trap
 from ..exec.engine import invoke
 from ..exec.events import ExecState
 from ..exec.interp import resume_steps, steps
-from ..exec.store import Thrown, WasmFunc, uncaught
+from ..exec.store import Thrown, WasmFunc, uncaught_of
 from .history import DEFAULT_BUDGET, DEFAULT_EVERY, History, HistoryError
 
 __all__ = ["Debugger", "Breakpoint", "HistoryError"]
@@ -371,7 +371,7 @@ class Debugger:
             self._finish(stop.value)
             return None
         except Thrown as thrown:  # an exception no handler caught: the host sees a trap
-            self.done, self.trap = True, uncaught(thrown.exn)
+            self.done, self.trap = True, uncaught_of(thrown)
             raise self.trap from None
         except Trap as trap:
             self.done, self.trap = True, trap

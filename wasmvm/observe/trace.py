@@ -8,7 +8,8 @@ as a line of text and ``json.dumps`` as a line of JSON:
     instr    ``function``, ``depth``, ``pc``, ``offset`` (in the file), ``instruction``
              (WAT text), ``operands`` (the values it takes), ``stack`` (after it; None for a
              call into WebAssembly: that stack comes with its return), ``memory`` (loads and
-             stores: ``{"access", "address", "bytes"}``)
+             stores: ``{"access", "address", "bytes", "index"}``, ``index`` the memory's:
+             the text names a memory other than 0, ``;; mem1[0x8] -> 01 02``)
     return   ``function``, ``depth``, ``results``, ``stack`` (the caller's, results pushed;
              None when returning to the host); ``tail_call`` True when the function
              left by ``return_call*`` (no results: its callee's ``call`` follows at the
@@ -228,7 +229,8 @@ class Tracer(Observer):
         if access is not None:
             kind, address, data = access
             record["memory"] = {"access": kind, "address": address,
-                                "bytes": data.hex() if isinstance(data, bytes) else None}
+                                "bytes": data.hex() if isinstance(data, bytes) else None,
+                                "index": getattr(access, "memory", 0)}
         self._open = (record, stack)
 
     def leave(self, state) -> None:
@@ -318,7 +320,8 @@ def format_record(record: dict) -> str:
     if memory is not None and memory["bytes"] is not None:
         arrow = "->" if memory["access"] == "load" else "<-"
         data = " ".join(memory["bytes"][i:i + 2] for i in range(0, len(memory["bytes"]), 2))
-        line += f"  ;; mem[{memory['address']:#x}] {arrow} {data}"
+        name = f"mem{memory['index']}" if memory.get("index") else "mem"  # multi-memory
+        line += f"  ;; {name}[{memory['address']:#x}] {arrow} {data}"
     return line
 
 

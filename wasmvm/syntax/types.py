@@ -107,6 +107,10 @@ class ValType(enum.StrEnum):
     def externref(cls) -> ValType:
         return cls.EXTERNREF
 
+    @classmethod
+    def exnref(cls) -> ValType:
+        return cls.EXNREF
+
 
 _CODES = {
     ValType.I32: 0x7F,
