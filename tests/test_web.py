@@ -991,3 +991,28 @@ def test_a_trapping_call_still_has_its_profile(client):
     assert body["trap"]["code"] == "UNREACHABLE"
     names = {f["name"] for f in body["profile"]["functions"]}
     assert "deep" in names and len(body["profile"]["tree"]["children"]) >= 1
+
+
+def test_the_stepper_goes_back_and_to_any_step():
+    from wasmvm import Module
+    from wasmvm.web.limits import Limits
+    from wasmvm.web.steps import Stepper
+
+    module = Module(None, (ROOT / "fixtures/fac.wasm").read_bytes())
+    st = Stepper(module, "fac_rec", ["3"], Limits())
+    first = st.snapshot()
+    assert first["steps"] == 0 and first["history"] == 0
+    for _ in range(8):
+        snap = st.move("step")
+    assert snap["steps"] == 8 and len(snap["state"]["frames"]) == 2
+    back = st.move("back")
+    assert back["steps"] == 7 and back["state"]["instruction"].startswith("call 0")
+    assert back["history"] == 8 and back["state"]["stack"] == ["i64:3", "i64:2"]
+    assert st.goto(0)["state"]["pc"] == 0
+    again = st.goto(8)
+    assert again["state"]["locals"][0]["value"] == "i64:2"
+    over = st.move("back_over")  # from the callee's first step: back to the call
+    assert over["steps"] == 7
+    assert st.move("continue")["results"][0]["text"] == "i64:6"
+    assert st.goto(3)["steps"] == 3  # back from the end
+    st.close()

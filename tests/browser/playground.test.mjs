@@ -107,6 +107,17 @@ async function invoke(exportName, args, {trace = false} = {}) {
   return text("#result");
 }
 
+async function timeline(step) {
+  const before = await text("#debug-status");
+  await page.evaluate((k) => {
+    const t = document.querySelector("#debug-timeline");
+    t.value = String(k);
+    t.dispatchEvent(new Event("change"));
+  }, step);
+  await page.waitForFunction((b) => document.querySelector("#debug-status").textContent !== b, before);
+  return text("#debug-status");
+}
+
 async function motion(id) {
   const before = await text("#debug-status");
   await page.click(id);
@@ -178,9 +189,22 @@ async function exercise(mode) {
   assert.match(await motion("#debug-step"), /before if \(result i64\)/);
   assert.equal(await text("#stack"), "i32:0");
   for (let i = 0; i < 6; i++) await motion("#debug-step"); // into the recursive call
-  assert.match(await text("#debug-status"), /before local\.get 0 <n> in fac_rec/);
+  assert.match(await text("#debug-status"), /^step 8: before local\.get 0 <n> in fac_rec/);
   assert.equal((await text("#frames")).split("\n").length, 2);
   assert.match(await text("#locals"), /n\s+i64:2/);
+  // Back through the recursive call: the caller's frame, its n = 3, the call's operands
+  assert.match(await motion("#debug-back"), /^step 7: before call 0 <fac_rec>/);
+  assert.equal((await text("#frames")).split("\n").length, 1);
+  assert.match(await text("#locals"), /n\s+i64:3/);
+  assert.equal(await text("#stack"), "i64:2\ni64:3");
+  assert.match(await text("#debug-timeline-label"), /^step 7 of \d+/);
+  // the timeline: to the very first step, then forward into the call again
+  assert.match(await timeline(0), /^step 0: before local\.get 0 <n> in fac_rec/);
+  assert.equal(await text("#stack"), "(empty)");
+  assert.match(await timeline(8), /^step 8: before local\.get 0 <n> in fac_rec/);
+  assert.equal((await text("#frames")).split("\n").length, 2);
+  assert.match(await text("#locals"), /n\s+i64:2/);
+  await page.locator("#debug").screenshot({path: join(ARTIFACTS, `stepping-back-${mode}.png`)});
   assert.match(await motion("#debug-out"), /before i64\.mul/);
   assert.equal(await text("#stack"), "i64:2\ni64:3"); // top first: fac(2) = 2 on the 3
   await page.screenshot({path: join(ARTIFACTS, `playground-${mode}.png`), fullPage: true});

@@ -23,6 +23,9 @@ from .registry import UserError, arg, command, read_input
         help="with --engines: a campaign of N modules made by wasm-tools smith (2.0 features)"),
     arg("--generate", type=int, metavar="N",
         help="with --engines: a campaign of N modules from wasmvm's own generator"),
+    arg("--mutate", type=int, metavar="N",
+        help="with --engines: a campaign of N smith modules, each mutated (mostly malformed "
+             "or invalid: which engines check their input)"),
     arg("--reduce", type=int, default=0, metavar="K",
         help="with --engines: reduce the first K divergences of each kind (wasm-tools shrink) "
              "and print each as WAT with the calls that show it"),
@@ -61,7 +64,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from ..difftest.run import TIERS, Call, DiffOptions, diff_module
     from ..difftest.values import parse_val
 
-    if args.engines is not None or args.smith or args.generate:
+    if args.engines is not None or args.smith or args.generate or args.mutate:
         return _multi(args)
     if args.file is None:
         raise UserError("give a FILE (or --engines with --smith N or --generate N)")
@@ -151,8 +154,8 @@ def _multi(args: argparse.Namespace) -> int:
     if unknown or len(engines) < 2:
         raise UserError(f"--engines takes at least two of {', '.join(ENGINES)}"
                         + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
-    if (args.smith or args.generate) and args.file is not None:
-        raise UserError("give a FILE or a campaign (--smith/--generate), not both")
+    if (args.smith or args.generate or args.mutate) and args.file is not None:
+        raise UserError("give a FILE or a campaign (--smith/--generate/--mutate), not both")
     wasms = None
     if args.file is not None:
         path = Path(args.file)
@@ -166,10 +169,11 @@ def _multi(args: argparse.Namespace) -> int:
                 wasms += _script_modules(f)
             else:
                 wasms.append((str(f) if args.file != "-" else "<stdin>", read_input(str(f))))
-    source = "smith" if args.smith else "generate"
+    source = "smith" if args.smith else "mutate" if args.mutate else "generate"
     try:
         camp = run_campaign(engines, source=source if wasms is None else "files",
-                            modules=args.smith or args.generate or 0, seed=args.seed,
+                            modules=args.smith or args.generate or args.mutate or 0,
+                            seed=args.seed,
                             wasms=wasms, log=lambda m: print(m, file=sys.stderr))
     except (EngineMissing, FileNotFoundError) as e:
         raise UserError(str(e)) from None
@@ -231,9 +235,10 @@ def _script_modules(path) -> list[tuple[str, bytes]]:
 
 def _campaign_module(args, name: str) -> bytes | None:
     """The bytes of campaign module ``name`` (made again from the seed)."""
-    from ..difftest.multi import generated_modules, smith_modules
+    from ..difftest.multi import generated_modules, mutated_modules, smith_modules
 
     gen = smith_modules(args.smith, args.seed) if args.smith else \
+        mutated_modules(args.mutate, args.seed) if args.mutate else \
         generated_modules(args.generate, args.seed)
     for n, data in gen:
         if n == name:

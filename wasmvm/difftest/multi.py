@@ -50,7 +50,7 @@ from .values import DiffVal, is_arithmetic_nan, is_ref_type, module_nan_exact
 
 __all__ = ["ENGINES", "KNOWN_DIFFERENCES", "Divergence", "ModuleResult", "run_module",
            "run_campaign", "reduce_divergence", "campaign_report", "CAMPAIGN_SMITH",
-           "smith_modules", "generated_modules", "plan_multi"]
+           "smith_modules", "generated_modules", "mutated_modules", "plan_multi"]
 
 ENGINES = ("wasmtime", "wasmvm", "wasmvm-reference", "pywasm", "wasm-interp")
 REFERENCE = "wasmtime"
@@ -373,7 +373,11 @@ def run_module(wasm: bytes, engines: list[str], calls: list[Call] | None = None,
         if wabt:
             compiled["wasm-interp"] = _wabt_compile(wasm)
         result.steps_compared += 1
-        result.divergences += _compare(name, "compile", compiled, nan_exact)
+        found = _compare(name, "compile", compiled, nan_exact)
+        for d in found:  # which rejection: the module is malformed, or well-formed but invalid
+            if "rejected" in d.kind:
+                d.kind += f" ({_rejection(wasm)})"
+        result.divergences += found
         live = {e: s for e, s in sides.items() if compiled[e].kind == "ok"}
         ref = REFERENCE if REFERENCE in live else next(iter(live), None)
         if ref is None:
@@ -420,6 +424,24 @@ def run_module(wasm: bytes, engines: list[str], calls: list[Call] | None = None,
     finally:
         for s in sides.values():
             s.close()
+
+
+def _rejection(wasm: bytes) -> str:
+    """"malformed" (wasmvm's decoder refuses it) or "invalid" (it decodes, and does not
+    validate), or "valid" (wasmvm accepts it)."""
+    from ..api import Module
+    from ..binary import decode_module
+    from ..errors import WasmError
+
+    try:
+        decode_module(wasm)
+    except WasmError:
+        return "malformed"
+    try:
+        Module(None, wasm)
+    except WasmError:
+        return "invalid"
+    return "valid"
 
 
 # -- WABT: a checker ---------------------------------------------------------------------------
@@ -548,16 +570,27 @@ def generated_modules(n: int, seed: int):
         yield f"gen-{seed}-{k}", generate(random.Random(seed * 100_003 + k), config).wasm
 
 
+def mutated_modules(n: int, seed: int):
+    """``(name, bytes)`` of ``n`` smith modules, each mutated once (``mutate.mutate``: bit
+    flips, LEB128 stretches, section sizes off, ...): mostly malformed or invalid, which
+    is what tells an engine that checks its input from one that does not."""
+    from .mutate import mutate
+
+    rng = random.Random(seed)
+    for name, data in smith_modules(n, seed):
+        yield f"mut-{name}", mutate(data, rng)
+
+
 def run_campaign(engines: list[str], source: str = "smith", modules: int = 100, seed: int = 0,
                  wasms=None, log=None) -> Campaign:
-    """Run ``modules`` modules from ``source`` ("smith", "generate") or the given
+    """Run ``modules`` modules from ``source`` ("smith", "generate", "mutate") or the given
     ``wasms`` ((name, bytes) pairs) on every engine."""
     import time
 
     started = time.perf_counter()
     camp = Campaign(list(engines), source=source)
-    items = wasms if wasms is not None else (
-        smith_modules(modules, seed) if source == "smith" else generated_modules(modules, seed))
+    sources = {"smith": smith_modules, "generate": generated_modules, "mutate": mutated_modules}
+    items = wasms if wasms is not None else sources[source](modules, seed)
     for k, (name, data) in enumerate(items):
         camp.modules.append(run_module(data, engines, name=name, seed=seed + k,
                                        fresh=name.startswith("gen-")))
@@ -579,7 +612,7 @@ def still_shows(wasm: bytes, engines: list[str], signature: tuple) -> list[Diver
     return [d for d in result.divergences if d.signature == signature]
 
 
-def reduce_divergence(wasm: bytes, d: Divergence, attempts: int = 300) -> dict:
+def reduce_divergence(wasm: bytes, d: Divergence, attempts: int = 120) -> dict:
     """Shrink ``wasm`` while ``d``'s signature still shows between the reference and the
     minority engine; the reduced module, its WAT and the calls that show it."""
     from .smith import find_wasm_tools
@@ -609,6 +642,9 @@ def reduce_divergence(wasm: bytes, d: Divergence, attempts: int = 300) -> dict:
     shown = still_shows(reduced, engines, signature)
     if not shown:  # (shrinking lost it: keep the original)
         reduced, shown = wasm, still_shows(wasm, engines, signature)
+    if reduced == wasm:  # wasm-tools shrink takes valid modules only: ours, by structure
+        reduced = reduce_structure(wasm, lambda w: bool(still_shows(w, engines, signature)))
+        shown = still_shows(reduced, engines, signature)
     calls = []
     for x in shown:
         if x.call is not None and x.call not in calls:
@@ -617,6 +653,67 @@ def reduce_divergence(wasm: bytes, d: Divergence, attempts: int = 300) -> dict:
             "before": len(wasm), "after": len(reduced), "wasm": reduced,
             "wat": _wat(reduced), "calls": [_call_text(c) for c in calls[:5]],
             "shown": [x.format() for x in shown[:3]]}
+
+
+def reduce_structure(wasm: bytes, interesting, rounds: int = 3) -> bytes:
+    """wasmvm's own reducer, for modules wasm-tools shrink does not take (malformed ones
+    excepted: it needs the module to decode): decode, then while ``interesting(bytes)``
+    holds drop sections' items (exports, segments, globals, custom sections, the start)
+    and instructions of each function body (ddmin over the top-level instructions, then
+    inside the blocks), re-encoding each candidate."""
+    from ..binary import decode_module, encode_module
+    from ..errors import WasmError
+    from ..syntax.instructions import Block, If, Loop
+
+    try:
+        module = decode_module(wasm)
+    except WasmError:
+        return wasm
+    best = wasm
+
+    def keep(candidate) -> bool:
+        nonlocal best
+        try:
+            data = encode_module(candidate)
+        except Exception:  # noqa: BLE001 - a candidate the encoder cannot write
+            return False
+        if len(data) < len(best) and interesting(data):
+            best = data
+            return True
+        return False
+
+    def cut_list(owner, attr: str) -> None:
+        items = getattr(owner, attr)
+        k = len(items) - 1
+        while k >= 0:
+            trial = items[:k] + items[k + 1:]
+            setattr(owner, attr, trial)
+            if keep(module):
+                items = trial
+            else:
+                setattr(owner, attr, items)
+            k -= 1
+
+    for _ in range(rounds):
+        before = len(best)
+        module.names = type(module.names)()
+        for attr in ("customs", "exports", "elems", "datas", "globals", "funcs", "tables",
+                     "mems", "types"):
+            cut_list(module, attr)
+        if module.start is not None:
+            start, module.start = module.start, None
+            if not keep(module):
+                module.start = start
+        for func in module.funcs:
+            cut_list(func, "locals")
+            cut_list(func, "body")
+            for instr in [i for i in func.body if isinstance(i, (Block, Loop, If))]:
+                for attr in ("body", "then", "else_"):
+                    if isinstance(getattr(instr, attr, None), list):
+                        cut_list(instr, attr)
+        if len(best) == before:
+            break
+    return best
 
 
 def _call_text(c: Call) -> str:

@@ -10,7 +10,8 @@ the same request, so the page renders both modes with the same code.
     translate(request)             POST /api/translate
     stackvm(request)               POST /api/stackvm
     debug_start(request)           a live Debugger (not a recording, as the server sends)
-    debug_move(how)                "step", "over", "out" or "continue"
+    debug_move(how)                "step", "over", "out", "continue", "back" or "back_over"
+    debug_goto(n)                  to step n (the timeline)
 
 Nothing here touches the network or a file system; the limits are the service's
 defaults (the page has no other protection from a module that never stops than fuel).
@@ -24,7 +25,8 @@ from . import core, program, steps
 from .limits import Limits
 from .outcome import error_body, error_json, invoke_outcome
 
-__all__ = ["describe", "invoke", "translate", "stackvm", "debug_start", "debug_move", "LIMITS"]
+__all__ = ["describe", "invoke", "translate", "stackvm", "debug_start", "debug_move",
+           "debug_goto", "LIMITS"]
 
 LIMITS = Limits()
 _modules: dict[str, tuple[bytes, object]] = {}
@@ -114,5 +116,15 @@ def debug_move(how: str) -> str:
                                     f"{', '.join(steps.MOTIONS)}")
         stepper = _debugger[0]
         return 200, {"args": stepper.args, **stepper.move(how)}
+
+    return _answer(run)
+
+
+def debug_goto(n) -> str:
+    def run():
+        if not _debugger:
+            raise core.RequestError("bad_request", "start the debugger first")
+        stepper = _debugger[0]
+        return 200, {"args": stepper.args, **stepper.goto(int(n))}
 
     return _answer(run)

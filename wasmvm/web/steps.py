@@ -1,8 +1,10 @@
 """Stepping through a call, as JSON: the playground's debugger, in both of its modes.
 
     Stepper(module, export, args, limits)   a live ``observe.Debugger`` behind JSON:
-        .snapshot() -> {"state", "done", "results", "trap", "steps" (instructions run)}
-        .move("step" | "over" | "out" | "continue") -> the same
+        .snapshot() -> {"state", "done", "results", "trap", "steps" (the step it is at),
+                        "history" (the furthest step reached)}
+        .move("step" | "over" | "out" | "continue" | "back" | "back_over") -> the same
+        .goto(n) -> the same, at step n (back through the history, or forward by running)
     record_steps(module, export, args, limits, max_steps) -> {"steps": [state, ...], ...}
 
 The in-browser mode keeps a ``Stepper`` alive in Pyodide and moves it on every click. The
@@ -21,14 +23,14 @@ from __future__ import annotations
 from .. import Instance, Module, Trap, Val, ValType
 from ..api.values import format_value, func_namer
 from ..observe import Observer
-from ..observe.stepper import Debugger
+from ..observe.stepper import Debugger, HistoryError
 from ..observe.trace import format_typed, instruction_at, state_namer
 from .core import Job, find_func, make_store, parse_args, trap_json, value_json
 from .limits import Limits
 
 __all__ = ["Stepper", "record_steps", "state_json", "MOTIONS", "WINDOW"]
 
-MOTIONS = ("step", "over", "out", "continue")
+MOTIONS = ("step", "over", "out", "continue", "back", "back_over")
 #: Bytes of memory shown around the most recent access.
 WINDOW = 64
 
@@ -128,8 +130,11 @@ class Stepper:
 
     @property
     def steps(self) -> int:
-        """Instructions run so far (a trapping one included)."""
-        return self._watch.count
+        """The step the call is at: instructions run to get there (a trapping one
+        included; after going back, the step gone back to)."""
+        if self.dbg is None:
+            return 0
+        return self.dbg.step_count + (1 if self.dbg.trap is not None else 0)
 
     @property
     def done(self) -> bool:
@@ -146,12 +151,21 @@ class Stepper:
             results = [value_json(v, self._namer) for v in dbg.result_vals]
         return {"state": state, "done": self.done, "results": results,
                 "trap": None if trap is None else trap_json(trap), "steps": self.steps,
+                "history": 0 if dbg is None else dbg.history_length,
                 "fuel_consumed": self.budget - self.store.get_fuel()}
 
     def move(self, how: str = "step") -> dict:
         """Run one motion of the debugger (see ``MOTIONS``) and return the snapshot."""
         if how not in MOTIONS:
             raise ValueError(f"unknown motion {how!r}: one of {', '.join(MOTIONS)}")
+        if how in ("back", "back_over"):
+            if self.dbg is not None and self.dbg.step_count > 0:
+                self._watch.access = None  # (the replay to there sees its own accesses)
+                try:
+                    self.dbg.back() if how == "back" else self.dbg.back_over()
+                except HistoryError:
+                    pass  # before what the history keeps: stay
+            return self.snapshot()
         if not self.done:
             dbg = self.dbg
             try:
@@ -165,6 +179,20 @@ class Stepper:
                     dbg.continue_()
             except Trap:
                 pass  # dbg.trap has it; the state stays at the trapping instruction
+        return self.snapshot()
+
+    def goto(self, n: int) -> dict:
+        """Go to step ``n``: back through the history, or forward by running (at most to
+        the end of the call); the snapshot there."""
+        if self.dbg is not None and n != self.dbg.step_count:
+            if n < self.dbg.step_count:
+                self._watch.access = None
+            try:
+                self.dbg.goto(max(0, n))
+            except HistoryError:
+                pass
+            except Trap:
+                pass  # dbg.trap has it
         return self.snapshot()
 
     def close(self) -> None:

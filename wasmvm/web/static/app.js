@@ -93,6 +93,14 @@ class Recording {
   }
   move(how) {
     const s = this.steps, n = s.length;
+    if (how === "back_over") {  // back to the latest earlier step at this depth or above
+      if (this.i === 0) return this.snapshot();
+      const depth = this.i < n ? s[this.i].depth : 0;
+      let j = this.i - 1;
+      while (j > 0 && s[j].depth > depth) j--;
+      this.i = j;
+      return this.snapshot();
+    }
     if (this.i >= n) return this.snapshot();
     const depth = s[this.i].depth;
     let j = this.i + 1;
@@ -106,23 +114,31 @@ class Recording {
     this.i = Math.max(0, this.i - 1);
     return this.snapshot();
   }
+  goto(k) {
+    this.i = Math.max(0, Math.min(k, this.steps.length));
+    return this.snapshot();
+  }
+  get furthest() { return this.steps.length; }
 }
 
 class LiveSession {
   constructor(py, first) {
     this.py = py;
     this.last = first;
-    this.canGoBack = false;
-    this.kind = "in this browser: a live Debugger";
+    this.canGoBack = true;
+    this.kind = "in this browser: a live Debugger, with its history";
   }
   snapshot() { return {...this.last, index: this.last.steps}; }
-  move(how) {
-    const answer = JSON.parse(this.py.debug_move(how));
+  answer(text) {
+    const answer = JSON.parse(text);
     if (answer.status !== 200) throw new Error(answer.body.message);
     this.last = answer.body;
     return this.snapshot();
   }
-  back() { return this.snapshot(); }
+  move(how) { return this.answer(this.py.debug_move(how)); }
+  back() { return this.move("back"); }
+  goto(k) { return this.answer(this.py.debug_goto(k)); }
+  get furthest() { return this.last.history; }
 }
 
 // ---- the mode ------------------------------------------------------------------------------
@@ -818,7 +834,12 @@ function hash(text) {
 const MOTION_BUTTONS = ["debug-step", "debug-over", "debug-out", "debug-continue"];
 
 function resetDebugger() {
-  for (const id of [...MOTION_BUTTONS, "debug-back"]) $(id).disabled = true;
+  for (const id of [...MOTION_BUTTONS, "debug-back", "debug-back-over"]) $(id).disabled = true;
+  const timeline = $("debug-timeline");
+  timeline.disabled = true;
+  timeline.max = "0";
+  timeline.value = "0";
+  $("debug-timeline-label").textContent = "";
   $("debug-status").textContent = "";
   $("debug-kind").textContent = "";
   $("stack").innerHTML = "";
@@ -848,10 +869,23 @@ function motion(how) {
   renderSnapshot(how === "back" ? session.back() : session.move(how));
 }
 
+// The timeline: any step recorded (server) or reached (in the browser), back or forward.
+function timelineMoved() {
+  const session = playground.session;
+  if (!session) return;
+  renderSnapshot(session.goto(Number($("debug-timeline").value)));
+}
+
 function renderSnapshot(snap) {
   const session = playground.session;
   for (const id of MOTION_BUTTONS) $(id).disabled = snap.done;
   $("debug-back").disabled = !session.canGoBack || snap.index === 0;
+  $("debug-back-over").disabled = !session.canGoBack || snap.index === 0;
+  const timeline = $("debug-timeline");
+  timeline.max = String(Math.max(session.furthest, snap.index));
+  timeline.value = String(snap.index);
+  timeline.disabled = false;
+  $("debug-timeline-label").textContent = `step ${snap.index} of ${timeline.max}`;
   const status = $("debug-status");
   status.className = "";
   const s = snap.state;
@@ -1027,6 +1061,8 @@ async function main() {
   $("debug-out").addEventListener("click", guard(async () => motion("out")));
   $("debug-continue").addEventListener("click", guard(async () => motion("continue")));
   $("debug-back").addEventListener("click", guard(async () => motion("back")));
+  $("debug-back-over").addEventListener("click", guard(async () => motion("back_over")));
+  $("debug-timeline").addEventListener("change", guard(async () => timelineMoved()));
   $("run-program").addEventListener("click", guard(runProgram));
   $("python-func").addEventListener("change", renderPython);
   $("python-fuel").addEventListener("change", guard(showPython));
