@@ -37,6 +37,7 @@ seconds kills the driver: that command fails, and so does every later one of the
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import re
@@ -152,8 +153,10 @@ class SubprocessAdapter(EngineAdapter):
             proc.wait()
 
 
+@functools.cache
 def find_pywasm_python() -> str:
-    """A Python that imports pywasm (see the module docstring), or EngineMissing."""
+    """A Python that imports pywasm (see the module docstring), or EngineMissing; looked
+    for once per process."""
     root = Path(__file__).resolve().parents[2]
     candidates = [os.environ.get("WASMVM_PYWASM_PYTHON"), sys.executable,
                   str(root / ".cache/bench/pywasm-venv/bin/python")]

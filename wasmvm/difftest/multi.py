@@ -762,6 +762,14 @@ def campaign_report(camp: Campaign) -> str:
            "| minority engine: kind | divergences | modules |", "|---|---:|---:|"]
     for sig, n in by_sig.most_common():
         out.append(f"| {sig} | {n} | {mods_with[sig]} |")
+    divergent = [m for m in mods if m.divergences]
+    if divergent:
+        out += ["", "## Modules with divergences", ""]
+        out += [f"- {m.name} ({m.size} {plural(m.size, 'byte')}): "
+                + ", ".join(sorted({f"{', '.join(d.minority)}: {d.kind}" for d in m.divergences}))
+                for m in divergent[:100]]
+        if len(divergent) > 100:
+            out.append(f"- ... and {len(divergent) - 100} more")
     out += ["", "## Known differences (not reported)", ""]
     out += [f"- {k}: {v}" for k, v in KNOWN_DIFFERENCES.items()]
     if camp.reductions:
