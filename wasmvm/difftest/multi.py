@@ -32,7 +32,6 @@ printed as WAT with those calls.
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
@@ -615,6 +614,7 @@ def still_shows(wasm: bytes, engines: list[str], signature: tuple) -> list[Diver
 def reduce_divergence(wasm: bytes, d: Divergence, attempts: int = 120) -> dict:
     """Shrink ``wasm`` while ``d``'s signature still shows between the reference and the
     minority engine; the reduced module, its WAT and the calls that show it."""
+    from .reduce import shrink_with
     from .smith import find_wasm_tools
 
     engines = [REFERENCE, *d.minority]
@@ -622,23 +622,8 @@ def reduce_divergence(wasm: bytes, d: Divergence, attempts: int = 120) -> dict:
     tool = find_wasm_tools()
     reduced = wasm
     if tool is not None:
-        with tempfile.TemporaryDirectory(prefix="wasmvm-reduce-") as tmp:
-            t = Path(tmp)
-            (t / "spec.json").write_text(json.dumps({"engines": engines,
-                                                      "signature": [list(signature[0]),
-                                                                    signature[1]]}))
-            script = t / "predicate.sh"
-            root = Path(__file__).resolve().parents[2]
-            script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wasmvm.difftest.multi '
-                              f'--predicate "{t / "spec.json"}" "$1"\n')
-            script.chmod(0o755)
-            (t / "in.wasm").write_bytes(wasm)
-            env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-            proc = subprocess.run([tool, "shrink", str(script), str(t / "in.wasm"), "-o",
-                                   str(t / "out.wasm"), "--attempts", str(attempts)],
-                                  capture_output=True, env=env, stdin=subprocess.DEVNULL)
-            if proc.returncode == 0 and (t / "out.wasm").exists():
-                reduced = (t / "out.wasm").read_bytes()
+        spec = {"engines": engines, "signature": [list(signature[0]), signature[1]]}
+        reduced = shrink_with("wasmvm.difftest.multi", spec, wasm, attempts, tool) or wasm
     shown = still_shows(reduced, engines, signature)
     if not shown:  # (shrinking lost it: keep the original)
         reduced, shown = wasm, still_shows(wasm, engines, signature)

@@ -99,13 +99,23 @@ def shrink(wasm: bytes, calls: list[Call] | None, kind: str | None, options: Dif
     tool = wasm_tools or find_wasm_tools()
     if tool is None:
         return wasm
+    spec = {"kind": kind, "calls": None if calls is None else [c.to_json() for c in calls],
+            "options": _options_to_json(options), "known": known}
+    out = shrink_with("wasmvm.difftest.reduce", spec, wasm, attempts, tool)
+    return wasm if out is None else out
+
+
+def shrink_with(predicate_module: str, spec: dict, wasm: bytes, attempts: int,
+                tool: str) -> bytes | None:
+    """Run ``wasm-tools shrink`` on ``wasm`` with the predicate ``python -m
+    predicate_module --predicate SPEC.json CANDIDATE`` (exit 0: still interesting), with
+    ``spec`` written to SPEC.json; the smallest module it found, or None when it found
+    nothing (or refused the module: it takes valid modules only)."""
     with tempfile.TemporaryDirectory(prefix="wasmvm-shrink-") as tmp:
         d = Path(tmp)
-        spec = {"kind": kind, "calls": None if calls is None else [c.to_json() for c in calls],
-                "options": _options_to_json(options), "known": known}
         (d / "spec.json").write_text(json.dumps(spec))
         script = d / "predicate.sh"
-        script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wasmvm.difftest.reduce '
+        script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m {predicate_module} '
                           f'--predicate "{d / "spec.json"}" "$1"\n')
         script.chmod(0o755)
         (d / "in.wasm").write_bytes(wasm)
@@ -115,7 +125,7 @@ def shrink(wasm: bytes, calls: list[Call] | None, kind: str | None, options: Dif
                               capture_output=True, env=env, stdin=subprocess.DEVNULL)
         out = d / "out.wasm"
         if proc.returncode != 0 or not out.exists():
-            return wasm
+            return None
         return out.read_bytes()
 
 

@@ -306,13 +306,14 @@ class TranslationStats:
         self.seconds = 0.0
 
 
-def translation(func: WasmFunc, store: Store | None = None) -> tuple[list, bool]:
+def translation(func: WasmFunc, store: Store | None = None) -> tuple[list, bool, list]:
     """What the compiled tier makes of ``func`` in ``store`` (for study: ``wasmvm
-    translate``, the playground's Python pane): ``(units, flat)``, the units as
-    ``(name, source, {line: walk index})`` in the order they are defined (a split
+    translate``, the playground's Python pane): ``(units, flat, unreached)``, the units
+    as ``(name, source, {line: walk index})`` in the order they are defined (a split
     function's chunks, then the function), made exactly as a call translates them (the
-    store's fuel and epoch settings change the code). Compiling each source and running
-    it in the instance's namespace gives the code objects the tier runs."""
+    store's fuel and epoch settings change the code), and the walk indices of the
+    unreachable instructions the translator skipped. Compiling each source and running it
+    in the instance's namespace gives the code objects the tier runs."""
     from .compile_flat import FlatTranslator, too_big
 
     store = store or Store(None)
@@ -324,10 +325,11 @@ def translation(func: WasmFunc, store: Store | None = None) -> tuple[list, bool]
         units = _units(translator, func)
         for _, source, _ in units:
             compile(source, "<check>", "exec")
-        return units, False
+        return units, False, translator.unreached
     except (_TooDeep, SyntaxError, RecursionError, MemoryError) as e:
         _limit_or_bug(e, func)
-        return _units(FlatTranslator(func, ns), func), True
+        translator = FlatTranslator(func, ns)
+        return _units(translator, func), True, translator.unreached
 
 
 def _units(translator: Translator, func: WasmFunc) -> list:
@@ -341,7 +343,7 @@ def _units(translator: Translator, func: WasmFunc) -> list:
 def translate_source(func: WasmFunc, store: Store | None = None) -> str:
     """The Python source the compiled tier makes of a function (for study and tests):
     the structured form, or the flat one where that exceeds CPython's limits."""
-    units, _ = translation(func, store)
+    units, _, _ = translation(func, store)
     return "".join(source for _, source, _ in units)
 
 
@@ -517,6 +519,8 @@ class Translator:
         self.lines: list[str] = []
         #: the walk index each line was emitted for (PROLOGUE: none, the locals' zeros)
         self.line_pc: list[int] = []
+        #: the walk indices skipped as unreachable (not translated), for study
+        self.unreached: list[int] = []
         self.cur = 0
         self.indent = 1
         self.stack: list[E] = []
@@ -730,11 +734,14 @@ class Translator:
             if dead:
                 if event == "instr" and isinstance(instr, STRUCTURED):
                     dead_depth += 1
+                    self.unreached.append(i)
                     continue
                 if event == "end" and dead_depth:
                     dead_depth -= 1
+                    self.unreached.append(i)
                     continue
                 if event == "instr" or (event == "else" and dead_depth):
+                    self.unreached.append(i)
                     continue
                 dead = False  # this else/end belongs to a live construct
             if event == "instr":
@@ -742,6 +749,7 @@ class Translator:
                     dead = True
                     if isinstance(instr, STRUCTURED):
                         dead_depth += 1
+                    self.unreached.append(i)
                     continue
                 self.charge(instr.op.name)
                 if isinstance(instr, STRUCTURED):

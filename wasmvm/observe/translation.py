@@ -24,8 +24,8 @@ Every instruction is given to the first line emitted for it or for a later instr
 (in ``walk`` order), which is the line its value ends up in; a line emitted for an
 instruction that already has its line (a second line of the same instruction) shows no
 instructions of its own. Unreachable instructions are not translated: they are listed in
-``unreachable``. ``else`` and ``end`` count as instructions (they close Python blocks and
-loops), as in the disassembly.
+``unreachable``, as the translator skipped them. ``else`` and ``end`` count as
+instructions (they close Python blocks and loops), as in the disassembly.
 """
 
 from __future__ import annotations
@@ -37,10 +37,8 @@ from ..api.extern import Func
 from ..exec.compile import translation
 from ..exec.instantiate import allocate
 from ..exec.store import WasmFunc
-from ..syntax.instructions import Block, If, Loop, TryTable, walk
+from ..syntax.instructions import walk
 from ..text.disasm import instruction_text
-
-STRUCTURED = (Block, Loop, If, TryTable)
 
 __all__ = ["SourceLine", "FunctionTranslation", "translate_function", "translate_instance",
            "translate_module"]
@@ -116,12 +114,12 @@ def translate_function(store, func) -> FunctionTranslation:
     if not isinstance(raw, WasmFunc):
         raise TypeError(f"{getattr(raw, 'name', raw)} is a host function: it has no translation")
     inner = getattr(store, "_store", store)
-    units, flat = translation(raw, inner)
+    units, flat, unreached = translation(raw, inner)
     names = raw.module.names
     events = list(walk(raw.code.body))
     texts = [_text(event, instr, names, raw.index) for event, instr in events]
     offsets = raw.code.offsets
-    dead = _unreachable(events, raw.info.heights)
+    dead = set(unreached)
     live = [i for i in range(len(events)) if i not in dead]
     form = "split" if len(units) > 1 else "flat" if flat else "structured"
     result = FunctionTranslation(raw.index, raw.name, str(raw.type), form,
@@ -188,28 +186,3 @@ def _text(event: str, instr, names, index: int) -> str:
     if event != "instr":
         return event
     return instruction_text(instr, names, index) if names is not None else str(instr)
-
-
-def _unreachable(events: list, heights) -> set[int]:
-    """The walk indices the translator skips as unreachable (as ``Translator.body``
-    does): an instruction the validator marks with a negative height, and from there on
-    everything up to the ``else`` or ``end`` of a construct opened in live code."""
-    dead: set[int] = set()
-    skipping = False
-    depth = 0  # constructs opened inside the unreachable code
-    for i, (event, instr) in enumerate(events):
-        if skipping:
-            if event == "instr" and isinstance(instr, STRUCTURED):
-                depth += 1
-            elif event == "end" and depth:
-                depth -= 1
-            elif event != "instr" and not (event == "else" and depth):
-                skipping = False  # the else/end of a live construct
-            if skipping:
-                dead.add(i)
-                continue
-        if event == "instr" and heights[i] < 0:
-            skipping = True
-            depth = 1 if isinstance(instr, STRUCTURED) else 0
-            dead.add(i)
-    return dead

@@ -67,6 +67,7 @@ from .commands import (
     Unknown,
     V128Pattern,
 )
+from .runner import run_selected
 from .spectest import spectest_items
 
 __all__ = ["EValue", "EngineAdapter", "EngineError", "Rejected", "Unlinkable", "Trapped",
@@ -220,18 +221,7 @@ class AdapterRunner:
         }
 
     def run(self, lines: Collection[int] | None = None) -> list[CheckResult]:
-        last = max(lines, default=0) if lines is not None else None
-        results = []
-        for cmd in self.script.commands:
-            if last is not None and cmd.line > last:
-                break
-            selected = lines is None or cmd.line in lines
-            if not selected and isinstance(cmd, AssertInvalid | AssertMalformed):
-                continue
-            result = self.run_command(cmd)
-            if selected:
-                results.append(result)
-        return results
+        return run_selected(self.script, lines, self.run_command)
 
     def run_command(self, cmd: Command) -> CheckResult:
         where = self.script.where(cmd)

@@ -254,6 +254,25 @@ class _Failure(Exception):
         self.reason = reason
 
 
+def run_selected(script: Script, lines: Collection[int] | None,
+                 run_command: Callable[[Command], CheckResult]) -> list[CheckResult]:
+    """Run a script's commands with ``run_command`` and keep the results of those on
+    ``lines`` (all when None). The commands before the last selected line run too (the
+    state the selected ones need), except module assertions, which change nothing."""
+    last = max(lines, default=0) if lines is not None else None
+    results = []
+    for cmd in script.commands:
+        if last is not None and cmd.line > last:
+            break
+        selected = lines is None or cmd.line in lines
+        if not selected and isinstance(cmd, AssertInvalid | AssertMalformed):
+            continue
+        result = run_command(cmd)
+        if selected:
+            results.append(result)
+    return results
+
+
 @dataclass(frozen=True)
 class _Broken:
     """A module that failed to decode, validate or instantiate (or had no binary)."""
@@ -297,18 +316,7 @@ class ScriptRunner:
 
     def run(self, lines: Collection[int] | None = None) -> list[CheckResult]:
         """One result per command (or per command on ``lines``; see the module doc)."""
-        last = max(lines, default=0) if lines is not None else None
-        results = []
-        for cmd in self.script.commands:
-            if last is not None and cmd.line > last:
-                break
-            selected = lines is None or cmd.line in lines
-            if not selected and isinstance(cmd, AssertInvalid | AssertMalformed):
-                continue
-            result = self.run_command(cmd)
-            if selected:
-                results.append(result)
-        return results
+        return run_selected(self.script, lines, self.run_command)
 
     def run_command(self, cmd: Command) -> CheckResult:
         where = self.script.where(cmd)

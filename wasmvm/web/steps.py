@@ -36,15 +36,10 @@ WINDOW = 64
 
 
 class _Watch(Observer):
-    """Counts the instructions run and remembers the most recent load or store:
-    ``(kind, address, bytes)``."""
+    """Remembers the most recent load or store: ``(kind, address, bytes)``."""
 
     def __init__(self):
         self.access = None
-        self.count = 0
-
-    def before(self, state) -> None:
-        self.count += 1
 
     def after(self, state) -> None:
         access = state.memory_access

@@ -55,6 +55,13 @@ class Runtime:
         an embedder starts the next call on empty ones (the store is kept)."""
         self.rt.machine.stack = core.Stack()
 
+    def trapped(self, e: Exception) -> dict:
+        """The answer for a trap (a RecursionError: the stack ran out), the machine reset."""
+        self.reset()
+        if isinstance(e, RecursionError):
+            return {"error": "trap", "message": "RecursionError", "exhausted": True}
+        return {"error": "trap", "message": f"{type(e).__name__}: {e}"}
+
     def _id(self) -> int:
         self.next += 1
         return self.next
@@ -78,12 +85,8 @@ class Runtime:
                 return {"error": "unlinkable", "message": f"unknown import {imp.module}.{imp.name}"}
         try:
             inst = self.rt.instance(module)
-        except RecursionError:
-            self.reset()
-            return {"error": "trap", "message": "RecursionError", "exhausted": True}
-        except Exception as e:
-            self.reset()
-            return {"error": "trap", "message": f"{type(e).__name__}: {e}"}
+        except Exception as e:  # pywasm reports a trap as any exception
+            return self.trapped(e)
         k = self._id()
         self.instances[k] = inst
         return {"ok": True, "instance": k}
@@ -130,12 +133,8 @@ class Runtime:
             return {"error": "unsupported", "message": str(e)}
         try:
             rets = self.rt.machine.invocate(addr, args)
-        except RecursionError:
-            self.reset()
-            return {"error": "trap", "message": "RecursionError", "exhausted": True}
-        except Exception as e:
-            self.reset()
-            return {"error": "trap", "message": f"{type(e).__name__}: {e}"}
+        except Exception as e:  # pywasm reports a trap as any exception
+            return self.trapped(e)
         return {"ok": True, "results": [self._result(r) for r in rets]}
 
     def get(self, req):
