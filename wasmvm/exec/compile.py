@@ -17,7 +17,7 @@ How WebAssembly maps onto Python here:
   target's number and breaks; each loop it leaves dispatches on ``_br`` after itself.
   A branch to the function's own label is ``return``. A block or ``if`` whose branches
   all come from its own body (not from a construct inside) needs no loop: a ``br_if``
-  there becomes ``if not cond:`` around the rest of the body (``_skippable``).
+  there becomes ``if not cond:`` around the rest of the body (``_survey``).
 * Wraparound masks are written only where the value may leave the type's range. Stack
   entries carry bounds (``E.rng``: constants, narrow loads, ``and``, shifts,
   comparisons), and so do integer locals in the structured form, from assignments and
@@ -80,7 +80,7 @@ _CONDITIONAL_BRANCHES = frozenset({"br_if", "br_on_null", "br_on_non_null", "br_
 #: them
 _CALLS = frozenset({"call", "call_indirect", "call_ref"})
 MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
-MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _skippable)
+MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _survey)
 
 
 #: the structured instructions (each opens a label and ends with an ``end`` event)
@@ -413,9 +413,14 @@ _BINOPS = {
     "i64.mul": "({a} * {b}) & 0xFFFFFFFFFFFFFFFF", "i64.and": "{a} & {b}",
     "i64.or": "{a} | {b}", "i64.xor": "{a} ^ {b}",
     "i64.shl": "({a} << ({b} & 63)) & 0xFFFFFFFFFFFFFFFF", "i64.shr_u": "{a} >> ({b} & 63)",
+    # shr_s: the signed value (xor-subtract the sign bit), shifted, cut back to the width
+    "i32.shr_s": "((({a} ^ 0x80000000) - 0x80000000) >> ({b} & 31)) & 0xFFFFFFFF",
+    "i64.shr_s": "((({a} ^ 0x8000000000000000) - 0x8000000000000000) >> ({b} & 63))"
+                 " & 0xFFFFFFFFFFFFFFFF",
     "f64.add": "{a} + {b}", "f64.sub": "{a} - {b}", "f64.mul": "{a} * {b}",
-    "f32.add": "n_f32_add({a}, {b})", "f32.sub": "n_f32_sub({a}, {b})",
-    "f32.mul": "n_f32_mul({a}, {b})",
+    # f32: the double result rounded once to f32 (exact: a double holds every f32 sum,
+    # difference and product to better than double rounding can spoil), see compile_rt
+    "f32.add": "_r32({a} + {b})", "f32.sub": "_r32({a} - {b})", "f32.mul": "_r32({a} * {b})",
 }
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "le": "<=", "ge": ">="}
 _SIGN = {"i32": "0x80000000", "i64": "0x8000000000000000"}
@@ -479,7 +484,7 @@ def _view_of(op) -> str:
     for a byte: the bytearray or mmap itself."""
     if op.access.size == 1:
         return "M"
-    return "WD" if op.access.type == "f64" else f"W{op.access.size}"
+    return {"f64": "WD", "f32": "WF"}.get(op.access.type, f"W{op.access.size}")
 
 
 _SCALAR_ACCESSES = [op for op in OPS if op.group == "memory" and op.access is not None]
@@ -551,7 +556,7 @@ class Translator:
         self.int_locals = {i: int(_MASK[ty], 16) for i, ty in enumerate(func.info.local_types)
                            if ty in _MASK}
         self.assigned: dict[int, set] = {}  # id of a construct -> the locals set inside
-        self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see _skippable)
+        self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see _survey)
         #: the body runs in a ``while True`` so that a self tail call is a jump back to
         #: its top: set by the first such call (``_return_call``), and ``translate`` then
         #: puts the body in the loop
@@ -719,14 +724,21 @@ class Translator:
 
     def body(self, body: list, heights) -> None:
         events = list(walk(body))
-        targeted = self.targets(events)
-        if self.track:  # (the flat form uses neither)
-            self.assigned = _assigned_locals(events)
-            self.skippable = _skippable(events)
+        if self.track:  # (the flat form uses neither assigned nor skippable)
+            targeted, self.assigned, self.skippable = _survey(events)
+            if _loop_nesting(events, heights, targeted, self.skippable) > MAX_LOOP_NESTING:
+                raise _TooDeep("too many nested loops")  # (known before translating)
+        else:
+            targeted = self.targets(events)
+        fuel = self.fuel
+        # (the instructions' translations called from here, unless a subclass adds to
+        # ``instr``)
+        dispatch = _DISPATCH if type(self).instr is Translator.instr else None
         dead_depth = 0  # > 0: inside unreachable code, counting constructs opened there
         dead = False
         opened: list = []  # the structured instructions whose Python construct is open
         reached = self.deadline
+        unreached = self.unreached
         for i, (event, instr) in enumerate(events):
             self.cur = i
             if reached is not None and not i & 4095 and reached[0]:
@@ -734,34 +746,48 @@ class Translator:
             if dead:
                 if event == "instr" and isinstance(instr, STRUCTURED):
                     dead_depth += 1
-                    self.unreached.append(i)
+                    unreached.append(i)
                     continue
                 if event == "end" and dead_depth:
                     dead_depth -= 1
-                    self.unreached.append(i)
+                    unreached.append(i)
                     continue
                 if event == "instr" or (event == "else" and dead_depth):
-                    self.unreached.append(i)
+                    unreached.append(i)
                     continue
                 dead = False  # this else/end belongs to a live construct
             if event == "instr":
+                structured = isinstance(instr, STRUCTURED)
                 if heights[i] < 0:
                     dead = True
-                    if isinstance(instr, STRUCTURED):
+                    if structured:
                         dead_depth += 1
-                    self.unreached.append(i)
+                    unreached.append(i)
                     continue
-                self.charge(instr.op.name)
-                if isinstance(instr, STRUCTURED):
+                if structured:
+                    if fuel:
+                        self.charge(instr.op.name)
                     self.open_construct(instr, i in targeted)
                     opened.append(instr)
+                elif not fuel:
+                    if dispatch is None:
+                        if self.instr(instr):
+                            dead = True
+                    else:
+                        handler = dispatch.get(instr.op.name)
+                        if handler is None:
+                            raise _Untranslatable(instr.op.name)
+                        if handler(self, instr):
+                            dead = True
                 else:
-                    n = self.variable_cost(instr.op.name)
+                    name = instr.op.name
+                    self.charge(name)
+                    n = self.variable_cost(name)
                     if self.instr(instr):
                         dead = True
                     if n is not None:
-                        self.charge_variable(instr.op.name, n)
-                    elif instr.op.name in _CONDITIONAL_BRANCHES or instr.op.name in _CALLS:
+                        self.charge_variable(name, n)
+                    elif name in _CONDITIONAL_BRANCHES or name in _CALLS:
                         self.start_segment()
             elif event == "else":
                 self.else_arm()
@@ -1011,21 +1037,10 @@ class Translator:
     # -- instructions ------------------------------------------------------------------------
     def instr(self, instr) -> bool:
         """Translate one instruction; True when the code after it is unreachable."""
-        name = instr.op.name
-        handler = _SPECIAL.get(name)
-        if handler is not None:
-            return bool(handler(self, instr))
-        if name in _LOADS:
-            self.load(name, instr)
-        elif name in _STORES:
-            self.store_mem(name, instr)
-        elif instr.op.group == "numeric":
-            self.numeric(instr.op)
-        elif instr.op.group == "vector":
-            self.vector(instr)
-        else:
-            raise _Untranslatable(name)
-        return False
+        handler = _DISPATCH.get(instr.op.name)
+        if handler is None:
+            raise _Untranslatable(instr.op.name)
+        return handler(self, instr)
 
     def vector(self, instr) -> None:
         """SIMD: calls of the pure lane functions of ``exec.simd``."""
@@ -1081,7 +1096,10 @@ class Translator:
             base, _, sx = op.partition("_")
             if t in _MASK and self.int_binop(t, op, a, b):
                 return
-            if name in _BINOPS:
+            if name in ("f32.min", "f32.max"):  # the operand chosen is an f32 already,
+                # a NaN an f32 NaN made quiet: numerics' rounding after it changes nothing
+                self.result(f"n_f64_{base}({a.text}, {b.text})", [a, b])
+            elif name in _BINOPS:
                 self.result(_BINOPS[name].format(a=_p(a), b=_p(b)), [a, b])
             elif base in ("rotl", "rotr") and b.text.isdigit():
                 w = 32 if t == "i32" else 64
@@ -1102,10 +1120,11 @@ class Translator:
             elif base in _CMP:  # float comparisons: Python's are IEEE's (NaN unordered)
                 cond = f"{_p(a)} {_CMP[base]} {_p(b)}"
                 self.result(f"(1 if {cond} else 0)", [a, b], cond=cond)
-            elif name == "f64.div":  # Python raises on a zero divisor, IEEE gives
-                # inf or NaN: numerics handles those; the other quotients are Python's
+            elif name in ("f64.div", "f32.div"):  # Python raises on a zero divisor, IEEE
+                # gives inf or NaN: numerics handles those; the other quotients are Python's
                 first, later = self.temp(b)
-                self.result(f"({_p(a)} / {later} if {first} else n_f64_div({a.text}, {later}))",
+                quotient = f"{_p(a)} / {later}" if t == "f64" else f"_r32({_p(a)} / {later})"
+                self.result(f"({quotient} if {first} else n_{t}_div({a.text}, {later}))",
                             [a, b])
             else:
                 fn = "n_" + name.replace(".", "_")
@@ -1123,10 +1142,11 @@ class Translator:
             self.result(a.text, [a], rng=a.rng or (0, 0xFFFFFFFF))
         elif _UNOPS.get(name):
             self.result(_UNOPS[name].format(a=_p(a)), [a])
-        elif name == "f64.sqrt":  # math.sqrt is IEEE's for +0.0 and above; numerics
-            # makes the NaNs of negative and NaN operands
+        elif name in ("f64.sqrt", "f32.sqrt"):  # math.sqrt is IEEE's for +0.0 and above;
+            # numerics makes the NaNs of negative and NaN operands
             first, later = self.temp(a)
-            self.result(f"(_sqrt({later}) if {first} >= 0.0 else n_f64_sqrt({later}))", [a])
+            root = f"_sqrt({later})" if t == "f64" else f"_r32(_sqrt({later}))"
+            self.result(f"({root} if {first} >= 0.0 else n_{t}_sqrt({later}))", [a])
         else:
             fn = "n_" + name.replace(".", "_")
             self.result(f"{fn}({a.text})", [a], trapping=row.traps)
@@ -1172,6 +1192,13 @@ class Translator:
             rng = (0, min(ar[1], br[1]))
         elif op in ("or", "xor"):
             rng = (0, (1 << max(ar[1], br[1]).bit_length()) - 1)
+        elif op == "shr_s" and y is not None and ar[1] < half:  # sign bit clear: shr_u
+            k = y % mask.bit_length()
+            text, rng = (f"{_p(a)} >> {k}" if k else a.text), (ar[0] >> k, ar[1] >> k)
+        elif op == "shr_s" and y is not None:
+            k = y % mask.bit_length()
+            text = (f"((({_p(a)} ^ {half}) - {half}) >> {k}) & {_MASK[t]}" if k else a.text)
+            rng = None if k else a.rng
         elif op in ("shl", "shr_u") and y is not None:
             k = y % mask.bit_length()
             if op == "shr_u":
@@ -1289,7 +1316,14 @@ class Translator:
 
     def load(self, name: str, instr) -> None:
         struct_form, view_form = _LOADS[name]
-        if self.views and not instr.memory:  # (memory 0's views; others use struct)
+        if self.views and not instr.memory and name == "f32.load":
+            # the float view, unless the value is a NaN: then its bits (see exec.memory)
+            element = self.element(name, instr)
+            self.ntemps += 1
+            x = f"_t{self.ntemps}"
+            text = (f"({x} if ({x} := {element}) == {x} else "
+                    f"_f32_val(W4{element[2:]}))")
+        elif self.views and not instr.memory:  # (memory 0's views; others use struct)
             text = view_form.format(R=self.element(name, instr))
         else:
             if instr.memory:  # multi-memory: M is memory 0's data, Mk memory k's
@@ -1302,7 +1336,13 @@ class Translator:
         v = self.pop()
         limit, fits = _STORES_FIT[name]
         struct_form, view_form = fits if v.rng is not None and v.rng[1] <= limit else _STORES[name]
-        if self.views and not instr.memory:
+        if self.views and not instr.memory and name == "f32.store":
+            # the float view, unless the value is a NaN: then its bits (see exec.memory)
+            element = self.element(name, instr)
+            first, later = self.temp(v)
+            self.emit(f"if {first} == {later}: {element} = {later}")
+            self.emit(f"else: W4{element[2:]} = _f32_bits({later})")
+        elif self.views and not instr.memory:
             self.emit(view_form.format(R=self.element(name, instr), V=_p(v)))
         else:
             if instr.memory:
@@ -1380,75 +1420,59 @@ def _p(e: E) -> str:
 
 def _branch_targets(events) -> set[int]:
     """Walk indices of the structured instructions that need a Python construct of their
-    own because some branch targets them. A branch to a block whose last instruction is
-    a loop, taken from inside that loop, is a ``break`` of the loop and does not count."""
+    own because some branch targets them (see ``_survey``)."""
+    return _survey(events)[0]
+
+
+def _survey(events) -> tuple[set[int], dict[int, set], dict[int, int]]:
+    """One pass over a body's walk events: what the structured form needs to know ahead.
+
+    ``targeted``: walk indices of the structured instructions that need a Python
+    construct of their own because some branch targets them. A branch to a block whose
+    last instruction is a loop, taken from inside that loop, is a ``break`` of the loop
+    and does not count.
+
+    ``assigned``: for every structured instruction (by id) the locals set or teed inside.
+
+    ``skippable``: blocks and ifs (walk index -> how many br_ifs) that need no Python
+    loop although branches target them: every branch to them is a br or a br_if (at most
+    MAX_SKIPS) in their own body, not inside a construct there. A br_if becomes ``if not
+    cond:`` around the rest of the body, a br ends it (what follows is unreachable)."""
     targeted: set[int] = set()
+    assigned: dict[int, set] = {}
+    count: dict[int, int] = {}
+    bad: set[int] = set()
     open_: list[int] = []
     open_instrs: list = []
+    sets: list[set] = [set()]
     for i, (event, instr) in enumerate(events):
         if event == "instr":
+            name = instr.op.name
+            if name in _SETTERS:
+                sets[-1].add(instr.index)
+                continue
+            if name not in _BRANCHING:
+                continue
             if isinstance(instr, STRUCTURED):
-                for dpt in catch_depths(instr):  # from outside the try_table
-                    if dpt < len(open_):
-                        targeted.add(open_[len(open_) - 1 - dpt])
+                if type(instr) is TryTable:
+                    for c in instr.catches:  # from outside the try_table; a handler
+                        dpt = c.label  # cannot fall through
+                        if dpt < len(open_):
+                            target = open_[len(open_) - 1 - dpt]
+                            targeted.add(target)
+                            bad.add(target)
                 open_.append(i)
                 open_instrs.append(instr)
+                sets.append(set())
                 continue
             for dpt in branch_depths(instr):
                 if dpt >= len(open_):
                     continue  # the function's label: return
                 k = len(open_) - 1 - dpt
-                if not _ends_in_open_loop(open_instrs, k):
-                    targeted.add(open_[k])
-        elif event == "end":
-            open_.pop()
-            open_instrs.pop()
-    return targeted
-
-
-def _assigned_locals(events) -> dict[int, set]:
-    """For every structured instruction (by id) the locals set or teed inside it."""
-    assigned: dict[int, set] = {}
-    open_: list[set] = [set()]
-    for event, instr in events:
-        if event == "instr":
-            if isinstance(instr, STRUCTURED):
-                open_.append(set())
-            elif instr.op.name in ("local.set", "local.tee"):
-                open_[-1].add(instr.index)
-        elif event == "end":
-            inner = open_.pop()
-            assigned[id(instr)] = inner
-            open_[-1] |= inner
-    return assigned
-
-
-def _skippable(events) -> dict[int, int]:
-    """Blocks and ifs (walk index -> how many br_ifs) that need no Python loop although
-    branches target them: every branch to them is a br or a br_if (at most MAX_SKIPS) in
-    their own body, not inside a construct there. A br_if becomes ``if not cond:`` around
-    the rest of the body, a br ends it (what follows is unreachable)."""
-    count: dict[int, int] = {}
-    bad: set[int] = set()
-    open_: list[int] = []
-    open_instrs: list = []
-    for i, (event, instr) in enumerate(events):
-        if event == "instr":
-            if isinstance(instr, STRUCTURED):
-                for dpt in catch_depths(instr):  # a handler cannot fall through
-                    if dpt < len(open_):
-                        bad.add(open_[len(open_) - 1 - dpt])
-                open_.append(i)
-                open_instrs.append(instr)
-                continue
-            name = instr.op.name
-            for dpt in branch_depths(instr):
-                if dpt >= len(open_):
-                    continue
-                k = len(open_) - 1 - dpt
                 if _ends_in_open_loop(open_instrs, k):
-                    continue  # a break of that loop (see _branch_targets)
+                    continue  # a break of that loop
                 target = open_[k]
+                targeted.add(target)
                 if (dpt or name == "br_table" or name.startswith("br_on")
                         or type(open_instrs[k]) is Loop):
                     bad.add(target)
@@ -1457,7 +1481,41 @@ def _skippable(events) -> dict[int, int]:
         elif event == "end":
             open_.pop()
             open_instrs.pop()
-    return {i: n for i, n in count.items() if i not in bad and n <= MAX_SKIPS}
+            inner = sets.pop()
+            assigned[id(instr)] = inner
+            sets[-1] |= inner
+    skippable = {i: n for i, n in count.items() if i not in bad and n <= MAX_SKIPS}
+    return targeted, assigned, skippable
+
+
+def _loop_nesting(events, heights, targeted: set[int], skippable: dict[int, int]) -> int:
+    """How deep the Python loops (and ``try`` blocks) of the structured form nest at
+    least: loops, try_tables, and the targeted blocks and ifs that are not skippable, of
+    the reachable code. Over MAX_LOOP_NESTING, the structured form cannot be made."""
+    deepest = 0
+    stack = [0]  # loop depth inside each open construct; -1: in unreachable code
+    for i, (event, instr) in enumerate(events):
+        if event == "end":
+            stack.pop()
+        elif event == "instr" and isinstance(instr, STRUCTURED):
+            depth = stack[-1]
+            if depth >= 0 and heights[i] >= 0:
+                if (type(instr) is Loop or type(instr) is TryTable
+                        or (i in targeted and i not in skippable)):
+                    depth += 1
+                    if depth > deepest:
+                        deepest = depth
+            else:
+                depth = -1
+            stack.append(depth)
+    return deepest
+
+
+#: what ``_survey`` looks at: local writes, and the instructions that open constructs or
+#: branch
+_SETTERS = frozenset(("local.set", "local.tee"))
+_BRANCHING = frozenset(("block", "loop", "if", "try_table", "br", "br_if", "br_table",
+                        "br_on_null", "br_on_non_null", "br_on_cast", "br_on_cast_fail"))
 
 
 def catch_depths(instr) -> tuple:
@@ -1491,14 +1549,23 @@ def _ends_in_open_loop(open_instrs: list, k: int) -> bool:
 # -- instructions with their own translation -------------------------------------------------
 def _local_get(t: Translator, instr):
     i = instr.index
-    t.push(E(f"l{i}", {i}, rng=t.bounds.get(i)))
+    t.stack.append(E(f"l{i}", {i}, 0, None, t.bounds.get(i)))  # (light: no store)
 
 
 def _local_set(t: Translator, instr):
     v = t.pop()
     i = instr.index
     t.store_readers_of(i)
-    t.emit(f"l{i} = {v.text}")
+    text = v.text
+    line = t.lines[-1] if t.lines else ""
+    pad = t.IND * t.indent
+    if (text[0] == "s" and line.startswith(f"{pad}{text} = ") and _SLOT.fullmatch(text)
+            and int(text[1:]) == len(t.stack)):
+        # the value was just put in the slot above the stack, read by nothing else: put
+        # it in the local instead (``s0 = W4[...]`` + ``l3 = s0`` is ``l3 = W4[...]``)
+        t.lines[-1] = f"{pad}l{i} = {line[len(pad) + len(text) + 3:]}"
+    else:
+        t.emit(f"l{i} = {text}")
     if v.rng is not None and t.track and i in t.int_locals:
         t.bounds[i] = v.rng
     else:
@@ -1940,3 +2007,45 @@ _SPECIAL = {
     "table.init": _statement("T{i.table}.init({0}, E{i.elem}.elements, {1}, {2})", 3),
     "elem.drop": _statement("E{i.elem}.elements = []", 0),
 }
+
+
+def _numeric(t: Translator, instr) -> bool:
+    t.numeric(instr.op)
+    return False
+
+
+def _vector(t: Translator, instr) -> bool:
+    t.vector(instr)
+    return False
+
+
+def _load(t: Translator, instr) -> bool:
+    t.load(instr.op.name, instr)
+    return False
+
+
+def _store(t: Translator, instr) -> bool:
+    t.store_mem(instr.op.name, instr)
+    return False
+
+
+def _dispatch() -> dict:
+    """Mnemonic -> its translation ``(translator, instr) -> unreachable after?``: the
+    special ones, else by the opcode table's group; missing: not translated."""
+    table = {}
+    for op in OPS:
+        name = op.name
+        if name in _SPECIAL:
+            table[name] = _SPECIAL[name]
+        elif name in _LOADS:
+            table[name] = _load
+        elif name in _STORES:
+            table[name] = _store
+        elif op.group == "numeric":
+            table[name] = _numeric
+        elif op.group == "vector":
+            table[name] = _vector
+    return table
+
+
+_DISPATCH = _dispatch()

@@ -24,12 +24,13 @@ memory whose minimum is over the store's limit, or that the host cannot allocate
 
 Typed views for the compiled tier (``attach``). Where the host is little-endian, the
 memory can give a compiled namespace tables of ``memoryview`` casts of ``data``: ``W2``,
-``W4``, ``W8`` (unsigned ints of 2, 4, 8 bytes) and ``WD`` (f64), each a tuple indexed by
+``W4``, ``W8`` (unsigned ints of 2, 4, 8 bytes), ``WD`` (f64) and ``WF`` (f32), each a tuple indexed by
 the address modulo the width, whose entry ``k`` views the bytes from ``k`` on, cut to a
 whole number of elements; so the value of ``size`` bytes at ``ea`` is
 ``W[ea % size][ea // size]``, aligned or not, and the index is out of range (IndexError)
-exactly when ``ea + size > len(data)``. (f32 is read through ``W4`` as bits: a C float
-would quiet a signalling NaN.) A bytearray or mmap cannot resize while a view of it
+exactly when ``ea + size > len(data)``. (A C float widened to a double, or narrowed from
+one, loses a signalling NaN's signal: compiled code reads and writes ``WF`` only for values
+that are not NaNs, and NaNs as bits through ``W4``.) A bytearray or mmap cannot resize while a view of it
 exists, so ``grow`` releases the views, resizes ``data`` and makes new ones, which it
 puts into every namespace attached to the memory (an imported memory serves several
 instances); compiled code reads them as globals at each access, never keeping one.
@@ -106,7 +107,7 @@ def allocate(nbytes: int):
 NATIVE_VIEWS = sys.byteorder == "little"
 
 #: (name in the namespace, bytes, memoryview format) of the view tables (module doc)
-VIEW_TABLES = (("W2", 2, "H"), ("W4", 4, "I"), ("W8", 8, "Q"), ("WD", 8, "d"))
+VIEW_TABLES = (("W2", 2, "H"), ("W4", 4, "I"), ("W8", 8, "Q"), ("WD", 8, "d"), ("WF", 4, "f"))
 
 
 def _make_views(data) -> dict:
