@@ -38,7 +38,7 @@ def test_a_fallback_is_counted_with_its_reason(monkeypatch):
     from wasmvm.exec import compile as compile_module
 
     # an instruction the translator does not know (none in 2.0): made so for the test
-    monkeypatch.delitem(compile_module._SPECIAL, "drop")
+    monkeypatch.delitem(compile_module._DISPATCH, "drop")
     store = Store(Engine(Config(tier="compiled")))
     exports = Instance(store, Module(store.engine, wat(PROGRAM)), []).exports(store)
     exports["_start"](store)

@@ -99,7 +99,7 @@ def test_the_compiled_tier_falls_back_through_the_interface(monkeypatch):
     store, exports = instance("compiled", wat(_deep_loops(20)), engine)
     assert exports["f"](store, 41) == 42 and calls == []
     # ... only an instruction the translator does not know is
-    monkeypatch.delitem(compile_module._SPECIAL, "nop")
+    monkeypatch.delitem(compile_module._DISPATCH, "nop")
     store, exports = instance("compiled", wat(_deep_loops(3).replace("(br_if", "nop (br_if")),
                               engine)
     assert exports["f"](store, 41) == 42
@@ -189,7 +189,7 @@ CROSS = """(module (memory 1)
 
 def _cross(monkeypatch, tier="compiled", max_depth=1000):
     # nop: untranslatable, for the test
-    monkeypatch.delitem(compile_module._SPECIAL, "nop", raising=False)
+    monkeypatch.delitem(compile_module._DISPATCH, "nop", raising=False)
     engine = Engine(Config(tier=tier, max_call_depth=max_depth))
     return instance(tier, wat(CROSS), engine)
 

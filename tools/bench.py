@@ -66,7 +66,9 @@ tools/bench/real/programs.py lists them with their workloads.
 
 Engines: compiled, cached, reference, wasmtime and pywasm (its WASI,
 pywasm.wasi.Preview1), each run in a fresh process, interleaved as above, medians.
-"compiled" translates every function it reaches (a cold start: no translation cache);
+"compiled" translates every function it reaches (a cold start: no translation cache),
+with a worker process translating ahead where it can (Config.parallel_compilation,
+exec.background); "serial" is the same without the worker (one CPU);
 "cached" is the compiled tier with a warm translation cache (exec.cache: what ``wasmvm
 run`` does from the second run of a module on), filled by one untimed run per program.
 "load" is decode + validate + instantiate (wasmtime: + compile); "run" is the ``_start``
@@ -686,11 +688,14 @@ def render(report: dict) -> str:
 
 # -- the real programs (--real) ----------------------------------------------------------------
 REAL_DIR = BENCH_DIR / "real"
-REAL_ENGINES = ("compiled", "cached", "reference", "wasmtime", "pywasm")
+REAL_ENGINES = ("compiled", "serial", "cached", "reference", "wasmtime", "pywasm")
+#: the engines that are wasmvm, in this Python
+WASMVM_REAL = ("compiled", "serial", "cached", "reference")
 REAL_CFLAGS = ("--target=wasm32-wasi", "-mno-simd128", "-Wall", "-Werror")
 REAL_OPTS = ("-O0", "-O2")
 #: (label, numerator, denominator) of the real section: run(numerator) / run(denominator).
 REAL_RATIOS = (("compiled/reference", "compiled", "reference"),
+               ("serial/reference", "serial", "reference"),
                ("cached/reference", "cached", "reference"),
                ("compiled/wasmtime", "compiled", "wasmtime"),
                ("pywasm/compiled", "pywasm", "compiled"))
@@ -845,7 +850,7 @@ def run_real_once(engine: str, wasm: Path, argv: list[str], data: Path) -> dict:
     (decode + validate + instantiate; wasmtime: + compile), run (_start), the exit code
     and, for wasmvm, the module's functions and the compiled tier's translation stats."""
     out: dict = {}
-    if engine in ("compiled", "cached", "reference"):
+    if engine in WASMVM_REAL:
         from wasmvm import Config, Engine, Linker, Module, Store
         from wasmvm.wasi import ExitTrap, WasiConfig, define_wasi, set_wasi
 
@@ -853,7 +858,7 @@ def run_real_once(engine: str, wasm: Path, argv: list[str], data: Path) -> dict:
         t0 = time.perf_counter()
         cache = os.environ["WASMVM_BENCH_CACHE"] if engine == "cached" else False
         engine_ = Engine(Config(tier="reference" if engine == "reference" else "compiled",
-                                cache=cache))
+                                cache=cache, parallel_compilation=engine != "serial"))
         module = Module(engine_, wasm.read_bytes())
         store = Store(engine_)
         config = WasiConfig()
@@ -879,7 +884,7 @@ def run_real_once(engine: str, wasm: Path, argv: list[str], data: Path) -> dict:
         stats = getattr(engine_.tier, "stats", None)
         if stats is not None:
             out.update(translated=stats.translated, fallbacks=stats.fallbacks,
-                       translate=stats.seconds, cached=stats.cached)
+                       translate=stats.seconds, cached=stats.cached, ahead=stats.ahead)
     elif engine == "wasmtime":
         import wasmtime
 
@@ -991,7 +996,7 @@ def run_real(progs: list[RealProgram], engines: list[str], reps: int, smoke: boo
     setup = {}
     for engine in engines:
         try:
-            if engine in ("compiled", "cached", "reference"):
+            if engine in WASMVM_REAL:
                 setup[engine] = {"python": sys.executable}
             elif engine == "wasmtime":
                 why = python_has("wasmtime")
@@ -1052,6 +1057,7 @@ def run_real(progs: list[RealProgram], engines: list[str], reps: int, smoke: boo
                 e.update(status="n/a", reason="not run")
         if entry.get("_translates"):
             entry["translate"] = statistics.median(entry.pop("_translates"))
+            entry["ahead"] = statistics.median(entry.pop("_aheads"))
     translations.cleanup()
     meta_setup = {g: {"cmd": [s["python"]]} if "python" in s else s for g, s in setup.items()}
     report = {"meta": meta(engines, reps, meta_setup), "smoke": smoke,
@@ -1080,10 +1086,11 @@ def _record_real(entry: dict, engine: str, e: dict, out: dict, budget: float | N
         entry["functions"] = out["functions"]
     if "translated" in out and engine == "cached":
         entry["cached"] = out["cached"]
-    elif "translated" in out:
+    elif "translated" in out and engine == "compiled":
         entry["translated"] = out["translated"]
         entry["fallbacks"] = out["fallbacks"]
         entry.setdefault("_translates", []).append(out["translate"])
+        entry.setdefault("_aheads", []).append(out["ahead"])
 
 
 def _secs(e: dict, key: str = "call") -> str:
@@ -1102,24 +1109,28 @@ def render_real(report: dict) -> str:
              "versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v), "",
              "run time, s (the _start call; the compiled tier's lazy translation included, "
              "its own time in 'transl. s'); functions: defined in the module; translated / "
-             "fallbacks: by the compiled tier, of the functions the run reached"]
+             "fallbacks: by the compiled tier, of the functions the run reached; ahead: of "
+             "those, made by its worker process (exec.background)"]
     per = report["ratios"]
-    shown = [lb for lb in ("compiled/reference", "cached/reference", "compiled/wasmtime")
-             if lb.split("/")[0] in engines]
-    header = ["program", "functions", "translated", "fallbacks", "transl. s", *engines, *shown]
+    shown = [lb for lb in ("compiled/reference", "serial/reference", "cached/reference",
+                           "compiled/wasmtime")
+             if lb.split("/")[0] in engines and lb.split("/")[1] in engines]
+    header = ["program", "functions", "translated", "ahead", "fallbacks", "transl. s",
+              *engines, *shown]
     rows = []
     for entry in entries:
         fallbacks = entry["fallbacks"]
         rows.append([entry["name"],
                      f"{entry['functions']:,}" if entry["functions"] is not None else "-",
                      str(entry["translated"]) if entry["translated"] is not None else "-",
+                     f"{entry['ahead']:g}" if entry.get("ahead") is not None else "-",
                      str(len(fallbacks)) if fallbacks is not None else "-",
                      f"{entry['translate']:.3f}" if entry["translate"] is not None else "-",
                      *(_secs(entry["engines"][g]) for g in engines),
                      *(fmt_ratio(per[lb][entry["name"]]) if entry["name"] in per.get(lb, {})
                        else "n/a" for lb in shown)])
     geo = report["geomeans"]
-    rows.append(["geomean", "", "", "", "", *("" for _ in engines),
+    rows.append(["geomean", "", "", "", "", "", *("" for _ in engines),
                  *(fmt_ratio(geo[lb]["value"]) + f" ({geo[lb]['over']})" if lb in geo else "n/a"
                    for lb in shown)])
     lines += _table(header, rows, first=14)

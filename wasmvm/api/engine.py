@@ -38,6 +38,11 @@ class Config:
     #: the same module skips translating (``exec.cache``): False (the default), True (in
     #: $WASMVM_CACHE_DIR, else ~/.cache/wasmvm/translations) or a directory.
     cache: bool | str | os.PathLike = False
+    #: Translate ahead on another CPU, as wasmtime compiles in parallel: a big module
+    #: instance's functions are translated by a worker process while the program runs
+    #: (``exec.background``: only where the process can fork, has two CPUs or more and
+    #: runs no other thread; the code run is the same either way).
+    parallel_compilation: bool = True
     #: Interrupt by epoch, as wasmtime does: code checks its store's deadline on entering
     #: a function and at each loop iteration, and traps INTERRUPT once the engine's epoch
     #: (``Engine.increment_epoch()``, from any thread) reaches it
@@ -79,7 +84,7 @@ class Engine:
             cache = TranslationCache(None if cache is True else cache)
         else:
             cache = None
-        self.tier = make_tier(self.config.tier, cache)
+        self.tier = make_tier(self.config.tier, cache, self.config.parallel_compilation)
         self._epoch = [0]  # the engine's epoch, shared with its stores
         self._epoch_stores: weakref.WeakSet = weakref.WeakSet()  # (exec stores)
 

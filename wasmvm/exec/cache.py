@@ -85,6 +85,10 @@ class TranslationCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key[2:]
 
+    def has(self, key: str) -> bool:
+        """Is there an entry under ``key``? (not read: it may still be unreadable)"""
+        return self._path(key).exists()
+
     def load(self, key: str):
         """The entry stored under ``key``, or None (missing or unreadable)."""
         try:

@@ -65,7 +65,7 @@ from ..opcodes import OPS
 from ..syntax.gcpause import paused_gc
 from ..syntax.instructions import Block, If, Loop, TryTable, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
-from . import backtrace, compile_rt, simd
+from . import background, backtrace, compile_rt, simd
 from .fuel import BULK, COST, FUNCTION_ENTRY, GROW, GROW_FAILED
 from .store import Store, Thrown, WasmFunc
 
@@ -124,9 +124,12 @@ class CompiledTier:
 
     name = "compiled"
 
-    def __init__(self, fallback, cache=None, defer_instructions: int | None = None):
+    def __init__(self, fallback, cache=None, defer_instructions: int | None = None,
+                 parallel: bool = False):
         self.fallback = fallback
         self.cache = cache  # an exec.cache.TranslationCache, or None
+        #: translate big instances' functions ahead in a worker process (exec.background)
+        self.parallel = parallel
         #: DEFER_INSTRUCTIONS, unless given (None: never defer)
         self.defer_instructions = (self.DEFER_INSTRUCTIONS if defer_instructions is None
                                    else defer_instructions or None)
@@ -192,34 +195,64 @@ class CompiledTier:
         """(callable, cache entry, None), or (fallback callable, None, why)."""
         ns = compile_rt.namespace(func.module, store, self)
         key = entry = None
-        if self.cache is not None:
-            key = self.cache.key(func, ns["_F"] is not None, "_EH" in ns)
-            entry = self.cache.load(key) if key is not None else None
+        cache = self.cache
+        worker = self._worker(func, store) if self.parallel else None
+        if worker is not None:
+            cache = worker.cache
+            worker.hint(func)
+        if cache is not None:
+            key = cache.key(func, ns["_F"] is not None, "_EH" in ns)
+            entry = cache.load(key) if key is not None else None
         if entry is not None:
-            self.stats.cached += 1
+            if worker is not None and worker.private is not None:
+                self.stats.ahead += 1
+            else:
+                self.stats.cached += 1
             reason = None
         else:
             entry, reason = self._translate(func, ns, store)
-            if key is not None and reason is None:
-                self.cache.store(key, entry)
+            if key is not None and reason is None and (worker is None or worker.private is None):
+                cache.store(key, entry)  # (a worker's private cache only holds its own)
         if reason is not None:
             return entry, None, reason
         return install(entry, func, ns), entry, None
 
-    def _translate(self, func: WasmFunc, ns: dict, store: Store):
+    def _worker(self, func: WasmFunc, store: Store):
+        """The background worker of ``func``'s instance (exec.background): started now
+        when the instance is big enough and the process can fork; else None."""
+        mod = func.module
+        if mod.background is None:
+            mod.background = False
+            if background.available() and background.big_enough(mod):
+                try:
+                    mod.background = background.Background(self, mod, store, func,
+                                                           self.cache)
+                except OSError:  # (no fork after all, no temporary folder): no worker
+                    pass
+        return mod.background or None
+
+    def entry_for(self, func: WasmFunc, ns: dict, store: Store):
+        """``func``'s translation entry (see ``install``), made with no epoch deadline
+        (for a worker translating ahead, exec.background); None when it is not
+        translated (its call will say why)."""
+        entry, reason = self._translate(func, ns, store, for_call=False)
+        return entry if reason is None else None
+
+    def _translate(self, func: WasmFunc, ns: dict, store: Store, for_call: bool = True):
         """(translation entry, None), or (fallback callable, why) for a function not
         translated."""
         from .compile_flat import FlatTranslator, too_big  # it subclasses Translator
 
+        prepare = _for_call if for_call else (lambda translator: translator)
         try:
             try:
                 if too_big(func):  # for CPython's compiler: flat, split into chunks
                     raise _TooDeep("too big")
-                return _build(_for_call(Translator(func, ns)), func), None
+                return _build(prepare(Translator(func, ns)), func), None
             except (_TooDeep, SyntaxError, RecursionError, MemoryError) as e:
                 # CPython's own limits (loop nesting, indentation, size): the flat form
                 _limit_or_bug(e, func)
-                return _build(_for_call(FlatTranslator(func, ns)), func, flat=True), None
+                return _build(prepare(FlatTranslator(func, ns)), func, flat=True), None
         except (_Untranslatable, SyntaxError, RecursionError, MemoryError) as why:
             # an instruction this translator does not know, or (a last resort) a flat
             # form too big for CPython's compiler
@@ -291,16 +324,18 @@ def install(entry: tuple, func: WasmFunc, ns: dict):
 class TranslationStats:
     """What a CompiledTier has translated: ``translated`` functions (``flat`` of them in
     the flat form, see compile_flat; ``cached`` of them taken from the translation cache,
-    see exec.cache), ``fallbacks`` as (function name, reason) for those run on the
-    fallback tier, and ``seconds`` spent translating (Python source, compile and exec, or
-    reading the cache)."""
+    see exec.cache; ``ahead`` of them made by a worker process, see exec.background),
+    ``fallbacks`` as (function name, reason) for those run on the fallback tier, and
+    ``seconds`` spent translating (Python source, compile and exec, or reading the
+    cache)."""
 
-    __slots__ = ("translated", "flat", "cached", "deferred", "fallbacks", "seconds")
+    __slots__ = ("translated", "flat", "cached", "ahead", "deferred", "fallbacks", "seconds")
 
     def __init__(self):
         self.translated = 0
         self.flat = 0  # of those translated: in the flat (state machine) form
         self.cached = 0  # of those translated: taken from the translation cache
+        self.ahead = 0  # of those translated: made by a worker ahead (exec.background)
         self.deferred = 0  # very big functions whose first call ran on the fallback tier
         self.fallbacks: list[tuple[str, str]] = []
         self.seconds = 0.0
@@ -430,6 +465,11 @@ _UNOPS = {
     "i32.wrap_i64": "{a} & 0xFFFFFFFF",
     "i64.extend_i32_u": "{a}",
     "i64.extend_i32_s": "(({a} ^ 0x80000000) - 0x80000000) & 0xFFFFFFFFFFFFFFFF",
+    # f32 through the namespace's f32 kit (compile_rt.f32_kit); an i32 is exact as a
+    # double, so one rounding makes the f32
+    "i32.reinterpret_f32": "_b32({a})", "f32.reinterpret_i32": "_v32({a})",
+    "f32.convert_i32_u": "_r32(float({a}))",
+    "f32.convert_i32_s": "_r32(float(({a} ^ 0x80000000) - 0x80000000))",
     "f64.neg": None,  # bit operations stay with numerics (NaN payloads)
 }
 # Scalar loads and stores, made from the opcode table's access facts (kind, size, type)
@@ -725,8 +765,8 @@ class Translator:
     def body(self, body: list, heights) -> None:
         events = list(walk(body))
         if self.track:  # (the flat form uses neither assigned nor skippable)
-            targeted, self.assigned, self.skippable = _survey(events)
-            if _loop_nesting(events, heights, targeted, self.skippable) > MAX_LOOP_NESTING:
+            targeted, self.assigned, self.skippable, tree = _survey(events)
+            if _loop_nesting(tree, heights, targeted, self.skippable) > MAX_LOOP_NESTING:
                 raise _TooDeep("too many nested loops")  # (known before translating)
         else:
             targeted = self.targets(events)
@@ -1142,6 +1182,11 @@ class Translator:
             self.result(a.text, [a], rng=a.rng or (0, 0xFFFFFFFF))
         elif _UNOPS.get(name):
             self.result(_UNOPS[name].format(a=_p(a)), [a])
+        elif name == "f32.demote_f64":  # one rounding, unless a NaN (numerics keeps
+            # the top of its payload)
+            first, later = self.temp(a)
+            self.result(f"(_r32({later}) if {first} == {later} else n_f32_demote_f64({later}))",
+                        [a])
         elif name in ("f64.sqrt", "f32.sqrt"):  # math.sqrt is IEEE's for +0.0 and above;
             # numerics makes the NaNs of negative and NaN operands
             first, later = self.temp(a)
@@ -1424,7 +1469,7 @@ def _branch_targets(events) -> set[int]:
     return _survey(events)[0]
 
 
-def _survey(events) -> tuple[set[int], dict[int, set], dict[int, int]]:
+def _survey(events) -> tuple[set[int], dict[int, set], dict[int, int], list]:
     """One pass over a body's walk events: what the structured form needs to know ahead.
 
     ``targeted``: walk indices of the structured instructions that need a Python
@@ -1437,8 +1482,13 @@ def _survey(events) -> tuple[set[int], dict[int, set], dict[int, int]]:
     ``skippable``: blocks and ifs (walk index -> how many br_ifs) that need no Python
     loop although branches target them: every branch to them is a br or a br_if (at most
     MAX_SKIPS) in their own body, not inside a construct there. A br_if becomes ``if not
-    cond:`` around the rest of the body, a br ends it (what follows is unreachable)."""
+    cond:`` around the rest of the body, a br ends it (what follows is unreachable).
+
+    ``tree``: the structured instructions in walk order, each as (walk index, its
+    position in ``tree`` of the construct it is in, or -1, the instruction)."""
     targeted: set[int] = set()
+    tree: list = []
+    inside: list[int] = [-1]  # positions in tree of the open constructs
     assigned: dict[int, set] = {}
     count: dict[int, int] = {}
     bad: set[int] = set()
@@ -1464,6 +1514,8 @@ def _survey(events) -> tuple[set[int], dict[int, set], dict[int, int]]:
                 open_.append(i)
                 open_instrs.append(instr)
                 sets.append(set())
+                inside.append(len(tree))
+                tree.append((i, inside[-2], instr))
                 continue
             for dpt in branch_depths(instr):
                 if dpt >= len(open_):
@@ -1481,33 +1533,31 @@ def _survey(events) -> tuple[set[int], dict[int, set], dict[int, int]]:
         elif event == "end":
             open_.pop()
             open_instrs.pop()
+            inside.pop()
             inner = sets.pop()
             assigned[id(instr)] = inner
             sets[-1] |= inner
     skippable = {i: n for i, n in count.items() if i not in bad and n <= MAX_SKIPS}
-    return targeted, assigned, skippable
+    return targeted, assigned, skippable, tree
 
 
-def _loop_nesting(events, heights, targeted: set[int], skippable: dict[int, int]) -> int:
+def _loop_nesting(tree: list, heights, targeted: set[int], skippable: dict[int, int]) -> int:
     """How deep the Python loops (and ``try`` blocks) of the structured form nest at
     least: loops, try_tables, and the targeted blocks and ifs that are not skippable, of
-    the reachable code. Over MAX_LOOP_NESTING, the structured form cannot be made."""
+    the reachable code (``tree`` from ``_survey``). Over MAX_LOOP_NESTING, the structured
+    form cannot be made."""
     deepest = 0
-    stack = [0]  # loop depth inside each open construct; -1: in unreachable code
-    for i, (event, instr) in enumerate(events):
-        if event == "end":
-            stack.pop()
-        elif event == "instr" and isinstance(instr, STRUCTURED):
-            depth = stack[-1]
-            if depth >= 0 and heights[i] >= 0:
-                if (type(instr) is Loop or type(instr) is TryTable
-                        or (i in targeted and i not in skippable)):
-                    depth += 1
-                    if depth > deepest:
-                        deepest = depth
-            else:
-                depth = -1
-            stack.append(depth)
+    depths: list[int] = []  # per construct: the loop depth inside it; -1: unreachable
+    for i, parent, instr in tree:
+        depth = depths[parent] if parent >= 0 else 0
+        if depth < 0 or heights[i] < 0:
+            depth = -1
+        elif (type(instr) is Loop or type(instr) is TryTable
+              or (i in targeted and i not in skippable)):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        depths.append(depth)
     return deepest
 
 

@@ -51,13 +51,14 @@ REFERENCE = ReferenceTier()
 TIERS = ("reference", "compiled")
 
 
-def make_tier(name: str, cache=None) -> Tier:
+def make_tier(name: str, cache=None, parallel: bool = False) -> Tier:
     """The tier called ``name`` (one of ``TIERS``); ``cache`` (an exec.cache
-    TranslationCache, or None) is where the compiled tier keeps its translations."""
+    TranslationCache, or None) is where the compiled tier keeps its translations;
+    ``parallel``: it translates big instances ahead in a worker (exec.background)."""
     if name == "reference":
         return REFERENCE
     if name == "compiled":
-        return CompiledTier(fallback=REFERENCE, cache=cache)
+        return CompiledTier(fallback=REFERENCE, cache=cache, parallel=parallel)
     raise ValueError(f"tier must be one of {TIERS}, got {name!r}")
 
 

@@ -346,6 +346,9 @@ class ModuleInst:
     #: the functions of this instance), the compiled tier's namespace (None until used).
     reference: dict = field(default_factory=dict)
     compiled: dict | None = None
+    #: the compiled tier's worker translating this instance's functions ahead
+    #: (``exec.background.Background``), False when it has none, None until it decides
+    background: object = None
     #: its store's ``[epoch deadline reached]`` when the store interrupts by epoch, else None
     epoch: list | None = None
     #: its store's choice of relaxed SIMD results (``Store.relaxed_simd_deterministic``)

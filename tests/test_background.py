@@ -1,0 +1,159 @@
+"""Translating ahead in a worker process (exec.background, Config.parallel_compilation):
+the code run is the code the caller would have made, the worker follows the run, ends
+when told or when its instance goes, and is never started where a fork is unsafe."""
+
+import gc
+import os
+import threading
+import time
+
+import pytest
+
+from wasmvm import Config, Engine, Instance, Module, Store
+from wasmvm.exec import background
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+
+N = 40
+
+
+def _module_text() -> str:
+    """``main(0)`` returns at once; ``main(1)`` calls f1 ... fN, each doing a little
+    arithmetic in a loop and calling the next one's helper."""
+    funcs = []
+    for k in range(1, N + 1):
+        funcs.append(f"""
+  (func $f{k} (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const {k}))))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))
+    (i32.xor (local.get 1) (call $h{k} (local.get 1))))
+  (func $h{k} (param i32) (result i32)
+    (i32.rotl (local.get 0) (i32.const {k % 31 + 1}))
+    (f32.convert_i32_s (local.get 0)) (f32.const 0.5) (f32.mul) (i32.trunc_sat_f32_s)
+    (i32.add))""")
+    calls = "\n".join(f"    (i32.add (call $f{k} (i32.const {k})))" for k in range(1, N + 1))
+    return f"""(module {''.join(funcs)}
+  (func (export "main") (param i32) (result i32)
+    (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))
+    (i32.const 0)
+{calls}))"""
+
+
+@pytest.fixture
+def eager(monkeypatch):
+    """Any module is big enough, and this machine counts as having two CPUs."""
+    monkeypatch.setattr(background, "MIN_INSTRUCTIONS", 0)
+    monkeypatch.setattr(background, "_cpus", lambda: 2)
+
+
+def _run(parallel: bool, wait: float = 0.0):
+    engine = Engine(Config(parallel_compilation=parallel))
+    store = Store(engine)
+    instance = Instance(store, Module(engine, _module_text()), [])
+    main = instance.exports(store)["main"]
+    assert main(store, 0) == 0  # translates main: the worker starts here
+    deadline = time.monotonic() + wait
+    worker = instance._inst.background
+    while worker and time.monotonic() < deadline and _made(worker) < 2 * N:
+        time.sleep(0.02)
+    return engine, store, instance, main(store, 1)
+
+
+def _made(worker) -> int:
+    root = worker.cache.directory
+    return sum(len(os.listdir(root / d)) for d in os.listdir(root)) if root.exists() else 0
+
+
+def test_functions_translated_ahead_run_the_same_code(eager):
+    engine, store, instance, result = _run(parallel=True, wait=20.0)
+    serial_engine, serial_store, serial_instance, expected = _run(parallel=False)
+    assert result == expected
+    stats = engine.tier.stats
+    assert stats.ahead >= N, "the worker had time for every function main calls"
+    assert stats.translated == serial_engine.tier.stats.translated == 2 * N + 1
+    assert serial_engine.tier.stats.ahead == 0
+    # the same code objects, whoever made them
+    ours = {f.index: f.compiled for f in instance._inst.funcs}
+    theirs = {f.index: f.compiled for f in serial_instance._inst.funcs}
+    for index, fn in ours.items():
+        assert fn is not None and theirs[index] is not None
+        a, b = fn.__code__, theirs[index].__code__
+        assert (a.co_code, a.co_consts, a.co_names) == (b.co_code, b.co_consts, b.co_names)
+    instance._inst.background.stop()
+
+
+def test_the_worker_skips_what_the_caller_translates(eager):
+    """No wait: the caller translates what the worker has not done yet, and says so;
+    every result is right either way."""
+    engine, store, instance, result = _run(parallel=True, wait=0.0)
+    assert result == _run(parallel=False)[3]
+    stats = engine.tier.stats
+    assert stats.translated == 2 * N + 1
+    assert stats.ahead < stats.translated
+    instance._inst.background.stop()
+
+
+def test_the_worker_ends_and_its_cache_goes(eager):
+    engine, store, instance, _ = _run(parallel=True)
+    worker = instance._inst.background
+    folder = worker.cache.directory
+    assert folder.exists()
+    worker.stop()
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(worker.pid, os.WNOHANG)
+    assert not folder.exists()
+
+
+def test_the_worker_ends_with_its_instance(eager):
+    engine, store, instance, _ = _run(parallel=True)
+    worker = instance._inst.background
+    pid, folder = worker.pid, worker.cache.directory
+    del instance, store, worker
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert not folder.exists()
+
+
+def test_no_worker_when_switched_off_or_small(eager, monkeypatch):
+    _, _, instance, _ = _run(parallel=False)
+    assert not instance._inst.background
+    monkeypatch.setattr(background, "MIN_INSTRUCTIONS", 10**9)
+    _, _, instance, _ = _run(parallel=True)
+    assert instance._inst.background is False
+
+
+def test_no_fork_while_another_thread_runs(eager):
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not background.available()
+        _, _, instance, result = _run(parallel=True)
+        assert instance._inst.background is False and result == _run(parallel=False)[3]
+    finally:
+        stop.set()
+        thread.join()
+    assert background.available()
+
+
+def test_a_persistent_cache_is_filled_by_the_worker(eager, tmp_path):
+    engine = Engine(Config(parallel_compilation=True, cache=tmp_path))
+    store = Store(engine)
+    instance = Instance(store, Module(engine, _module_text()), [])
+    instance.exports(store)["main"](store, 0)
+    worker = instance._inst.background
+    assert worker.private is None and worker.cache.directory == tmp_path
+    deadline = time.monotonic() + 20
+    while _made(worker) < 2 * N + 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    worker.stop()
+    assert tmp_path.exists() and _made(worker) == 2 * N + 1  # kept: not a private cache
+    # a second engine finds everything there
+    again = Engine(Config(parallel_compilation=False, cache=tmp_path))
+    store2 = Store(again)
+    inst2 = Instance(store2, Module(again, _module_text()), [])
+    inst2.exports(store2)["main"](store2, 1)
+    assert again.tier.stats.cached == 2 * N + 1

@@ -1,0 +1,207 @@
+"""Translating ahead on another CPU (``Config.parallel_compilation``).
+
+The compiled tier translates a function on its first call: Python source, then CPython's
+compiler, some microseconds per instruction. A large program reaches hundreds of
+functions, so a cold start spends more time translating than running (Boolector: 1.3 s
+of translation in a 2.2 s run). Python cannot translate on a second thread (the GIL), but
+it can in a second process: wasmtime compiles functions in parallel for the same reason.
+
+When the compiled tier first translates a function of a big module instance (at least
+``MIN_INSTRUCTIONS`` in its defined functions), it forks a worker. The worker translates the
+functions the program will probably call next (those called directly by the functions
+the caller has just reached, depth first, the caller's latest first; then the functions
+the tables hold) into a translation cache
+(``exec.cache``): the store's own cache when it has one, else a private temporary
+directory removed when the instance goes away. The calling process looks each function
+up in that cache before translating it: a function the worker has done is installed from
+there (marshal, about 0.2 ms); one it has not reached yet is translated by the caller,
+who tells the worker (a pipe), so that the worker skips it and turns to the functions it
+calls: the worker follows the run. A translation depends only on
+the module, the function and the fuel and epoch flags (the cache key), never on who made
+it: the code run is the same either way.
+
+The worker is a fork of the calling process taken at that moment, so it has the decoded
+and validated module and the instance's namespace without loading anything. It runs at a
+lower priority, keeps no file of the caller open but the cache's, writes nothing else,
+stops when it has translated everything in its order, when the caller exits (it checks
+its parent between functions) or when the instance is collected (the caller kills it),
+and never reports an error (a failed translation is left to the caller, who will meet
+it again and report it).
+
+Not used where the worker could not help or could not be made safely: no ``os.fork``
+(Windows, Pyodide), fewer than two CPUs available, or other threads running in the
+process (a fork copies only the calling thread, and locks other threads hold would stay
+held in the child: the web service runs calls on threads, so it never forks).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import weakref
+
+from ..syntax.instructions import walk
+from .cache import TranslationCache
+from .store import WasmFunc
+
+#: A module instance whose defined functions hold fewer instructions than this is never
+#: translated in the background (forking costs some milliseconds; small programs are
+#: translated in less)
+MIN_INSTRUCTIONS = 100_000
+
+#: How much lower the worker's priority is than the caller's (``os.nice``)
+NICENESS = 5
+
+
+def available() -> bool:
+    """Can this process translate in the background now?"""
+    return (hasattr(os, "fork") and threading.active_count() == 1 and _cpus() >= 2)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # (not Linux)
+        return os.cpu_count() or 1
+
+
+def big_enough(mod) -> bool:
+    """Does module instance ``mod`` define functions of MIN_INSTRUCTIONS or more?"""
+    total = 0
+    for f in mod.funcs:
+        if isinstance(f, WasmFunc) and f.module is mod:
+            offsets = f.code.offsets
+            total += len(offsets) if offsets is not None else 0
+            if total >= MIN_INSTRUCTIONS:
+                return True
+    return False
+
+
+def _callees(mod, func: WasmFunc) -> list[WasmFunc]:
+    """The functions of ``mod`` that ``func`` calls directly, in the order written."""
+    out = []
+    for event, instr in walk(func.code.body):
+        if event == "instr" and instr.op.name in ("call", "return_call"):
+            callee = mod.funcs[instr.func]
+            if isinstance(callee, WasmFunc) and callee.module is mod:
+                out.append(callee)
+    return out
+
+
+class Background:
+    """The worker translating module instance ``mod``'s functions ahead into ``cache``
+    (a TranslationCache; None: a private temporary one), started at the first call of
+    ``first`` (see the module docstring). The caller tells it each function it is about
+    to translate itself (``hint``); ``stop()`` ends it."""
+
+    def __init__(self, tier, mod, store, first: WasmFunc, cache: TranslationCache | None):
+        self.private = None
+        if cache is None:
+            self.private = tempfile.mkdtemp(prefix="wasmvm-translations-")
+            cache = TranslationCache(self.private)
+        self.cache = cache
+        parent = os.getpid()
+        hints, self._hints = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(hints)
+            os.close(self._hints)
+            if self.private is not None:
+                shutil.rmtree(self.private, ignore_errors=True)
+            raise
+        if pid == 0:  # the worker
+            try:
+                _work(tier, mod, store, first, cache, parent, hints)
+            finally:
+                os._exit(0)
+        os.close(hints)
+        os.set_blocking(self._hints, False)
+        self.pid = pid
+        self._finalizer = weakref.finalize(mod, _stop, pid, self.private, self._hints)
+
+    def hint(self, func: WasmFunc) -> None:
+        """The caller is translating ``func`` now: the worker skips it, and turns to the
+        functions it calls (a hint the worker cannot take now is dropped)."""
+        try:
+            os.write(self._hints, func.index.to_bytes(4, "little"))
+        except OSError:  # (full, or the worker has ended)
+            pass
+
+    def stop(self) -> None:
+        """Kill the worker (if it still runs) and remove a private cache."""
+        self._finalizer()
+
+
+def _stop(pid: int, private: str | None, hints: int) -> None:
+    try:
+        os.close(hints)
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    except (OSError, ChildProcessError):
+        pass
+    if private is not None:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: int) -> None:
+    """The worker's whole life (in the forked process; it ends with os._exit).
+
+    Its next function is the top of a stack: the functions called directly by the one
+    the caller was last seen translating (the caller's hints, read between
+    translations), then by the one the worker translated last, depth first; when the
+    stack runs out, the functions the tables hold."""
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # it writes nothing but cache entries
+            os.dup2(null, fd)
+        for lo, hi in sorted([(3, min(hints, null)), (min(hints, null) + 1, max(hints, null)),
+                              (max(hints, null) + 1, 1 << 16)]):
+            os.closerange(lo, hi)  # (no pipe or socket of the caller's held open by it)
+        os.set_blocking(hints, False)
+        os.nice(NICENESS)
+        ns = mod.compiled
+        fuel, epoch = ns["_F"] is not None, "_EH" in ns
+        done = {first.index}
+        near: list[WasmFunc] = []  # called by the functions the caller has reached
+        far: list[WasmFunc] = []  # called by those the worker has translated
+
+        def push_callees(stack: list, func: WasmFunc) -> None:
+            stack.extend(reversed([f for f in _callees(mod, func) if f.index not in done]))
+
+        push_callees(near, first)
+        tables = iter([f for t in mod.tables for f in t.elements
+                       if isinstance(f, WasmFunc) and f.module is mod])
+        pending = b""
+        while True:
+            if os.getppid() != parent:  # the caller has exited
+                return
+            try:
+                pending += os.read(hints, 1 << 16)
+            except BlockingIOError:
+                pass
+            if pending:
+                whole = len(pending) - len(pending) % 4
+                for k in range(0, whole, 4):
+                    func = mod.funcs[int.from_bytes(pending[k:k + 4], "little")]
+                    done.add(func.index)
+                    push_callees(near, func)
+                pending = pending[whole:]
+            func = near.pop() if near else far.pop() if far else next(tables, None)
+            if func is None:
+                return
+            if func.index in done:
+                continue
+            done.add(func.index)
+            key = cache.key(func, fuel, epoch)
+            if key is None:
+                return
+            if not cache.has(key):
+                entry = tier.entry_for(func, ns, store)
+                if entry is not None:
+                    cache.store(key, entry)
+            push_callees(far, func)
+    except BaseException:  # noqa: BLE001 - the caller translates what the worker did not
+        return
