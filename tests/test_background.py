@@ -157,3 +157,40 @@ def test_a_persistent_cache_is_filled_by_the_worker(eager, tmp_path):
     inst2 = Instance(store2, Module(again, _module_text()), [])
     inst2.exports(store2)["main"](store2, 1)
     assert again.tier.stats.cached == 2 * N + 1
+
+
+def test_an_orphaned_worker_removes_its_cache_and_ends(tmp_path):
+    """The caller ends without stopping its worker (os._exit: no finalizer runs): the
+    worker sees the hints' pipe close, removes its private cache and exits."""
+    script = tmp_path / "orphan.py"
+    script.write_text(f"""
+import os, sys, time
+sys.path.insert(0, {str(os.path.dirname(os.path.dirname(background.__file__)))!r})
+sys.path.insert(0, {os.path.dirname(__file__)!r})
+from wasmvm.exec import background
+background.MIN_INSTRUCTIONS = 0
+background._cpus = lambda: 2
+import test_background as t
+_, _, instance, _ = t._run(parallel=True, wait=20.0)
+worker = instance._inst.background
+print(worker.pid, worker.cache.directory, flush=True)
+os._exit(0)
+""")
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    pid, folder = out.stdout.split()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (os.path.exists(folder) or _alive(int(pid))):
+        time.sleep(0.05)
+    assert not os.path.exists(folder)
+    assert not _alive(int(pid))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

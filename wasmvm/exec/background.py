@@ -7,24 +7,26 @@ of translation in a 2.2 s run). Python cannot translate on a second thread (the 
 it can in a second process: wasmtime compiles functions in parallel for the same reason.
 
 When the compiled tier first translates a function of a big module instance (at least
-``MIN_INSTRUCTIONS`` in its defined functions), it forks a worker. The worker translates the
-functions the program will probably call next (those called directly by the functions
-the caller has just reached, depth first, the caller's latest first; then the functions
-the tables hold) into a translation cache
+``MIN_INSTRUCTIONS`` in its defined functions), it forks a worker. The worker translates
+the functions the program will probably call next into a translation cache
 (``exec.cache``): the store's own cache when it has one, else a private temporary
 directory removed when the instance goes away. The calling process looks each function
 up in that cache before translating it: a function the worker has done is installed from
 there (marshal, about 0.2 ms); one it has not reached yet is translated by the caller,
-who tells the worker (a pipe), so that the worker skips it and turns to the functions it
-calls: the worker follows the run. A translation depends only on
-the module, the function and the fuel and epoch flags (the cache key), never on who made
-it: the code run is the same either way.
+who tells the worker (a pipe). The worker then skips it and turns to the functions it
+calls directly (depth first, the caller's latest first; when nothing is left there, the
+functions called by those it translated itself, then the functions the tables hold): the
+worker follows the run. A translation depends only on the module, the function and the
+fuel and epoch flags (the cache key), never on who made it: the code run is the same
+either way. (tools/bench.py --real, 2 cores: resvg gets 199 of its 615 functions from the
+worker, and its run takes 1.9 s instead of 2.2 s.)
 
 The worker is a fork of the calling process taken at that moment, so it has the decoded
 and validated module and the instance's namespace without loading anything. It runs at a
 lower priority, keeps no file of the caller open but the cache's, writes nothing else,
-stops when it has translated everything in its order, when the caller exits (it checks
-its parent between functions) or when the instance is collected (the caller kills it),
+waits for hints when it has nothing left to translate, ends when the caller exits (it
+checks its parent between functions, and sees the hints' pipe close; a private cache goes
+with it) or when the instance is collected (the caller kills it),
 and never reports an error (a failed translation is left to the caller, who will meet
 it again and report it).
 
@@ -114,7 +116,7 @@ class Background:
             raise
         if pid == 0:  # the worker
             try:
-                _work(tier, mod, store, first, cache, parent, hints)
+                _work(tier, mod, store, first, cache, parent, hints, self.private is not None)
             finally:
                 os._exit(0)
         os.close(hints)
@@ -146,7 +148,8 @@ def _stop(pid: int, private: str | None, hints: int) -> None:
         shutil.rmtree(private, ignore_errors=True)
 
 
-def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: int) -> None:
+def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: int,
+          private: bool) -> None:
     """The worker's whole life (in the forked process; it ends with os._exit).
 
     Its next function is the top of a stack: the functions called directly by the one
@@ -176,7 +179,9 @@ def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: 
                        if isinstance(f, WasmFunc) and f.module is mod])
         pending = b""
         while True:
-            if os.getppid() != parent:  # the caller has exited
+            if os.getppid() != parent:  # the caller has exited without stopping it
+                if private:
+                    shutil.rmtree(cache.directory, ignore_errors=True)
                 return
             try:
                 pending += os.read(hints, 1 << 16)
@@ -190,8 +195,16 @@ def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: 
                     push_callees(near, func)
                 pending = pending[whole:]
             func = near.pop() if near else far.pop() if far else next(tables, None)
-            if func is None:
-                return
+            if func is None:  # nothing left: wait for a hint, or for the caller's end
+                os.set_blocking(hints, True)
+                more = os.read(hints, 1 << 16)
+                os.set_blocking(hints, False)
+                if not more:  # the caller has closed its end: it has exited or stops us
+                    if private:
+                        shutil.rmtree(cache.directory, ignore_errors=True)
+                    return
+                pending += more
+                continue
             if func.index in done:
                 continue
             done.add(func.index)
