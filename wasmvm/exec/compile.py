@@ -771,9 +771,10 @@ class Translator:
         else:
             targeted = self.targets(events)
         fuel = self.fuel
-        # (the instructions' translations called from here, unless a subclass adds to
-        # ``instr``)
-        dispatch = _DISPATCH if type(self).instr is Translator.instr else None
+        # (the instructions' translations are called from here, as ``instr`` does, and
+        # then a form's ``after_instr``)
+        dispatch = _DISPATCH
+        after = self.after_instr
         dead_depth = 0  # > 0: inside unreachable code, counting constructs opened there
         dead = False
         opened: list = []  # the structured instructions whose Python construct is open
@@ -810,15 +811,13 @@ class Translator:
                     self.open_construct(instr, i in targeted)
                     opened.append(instr)
                 elif not fuel:
-                    if dispatch is None:
-                        if self.instr(instr):
-                            dead = True
-                    else:
-                        handler = dispatch.get(instr.op.name)
-                        if handler is None:
-                            raise _Untranslatable(instr.op.name)
-                        if handler(self, instr):
-                            dead = True
+                    handler = dispatch.get(instr.op.name)
+                    if handler is None:
+                        raise _Untranslatable(instr.op.name)
+                    if handler(self, instr):
+                        dead = True
+                    if after is not None:
+                        after()
                 else:
                     name = instr.op.name
                     self.charge(name)
@@ -1075,12 +1074,18 @@ class Translator:
         self.emit(f"return {request}")
 
     # -- instructions ------------------------------------------------------------------------
+    #: what a form does after each instruction (``body``, ``instr``), or None
+    after_instr = None
+
     def instr(self, instr) -> bool:
         """Translate one instruction; True when the code after it is unreachable."""
         handler = _DISPATCH.get(instr.op.name)
         if handler is None:
             raise _Untranslatable(instr.op.name)
-        return handler(self, instr)
+        dead = handler(self, instr)
+        if self.after_instr is not None:
+            self.after_instr()
+        return dead
 
     def vector(self, instr) -> None:
         """SIMD: calls of the pure lane functions of ``exec.simd``."""

@@ -30,6 +30,7 @@ import re
 
 from ..syntax.instructions import If, Loop, TryTable
 from .compile import (
+    _BRANCHING,
     EPOCH_CHECK,
     PROLOGUE,
     STRUCTURED,
@@ -106,7 +107,7 @@ class FlatTranslator(Translator):
         for i, (event, instr) in enumerate(events):
             if event == "end":
                 open_.pop()
-            elif event == "instr":
+            elif event == "instr" and instr.op.name in _BRANCHING:
                 if isinstance(instr, STRUCTURED):
                     for dpt in catch_depths(instr):  # from outside the try_table
                         if dpt < len(open_):
@@ -118,11 +119,10 @@ class FlatTranslator(Translator):
                         targeted.add(open_[len(open_) - 1 - dpt])
         return targeted
 
-    def instr(self, instr) -> bool:
-        dead = super().instr(instr)
+    def after_instr(self) -> None:
+        """A straight line grown long at the top level ends: a new state begins."""
         if self.indent == 0 and len(self.lines) - self.order[-1][1] > BLOCK_LINES:
             self.begin(self.new_state())  # falls through: nothing else arrives there
-        return dead
 
     # -- control ---------------------------------------------------------------------------
     def open_construct(self, instr, targeted: bool) -> None:
