@@ -143,6 +143,8 @@ def _print_stats(engine, module, store, args: argparse.Namespace, wall: float) -
         lines.append(f"stats: tier: {engine.tier.name} (nothing translated)")
     else:
         cached = f", {stats.cached} from the cache" if engine.tier.cache is not None else ""
+        if cached and stats.workers:
+            cached += ", filled before or now by a worker translating ahead"
         if stats.ahead:
             cached += f", {stats.ahead} translated ahead by a worker process"
         lines.append(f"stats: translated: {stats.translated} of {defined} "

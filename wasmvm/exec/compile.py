@@ -227,6 +227,7 @@ class CompiledTier:
                 try:
                     mod.background = background.Background(self, mod, store, func,
                                                            self.cache)
+                    self.stats.workers += 1
                 except OSError:  # (no fork after all, no temporary folder): no worker
                     pass
         return mod.background or None
@@ -329,13 +330,16 @@ class TranslationStats:
     ``seconds`` spent translating (Python source, compile and exec, or reading the
     cache)."""
 
-    __slots__ = ("translated", "flat", "cached", "ahead", "deferred", "fallbacks", "seconds")
+    __slots__ = ("translated", "flat", "cached", "ahead", "workers", "deferred", "fallbacks",
+                 "seconds")
 
     def __init__(self):
         self.translated = 0
         self.flat = 0  # of those translated: in the flat (state machine) form
         self.cached = 0  # of those translated: taken from the translation cache
         self.ahead = 0  # of those translated: made by a worker ahead (exec.background)
+        self.workers = 0  # workers started (one per big instance): they fill a store's
+        # own cache too, and what they put there counts as ``cached``
         self.deferred = 0  # very big functions whose first call ran on the fallback tier
         self.fallbacks: list[tuple[str, str]] = []
         self.seconds = 0.0
