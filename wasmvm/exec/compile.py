@@ -17,7 +17,7 @@ How WebAssembly maps onto Python here:
   target's number and breaks; each loop it leaves dispatches on ``_br`` after itself.
   A branch to the function's own label is ``return``. A block or ``if`` whose branches
   all come from its own body (not from a construct inside) needs no loop: a ``br_if``
-  there becomes ``if not cond:`` around the rest of the body (``_survey``).
+  there becomes ``if not cond:`` around the rest of the body (``compile_survey``).
 * Wraparound masks are written only where the value may leave the type's range. Stack
   entries carry bounds (``E.rng``: constants, narrow loads, ``and``, shifts,
   comparisons), and so do integer locals in the structured form, from assignments and
@@ -63,9 +63,15 @@ import time
 from ..errors import InternalError, Trap, TrapCode
 from ..opcodes import OPS
 from ..syntax.gcpause import paused_gc
-from ..syntax.instructions import Block, If, Loop, TryTable, walk
+from ..syntax.instructions import If, Loop, TryTable, walk
 from ..syntax.values import f32_from_bits, f64_from_bits
 from . import background, backtrace, compile_rt, simd
+from .compile_survey import (
+    STRUCTURED,
+    branch_targets,
+    loop_nesting,
+    survey,
+)
 from .fuel import BULK, COST, FUNCTION_ENTRY, GROW, GROW_FAILED
 from .store import Store, Thrown, WasmFunc
 
@@ -80,11 +86,8 @@ _CONDITIONAL_BRANCHES = frozenset({"br_if", "br_on_null", "br_on_non_null", "br_
 #: them
 _CALLS = frozenset({"call", "call_indirect", "call_ref"})
 MAX_INDENT = 60  # indentation levels of the structured form (CPython's tokenizer allows 100)
-MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see _survey)
 
 
-#: the structured instructions (each opens a label and ends with an ``end`` event)
-STRUCTURED = (Block, Loop, If, TryTable)
 
 
 class _Untranslatable(Exception):
@@ -600,7 +603,7 @@ class Translator:
         self.int_locals = {i: int(_MASK[ty], 16) for i, ty in enumerate(func.info.local_types)
                            if ty in _MASK}
         self.assigned: dict[int, set] = {}  # id of a construct -> the locals set inside
-        self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see _survey)
+        self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see compile_survey)
         #: the body runs in a ``while True`` so that a self tail call is a jump back to
         #: its top: set by the first such call (``_return_call``), and ``translate`` then
         #: puts the body in the loop
@@ -769,8 +772,8 @@ class Translator:
     def body(self, body: list, heights) -> None:
         events = list(walk(body))
         if self.track:  # (the flat form uses neither assigned nor skippable)
-            targeted, self.assigned, self.skippable, tree = _survey(events)
-            if _loop_nesting(tree, heights, targeted, self.skippable) > MAX_LOOP_NESTING:
+            targeted, self.assigned, self.skippable, tree = survey(events)
+            if loop_nesting(tree, heights, targeted, self.skippable) > MAX_LOOP_NESTING:
                 raise _TooDeep("too many nested loops")  # (known before translating)
         else:
             targeted = self.targets(events)
@@ -840,7 +843,7 @@ class Translator:
                 self.start_segment()
 
     def targets(self, events) -> set[int]:
-        return _branch_targets(events)
+        return branch_targets(events)
 
     # -- structured control ---------------------------------------------------------------
     def arity(self, bt) -> tuple[int, int]:
@@ -1470,139 +1473,6 @@ def _p(e: E) -> str:
     """Operand text, parenthesised unless atomic."""
     t = e.text
     return t if t.isidentifier() or t.replace(".", "").replace("-", "").isalnum() else f"({t})"
-
-
-def _branch_targets(events) -> set[int]:
-    """Walk indices of the structured instructions that need a Python construct of their
-    own because some branch targets them (see ``_survey``)."""
-    return _survey(events)[0]
-
-
-def _survey(events) -> tuple[set[int], dict[int, set], dict[int, int], list]:
-    """One pass over a body's walk events: what the structured form needs to know ahead.
-
-    ``targeted``: walk indices of the structured instructions that need a Python
-    construct of their own because some branch targets them. A branch to a block whose
-    last instruction is a loop, taken from inside that loop, is a ``break`` of the loop
-    and does not count.
-
-    ``assigned``: for every structured instruction (by id) the locals set or teed inside.
-
-    ``skippable``: blocks and ifs (walk index -> how many br_ifs) that need no Python
-    loop although branches target them: every branch to them is a br or a br_if (at most
-    MAX_SKIPS) in their own body, not inside a construct there. A br_if becomes ``if not
-    cond:`` around the rest of the body, a br ends it (what follows is unreachable).
-
-    ``tree``: the structured instructions in walk order, each as (walk index, its
-    position in ``tree`` of the construct it is in, or -1, the instruction)."""
-    targeted: set[int] = set()
-    tree: list = []
-    inside: list[int] = [-1]  # positions in tree of the open constructs
-    assigned: dict[int, set] = {}
-    count: dict[int, int] = {}
-    bad: set[int] = set()
-    open_: list[int] = []
-    open_instrs: list = []
-    sets: list[set] = [set()]
-    for i, (event, instr) in enumerate(events):
-        if event == "instr":
-            name = instr.op.name
-            if name in _SETTERS:
-                sets[-1].add(instr.index)
-                continue
-            if name not in _BRANCHING:
-                continue
-            if isinstance(instr, STRUCTURED):
-                if type(instr) is TryTable:
-                    for c in instr.catches:  # from outside the try_table; a handler
-                        dpt = c.label  # cannot fall through
-                        if dpt < len(open_):
-                            target = open_[len(open_) - 1 - dpt]
-                            targeted.add(target)
-                            bad.add(target)
-                open_.append(i)
-                open_instrs.append(instr)
-                sets.append(set())
-                inside.append(len(tree))
-                tree.append((i, inside[-2], instr))
-                continue
-            for dpt in branch_depths(instr):
-                if dpt >= len(open_):
-                    continue  # the function's label: return
-                k = len(open_) - 1 - dpt
-                if _ends_in_open_loop(open_instrs, k):
-                    continue  # a break of that loop
-                target = open_[k]
-                targeted.add(target)
-                if (dpt or name == "br_table" or name.startswith("br_on")
-                        or type(open_instrs[k]) is Loop):
-                    bad.add(target)
-                else:
-                    count[target] = count.get(target, 0) + (name == "br_if")
-        elif event == "end":
-            open_.pop()
-            open_instrs.pop()
-            inside.pop()
-            inner = sets.pop()
-            assigned[id(instr)] = inner
-            sets[-1] |= inner
-    skippable = {i: n for i, n in count.items() if i not in bad and n <= MAX_SKIPS}
-    return targeted, assigned, skippable, tree
-
-
-def _loop_nesting(tree: list, heights, targeted: set[int], skippable: dict[int, int]) -> int:
-    """How deep the Python loops (and ``try`` blocks) of the structured form nest at
-    least: loops, try_tables, and the targeted blocks and ifs that are not skippable, of
-    the reachable code (``tree`` from ``_survey``). Over MAX_LOOP_NESTING, the structured
-    form cannot be made."""
-    deepest = 0
-    depths: list[int] = []  # per construct: the loop depth inside it; -1: unreachable
-    for i, parent, instr in tree:
-        depth = depths[parent] if parent >= 0 else 0
-        if depth < 0 or heights[i] < 0:
-            depth = -1
-        elif (type(instr) is Loop or type(instr) is TryTable
-              or (i in targeted and i not in skippable)):
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        depths.append(depth)
-    return deepest
-
-
-#: what ``_survey`` looks at: local writes, and the instructions that open constructs or
-#: branch
-_SETTERS = frozenset(("local.set", "local.tee"))
-_BRANCHING = frozenset(("block", "loop", "if", "try_table", "br", "br_if", "br_table",
-                        "br_on_null", "br_on_non_null", "br_on_cast", "br_on_cast_fail"))
-
-
-def catch_depths(instr) -> tuple:
-    """The label depths a try_table's catch clauses branch to, counted from outside it
-    (none for anything else)."""
-    if type(instr) is TryTable:
-        return tuple(c.label for c in instr.catches)
-    return ()
-
-
-def branch_depths(instr) -> tuple:
-    """The label depths a br, br_if or br_table branches to (none for anything else)."""
-    name = instr.op.name
-    if name == "br" or name == "br_if" or name == "br_on_null" or name == "br_on_non_null":
-        return (instr.label,)
-    if name == "br_on_cast" or name == "br_on_cast_fail":
-        return (instr.label,)
-    if name == "br_table":
-        return (*instr.labels, instr.default)
-    return ()
-
-
-def _ends_in_open_loop(open_instrs: list, k: int) -> bool:
-    """Is open construct ``k`` a block whose last instruction is the open construct k+1,
-    a loop?"""
-    b = open_instrs[k]
-    return (type(b) is Block and k + 1 < len(open_instrs) and bool(b.body)
-            and b.body[-1] is open_instrs[k + 1] and type(open_instrs[k + 1]) is Loop)
 
 
 # -- instructions with their own translation -------------------------------------------------

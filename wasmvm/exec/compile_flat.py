@@ -30,18 +30,15 @@ import re
 
 from ..syntax.instructions import If, Loop, TryTable
 from .compile import (
-    _BRANCHING,
     EPOCH_CHECK,
     PROLOGUE,
-    STRUCTURED,
     Translator,
     _Label,
     bounds_trap,
-    branch_depths,
-    catch_depths,
     depth_check,
     size_of,
 )
+from .compile_survey import BRANCHING, STRUCTURED, branch_depths, catch_depths
 from .fuel import FUNCTION_ENTRY
 
 #: A function of more instructions than this is split into several Python functions of
@@ -107,7 +104,7 @@ class FlatTranslator(Translator):
         for i, (event, instr) in enumerate(events):
             if event == "end":
                 open_.pop()
-            elif event == "instr" and instr.op.name in _BRANCHING:
+            elif event == "instr" and instr.op.name in BRANCHING:
                 if isinstance(instr, STRUCTURED):
                     for dpt in catch_depths(instr):  # from outside the try_table
                         if dpt < len(open_):
