@@ -138,12 +138,11 @@ class Background:
 
 
 def _stop(pid: int, private: str | None, hints: int) -> None:
-    try:
-        os.close(hints)
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-    except (OSError, ChildProcessError):
-        pass
+    for step in (lambda: os.close(hints), lambda: os.kill(pid, 9), lambda: os.waitpid(pid, 0)):
+        try:
+            step()
+        except OSError:  # (closed already; the worker has ended, or was reaped)
+            pass
     if private is not None:
         shutil.rmtree(private, ignore_errors=True)
 
