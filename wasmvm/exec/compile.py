@@ -1155,6 +1155,20 @@ class Translator:
             rng = (0, min(ar[1], br[1]))
         elif op in ("or", "xor"):
             rng = (0, (1 << max(ar[1], br[1]).bit_length()) - 1)
+        elif op in ("div_u", "rem_u", "div_s", "rem_s") and y is not None and 0 < y < half:
+            # by a positive constant: no trap; on an operand without its sign bit, signed
+            # and unsigned agree; else the quotient truncates toward zero (Python floors)
+            if op[-1] == "u" or ar[1] < half:
+                if op.startswith("div"):
+                    text, rng = f"{_p(a)} // {y}", (ar[0] // y, ar[1] // y)
+                else:
+                    text, rng = f"{_p(a)} % {y}", (0, min(ar[1], y - 1))
+            else:
+                self.ntemps += 1
+                v = f"_t{self.ntemps}"
+                sym = "//" if op.startswith("div") else "%"
+                text = (f"(({v} {sym} {y}) if ({v} := ({_p(a)} ^ {half}) - {half}) >= 0 "
+                        f"else -(-{v} {sym} {y})) & {_MASK[t]}")
         elif op == "shr_s" and y is not None and ar[1] < half:  # sign bit clear: shr_u
             k = y % mask.bit_length()
             text, rng = (f"{_p(a)} >> {k}" if k else a.text), (ar[0] >> k, ar[1] >> k)
