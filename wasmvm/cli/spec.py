@@ -19,7 +19,7 @@ from .registry import UserError, arg, command
              "(json-from-wast, cached)"),
     arg("--engine", metavar="NAME", default=None,
         help="run the scripts on another engine and measure its conformance: wasmvm, "
-             "wasmvm-reference, pywasm or wasm-interp (outcomes are judged, not the "
+             "wasmvm-reference, wasmtime, pywasm or wasm-interp (outcomes are judged, not the "
              "wording of errors)"),
 )
 def cmd_spec(args: argparse.Namespace) -> int:

@@ -9,6 +9,9 @@ The engines:
 
 - ``wasmvm`` / ``wasmvm-reference``: wasmvm itself (``WasmvmAdapter``), on the compiled
   or the reference tier, with the script's feature switches.
+- ``wasmtime``: wasmtime-py (PyPI ``wasmtime``) in this process (``wasmtime_adapter.
+  WasmtimeAdapter``), configured with the script's features (a 2.0 engine for core-2.0,
+  but for extended constant expressions, which wasmtime-py cannot switch off).
 - ``pywasm``: PyPI pywasm, a pure-Python interpreter, in its own process (a Python that
   has it installed: ``$WASMVM_PYWASM_PYTHON``, this Python, or the benchmarks'
   ``.cache/bench/pywasm-venv``), through the JSON-lines protocol of
@@ -63,11 +66,12 @@ from ..script.adapter import (
     run_script_on,
 )
 from ..script.runner import script_config
+from .engines import wasmtime_available
 
 __all__ = ["ENGINES", "make_adapter", "script_runner", "SubprocessAdapter", "EngineMissing",
            "find_pywasm_python", "WabtScripts"]
 
-ENGINES = ("wasmvm", "wasmvm-reference", "pywasm", "wasm-interp")
+ENGINES = ("wasmvm", "wasmvm-reference", "wasmtime", "pywasm", "wasm-interp")
 DRIVERS = Path(__file__).resolve().parent / "drivers"
 #: seconds a subprocess engine gets for one request (a call, a compile)
 TIMEOUT = 30.0
@@ -176,6 +180,12 @@ def make_adapter(name: str, script=None) -> EngineAdapter:
     if name in ("wasmvm", "wasmvm-reference"):
         tier = "reference" if name.endswith("reference") else "compiled"
         return WasmvmAdapter(tier, script_config(script, tier) if script is not None else None)
+    if name == "wasmtime":
+        from .wasmtime_adapter import WasmtimeAdapter
+
+        if not wasmtime_available():
+            raise EngineMissing("wasmtime-py is not installed: pip install wasmtime")
+        return WasmtimeAdapter(script.features) if script is not None else WasmtimeAdapter()
     if name == "pywasm":
         return SubprocessAdapter("pywasm", [find_pywasm_python(),
                                             str(DRIVERS / "pywasm_driver.py")])
@@ -200,6 +210,8 @@ def script_runner(name: str):
         return WabtScripts()
     if name == "pywasm":
         find_pywasm_python()  # missing: say so now, not once per script
+    if name == "wasmtime" and not wasmtime_available():
+        raise EngineMissing("wasmtime-py is not installed: pip install wasmtime")
     return _OnAdapter(name)
 
 
