@@ -27,7 +27,7 @@ def _reduce_arg(text: str) -> int | str:
              "of modules; none with --smith or --generate)"),
     arg("--engines", metavar="A,B,...",
         help="compare these engines instead (at least two of: wasmtime, wasmvm, "
-             "wasmvm-reference, pywasm, wasm-interp): outcomes grouped, the majority and "
+             "wasmvm-reference, pywasm, wasm-interp, node): outcomes grouped, the majority and "
              "the minority shown"),
     arg("--smith", type=int, metavar="N",
         help="with --engines: a campaign of N modules made by wasm-tools smith (2.0 features)"),

@@ -55,7 +55,7 @@ __all__ = ["ENGINES", "KNOWN_DIFFERENCES", "Divergence", "ModuleResult", "run_mo
            "reduce_all", "campaign_report", "CAMPAIGN_SMITH",
            "smith_modules", "generated_modules", "mutated_modules", "plan_multi"]
 
-ENGINES = ("wasmtime", "wasmvm", "wasmvm-reference", "pywasm", "wasm-interp")
+ENGINES = ("wasmtime", "wasmvm", "wasmvm-reference", "pywasm", "wasm-interp", "node")
 REFERENCE = "wasmtime"
 INCONCLUSIVE = ("exhausted", "unsupported", "exit", "host-error", "error")
 
@@ -144,7 +144,7 @@ class ModuleResult:
 
 # -- the engines as module sides -----------------------------------------------------------------
 class _AdapterSide:
-    """A module-level side over an ``EngineAdapter`` (pywasm)."""
+    """A module-level side over an ``EngineAdapter`` (pywasm, node)."""
 
     def __init__(self, name: str):
         self.name = name
@@ -256,7 +256,7 @@ def _diffval(v: EValue) -> DiffVal:
 def _side(name: str, fuel: int, timeout: float):
     if name in ("wasmtime", "wasmvm", "wasmvm-reference"):
         return _ApiSide(name, fuel, timeout)
-    if name == "pywasm":
+    if name in ("pywasm", "node"):
         return _AdapterSide(name)
     raise EngineMissing(f"unknown engine {name!r}: one of {', '.join(ENGINES)}")
 
