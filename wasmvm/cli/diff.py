@@ -9,6 +9,16 @@ import sys
 from .registry import UserError, arg, command, read_input
 
 
+def _reduce_arg(text: str) -> int | str:
+    """``--reduce``: a count K, or ``all``."""
+    if text == "all":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"K (a number) or all, not {text!r}") from None
+
+
 @command(
     "diff", "run a module on wasmvm and on wasmtime (or on several engines) and report "
             "every difference",
@@ -17,7 +27,7 @@ from .registry import UserError, arg, command, read_input
              "of modules; none with --smith or --generate)"),
     arg("--engines", metavar="A,B,...",
         help="compare these engines instead (at least two of: wasmtime, wasmvm, "
-             "wasmvm-reference, pywasm, wasm-interp): outcomes grouped, the majority and "
+             "wasmvm-reference, pywasm, wasm-interp, node): outcomes grouped, the majority and "
              "the minority shown"),
     arg("--smith", type=int, metavar="N",
         help="with --engines: a campaign of N modules made by wasm-tools smith (2.0 features)"),
@@ -26,9 +36,10 @@ from .registry import UserError, arg, command, read_input
     arg("--mutate", type=int, metavar="N",
         help="with --engines: a campaign of N smith modules, each mutated (mostly malformed "
              "or invalid: which engines check their input)"),
-    arg("--reduce", type=int, default=0, metavar="K",
-        help="with --engines: reduce the first K divergences of each kind (wasm-tools shrink) "
-             "and print each as WAT with the calls that show it"),
+    arg("--reduce", type=_reduce_arg, default=0, metavar="K|all",
+        help="with --engines: reduce divergences (wasm-tools shrink) and print each as WAT "
+             "with the calls that show it: one per module and export that shows it, K of "
+             "each kind (different modules first), or all of them"),
     arg("--report", metavar="OUT.md", help="with --engines: write a Markdown report"),
     arg("--save", metavar="DIR",
         help="with --engines and --reduce: save each reproducer (.wasm, .wat, calls) in DIR"),
@@ -145,7 +156,8 @@ def _multi(args: argparse.Namespace) -> int:
     from ..difftest.multi import (
         ENGINES,
         campaign_report,
-        reduce_divergence,
+        choose_reductions,
+        reduce_all,
         run_campaign,
     )
 
@@ -186,23 +198,27 @@ def _multi(args: argparse.Namespace) -> int:
             print(f"    ... and {len(ds) - 1} more like it")
     if args.reduce:
         data = dict(wasms) if wasms else None
-        for ds in seen.values():
-            # up to K of this kind, from different functions first (different operators)
-            by_func: dict = {}
-            for d in ds:
-                by_func.setdefault((d.module if d.call is None else d.call.func), d)
-            chosen = list(by_func.values())[:args.reduce]
-            for d in chosen:
-                wasm = data[d.module] if data else _campaign_module(args, d.module)
-                if wasm is None:
-                    continue
-                r = reduce_divergence(wasm, d)
-                camp.reductions.append(r)
-                print(f"\nreduced {r['signature']} (from {d.module}, {d.step}): "
-                      f"{r['before']} -> {r['after']} {plural(r['after'], 'byte')}; calls: "
-                      f"{', '.join(r['calls']) or '(compiling)'}\n{r['wat']}")
+        chosen = choose_reductions(camp.divergences, None if args.reduce == "all" else args.reduce)
+        cache: dict = {}
+
+        def module_bytes(name: str):
+            if data:
+                return data.get(name)
+            if name not in cache:
+                cache[name] = _campaign_module(args, name)
+            return cache[name]
+
+        def show(r: dict) -> None:
+            same = f" (the same reproducer as #{r['same_as']})" if r["same_as"] else ""
+            print(f"\nreduced {r['signature']} (from {r['module']}, {r['step']}): "
+                  f"{r['before']} -> {r['after']} {plural(r['after'], 'byte')}{same}; calls: "
+                  f"{', '.join(r['calls']) or '(compiling)'}")
+            if not r["same_as"]:
+                print(r["wat"])
                 if args.save:
                     _save(Path(args.save), len(camp.reductions), r)
+
+        reduce_all(camp, chosen, module_bytes, show)
     if args.report:
         Path(args.report).write_text(campaign_report(camp), encoding="utf-8")
     n = len(camp.divergences)

@@ -19,8 +19,8 @@ from .registry import UserError, arg, command
              "(json-from-wast, cached)"),
     arg("--engine", metavar="NAME", default=None,
         help="run the scripts on another engine and measure its conformance: wasmvm, "
-             "wasmvm-reference, pywasm or wasm-interp (outcomes are judged, not the "
-             "wording of errors)"),
+             "wasmvm-reference, wasmtime, pywasm, wasm-interp or node (outcomes are judged, "
+             "not the wording of errors)"),
 )
 def cmd_spec(args: argparse.Namespace) -> int:
     """Read each .wast (natively, or with --converter wasm-tools through wasm-tools

@@ -9,10 +9,16 @@ The engines:
 
 - ``wasmvm`` / ``wasmvm-reference``: wasmvm itself (``WasmvmAdapter``), on the compiled
   or the reference tier, with the script's feature switches.
+- ``wasmtime``: wasmtime-py (PyPI ``wasmtime``) in this process (``wasmtime_adapter.
+  WasmtimeAdapter``), configured with the script's features (a 2.0 engine for core-2.0,
+  but for extended constant expressions, which wasmtime-py cannot switch off).
 - ``pywasm``: PyPI pywasm, a pure-Python interpreter, in its own process (a Python that
   has it installed: ``$WASMVM_PYWASM_PYTHON``, this Python, or the benchmarks'
   ``.cache/bench/pywasm-venv``), through the JSON-lines protocol of
   ``SubprocessAdapter`` and the driver ``drivers/pywasm_driver.py``.
+- ``node``: Node's WebAssembly (V8), an engine in another language, through the same
+  protocol and ``drivers/node_driver.js`` (``NodeAdapter``: calls go through a trampoline
+  module so that values cross bit for bit). Node's defaults, no feature flags.
 - ``wasm-interp``: WABT's interpreter. It has no embedding API and keeps no state between
   runs of ``wasm-interp``, so it runs whole scripts: WABT's own ``wast2json`` converts a
   ``.wast``, WABT's ``spectest-interp`` (the same interpreter) runs every command, and its
@@ -63,11 +69,12 @@ from ..script.adapter import (
     run_script_on,
 )
 from ..script.runner import script_config
+from .engines import wasmtime_available
 
 __all__ = ["ENGINES", "make_adapter", "script_runner", "SubprocessAdapter", "EngineMissing",
-           "find_pywasm_python", "WabtScripts"]
+           "find_pywasm_python", "WabtScripts", "NodeAdapter", "find_node"]
 
-ENGINES = ("wasmvm", "wasmvm-reference", "pywasm", "wasm-interp")
+ENGINES = ("wasmvm", "wasmvm-reference", "wasmtime", "pywasm", "wasm-interp", "node")
 DRIVERS = Path(__file__).resolve().parent / "drivers"
 #: seconds a subprocess engine gets for one request (a call, a compile)
 TIMEOUT = 30.0
@@ -153,6 +160,68 @@ class SubprocessAdapter(EngineAdapter):
             proc.wait()
 
 
+class NodeAdapter(SubprocessAdapter):
+    """Node's WebAssembly (V8) through ``drivers/node_driver.js``: the driver calls through
+    a trampoline module for exact bits, so each call request also carries the callee's
+    result types (``"results"``) and each ``get`` the global's type and mutability
+    (``"type"``, ``"mutable"``), read here from the binary with wasmvm's decoder."""
+
+    def __init__(self, timeout: float = TIMEOUT):
+        super().__init__("node", [find_node(), str(DRIVERS / "node_driver.js")], timeout)
+        self._types: dict = {}   # module id -> {export: result types or global type}
+        self._of: dict = {}      # instance id -> module id
+
+    def compile(self, wasm: bytes):
+        module = super().compile(wasm)
+        types: dict = {}
+        try:
+            from ..binary import decode_module
+
+            m = decode_module(wasm)
+            for e in m.exports:
+                if e.kind == "func":
+                    types[e.name] = [str(t) for t in m.func_type(e.index).results]
+                elif e.kind == "global":
+                    imported = m.imported("global")
+                    desc = imported[e.index].desc if e.index < len(imported) \
+                        else m.globals[e.index - len(imported)].type
+                    types[e.name] = (str(desc.type), desc.mutable)
+        except Exception:  # noqa: BLE001, S110 - the driver says it cannot call then
+            pass
+        self._types[module] = types
+        return module
+
+    def instantiate(self, module):
+        instance = super().instantiate(module)
+        self._of[instance] = module
+        return instance
+
+    def _type(self, instance, export: str):
+        return self._types.get(self._of.get(instance), {}).get(export)
+
+    def call(self, instance, export: str, args: list[EValue]) -> list[EValue]:
+        answer = self.request({"op": "call", "instance": instance, "export": export,
+                               "args": [a.to_json() for a in args],
+                               "results": self._type(instance, export)})
+        return [EValue.from_json(r) for r in answer["results"]]
+
+    def get(self, instance, export: str) -> EValue:
+        t, mutable = self._type(instance, export) or (None, False)
+        return EValue.from_json(self.request({"op": "get", "instance": instance,
+                                              "export": export, "type": t,
+                                              "mutable": mutable})["value"])
+
+
+@functools.cache
+def find_node() -> str:
+    """The ``node`` on PATH (or ``$WASMVM_NODE``), or EngineMissing; looked for once."""
+    node = os.environ.get("WASMVM_NODE") or shutil.which("node")
+    if not node:
+        raise EngineMissing("node is not installed (Debian: apt-get install nodejs; or set "
+                            "$WASMVM_NODE)")
+    return node
+
+
 @functools.cache
 def find_pywasm_python() -> str:
     """A Python that imports pywasm (see the module docstring), or EngineMissing; looked
@@ -176,6 +245,14 @@ def make_adapter(name: str, script=None) -> EngineAdapter:
     if name in ("wasmvm", "wasmvm-reference"):
         tier = "reference" if name.endswith("reference") else "compiled"
         return WasmvmAdapter(tier, script_config(script, tier) if script is not None else None)
+    if name == "wasmtime":
+        from .wasmtime_adapter import WasmtimeAdapter
+
+        if not wasmtime_available():
+            raise EngineMissing("wasmtime-py is not installed: pip install wasmtime")
+        return WasmtimeAdapter(script.features) if script is not None else WasmtimeAdapter()
+    if name == "node":
+        return NodeAdapter()
     if name == "pywasm":
         return SubprocessAdapter("pywasm", [find_pywasm_python(),
                                             str(DRIVERS / "pywasm_driver.py")])
@@ -200,6 +277,10 @@ def script_runner(name: str):
         return WabtScripts()
     if name == "pywasm":
         find_pywasm_python()  # missing: say so now, not once per script
+    if name == "node":
+        find_node()
+    if name == "wasmtime" and not wasmtime_available():
+        raise EngineMissing("wasmtime-py is not installed: pip install wasmtime")
     return _OnAdapter(name)
 
 

@@ -9,11 +9,12 @@ engine can give: a module with imports is compared only on compiling), then the 
 calls of the exports (edge and random arguments, ``run.plan_calls``), and after each call
 its exported globals. At every step the engines' outcomes are grouped by what they
 mean: the same values (bit for bit; NaNs from float arithmetic as a class, as the spec
-allows, see ``KNOWN_DIFFERENCES``), a trap (of any kind: engines name traps differently),
-a rejected module, a module that does not instantiate. The biggest group is the
-majority (on a tie, the one wasmtime is in); every other engine is in the minority, and
-that is a divergence, signed by the minority engine and its kind (``Divergence.
-signature``). A step some engine could not finish (fuel, a time limit, an argument it
+allows, see ``KNOWN_DIFFERENCES``; a module that can see NaN bits through memory, a
+reinterpret or copysign runs with its NaNs canonicalized, ``nans``), a trap (of any kind:
+engines name traps differently), a rejected module, a module that does not instantiate.
+The biggest group is the majority (on a tie, the one wasmtime is in); every other engine
+is in the minority, and that is a divergence, signed by the minority engine and its kind
+(``Divergence.signature``). A step some engine could not finish (fuel, a time limit, an argument it
 cannot take) is inconclusive: the module's later calls are not compared.
 
 The engines (``ENGINES``): wasmtime (the reference: its outcome is the expectation
@@ -23,10 +24,11 @@ API: it gets the module and the calls as a spec script whose assertions are the
 reference's outcomes, run by WABT's ``spectest-interp``; a failed assertion is its
 divergence (its reported value is printed by WABT with six decimals).
 
-Reduction (``reduce_divergence``): ``wasm-tools shrink`` with a predicate that reruns the
-minority engine and the reference on each candidate and keeps it while the same
-signature still shows; the calls are then cut to those that show it, and the result is
-printed as WAT with those calls.
+Reduction (``reduce_divergence``): one per group (``reduction_groups``: module, minority,
+kind, and the export whose call shows it), ``wasm-tools shrink`` with a predicate that
+reruns the minority engine and the reference on each candidate and keeps it while the same
+signature still shows at a call of the same export, then wasmvm's structural reducer; the
+calls are cut to those that show it, and the result is printed as WAT with those calls.
 """
 
 from __future__ import annotations
@@ -44,14 +46,16 @@ from ..script.adapter import EngineError, EValue, Rejected, Trapped, Uncaught, U
 from .adapters import WABT_2_0, EngineMissing, make_adapter, wabt_tool
 from .compare import plural
 from .engines import ExportInfo, Outcome, WasmtimeSide, WasmvmSide, wall_clock_limit
+from .nans import canonicalized_module
 from .run import Call, plan_calls
 from .values import DiffVal, is_arithmetic_nan, is_ref_type, module_nan_exact
 
 __all__ = ["ENGINES", "KNOWN_DIFFERENCES", "Divergence", "ModuleResult", "run_module",
-           "run_campaign", "reduce_divergence", "campaign_report", "CAMPAIGN_SMITH",
+           "run_campaign", "reduce_divergence", "reduction_groups", "choose_reductions",
+           "reduce_all", "campaign_report", "CAMPAIGN_SMITH",
            "smith_modules", "generated_modules", "mutated_modules", "plan_multi"]
 
-ENGINES = ("wasmtime", "wasmvm", "wasmvm-reference", "pywasm", "wasm-interp")
+ENGINES = ("wasmtime", "wasmvm", "wasmvm-reference", "pywasm", "wasm-interp", "node")
 REFERENCE = "wasmtime"
 INCONCLUSIVE = ("exhausted", "unsupported", "exit", "host-error", "error")
 
@@ -61,6 +65,12 @@ KNOWN_DIFFERENCES = {
            "result compares as any quiet NaN of its type: the spec lets arithmetic choose "
            "the payload of the arithmetic NaN it returns; a signaling NaN can only have "
            "passed through unchanged, and compares bit for bit",
+    "all (NaN bits)": "a module whose float arithmetic can return a NaN and which can see a "
+                      "float's bits (a float store, a reinterpret to an integer, copysign, "
+                      "any vector instruction) runs with each such NaN canonicalized "
+                      "(difftest.nans: x == x ? x : +nan, one of the results the spec "
+                      "allows), then compares bit for bit; in such a module a wrong NaN "
+                      "payload goes unseen",
     "wasm-interp": "checked against the reference's outcome (spectest-interp assertions): "
                    "a NaN the reference gives is asserted as nan:arithmetic, so its payload "
                    "is not compared; its own values are printed with six decimals",
@@ -101,6 +111,17 @@ class Divergence:
     def signature(self) -> tuple:
         return (self.minority, self.kind)
 
+    @property
+    def func(self) -> str | None:
+        """The export whose call shows it (None: compiling or instantiating)."""
+        return None if self.call is None else self.call.func
+
+    @property
+    def group(self) -> tuple:
+        """What one reduction is for (``reduction_groups``): the module, the minority,
+        the kind, and the export whose call shows it."""
+        return (self.module, self.minority, self.kind, self.func)
+
     def format(self) -> str:
         lines = [f"{self.module}: {self.step}: {', '.join(self.minority)} differ ({self.kind})"]
         for engine, text in self.outcomes.items():
@@ -117,11 +138,13 @@ class ModuleResult:
     steps_compared: int = 0
     inconclusive: int = 0
     status: str = "ok"  # or "rejected", "not-instantiated", "imports"
+    #: run with its NaNs canonicalized (``difftest.nans``: it can see NaN bits)
+    nans_canonicalized: bool = False
 
 
 # -- the engines as module sides -----------------------------------------------------------------
 class _AdapterSide:
-    """A module-level side over an ``EngineAdapter`` (pywasm)."""
+    """A module-level side over an ``EngineAdapter`` (pywasm, node)."""
 
     def __init__(self, name: str):
         self.name = name
@@ -233,7 +256,7 @@ def _diffval(v: EValue) -> DiffVal:
 def _side(name: str, fuel: int, timeout: float):
     if name in ("wasmtime", "wasmvm", "wasmvm-reference"):
         return _ApiSide(name, fuel, timeout)
-    if name == "pywasm":
+    if name in ("pywasm", "node"):
         return _AdapterSide(name)
     raise EngineMissing(f"unknown engine {name!r}: one of {', '.join(ENGINES)}")
 
@@ -367,6 +390,10 @@ def run_module(wasm: bytes, engines: list[str], calls: list[Call] | None = None,
             has_imports = bool(syntax.imports)
         except WasmError:
             syntax, nan_exact, has_imports = None, True, False
+        if not nan_exact:  # NaN bits a module can see: canonicalized (difftest.nans)
+            canonical = canonicalized_module(wasm)
+            if canonical is not None:
+                wasm, nan_exact, result.nans_canonicalized = canonical, True, True
         compiled = {e: s.compile(wasm) for e, s in sides.items()}
         wabt = "wasm-interp" in engines
         if wabt:
@@ -602,42 +629,108 @@ def run_campaign(engines: list[str], source: str = "smith", modules: int = 100, 
 
 
 # -- reduction -----------------------------------------------------------------------------------
-def still_shows(wasm: bytes, engines: list[str], signature: tuple) -> list[Divergence]:
-    """The divergences of ``wasm`` with ``signature`` (minority, kind), on ``engines``."""
+def reduction_groups(divergences: list[Divergence]) -> dict[tuple, list[Divergence]]:
+    """The divergences by ``Divergence.group``: (module, minority, kind, export). One
+    reduction per group: two exports of one module that diverge the same way are reduced
+    apart (they are often different operators, so different bugs), while the many calls
+    of one export that show the same kind (edge arguments, the globals after each call)
+    are one. Reproducers that reduce to the same bytes are reported once
+    (``Campaign.reductions``' ``same_as``)."""
+    groups: dict[tuple, list[Divergence]] = {}
+    for d in divergences:
+        groups.setdefault(d.group, []).append(d)
+    return groups
+
+
+def choose_reductions(divergences: list[Divergence], per_kind: int | None) -> list[Divergence]:
+    """The first divergence of each group (``reduction_groups``) to reduce: all of them
+    (``per_kind`` None, ``--reduce all``), or up to ``per_kind`` of each (minority, kind),
+    from different modules first, then different exports."""
+    firsts = [ds[0] for ds in reduction_groups(divergences).values()]
+    if per_kind is None:
+        return firsts
+    by_sig: dict[tuple, list[Divergence]] = {}
+    for d in firsts:
+        by_sig.setdefault(d.signature, []).append(d)
+    chosen = []
+    for ds in by_sig.values():
+        seen_modules: set = set()
+        fresh = [d for d in ds if not (d.module in seen_modules or seen_modules.add(d.module))]
+        rest = [d for d in ds if d not in fresh]
+        chosen += (fresh + rest)[:per_kind]
+    return chosen
+
+
+def still_shows(wasm: bytes, engines: list[str], signature: tuple,
+                func: str | None = None) -> list[Divergence]:
+    """The divergences of ``wasm`` with ``signature`` (minority, kind), on ``engines``
+    (with ``func``: at a call of that export only)."""
     try:
         result = run_module(wasm, engines, timeout=10.0)
     except Exception:  # noqa: BLE001 - a candidate that breaks an engine's harness
         return []
-    return [d for d in result.divergences if d.signature == signature]
+    return [d for d in result.divergences
+            if d.signature == signature and (func is None or d.func == func)]
 
 
-def reduce_divergence(wasm: bytes, d: Divergence, attempts: int = 120) -> dict:
+def reduce_divergence(wasm: bytes, d: Divergence, attempts: int = 200) -> dict:
     """Shrink ``wasm`` while ``d``'s signature still shows between the reference and the
-    minority engine; the reduced module, its WAT and the calls that show it."""
+    minority engine, at a call of the same export (so that the reduction keeps this
+    group's bug, not another of the module's); the reduced module, its WAT and the calls
+    that show it."""
     from .reduce import shrink_with
     from .smith import find_wasm_tools
 
     engines = [REFERENCE, *d.minority]
     signature = d.signature
+    func = d.func
+
+    def shows(w: bytes) -> list[Divergence]:
+        return still_shows(w, engines, signature, func)
+
     tool = find_wasm_tools()
     reduced = wasm
     if tool is not None:
-        spec = {"engines": engines, "signature": [list(signature[0]), signature[1]]}
+        spec = {"engines": engines, "signature": [list(signature[0]), signature[1]],
+                "func": func}
         reduced = shrink_with("wasmvm.difftest.multi", spec, wasm, attempts, tool) or wasm
-    shown = still_shows(reduced, engines, signature)
+    shown = shows(reduced)
     if not shown:  # (shrinking lost it: keep the original)
-        reduced, shown = wasm, still_shows(wasm, engines, signature)
-    if reduced == wasm:  # wasm-tools shrink takes valid modules only: ours, by structure
-        reduced = reduce_structure(wasm, lambda w: bool(still_shows(w, engines, signature)))
-        shown = still_shows(reduced, engines, signature)
+        reduced, shown = wasm, shows(wasm)
+    # then wasmvm's own reducer, by structure: it takes invalid modules (shrink does not)
+    # and cuts what shrink's random mutations left (whole instructions, locals, globals)
+    structured = reduce_structure(reduced, lambda w: bool(shows(w)))
+    if structured != reduced:
+        reduced, shown = structured, shows(structured)
     calls = []
     for x in shown:
         if x.call is not None and x.call not in calls:
             calls.append(x.call)
     return {"signature": f"{', '.join(signature[0])}: {signature[1]}", "module": d.module,
-            "before": len(wasm), "after": len(reduced), "wasm": reduced,
+            "func": func, "step": d.step, "before": len(wasm), "after": len(reduced), "wasm": reduced,
             "wat": _wat(reduced), "calls": [_call_text(c) for c in calls[:5]],
             "shown": [x.format() for x in shown[:3]]}
+
+
+def reduce_all(camp: Campaign, chosen: list[Divergence], module_bytes, log=None) -> list[dict]:
+    """Reduce each of ``chosen`` (``choose_reductions``), its module's bytes from
+    ``module_bytes(name)`` (None: skipped), appending to ``camp.reductions``; a reproducer
+    whose reduced bytes are those of an earlier one gets ``same_as`` (that one's number,
+    from 1) and is reported once. ``log(r)`` after each."""
+    done = []
+    for d in chosen:
+        wasm = module_bytes(d.module)
+        if wasm is None:
+            continue
+        r = reduce_divergence(wasm, d)
+        r["same_as"] = next((k + 1 for k, x in enumerate(camp.reductions)
+                             if x["wasm"] == r["wasm"] and x["signature"] == r["signature"]),
+                            None)
+        camp.reductions.append(r)
+        done.append(r)
+        if log is not None:
+            log(r)
+    return done
 
 
 def reduce_structure(wasm: bytes, interesting, rounds: int = 3) -> bytes:
@@ -721,7 +814,8 @@ def _predicate_main(spec_path: str, candidate: str) -> int:
     signature = (tuple(spec["signature"][0]), spec["signature"][1])
     try:
         with wall_clock_limit(60.0):
-            found = still_shows(Path(candidate).read_bytes(), spec["engines"], signature)
+            found = still_shows(Path(candidate).read_bytes(), spec["engines"], signature,
+                                spec.get("func"))
     except BaseException:  # noqa: BLE001 - too slow or broken: not interesting
         return 1
     return 0 if found else 1
@@ -732,21 +826,25 @@ def campaign_report(camp: Campaign) -> str:
     """A Markdown report of a campaign: engines, modules, divergences by kind, reproducers."""
     mods = camp.modules
     by_sig = Counter(f"{', '.join(d.minority)}: {d.kind}" for d in camp.divergences)
+    groups = Counter(f"{', '.join(g[1])}: {g[2]}" for g in reduction_groups(camp.divergences))
     mods_with = Counter(f"{', '.join(d.minority)}: {d.kind}"
                         for m in mods for d in {x.signature: x for x in m.divergences}.values())
     status = Counter(m.status for m in mods)
+    canonicalized = sum(1 for m in mods if m.nans_canonicalized)
     with_any = sum(1 for m in mods if m.divergences)
     out = [f"# Differential campaign: {', '.join(camp.engines)}", "",
            f"- modules: {len(mods)} ({camp.source}), "
            + ", ".join(f"{v} {k}" for k, v in sorted(status.items())),
            f"- steps compared: {sum(m.steps_compared for m in mods):,}; inconclusive: "
-           f"{sum(m.inconclusive for m in mods)}",
+           f"{sum(m.inconclusive for m in mods)}; run with NaNs canonicalized (they can "
+           f"see NaN bits): {canonicalized}",
            f"- divergences: {len(camp.divergences):,} in {with_any} "
            f"{plural(with_any, 'module')}",
            f"- time: {camp.seconds:.0f} s", "", "## Divergences by engine and kind", "",
-           "| minority engine: kind | divergences | modules |", "|---|---:|---:|"]
+           "| minority engine: kind | divergences | modules | groups (module, export) |",
+           "|---|---:|---:|---:|"]
     for sig, n in by_sig.most_common():
-        out.append(f"| {sig} | {n} | {mods_with[sig]} |")
+        out.append(f"| {sig} | {n} | {mods_with[sig]} | {groups[sig]} |")
     divergent = [m for m in mods if m.divergences]
     if divergent:
         out += ["", "## Modules with divergences", ""]
@@ -758,9 +856,23 @@ def campaign_report(camp: Campaign) -> str:
     out += ["", "## Known differences (not reported)", ""]
     out += [f"- {k}: {v}" for k, v in KNOWN_DIFFERENCES.items()]
     if camp.reductions:
-        out += ["", "## Reproducers", ""]
-        for r in camp.reductions:
-            out += [f"### {r['signature']}", "",
+        out += ["", "## Reproducers", "",
+                "One reduction per module, minority, kind and export whose call shows it "
+                "(`multi.reduction_groups`).", "",
+                "| # | module | minority: kind | shown by | bytes before | bytes after |",
+                "|---:|---|---|---|---:|---:|"]
+        for k, r in enumerate(camp.reductions, 1):
+            same = f" (= #{r['same_as']})" if r.get("same_as") else ""
+            func = r.get("func")
+            shown_by = "(compiling)" if func is None else (
+                f"`{func}`" if func.isidentifier() else f"`{json.dumps(func)}`")
+            out.append(f"| {k} | {r['module']} | {r['signature']} | {shown_by} | "
+                       f"{r['before']:,} | {r['after']:,}{same} |")
+        out.append("")
+        for k, r in enumerate(camp.reductions, 1):
+            if r.get("same_as"):
+                continue
+            out += [f"### {k}. {r['signature']}", "",
                     f"From {r['module']}: {r['before']} {plural(r['before'], 'byte')}, reduced "
                     f"to **{r['after']} {plural(r['after'], 'byte')}**."
                     f" Calls that show it: {', '.join(r['calls']) or '(compiling)'}", "",
