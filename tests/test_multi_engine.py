@@ -237,3 +237,23 @@ def test_float_exprs_nan_bits_modules_agree_and_real_divergences_remain():
     r = run_module(copysign, ["wasmtime", "wasmvm", "pywasm"], name="copysign")
     assert not r.nans_canonicalized
     assert {(d.minority, d.kind) for d in r.divergences} == {(("pywasm",), "value")}
+
+
+def test_an_unreadable_global_is_printed_and_not_compared(monkeypatch):
+    """An adapter that fails to read a global gives UNREADABLE: printed as such, never a
+    divergence (the engine could not answer)."""
+    from wasmvm.difftest.values import UNREADABLE, format_val
+
+    assert format_val(UNREADABLE) == "unreadable"
+    assert str(UNREADABLE) == "unreadable"
+    _need_pywasm()
+    from wasmvm.difftest import multi
+
+    wasm = wat2wasm(COUNTER)
+    readable = run_module(wasm, ["wasmtime", "wasmvm", "pywasm"], name="c")
+    monkeypatch.setattr(multi._AdapterSide, "globals",
+                        lambda self, names: {n: UNREADABLE for n in names})
+    r = run_module(wasm, ["wasmtime", "wasmvm", "pywasm"], name="c")
+    assert readable.divergences == [] and r.divergences == []
+    assert r.inconclusive > readable.inconclusive  # one per global read pywasm missed
+    assert r.steps_compared == readable.steps_compared

@@ -195,10 +195,17 @@ def _lanes_agree(a: int, b: int, lane_type: str, width: int) -> bool:
 # ---------------------------------------------------------------------------------------
 # Text
 # ---------------------------------------------------------------------------------------
+#: what an engine that could not read a value gives instead (a global its adapter failed
+#: to read): never compared, printed as "unreadable"
+UNREADABLE = DiffVal("?", None)
+
+
 def format_val(v: DiffVal) -> str:
     """``i32:-1``, ``f32:nan:0x200000``, ``f64:-0.0``, ``funcref:null`` (the bits in hex
     after floats, so that two NaNs can be told apart)."""
     t, bits = v
+    if v == UNREADABLE:
+        return "unreadable"
     if is_ref_type(t):
         return f"{t}:{'null' if bits is None else bits}"
     from ..api.values import Val, format_value
