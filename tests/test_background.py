@@ -41,11 +41,34 @@ def _module_text() -> str:
 {calls}))"""
 
 
+#: set in the fresh process ``test_in_a_fresh_process`` starts
+CHILD = "WASMVM_BACKGROUND_TESTS"
+
+
 @pytest.fixture
 def eager(monkeypatch):
-    """Any module is big enough, and this machine counts as having two CPUs."""
+    """Any module is big enough, and this machine counts as having two CPUs. Where other
+    tests have left threads running in this process, no worker may fork (as designed):
+    the tests then run in a fresh process instead (``test_in_a_fresh_process``)."""
+    if threading.active_count() > 1:
+        pytest.skip("other threads run in this process, so no worker forks here: "
+                    "test_in_a_fresh_process runs these tests in a fresh one")
     monkeypatch.setattr(background, "MIN_INSTRUCTIONS", 0)
     monkeypatch.setattr(background, "_cpus", lambda: 2)
+
+
+def test_in_a_fresh_process():
+    """This file's tests, in a process of their own, when this one has other threads."""
+    if threading.active_count() == 1 or os.environ.get(CHILD):
+        pytest.skip("no other thread here: the tests below run in this process")
+    import subprocess
+    import sys
+
+    env = dict(os.environ, **{CHILD: "1"})
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          __file__], capture_output=True, text=True, timeout=600, env=env)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "8 passed" in out.stdout, out.stdout[-2000:]
 
 
 def _run(parallel: bool, wait: float = 0.0):
