@@ -44,6 +44,7 @@ from ..script.adapter import (
     Uncaught,
     Unlinkable,
     Unsupported,
+    spectest_linker,
 )
 from ..syntax.features import WASM3, Features
 
@@ -144,13 +145,8 @@ class WasmtimeAdapter(EngineAdapter):
         return instance.exports(self.store)
 
     def _linker(self):
-        linker = self._w.Linker(self.engine)
-        linker.allow_shadowing = True
-        for name, item in self.spectest.items():
-            linker.define(self.store, "spectest", name, item)
-        for as_name, instance in self.registry.items():
-            linker.define_instance(self.store, as_name, instance)
-        return linker
+        return spectest_linker(self._w.Linker(self.engine), self.store, self.spectest,
+                               self.registry)
 
     # -- the interface ---------------------------------------------------------------------
     def compile(self, wasm: bytes) -> _Module:
@@ -167,10 +163,8 @@ class WasmtimeAdapter(EngineAdapter):
         except w.Trap as e:
             raise self._trapped(e) from None
         except w.WasmtimeError as e:
-            text = str(e)
-            if "thrown Wasm exception" in text:
-                raise Uncaught(text) from None
-            raise Unlinkable(text.splitlines()[0] if text else "does not instantiate") from None
+            raise _failed(e, lambda text: Unlinkable(text.splitlines()[0] if text
+                                                     else "does not instantiate")) from None
         return (instance, module)
 
     def register(self, name: str, instance) -> None:
@@ -193,10 +187,7 @@ class WasmtimeAdapter(EngineAdapter):
         except w.Trap as e:
             raise self._trapped(e) from None
         except w.WasmtimeError as e:
-            text = str(e)
-            if "thrown Wasm exception" in text:
-                raise Uncaught(text) from None
-            raise EngineError(text) from None
+            raise _failed(e, EngineError) from None
         finally:
             for raw, a in zip(raws, args):
                 if a.type not in _NUMERIC:
@@ -229,7 +220,7 @@ class WasmtimeAdapter(EngineAdapter):
         return self._evalue(raw)
 
     # -- values ------------------------------------------------------------------------------
-    def _trapped(self, e) -> EngineError:
+    def _trapped(self, e) -> EngineError:  # (a wasmtime.Trap)
         code = e.trap_code.name if e.trap_code is not None else None
         text = str(e)
         if code is None and "thrown Wasm exception" in text:
@@ -326,3 +317,10 @@ def _result_counts(wasm: bytes, module) -> dict[str, int]:
                 if e.kind == "func"}
     except Exception:  # noqa: BLE001 - fall back to asking wasmtime at the call
         return {}
+
+
+def _failed(e, otherwise) -> EngineError:
+    """A wasmtime error that is not a trap: an exception nothing caught (Uncaught), else
+    ``otherwise(text)``."""
+    text = str(e)
+    return Uncaught(text) if "thrown Wasm exception" in text else otherwise(text)

@@ -46,6 +46,7 @@ import weakref
 
 from ..syntax.instructions import walk
 from .cache import TranslationCache
+from .compile_survey import size_of
 from .store import WasmFunc
 
 #: A module instance whose defined functions hold fewer instructions than this is never
@@ -74,8 +75,7 @@ def big_enough(mod) -> bool:
     total = 0
     for f in mod.funcs:
         if isinstance(f, WasmFunc) and f.module is mod:
-            offsets = f.code.offsets
-            total += len(offsets) if offsets is not None else 0
+            total += size_of(f)
             if total >= MIN_INSTRUCTIONS:
                 return True
     return False

@@ -68,8 +68,8 @@ from .compile_instrs import DISPATCH as _DISPATCH
 from .compile_instrs import _mem
 from .compile_survey import (
     STRUCTURED,
-    branch_targets,
     loop_nesting,
+    size_of,
     survey,
 )
 from .compile_text import (
@@ -294,12 +294,6 @@ def _for_call(translator: Translator) -> Translator:
     """A translator working for a call: it respects the store's epoch deadline."""
     translator.deadline = translator.ns.get("_EH")
     return translator
-
-
-def size_of(func: WasmFunc) -> int:
-    """Instructions (walk events) in a function's body."""
-    offsets = func.code.offsets  # one per walk index, when decoded from bytes
-    return len(offsets) if offsets is not None else sum(1 for _ in walk(func.code.body))
 
 
 def _build(translator: Translator, func: WasmFunc, flat: bool = False) -> tuple:
@@ -677,12 +671,7 @@ class Translator:
 
     def body(self, body: list, heights) -> None:
         events = list(walk(body))
-        if self.track:  # (the flat form uses neither assigned nor skippable)
-            targeted, self.assigned, self.skippable, tree = survey(events)
-            if loop_nesting(tree, heights, targeted, self.skippable) > MAX_LOOP_NESTING:
-                raise _TooDeep("too many nested loops")  # (known before translating)
-        else:
-            targeted = self.targets(events)
+        targeted = self.look_ahead(events, heights)
         fuel = self.fuel
         # (the instructions' translations are called from here, as ``instr`` does, and
         # then a form's ``after_instr``)
@@ -748,8 +737,14 @@ class Translator:
                 self.close_construct(opened.pop())
                 self.start_segment()
 
-    def targets(self, events) -> set[int]:
-        return branch_targets(events)
+    def look_ahead(self, events, heights) -> set[int]:
+        """Before translating: the walk indices of the constructs branches target; the
+        structured form also learns the locals each construct sets and the skippable
+        blocks (compile_survey), and refuses now a nesting CPython would refuse."""
+        targeted, self.assigned, self.skippable, tree = survey(events)
+        if loop_nesting(tree, heights, targeted, self.skippable) > MAX_LOOP_NESTING:
+            raise _TooDeep("too many nested loops")
+        return targeted
 
     # -- structured control ---------------------------------------------------------------
     def arity(self, bt) -> tuple[int, int]:
@@ -1293,13 +1288,12 @@ class Translator:
 
     def load(self, name: str, instr) -> None:
         struct_form, view_form = _LOADS[name]
-        if self.views and not instr.memory and name == "f32.load":
+        if self.views and not instr.memory and view_form is None:  # f32
             # the float view, unless the value is a NaN: then its bits (see exec.memory)
             element = self.element(name, instr)
             self.ntemps += 1
             x = f"_t{self.ntemps}"
-            text = (f"({x} if ({x} := {element}) == {x} else "
-                    f"_f32_val(W4{element[2:]}))")
+            text = f"({x} if ({x} := {element}) == {x} else _f32_val({_bits_view(element)}))"
         elif self.views and not instr.memory:  # (memory 0's views; others use struct)
             text = view_form.format(R=self.element(name, instr))
         else:
@@ -1313,18 +1307,24 @@ class Translator:
         v = self.pop()
         limit, fits = _STORES_FIT[name]
         struct_form, view_form = fits if v.rng is not None and v.rng[1] <= limit else _STORES[name]
-        if self.views and not instr.memory and name == "f32.store":
+        if self.views and not instr.memory and view_form is None:  # f32
             # the float view, unless the value is a NaN: then its bits (see exec.memory)
             element = self.element(name, instr)
             first, later = self.temp(v)
             self.emit(f"if {first} == {later}: {element} = {later}")
-            self.emit(f"else: W4{element[2:]} = _f32_bits({later})")
+            self.emit(f"else: {_bits_view(element)} = _f32_bits({later})")
         elif self.views and not instr.memory:
             self.emit(view_form.format(R=self.element(name, instr), V=_p(v)))
         else:
             if instr.memory:
                 struct_form = _MEMORY_NAME.sub(f"M{instr.memory}", struct_form)
             self.emit(struct_form.format(A=self.address(instr), V=_p(v)))
+
+
+def _bits_view(element: str) -> str:
+    """The same element of an f32 access through the bits view ``W4`` (``WF[a][i]`` is
+    ``W4[a][i]``: the two tables are cut alike)."""
+    return "W4" + element.removeprefix("WF")
 
 
 _CMP_OPS = {"eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"}

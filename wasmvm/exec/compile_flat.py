@@ -36,9 +36,8 @@ from .compile import (
     _Label,
     bounds_trap,
     depth_check,
-    size_of,
 )
-from .compile_survey import BRANCHING, STRUCTURED, branch_depths, catch_depths
+from .compile_survey import BRANCHING, STRUCTURED, branch_depths, catch_depths, size_of
 from .fuel import FUNCTION_ENTRY
 
 #: A function of more instructions than this is split into several Python functions of
@@ -97,8 +96,9 @@ class FlatTranslator(Translator):
         if self.try_handlers:
             self.catch_state[state] = self.try_handlers[-1]
 
-    def targets(self, events) -> set[int]:
-        """Every structured instruction some branch targets."""
+    def look_ahead(self, events, heights) -> set[int]:
+        """Every structured instruction some branch targets (the flat form needs no more:
+        it tracks no locals, and any nesting is a state machine)."""
         targeted: set[int] = set()
         open_: list[int] = []
         for i, (event, instr) in enumerate(events):

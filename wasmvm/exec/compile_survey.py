@@ -8,17 +8,17 @@ tree of constructs, from which ``loop_nesting`` tells how deep the Python loops 
 
 from __future__ import annotations
 
-from ..syntax.instructions import Block, If, Loop, TryTable
+from ..syntax.instructions import Block, If, Loop, TryTable, walk
 
 #: the structured instructions (each opens a label and ends with an ``end`` event)
 STRUCTURED = (Block, Loop, If, TryTable)
 MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see survey)
 
 
-def branch_targets(events) -> set[int]:
-    """Walk indices of the structured instructions that need a Python construct of their
-    own because some branch targets them (see ``survey``)."""
-    return survey(events)[0]
+def size_of(func) -> int:
+    """Instructions (walk events) in a function's body."""
+    offsets = func.code.offsets  # one per walk index, when decoded from bytes
+    return len(offsets) if offsets is not None else sum(1 for _ in walk(func.code.body))
 
 
 def survey(events) -> tuple[set[int], dict[int, set], dict[int, int], list]:

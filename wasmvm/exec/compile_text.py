@@ -48,12 +48,15 @@ class E:
 _MASK = {"i32": "0xFFFFFFFF", "i64": "0xFFFFFFFFFFFFFFFF"}
 
 
-def _load_text(op, views: bool = False) -> str:
+def _load_text(op, views: bool = False) -> str | None:
     """A scalar load as a Python expression, from the opcode table's access facts: read
     ``size`` bytes, then make the operand of the value type. The read is ``struct`` on
     the address text ``{A}``, or with ``views`` the memory element text ``{R}`` (an
-    element of a typed view, ``Translator.element``)."""
+    element of a typed view, ``Translator.element``). None for f32 with views: the float
+    view unless the value is a NaN, which ``Translator.load`` writes."""
     access = op.access
+    if views and access.type == "f32":
+        return None
     if views:
         read = "{R}"
     elif access.type == "f64":
@@ -70,11 +73,14 @@ def _load_text(op, views: bool = False) -> str:
     return read
 
 
-def _store_text(op, fits: bool = False, views: bool = False) -> str:
+def _store_text(op, fits: bool = False, views: bool = False) -> str | None:
     """A scalar store as a Python statement of the address ``{A}`` (or with ``views`` the
     memory element ``{R}``) and the value ``{V}`` (``fits``: a value known to fit in the
-    bytes stored, which needs no mask)."""
+    bytes stored, which needs no mask). None for f32 with views (``Translator.
+    store_mem`` writes it, as for loads)."""
     access = op.access
+    if views and access.type == "f32":
+        return None
     if access.type == "f32":
         value = "_f32_bits({V})"
     else:

@@ -72,7 +72,7 @@ from .spectest import spectest_items
 
 __all__ = ["EValue", "EngineAdapter", "EngineError", "Rejected", "Unlinkable", "Trapped",
            "Uncaught", "Unsupported", "AdapterRunner", "WasmvmAdapter", "run_script_on",
-           "NUMERIC_TYPES"]
+           "NUMERIC_TYPES", "spectest_linker"]
 
 NUMERIC_TYPES = ("i32", "i64", "f32", "f64", "v128")
 
@@ -413,6 +413,17 @@ def run_script_on(script: Script, make_adapter: Callable[[Script], EngineAdapter
 
 
 # -- wasmvm itself, as an adapter ------------------------------------------------------------
+def spectest_linker(linker, store, spectest: dict, registry: dict):
+    """``linker`` (wasmvm's or wasmtime-py's: the same API) given the ``spectest`` items
+    and the instances registered by name, later definitions shadowing earlier ones."""
+    linker.allow_shadowing = True
+    for name, item in spectest.items():
+        linker.define(store, "spectest", name, item)
+    for as_name, instance in registry.items():
+        linker.define_instance(store, as_name, instance)
+    return linker
+
+
 class WasmvmAdapter(EngineAdapter):
     """wasmvm through its public API, on one tier, with the script's feature switches."""
 
@@ -425,13 +436,7 @@ class WasmvmAdapter(EngineAdapter):
         self._hosts: dict[int, object] = {}
 
     def _linker(self) -> Linker:
-        linker = Linker(self.engine)
-        linker.allow_shadowing = True
-        for name, item in self.spectest.items():
-            linker.define(self.store, "spectest", name, item)
-        for as_name, instance in self.registry.items():
-            linker.define_instance(self.store, as_name, instance)
-        return linker
+        return spectest_linker(Linker(self.engine), self.store, self.spectest, self.registry)
 
     def compile(self, wasm: bytes):
         try:
