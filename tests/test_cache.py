@@ -8,7 +8,7 @@ import pytest
 
 from wasmvm import Config, Engine, Instance, Module, Store
 from wasmvm.errors import Trap, TrapCode
-from wasmvm.exec import compile_flat
+from wasmvm.exec import compile_flat, compile_survey
 
 from .test_api import wat
 
@@ -65,7 +65,7 @@ def test_fuel_and_no_fuel_are_different_entries(tmp_path):
 
 
 def test_a_split_flat_function_comes_back_whole(tmp_path, monkeypatch):
-    monkeypatch.setattr(compile_flat, "SPLIT_INSTRUCTIONS", 0)  # every function splits
+    monkeypatch.setattr(compile_survey, "SPLIT_INSTRUCTIONS", 0)  # every function splits
     monkeypatch.setattr(compile_flat, "CHUNK_LINES", 2)
     first, tier = run_all(tmp_path)
     assert tier.stats.flat == 4

@@ -42,7 +42,7 @@ def _flat_form(request, monkeypatch):
     if tier == "flat":
         monkeypatch.setattr("wasmvm.exec.compile.MAX_LOOP_NESTING", 0)
     if tier == "split":
-        monkeypatch.setattr("wasmvm.exec.compile_flat.SPLIT_INSTRUCTIONS", 0)
+        monkeypatch.setattr("wasmvm.exec.compile_survey.SPLIT_INSTRUCTIONS", 0)
         monkeypatch.setattr("wasmvm.exec.compile_flat.CHUNK_LINES", 1)
 
 PROGRAM = r"""
@@ -582,7 +582,7 @@ def test_a_split_function_with_try_table_is_compiled(monkeypatch):
     is translated, not left to the reference tier, and catches across its chunks."""
     from wasmvm.exec import compile_rt
 
-    monkeypatch.setattr("wasmvm.exec.compile_flat.SPLIT_INSTRUCTIONS", 0)
+    monkeypatch.setattr("wasmvm.exec.compile_survey.SPLIT_INSTRUCTIONS", 0)
     monkeypatch.setattr("wasmvm.exec.compile_flat.CHUNK_LINES", 1)
     store, ex = _instance("compiled")
     assert ex["classify"](store, 2) == 22 and ex["nested"](store, 1) == 11

@@ -10,7 +10,7 @@ import tracemalloc
 import pytest
 
 from wasmvm import Config, Engine, Instance, Module, Store, Trap
-from wasmvm.exec import compile_flat, compile_rt
+from wasmvm.exec import compile_flat, compile_rt, compile_survey
 from wasmvm.exec.compile import CompiledTier, Translator, translate_source
 from wasmvm.exec.compile_flat import FlatTranslator
 from wasmvm.exec.engine import REFERENCE
@@ -201,7 +201,7 @@ def test_deep_nesting_translates_without_fallback(shape, n):
 @pytest.mark.parametrize("shape", [*SHAPES, "table"])
 def test_split_into_chunks_matches_the_reference_tier(shape, monkeypatch):
     # small limits, so that small functions are split into many chunks
-    monkeypatch.setattr(compile_flat, "SPLIT_INSTRUCTIONS", 50)
+    monkeypatch.setattr(compile_survey, "SPLIT_INSTRUCTIONS", 50)
     monkeypatch.setattr(compile_flat, "CHUNK_LINES", 7)
     make = SHAPES.get(shape, big_br_table)
     data = module(make(200))
@@ -290,7 +290,7 @@ def test_both_translators_are_used():
 
 def fuel_left(data: bytes, tier: str, arg: int, fuel: int, split: bool, monkeypatch):
     if split:
-        monkeypatch.setattr(compile_flat, "SPLIT_INSTRUCTIONS", 50)
+        monkeypatch.setattr(compile_survey, "SPLIT_INSTRUCTIONS", 50)
         monkeypatch.setattr(compile_flat, "CHUNK_LINES", 7)
     store = Store(Engine(Config(tier=tier, consume_fuel=True)))
     f = Instance(store, Module(store.engine, data), []).exports(store)["f"]

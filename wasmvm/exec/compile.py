@@ -71,6 +71,7 @@ from .compile_survey import (
     loop_nesting,
     size_of,
     survey,
+    too_big,
 )
 from .compile_text import (
     _ELEMENT,
@@ -256,8 +257,6 @@ class CompiledTier:
     def _translate(self, func: WasmFunc, ns: dict, store: Store, for_call: bool = True):
         """(translation entry, None), or (fallback callable, why) for a function not
         translated."""
-        from .compile_flat import FlatTranslator, too_big  # it subclasses Translator
-
         prepare = _for_call if for_call else (lambda translator: translator)
         try:
             try:
@@ -267,6 +266,8 @@ class CompiledTier:
             except (_TooDeep, SyntaxError, RecursionError, MemoryError) as e:
                 # CPython's own limits (loop nesting, indentation, size): the flat form
                 _limit_or_bug(e, func)
+                from .compile_flat import FlatTranslator  # it subclasses Translator
+
                 return _build(prepare(FlatTranslator(func, ns)), func, flat=True), None
         except (_Untranslatable, SyntaxError, RecursionError, MemoryError) as why:
             # an instruction this translator does not know, or (a last resort) a flat
@@ -361,8 +362,6 @@ def translation(func: WasmFunc, store: Store | None = None) -> tuple[list, bool,
     store's fuel and epoch settings change the code), and the walk indices of the
     unreachable instructions the translator skipped. Compiling each source and running it
     in the instance's namespace gives the code objects the tier runs."""
-    from .compile_flat import FlatTranslator, too_big
-
     store = store or Store(None)
     ns = compile_rt.new_namespace(func.module, store, None)
     try:
@@ -375,6 +374,8 @@ def translation(func: WasmFunc, store: Store | None = None) -> tuple[list, bool,
         return units, False, translator.unreached
     except (_TooDeep, SyntaxError, RecursionError, MemoryError) as e:
         _limit_or_bug(e, func)
+        from .compile_flat import FlatTranslator
+
         translator = FlatTranslator(func, ns)
         return _units(translator, func), True, translator.unreached
 

@@ -37,25 +37,17 @@ from .compile import (
     bounds_trap,
     depth_check,
 )
-from .compile_survey import BRANCHING, STRUCTURED, branch_depths, catch_depths, size_of
+from .compile_survey import BRANCHING, STRUCTURED, branch_depths, catch_depths, too_big
 from .fuel import FUNCTION_ENTRY
 
-#: A function of more instructions than this is split into several Python functions of
-#: about CHUNK_LINES lines each, compiled one by one: CPython's compiler needs some
-#: kilobytes per statement while it compiles a function, so one huge function would need
-#: gigabytes (100,000 nested ifs: ~3 GB).
-SPLIT_INSTRUCTIONS = 20_000
+#: A function too big for one Python function (compile_survey.too_big) is split into
+#: chunks of about CHUNK_LINES lines each.
 CHUNK_LINES = 4_000
 BLOCK_LINES = 1_000  # a longer straight line is cut into blocks (so into chunks)
 _VAR = re.compile(r"\b[ls]\d+\b")  # the variables a line names
 #: where a split function's ``V`` holds the exception a handler state takes (``V[-1]``
 #: holds the result)
 EXN_SLOT = -2
-
-
-def too_big(func) -> bool:
-    """Is ``func`` too big for one Python function (SPLIT_INSTRUCTIONS)?"""
-    return size_of(func) > SPLIT_INSTRUCTIONS
 
 
 class FlatTranslator(Translator):

@@ -13,12 +13,22 @@ from ..syntax.instructions import Block, If, Loop, TryTable, walk
 #: the structured instructions (each opens a label and ends with an ``end`` event)
 STRUCTURED = (Block, Loop, If, TryTable)
 MAX_SKIPS = 4  # br_ifs a block may turn into nested ifs (see survey)
+#: A function of more instructions than this is split into several Python functions
+#: (compile_flat's chunks), compiled one by one: CPython's compiler needs some kilobytes
+#: per statement while it compiles a function, so one huge function would need gigabytes
+#: (100,000 nested ifs: ~3 GB).
+SPLIT_INSTRUCTIONS = 20_000
 
 
 def size_of(func) -> int:
     """Instructions (walk events) in a function's body."""
     offsets = func.code.offsets  # one per walk index, when decoded from bytes
     return len(offsets) if offsets is not None else sum(1 for _ in walk(func.code.body))
+
+
+def too_big(func) -> bool:
+    """Is ``func`` too big for one Python function (SPLIT_INSTRUCTIONS)?"""
+    return size_of(func) > SPLIT_INSTRUCTIONS
 
 
 def survey(events) -> tuple[set[int], dict[int, set], dict[int, int], list]:
