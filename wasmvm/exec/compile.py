@@ -1149,6 +1149,10 @@ class Translator:
                 text = f"({raw}) & {_MASK[t]}"
         elif op == "and":
             rng = (0, min(ar[1], br[1]))
+            if y is not None and a.raw is not None:  # masks within the type's bits: the
+                text = f"({a.raw}) & {y}"  # wraparound mask of the operand is redundant
+            elif x is not None and b.raw is not None:
+                text = f"{x} & ({b.raw})"
         elif op in ("or", "xor"):
             rng = (0, (1 << max(ar[1], br[1]).bit_length()) - 1)
         elif op in ("div_u", "rem_u", "div_s", "rem_s") and y is not None and 0 < y < half:
@@ -1257,9 +1261,13 @@ class Translator:
         temporary (each its own, as expressions nest)."""
         if _p(e) == e.text:
             return e.text, e.text
-        self.ntemps += 1
-        name = f"_t{self.ntemps}"
+        name = self.new_temp()
         return f"({name} := {e.text})", name
+
+    def new_temp(self) -> str:
+        """A fresh temporary's name."""
+        self.ntemps += 1
+        return f"_t{self.ntemps}"
 
     def element(self, name: str, instr) -> str:
         """The memory element a scalar access reads or writes, as Python text that can

@@ -329,6 +329,42 @@ def _memory_statement(template: str):
     return translate
 
 
+def _memory_fill(t: Translator, instr):
+    """memory.fill of memory 0 in place: a bounds check, then one slice assignment of the
+    data (``_FB[v]``: the byte ``v`` as bytes); another memory's goes through its
+    MemInst."""
+    if instr.memory:
+        return _FILL_METHOD(t, instr)
+    d, v, n = [t.pop() for _ in range(3)][::-1]
+    d_first, d_later = t.temp(d)
+    n_first, n_later = t.temp(n)
+    end = t.new_temp()
+    byte = v.text if v.rng is not None and v.rng[1] <= 0xFF else f"{_p(v)} & 255"
+    t.emit(f"if ({end} := {d_first} + {n_first}) > len(M): raise _oob()")
+    t.emit(f"M[{d_later}:{end}] = _FB[{byte}] * {n_later}")
+
+
+def _memory_copy(t: Translator, instr):
+    """memory.copy within memory 0 in place: bounds checks of both ranges, then one slice
+    assignment (of its byte view: a memmove, overlapping or not); other memories' go
+    through their MemInsts."""
+    if instr.dst or instr.src:
+        return _COPY_METHOD(t, instr)
+    d, s, n = [t.pop() for _ in range(3)][::-1]
+    d_first, d_later = t.temp(d)
+    s_first, s_later = t.temp(s)
+    n_first, n_later = t.temp(n)
+    s_end, d_end = t.new_temp(), t.new_temp()
+    data = "WB[0]" if t.views else "M"  # (M[s:e] is a copy: overlaps are safe too)
+    t.emit(f"if ({s_end} := {s_first} + {n_first}) > len(M) "
+           f"or ({d_end} := {d_first} + {n_later}) > len(M): raise _oob()")
+    t.emit(f"{data}[{d_later}:{d_end}] = {data}[{s_later}:{s_end}]")
+
+
+_FILL_METHOD = _memory_statement("{m}.fill({0}, {1}, {2})")
+_COPY_METHOD = _memory_statement("{m}.copy({0}, {1}, {2}{src})")
+
+
 def _table_grow(t: Translator, instr):
     n = t.pop()
     init = t.pop()
@@ -460,8 +496,7 @@ _SPECIAL = {
     "return_call": _return_call, "return_call_indirect": _return_call_indirect,
     "return_call_ref": _return_call_ref,
     "memory.size": _memory_size, "memory.grow": _memory_grow,
-    "memory.fill": _memory_statement("{m}.fill({0}, {1}, {2})"),
-    "memory.copy": _memory_statement("{m}.copy({0}, {1}, {2}{src})"),
+    "memory.fill": _memory_fill, "memory.copy": _memory_copy,
     "memory.init": _memory_statement("{m}.init({0}, D{i.data}.data, {1}, {2})"),
     "data.drop": _statement("D{i.data}.data = b''", 0),
     "ref.null": _ref_null, "ref.is_null": _ref_is_null, "ref.func": _ref_func,

@@ -91,6 +91,10 @@ def namespace(mod: ModuleInst, store: Store, tier) -> dict:
     return mod.compiled
 
 
+#: each byte value as bytes, for memory.fill (``_FB[v] * n``)
+_BYTES = tuple(bytes((v,)) for v in range(256))
+
+
 def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
     """A namespace for ``mod``'s compiled code, not kept (see ``namespace``)."""
     ns: dict = {
@@ -98,6 +102,7 @@ def new_namespace(mod: ModuleInst, store: Store, tier) -> dict:
                          "OverflowError": OverflowError},
         "Trap": Trap,
         "_oob": _trap(TrapCode.MEMORY_OUT_OF_BOUNDS),
+        "_FB": _BYTES,
         "_unreachable": _trap(TrapCode.UNREACHABLE),
         "_exhausted": _call_stack_exhausted,
         "_struct_error": struct.error,
