@@ -113,7 +113,7 @@ def test_translation_is_readable_python():
     # the block around the loop needs no Python loop of its own, and the arithmetic
     # is inlined into the assignments to the locals
     assert source.count("while True:") == 1
-    assert "l1 = (l1 + l0) & 0xFFFFFFFF" in source
+    assert "l1 = (l1 + l0) % 4294967296" in source
     assert inst.exports(store)["sum"](store, 100) == 5050
 
 

@@ -78,6 +78,7 @@ from .compile_text import (
     _LOAD_RNG,
     _LOADS,
     _MASK,
+    _MOD,
     _SLOT,
     _STORES,
     _STORES_FIT,
@@ -422,18 +423,19 @@ class _Label:
 
 # Pure binary operators inlined as text: (template, boolean form or None).
 _BINOPS = {
-    "i32.add": "({a} + {b}) & 0xFFFFFFFF", "i32.sub": "({a} - {b}) & 0xFFFFFFFF",
+    "i32.add": "({a} + {b}) % 4294967296", "i32.sub": "({a} - {b}) % 4294967296",
     "i32.mul": "({a} * {b}) & 0xFFFFFFFF", "i32.and": "{a} & {b}", "i32.or": "{a} | {b}",
     "i32.xor": "{a} ^ {b}", "i32.shl": "({a} << ({b} & 31)) & 0xFFFFFFFF",
     "i32.shr_u": "{a} >> ({b} & 31)",
-    "i64.add": "({a} + {b}) & 0xFFFFFFFFFFFFFFFF", "i64.sub": "({a} - {b}) & 0xFFFFFFFFFFFFFFFF",
+    "i64.add": "({a} + {b}) % 18446744073709551616",
+    "i64.sub": "({a} - {b}) % 18446744073709551616",
     "i64.mul": "({a} * {b}) & 0xFFFFFFFFFFFFFFFF", "i64.and": "{a} & {b}",
     "i64.or": "{a} | {b}", "i64.xor": "{a} ^ {b}",
     "i64.shl": "({a} << ({b} & 63)) & 0xFFFFFFFFFFFFFFFF", "i64.shr_u": "{a} >> ({b} & 63)",
     # shr_s: the signed value (xor-subtract the sign bit), shifted, cut back to the width
-    "i32.shr_s": "((({a} ^ 0x80000000) - 0x80000000) >> ({b} & 31)) & 0xFFFFFFFF",
+    "i32.shr_s": "((({a} ^ 0x80000000) - 0x80000000) >> ({b} & 31)) % 4294967296",
     "i64.shr_s": "((({a} ^ 0x8000000000000000) - 0x8000000000000000) >> ({b} & 63))"
-                 " & 0xFFFFFFFFFFFFFFFF",
+                 " % 18446744073709551616",
     "f64.add": "{a} + {b}", "f64.sub": "{a} - {b}", "f64.mul": "{a} * {b}",
     # f32: the double result rounded once to f32 (exact: a double holds every f32 sum,
     # difference and product to better than double rounding can spoil), see compile_rt
@@ -446,7 +448,7 @@ _UNOPS = {
     "i64.eqz": None,
     "i32.wrap_i64": "{a} & 0xFFFFFFFF",
     "i64.extend_i32_u": "{a}",
-    "i64.extend_i32_s": "(({a} ^ 0x80000000) - 0x80000000) & 0xFFFFFFFFFFFFFFFF",
+    "i64.extend_i32_s": "(({a} ^ 0x80000000) - 0x80000000) % 18446744073709551616",
     # f32 through the namespace's f32 kit (compile_rt.f32_kit); an i32 is exact as a
     # double, so one rounding makes the f32
     "i32.reinterpret_f32": "_b32({a})", "f32.reinterpret_i32": "_v32({a})",
@@ -1144,9 +1146,9 @@ class Translator:
                 # conditional expression more slowly than a mask)
                 var, k = (a, y) if y is not None else (b, x)
                 text = _add_constant(var, k if op == "add" else -k, mask)
-            if text is None:  # mask once: modulo 2**width, masks of operands change nothing
+            if text is None:  # wrap once: modulo 2**width, masks of operands change nothing
                 raw = f"{_raw(a)} {sign} {_raw(b)}"
-                text = f"({raw}) & {_MASK[t]}"
+                text = f"({raw}) {_wrap(t, op, a, b)}"
         elif op == "and":
             rng = (0, min(ar[1], br[1]))
             if y is not None and a.raw is not None:  # masks within the type's bits: the
@@ -1168,13 +1170,13 @@ class Translator:
                 v = f"_t{self.ntemps}"
                 sym = "//" if op.startswith("div") else "%"
                 text = (f"(({v} {sym} {y}) if ({v} := ({_p(a)} ^ {half}) - {half}) >= 0 "
-                        f"else -(-{v} {sym} {y})) & {_MASK[t]}")
+                        f"else -(-{v} {sym} {y})) % {_MOD[t]}")
         elif op == "shr_s" and y is not None and ar[1] < half:  # sign bit clear: shr_u
             k = y % mask.bit_length()
             text, rng = (f"{_p(a)} >> {k}" if k else a.text), (ar[0] >> k, ar[1] >> k)
         elif op == "shr_s" and y is not None:
             k = y % mask.bit_length()
-            text = (f"((({_p(a)} ^ {half}) - {half}) >> {k}) & {_MASK[t]}" if k else a.text)
+            text = (f"((({_p(a)} ^ {half}) - {half}) >> {k}) % {_MOD[t]}" if k else a.text)
             rng = None if k else a.rng
         elif op in ("shl", "shr_u") and y is not None:
             k = y % mask.bit_length()
@@ -1357,6 +1359,18 @@ def _int_const(e: E) -> int | None:
 
 def _is_local(e: E) -> bool:
     return _LOCAL.fullmatch(e.text) is not None
+
+
+def _wrap(t: str, op: str, a: E, b: E) -> str:
+    """How a sum, difference or product of type ``t`` is cut to the type: ``% 2**width``
+    for a sum or difference of operands within it (CPython returns a dividend smaller
+    than the divisor at once, while ``&`` always makes a new integer: 16 ns against 26),
+    ``& mask`` for a product or a sum of unmasked products and shifts, which usually
+    overflow (there ``%`` divides: 84 ns against 47)."""
+    if op == "mul" or any(e.raw is not None and ("*" in e.raw or "<<" in e.raw)
+                          for e in (a, b)):
+        return f"& {_MASK[t]}"
+    return f"% {_MOD[t]}"
 
 
 def _add_constant(var: E, k: int, mask: int) -> str | None:

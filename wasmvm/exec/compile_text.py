@@ -46,6 +46,7 @@ class E:
 # and signedness. (Numeric operators that can trap, the table's ``traps``, are evaluated
 # where they stand: see Translator.numeric.)
 _MASK = {"i32": "0xFFFFFFFF", "i64": "0xFFFFFFFFFFFFFFFF"}
+_MOD = {"i32": "4294967296", "i64": "18446744073709551616"}  # 2**width
 
 
 def _load_text(op, views: bool = False) -> str | None:
@@ -69,7 +70,7 @@ def _load_text(op, views: bool = False) -> str | None:
         return f"_f32_val({read})"
     if op.signed:  # sign-extend the narrow value to the type's width
         sign = f"0x{1 << (8 * access.size - 1):X}"
-        return f"(({read} ^ {sign}) - {sign}) & {_MASK[access.type]}"
+        return f"(({read} ^ {sign}) - {sign}) % {_MOD[access.type]}"
     return read
 
 
