@@ -177,3 +177,57 @@ def test_translation_uses_what_comparisons_prove():
     skip = translate_source(funcs["skip"])
     # branches from the block's own body only: nested ifs, no loop
     assert "while True:" not in skip and "if not (" in skip
+
+
+BULK = """(module (memory 1 2)
+  (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "grow") (result i32) (memory.grow (i32.const 1)))
+  (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0))))"""
+
+
+def test_memory_fill_and_copy_inline():
+    """memory.fill and memory.copy of memory 0 are inline in the compiled code (a bounds
+    check, then a slice assignment): they trap exactly where the reference tier does,
+    before writing anything, also after the memory grows, and copy overlapping ranges
+    both ways as memmove does."""
+    results = {}
+    for tier in TIERS:
+        store = Store(Engine(Config(tier=tier)))
+        inst = Instance(store, Module(store.engine, wat(BULK)), [])
+        ex = inst.exports(store)
+        log = []
+
+        def attempt(name, *args, ex=ex, store=store, log=log):
+            try:
+                ex[name](store, *args)
+                log.append("ok")
+            except Trap as trap:
+                log.append(trap.code)
+
+        size = 65536
+        attempt("fill", 10, 0x1AB, 5)  # the value is cut to its low byte
+        attempt("copy", 12, 10, 5)  # overlapping, forwards
+        attempt("copy", 9, 12, 5)  # overlapping, backwards
+        attempt("fill", size, 7, 0)  # n = 0 at the end: no trap
+        attempt("fill", size + 1, 7, 0)  # n = 0 past the end: a trap
+        attempt("fill", size - 2, 7, 3)  # one byte over: a trap, nothing written
+        attempt("copy", size - 2, 0, 3)
+        attempt("copy", 0, size - 2, 3)
+        attempt("copy", size, 0, 0)
+        attempt("copy", 0, 0xFFFFFFFF, 2)  # u32 operands: no wraparound
+        ex["grow"](store)
+        attempt("fill", size - 2, 9, 3)  # in bounds after the growth
+        attempt("copy", 2 * size - 4, 8, 4)
+        attempt("fill", 2 * size - 1, 9, 2)
+        memory = [ex["load"](store, a) for a in (*range(8, 18), size - 3, size - 2, size - 1,
+                                                 size, 2 * size - 4, 2 * size - 1)]
+        results[tier] = (log, memory)
+    assert results["compiled"] == results["reference"]
+    log, memory = results["compiled"]
+    oob = TrapCode.MEMORY_OUT_OF_BOUNDS
+    assert log == ["ok", "ok", "ok", "ok", oob, oob, oob, oob, "ok", oob, "ok", "ok", oob]
+    assert memory == [0, *[0xAB] * 8, 0, 0, 9, 9, 9, 0, 0xAB]
+    text = translate_source(Instance(Store(Engine()), Module(Engine(), wat(BULK)), [])
+                            ._inst.funcs[0])
+    assert ".fill(" not in text and "> len(M): raise _oob()" in text
