@@ -466,6 +466,11 @@ class Translator:
 
     IND = "    "  # one level of indentation
     JUMP_TO_SELF = True  # a self tail call can jump to the top (see ``self_loop``)
+    #: a loaded value goes into a temporary of its own (``_t7 = W4[...]``), never reused
+    #: in the function, so that the expressions computed from it can stay deferred (an
+    #: expression reading a stack slot cannot: the slot may be reused first); the flat
+    #: form keeps slots, the variables it passes from chunk to chunk
+    TEMP_LOADS = True
 
     def __init__(self, func: WasmFunc, ns: dict):
         self.func = func
@@ -1311,8 +1316,13 @@ class Translator:
             if instr.memory:  # multi-memory: M is memory 0's data, Mk memory k's
                 struct_form = _MEMORY_NAME.sub(f"M{instr.memory}", struct_form)
             text = struct_form.format(A=self.address(instr))
-        self.stack.append(E(text, rng=_LOAD_RNG.get(name)))
-        self.store(len(self.stack) - 1)
+        if self.TEMP_LOADS:
+            value = self.new_temp()
+            self.emit(f"{value} = {text}")
+            self.stack.append(E(value, rng=_LOAD_RNG.get(name)))
+        else:
+            self.stack.append(E(text, rng=_LOAD_RNG.get(name)))
+            self.store(len(self.stack) - 1)
 
     def store_mem(self, name: str, instr) -> None:
         v = self.pop()

@@ -28,10 +28,12 @@ def _local_set(t: Translator, instr):
     text = v.text
     line = t.lines[-1] if t.lines else ""
     pad = t.IND * t.indent
-    if (text[0] == "s" and line.startswith(f"{pad}{text} = ") and _SLOT.fullmatch(text)
-            and int(text[1:]) == len(t.stack)):
-        # the value was just put in the slot above the stack, read by nothing else: put
-        # it in the local instead (``s0 = W4[...]`` + ``l3 = s0`` is ``l3 = W4[...]``)
+    if ((text[0] == "s" and line.startswith(f"{pad}{text} = ") and _SLOT.fullmatch(text)
+         and int(text[1:]) == len(t.stack))
+            or (text[:2] == "_t" and line.startswith(f"{pad}{text} = "))):
+        # the value was just put in the slot above the stack (or a load's temporary),
+        # read by nothing else: put it in the local instead (``s0 = W4[...]`` + ``l3 =
+        # s0`` is ``l3 = W4[...]``)
         t.lines[-1] = f"{pad}l{i} = {line[len(pad) + len(text) + 3:]}"
     else:
         t.emit(f"l{i} = {text}")
