@@ -231,3 +231,32 @@ def test_memory_fill_and_copy_inline():
     text = translate_source(Instance(Store(Engine()), Module(Engine(), wat(BULK)), [])
                             ._inst.funcs[0])
     assert ".fill(" not in text and "> len(M): raise _oob()" in text
+
+
+ZEROS = """(module (func (export "f") (param i32) (result i32) (local i32 i32 i32 f64)
+  ;; l1: first set inside an if, read after it: zero unless the if ran
+  (if (local.get 0) (then (local.set 1 (i32.const 5))))
+  ;; l2: read (in a loop) before its set at the top level
+  (block $out (loop $again
+    (br_if $out (i32.ge_u (local.get 2) (i32.const 1)))
+    (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+    (br $again)))
+  (local.set 2 (i32.add (local.get 2) (i32.const 10)))
+  ;; l3: set first at the top level, then read: needs no zero
+  (local.set 3 (i32.const 100))
+  (local.set 4 (f64.add (local.get 4) (f64.const 0.5)))
+  (i32.add (i32.add (local.get 1) (local.get 2))
+           (i32.add (local.get 3) (i32.trunc_f64_s (f64.mul (local.get 4) (f64.const 2)))))))"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_locals_start_at_zero_where_they_are_read_before_set(tier):
+    """The structured form zeroes on entry only the locals some read may reach before a
+    set (compile_survey's ``zeroed``); every local still reads as zero until set."""
+    assert run(ZEROS, tier, "f", 0) == 0 + 11 + 100 + 1
+    assert run(ZEROS, tier, "f", 1) == 5 + 11 + 100 + 1
+    if tier == "compiled":
+        inst = Instance(Store(Engine()), Module(Engine(), wat(ZEROS)), [])
+        zeros = {line.strip() for line in translate_source(inst._inst.funcs[0]).splitlines()
+                 if line.strip().endswith((" = 0", " = 0.0"))}
+        assert zeros == {"l1 = 0", "l2 = 0", "l4 = 0.0"}

@@ -512,6 +512,8 @@ class Translator:
                            if ty in _MASK}
         self.assigned: dict[int, set] = {}  # id of a construct -> the locals set inside
         self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see compile_survey)
+        #: the locals that need a zero on entry (compile_survey), None: all
+        self.zeroed: set[int] | None = None
         #: the body runs in a ``while True`` so that a self tail call is a jump back to
         #: its top: set by the first such call (``_return_call``), and ``translate`` then
         #: puts the body in the loop
@@ -652,17 +654,23 @@ class Translator:
         header = f"def f{func.index}({', '.join([*params, 'd'])}):"
         self.labels.append(_Label("func", 0, func.nresults, False, 0))
         zero = {"i32": "0", "i64": "0", "f32": "0.0", "f64": "0.0", "v128": "0"}
-        self.cur = PROLOGUE
-        for i, t in enumerate(info.local_types[n:], start=n):
-            self.emit(f"l{i} = {zero.get(t, 'None')}")
+        locals_ = list(enumerate(info.local_types[n:], start=n))
+        for i, t in locals_:
             if t in _MASK:
                 self.bounds[i] = (0, 0)
+        pad = self.IND * self.indent
         self.cur = 0
         self.start_segment(FUNCTION_ENTRY)
         self.body(func.code.body, info.heights)
         self.emit_return()
         self.end_segment()
         body = self.lines
+        # the locals' zeros on entry, but for those set before any read or never used
+        zeroed = self.zeroed
+        zeros = [f"{pad}l{i} = {zero.get(t, 'None')}" for i, t in locals_
+                 if zeroed is None or i in zeroed]
+        body[:0] = zeros
+        self.line_pc[:0] = [PROLOGUE] * len(zeros)
         if self.self_loop:  # each turn is a call: locals zeroed, entry charged
             body[:] = ["    while True:", *(self.IND + line for line in body)]
             self.line_pc.insert(0, PROLOGUE)
@@ -749,7 +757,7 @@ class Translator:
         """Before translating: the walk indices of the constructs branches target; the
         structured form also learns the locals each construct sets and the skippable
         blocks (compile_survey), and refuses now a nesting CPython would refuse."""
-        targeted, self.assigned, self.skippable, tree = survey(events)
+        targeted, self.assigned, self.skippable, tree, self.zeroed = survey(events)
         if loop_nesting(tree, heights, targeted, self.skippable) > MAX_LOOP_NESTING:
             raise _TooDeep("too many nested loops")
         return targeted

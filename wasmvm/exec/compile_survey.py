@@ -31,7 +31,7 @@ def too_big(func) -> bool:
     return size_of(func) > SPLIT_INSTRUCTIONS
 
 
-def survey(events) -> tuple[set[int], dict[int, set], dict[int, int], list]:
+def survey(events) -> tuple[set[int], dict[int, set], dict[int, int], list, set[int]]:
     """One pass over a body's walk events: what the structured form needs to know ahead.
 
     ``targeted``: walk indices of the structured instructions that need a Python
@@ -47,7 +47,12 @@ def survey(events) -> tuple[set[int], dict[int, set], dict[int, int], list]:
     cond:`` around the rest of the body, a br ends it (what follows is unreachable).
 
     ``tree``: the structured instructions in walk order, each as (walk index, its
-    position in ``tree`` of the construct it is in, or -1, the instruction)."""
+    position in ``tree`` of the construct it is in, or -1, the instruction).
+
+    ``zeroed``: the locals that need their zero on entry: those the body reads or sets
+    but for those whose first access in walk order is a set or tee outside every
+    construct (that set runs before any read: the reads come later in the straight line
+    of the body, or inside constructs after it)."""
     targeted: set[int] = set()
     tree: list = []
     inside: list[int] = [-1]  # positions in tree of the open constructs
@@ -57,11 +62,21 @@ def survey(events) -> tuple[set[int], dict[int, set], dict[int, int], list]:
     open_: list[int] = []
     open_instrs: list = []
     sets: list[set] = [set()]
+    seen: set[int] = set()  # locals accessed so far
+    set_first: set[int] = set()
     for i, (event, instr) in enumerate(events):
         if event == "instr":
             name = instr.op.name
+            if name == "local.get":
+                seen.add(instr.index)
+                continue
             if name in SETTERS:
-                sets[-1].add(instr.index)
+                index = instr.index
+                if index not in seen:
+                    seen.add(index)
+                    if not open_:
+                        set_first.add(index)
+                sets[-1].add(index)
                 continue
             if name not in BRANCHING:
                 continue
@@ -100,7 +115,7 @@ def survey(events) -> tuple[set[int], dict[int, set], dict[int, int], list]:
             assigned[id(instr)] = inner
             sets[-1] |= inner
     skippable = {i: n for i, n in count.items() if i not in bad and n <= MAX_SKIPS}
-    return targeted, assigned, skippable, tree
+    return targeted, assigned, skippable, tree, seen - set_first
 
 
 def loop_nesting(tree: list, heights, targeted: set[int], skippable: dict[int, int]) -> int:
