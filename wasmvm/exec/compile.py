@@ -400,12 +400,13 @@ class _Label:
     __slots__ = ("kind", "base", "arity", "py_loop", "id", "escapes", "end_params",
                  "saved_stack", "alias_loop", "instr_body_last", "pos", "open",
                  "else_state", "entry_bounds", "else_fact", "assigned", "skips", "try_indent",
-                 "handler")
+                 "handler", "sink")
 
     def __init__(self, kind: str, base: int, arity: int, py_loop: bool, ident: int):
         self.kind = kind  # "block", "loop", "if", "try" (try_table), "func"
         self.try_indent = 0  # a try_table: the indentation of its Python ``try:``
         self.handler = None  # a try_table in the flat form: the state of its handler
+        self.sink = False  # an if that ends the function: its arms return (tail_if)
         self.base = base
         self.arity = arity
         self.py_loop = py_loop
@@ -471,6 +472,13 @@ class Translator:
     #: expression reading a stack slot cannot: the slot may be reused first); the flat
     #: form keeps slots, the variables it passes from chunk to chunk
     TEMP_LOADS = True
+    #: an ``if`` that ends the function body (nothing follows it but the return), not a
+    #: branch target: each arm returns its values itself (``return l0`` instead of ``s0
+    #: = l0`` and, after the if, ``return s0``); not with fuel (whose segments end
+    #: there). And a value just put in its slot on the line before is returned from
+    #: that line (``return X``, not ``s0 = X`` + ``return s0``). (Not in the flat form,
+    #: whose consecutive lines can belong to two states.)
+    SINK_RETURNS = True
 
     def __init__(self, func: WasmFunc, ns: dict):
         self.func = func
@@ -514,6 +522,8 @@ class Translator:
         self.skippable: dict[int, int] = {}  # walk index -> br_ifs (see compile_survey)
         #: the locals that need a zero on entry (compile_survey), None: all
         self.zeroed: set[int] | None = None
+        self.tail_if = None  # the If whose end is the body's last event (SINK_RETURNS)
+        self.returned = False  # both its arms returned: the body needs no return after
         #: the body runs in a ``while True`` so that a self tail call is a jump back to
         #: its top: set by the first such call (``_return_call``), and ``translate`` then
         #: puts the body in the loop
@@ -662,7 +672,8 @@ class Translator:
         self.cur = 0
         self.start_segment(FUNCTION_ENTRY)
         self.body(func.code.body, info.heights)
-        self.emit_return()
+        if not self.returned:
+            self.emit_return()
         self.end_segment()
         body = self.lines
         # the locals' zeros on entry, but for those set before any read or never used
@@ -671,6 +682,7 @@ class Translator:
                  if zeroed is None or i in zeroed]
         body[:0] = zeros
         self.line_pc[:0] = [PROLOGUE] * len(zeros)
+        _drop_spare_passes(body, self.line_pc)
         if self.self_loop:  # each turn is a call: locals zeroed, entry charged
             body[:] = ["    while True:", *(self.IND + line for line in body)]
             self.line_pc.insert(0, PROLOGUE)
@@ -688,6 +700,8 @@ class Translator:
     def body(self, body: list, heights) -> None:
         events = list(walk(body))
         targeted = self.look_ahead(events, heights)
+        if self.SINK_RETURNS and not self.fuel and events and events[-1][0] == "end":
+            self.tail_if = events[-1][1]  # (the construct the last event ends)
         fuel = self.fuel
         # (the instructions' translations are called from here, as ``instr`` does, and
         # then a form's ``after_instr``)
@@ -801,6 +815,7 @@ class Translator:
         label.try_indent = self.indent - 1
         if skips is not None:
             label.skips = 0
+        label.sink = kind == "if" and instr is self.tail_if and not py_loop and skips is None
         # what is known of the locals: at the end, what held on entry of the locals not
         # set inside (every branch to the end comes from inside); in a loop, the same
         # from its start (branches to the start come from inside); in the arms of an
@@ -843,7 +858,11 @@ class Translator:
 
     def else_arm(self) -> None:
         label = self.labels[-1]
-        self.store_all()
+        if label.sink:
+            self.emit_return()
+            label.sink = 2  # (the then arm returned)
+        else:
+            self.store_all()
         if label.skips:  # the then arm's skips end with it
             self.indent -= label.skips
             label.skips = 0
@@ -861,7 +880,11 @@ class Translator:
         if label.py_loop:
             self.py_loops.pop()
         base, results = label.end_params
-        self.store_all()
+        if label.sink:
+            self.emit_return()
+            self.returned = label.sink == 2  # both arms: no return after the if
+        else:
+            self.store_all()
         self.bounds = {i: r for i, r in label.entry_bounds.items() if i not in label.assigned}
         if label.skips:
             self.indent -= label.skips
@@ -989,7 +1012,16 @@ class Translator:
         if n == 0:
             self.emit("return")
         elif n == 1:
-            self.emit(f"return {vals[0]}")
+            pad = self.IND * self.indent
+            line = self.lines[-1] if self.lines else ""
+            if (self.SINK_RETURNS and _SLOT.fullmatch(vals[0])
+                    and int(vals[0][1:]) == len(self.stack) - 1
+                    and line.startswith(f"{pad}{vals[0]} = ")):
+                # the value was just put in its slot: return it from there (the slot
+                # is the top of the stack, which nothing reads after the return)
+                self.lines[-1] = f"{pad}return {line[len(pad) + len(vals[0]) + 3:]}"
+            else:
+                self.emit(f"return {vals[0]}")
         else:
             self.emit(f"return ({', '.join(vals)})")
 
@@ -1377,6 +1409,23 @@ def _int_const(e: E) -> int | None:
 
 def _is_local(e: E) -> bool:
     return _LOCAL.fullmatch(e.text) is not None
+
+
+def _drop_spare_passes(lines: list[str], pcs: list) -> None:
+    """Remove (in place, in one pass) each ``pass`` put at the top of an arm or loop body
+    so that none is empty, where a statement follows it in its block: CPython keeps it
+    as a NOP that gives its line a line event, and runs it."""
+    keep = []
+    last = len(lines) - 1
+    for k, line in enumerate(lines):
+        if k < last and line.endswith("pass") and line.lstrip() == "pass":
+            after = lines[k + 1]
+            if len(after) - len(after.lstrip(" ")) == len(line) - 4:
+                continue
+        keep.append(k)
+    if len(keep) < len(lines):
+        lines[:] = [lines[k] for k in keep]
+        pcs[:] = [pcs[k] for k in keep]
 
 
 def _wrap(t: str, op: str, a: E, b: E) -> str:

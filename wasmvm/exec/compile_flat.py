@@ -60,6 +60,7 @@ class FlatTranslator(Translator):
     IND = " "
     JUMP_TO_SELF = False  # a self tail call is a request, as any other
     TEMP_LOADS = False  # loaded values in slots, which chunks pass on
+    SINK_RETURNS = False  # its returns are states' exits
 
     def __init__(self, func, ns: dict):
         super().__init__(func, ns)
