@@ -7,10 +7,13 @@ How WebAssembly maps onto Python here:
   meet in the same variable wherever control flow joins. Pure, non-trapping expressions
   over locals and constants are not stored at all but kept as Python expression text and
   inlined where they are used (``local.get 0 local.get 1 i32.add local.set 2`` becomes
-  ``l2 = (l0 + l1) & 0xFFFFFFFF``); they are stored into their ``s{k}`` before anything
+  ``l2 = (l0 + l1) % 4294967296``); they are stored into their ``s{k}`` before anything
   could change what they read (a ``local.set`` of a local they use) and at every control
-  flow boundary. Comparisons keep a boolean form, so ``br_if`` of ``i32.lt_s`` is one
-  Python ``if``.
+  flow boundary. A loaded value goes into a temporary of its own (``_t7``), never reused,
+  so that the expressions made from it stay deferred too. Comparisons keep a boolean
+  form, so ``br_if`` of ``i32.lt_s`` is one Python ``if``. Only the locals some read may
+  reach before a set are zeroed on entry (``compile_survey``), and an ``if`` that ends
+  the function returns from its arms.
 * A block or ``if`` that some branch targets becomes ``while True: ... break``; a loop
   becomes ``while True: ... break`` whose branches ``continue``. Blocks nobody branches
   to need no Python construct. A branch out of several Python loops sets ``_br`` to the
@@ -22,13 +25,16 @@ How WebAssembly maps onto Python here:
   entries carry bounds (``E.rng``: constants, narrow loads, ``and``, shifts,
   comparisons), and so do integer locals in the structured form, from assignments and
   from the comparisons control passed (``Translator.assume``): ``if l0 < 2 ... else
-  l0 - 1`` needs no mask. Adding a constant to a variable is a test rather than a mask
-  (``_add_constant``), and a chain of add/sub/mul/shl is masked once (``E.raw``).
+  l0 - 1`` needs no mask. A sum or difference wraps with ``% 2**width`` (CPython returns a
+  dividend below the divisor at once), a product with ``& mask`` (``_wrap``); subtracting
+  a constant is a test (``_add_constant``); a chain of add/sub/mul/shl wraps once
+  (``E.raw``), and an ``and`` with a constant drops the wrap of its operand.
 * Memory accesses index the memory's bytearray (a byte) or its typed views (``W4[ea &
   3][ea >> 2]``: ``exec.memory``'s view tables, renewed in the namespace when the memory
   grows; ``struct`` calls on a host whose byte order has no views): an access out of
   bounds raises ``IndexError`` (or ``struct.error``) in this function's own frame, which
   the function turns into the spec's trap — the bounds check costs nothing when it passes.
+  ``memory.fill``/``memory.copy`` of memory 0 are a bounds check and one slice assignment.
   Trapping numeric operators (division, truncation) call ``exec.numerics``.
 * Calls are Python calls with the call depth as a last argument, checked against the
   store's budget on entry: "call stack exhausted", never RecursionError.
