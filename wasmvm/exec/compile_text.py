@@ -132,3 +132,20 @@ def _p(e: E) -> str:
     """Operand text, parenthesised unless atomic."""
     t = e.text
     return t if t.isidentifier() or t.replace(".", "").replace("-", "").isalnum() else f"({t})"
+
+
+def _drop_spare_passes(lines: list[str], pcs: list) -> None:
+    """Remove (in place, in one pass) each ``pass`` put at the top of an arm or loop body
+    so that none is empty, where a statement follows it in its block: CPython keeps it
+    as a NOP that gives its line a line event, and runs it."""
+    keep = []
+    last = len(lines) - 1
+    for k, line in enumerate(lines):
+        if k < last and line.endswith("pass") and line.lstrip() == "pass":
+            after = lines[k + 1]
+            if len(after) - len(after.lstrip(" ")) == len(line) - 4:
+                continue
+        keep.append(k)
+    if len(keep) < len(lines):
+        lines[:] = [lines[k] for k in keep]
+        pcs[:] = [pcs[k] for k in keep]
