@@ -540,7 +540,8 @@ class Translator:
         #: the locals that need a zero on entry (compile_survey), None: all
         self.zeroed: set[int] | None = None
         self.tail_if = None  # the If whose end is the body's last event (SINK_RETURNS)
-        self.returned = False  # both its arms returned: the body needs no return after
+        #: the tail if has an else arm, so both its arms return: no return after it
+        self.returned = False
         #: the body runs in a ``while True`` so that a self tail call is a jump back to
         #: its top: set by the first such call (``_return_call``), and ``translate`` then
         #: puts the body in the loop
@@ -877,7 +878,7 @@ class Translator:
         label = self.labels[-1]
         if label.sink:
             self.emit_return()
-            label.sink = 2  # (the then arm returned)
+            self.returned = True  # (the else arm returns too, at its end)
         else:
             self.store_all()
         if label.skips:  # the then arm's skips end with it
@@ -899,7 +900,6 @@ class Translator:
         base, results = label.end_params
         if label.sink:
             self.emit_return()
-            self.returned = label.sink == 2  # both arms: no return after the if
         else:
             self.store_all()
         self.bounds = {i: r for i, r in label.entry_bounds.items() if i not in label.assigned}
@@ -1029,18 +1029,28 @@ class Translator:
         if n == 0:
             self.emit("return")
         elif n == 1:
-            pad = self.IND * self.indent
-            line = self.lines[-1] if self.lines else ""
-            if (self.SINK_RETURNS and _SLOT.fullmatch(vals[0])
-                    and int(vals[0][1:]) == len(self.stack) - 1
-                    and line.startswith(f"{pad}{vals[0]} = ")):
-                # the value was just put in its slot: return it from there (the slot
-                # is the top of the stack, which nothing reads after the return)
-                self.lines[-1] = f"{pad}return {line[len(pad) + len(vals[0]) + 3:]}"
-            else:
+            # a value just put in its slot (the top of the stack, which nothing reads
+            # after the return) is returned from that line
+            if not (self.SINK_RETURNS and self.is_fresh_slot(vals[0], len(self.stack) - 1)
+                    and self.retarget_last(vals[0], "return ")):
                 self.emit(f"return {vals[0]}")
         else:
             self.emit(f"return ({', '.join(vals)})")
+
+    def is_fresh_slot(self, text: str, top: int) -> bool:
+        """Is ``text`` the stack slot ``s{top}`` (so read by nothing below it)?"""
+        return text[0] == "s" and _SLOT.fullmatch(text) is not None and int(text[1:]) == top
+
+    def retarget_last(self, name: str, head: str) -> bool:
+        """If the line just emitted is ``name = X`` at this indentation, make it ``head``
+        followed by ``X`` (``l3 = X``, ``return X``) and say True: the caller knows that
+        nothing else reads ``name``."""
+        pad = self.IND * self.indent
+        line = self.lines[-1] if self.lines else ""
+        if not line.startswith(f"{pad}{name} = "):
+            return False
+        self.lines[-1] = f"{pad}{head}{line[len(pad) + len(name) + 3:]}"
+        return True
 
     def emit_tail_call(self, request: str) -> None:
         """Return the tail-call request ``request`` (see ``_return_call``)."""
@@ -1204,8 +1214,8 @@ class Translator:
                 text, rng = f"{_p(a)} {sign} {_p(b)}", (lo, hi)
             elif (self.track and op != "mul"
                   and (y is not None or (x is not None and op == "add"))):
-                # (not in the flat form, made for huge functions: CPython compiles the
-                # conditional expression more slowly than a mask)
+                # (not in the flat form, made for huge functions: CPython compiles a
+                # subtrahend's conditional expression more slowly than a wrap)
                 var, k = (a, y) if y is not None else (b, x)
                 text = _add_constant(var, k if op == "add" else -k, mask)
             if text is None:  # wrap once: modulo 2**width, masks of operands change nothing

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..opcodes import OPS
 from ..syntax.values import f32_from_bits, f64_from_bits
-from .compile_text import _LOADS, _MASK, _SLOT, _STORES, EPOCH_CHECK, E, _p
+from .compile_text import _LOADS, _MASK, _STORES, EPOCH_CHECK, E, _p
 
 if TYPE_CHECKING:
     from .compile import Translator
@@ -26,16 +26,11 @@ def _local_set(t: Translator, instr):
     i = instr.index
     t.store_readers_of(i)
     text = v.text
-    line = t.lines[-1] if t.lines else ""
-    pad = t.IND * t.indent
-    if ((text[0] == "s" and line.startswith(f"{pad}{text} = ") and _SLOT.fullmatch(text)
-         and int(text[1:]) == len(t.stack))
-            or (text[:2] == "_t" and line.startswith(f"{pad}{text} = "))):
-        # the value was just put in the slot above the stack (or a load's temporary),
-        # read by nothing else: put it in the local instead (``s0 = W4[...]`` + ``l3 =
-        # s0`` is ``l3 = W4[...]``)
-        t.lines[-1] = f"{pad}l{i} = {line[len(pad) + len(text) + 3:]}"
-    else:
+    # a value just put in the slot above the stack (or a load's temporary), read by
+    # nothing else, goes into the local instead (``s0 = W4[...]`` + ``l3 = s0`` is ``l3
+    # = W4[...]``)
+    if not ((t.is_fresh_slot(text, len(t.stack)) or text[:2] == "_t")
+            and t.retarget_last(text, f"l{i} = ")):
         t.emit(f"l{i} = {text}")
     if v.rng is not None and t.track and i in t.int_locals:
         t.bounds[i] = v.rng
