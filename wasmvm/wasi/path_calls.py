@@ -117,9 +117,17 @@ class PathCalls:
         desc = self._dir(fd, Rights.PATH_REMOVE_DIRECTORY)
         name = mem.string(path, path_len)
         _mutable(desc)
-        with resolve(desc.host_fd, name, False) as target:
-            if target.must_be_dir:  # "d/", "d/." and "." name the directory itself
+        # As rmdir(2) and wasmtime (since 51): trailing slashes are dropped ("d/" removes
+        # d; "lnk/" is the link, not a directory: ENOTDIR). A path whose last component
+        # is "." or ".." ("d/.", "d/..", ".") is resolved, so a missing or non-directory
+        # parent is reported first, and then refused with EINVAL.
+        stripped = name.rstrip("/") or name
+        if stripped.rpartition("/")[2] in (".", ".."):
+            with resolve(desc.host_fd, stripped, True) as target:
+                if target.lstat() is None:
+                    raise Fail(Errno.NOENT)
                 raise Fail(Errno.INVAL)
+        with resolve(desc.host_fd, stripped, False) as target:
             os.rmdir(target.name, dir_fd=target.dir_fd)
 
     def path_unlink_file(self, mem: GuestMemory, fd, path, path_len):

@@ -92,6 +92,26 @@ int main(void) {
     report("rmdir new/", __wasi_path_remove_directory(DIR, "new/"));
     report("rmdir new/.", __wasi_path_remove_directory(DIR, "new/."));
     report("rmdir .", __wasi_path_remove_directory(DIR, "."));
+    /* rmdir's other path forms (wasmtime changed "d/" from EINVAL to rmdir(2)'s success
+     * in 51): repeated slashes, "." or ".." last behind a missing or a file parent, links
+     * (never followed, even with a trailing slash), a non-empty directory */
+    report("mkdir rm", __wasi_path_create_directory(DIR, "rm"));
+    report("mkdir rm/sub", __wasi_path_create_directory(DIR, "rm/sub"));
+    report("symlink dir -> rml", __wasi_path_symlink("dir", DIR, "rml"));
+    report("rmdir rm/ (not empty)", __wasi_path_remove_directory(DIR, "rm/"));
+    report("rmdir rm/sub/.", __wasi_path_remove_directory(DIR, "rm/sub/."));
+    report("rmdir rm/sub/..", __wasi_path_remove_directory(DIR, "rm/sub/.."));
+    report("rmdir missing/", __wasi_path_remove_directory(DIR, "missing/"));
+    report("rmdir missing/.", __wasi_path_remove_directory(DIR, "missing/."));
+    report("rmdir file.txt/.", __wasi_path_remove_directory(DIR, "file.txt/."));
+    report("rmdir rml/", __wasi_path_remove_directory(DIR, "rml/"));
+    report("rmdir rml/.", __wasi_path_remove_directory(DIR, "rml/."));
+    report("rmdir ../.", __wasi_path_remove_directory(DIR, "../."));
+    report("rmdir rm/sub///", __wasi_path_remove_directory(DIR, "rm/sub///"));
+    report("rmdir rm/./", __wasi_path_remove_directory(DIR, "rm/./"));
+    report("rmdir dir/../rm//", __wasi_path_remove_directory(DIR, "dir/../rm//"));
+    report("unlink rml/", __wasi_path_unlink_file(DIR, "rml/"));
+    report("unlink rml", __wasi_path_unlink_file(DIR, "rml"));
     report("mkdir new", __wasi_path_create_directory(DIR, "new"));
     report("rename new/ -> new2/", __wasi_path_rename(DIR, "new/", DIR, "new2/"));
     report("rename new2 -> new3/", __wasi_path_rename(DIR, "new2", DIR, "new3/"));
