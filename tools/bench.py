@@ -835,7 +835,8 @@ def build_real(prog: RealProgram, cache: Path = CACHE) -> Path:
     tool = find_rustc()
     if tool is None:
         raise Unavailable("no rustc with the wasm32-wasi target (Debian: apt-get install "
-                          "rustc libstd-rust-dev-wasm32)")
+                          "rustc libstd-rust-dev-wasm32; as root, bash "
+                          "tools/setup-toolchain.sh --rust)")
     flags = ("--target", "wasm32-wasi", "--edition", "2021", prog.opt, "-C", "strip=debuginfo")
     version = _version([tool, "--version"]) or ""
     key = hashlib.sha256(repr(flags).encode() + version.encode() + b"\0" + src).hexdigest()[:16]
