@@ -1,6 +1,6 @@
 """The compiled tier's integer facts and wrapping: constants folded, comparisons and what
 they prove of the locals they compare, and how a sum, difference or product is cut back
-to its type (``Translator.int_binop`` and ``Translator.compare`` use these)."""
+to its type (``compile_numeric``: ``int_binop`` and ``compare`` use these)."""
 
 from __future__ import annotations
 
