@@ -217,3 +217,14 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_the_hinted_functions_callees_come_next_but_the_first_last():
+    """The caller calls the first callee of the function it is at at once, so the worker
+    would be translating it at the same time: it goes to the bottom of the stack; the
+    others come next, first written first, before what was there."""
+    near = ["older"]
+    background._push_hinted(near, ["first", "second", "third"])
+    assert [near.pop() for _ in range(len(near))] == ["second", "third", "older", "first"]
+    background._push_hinted(near, [])
+    assert near == []
