@@ -130,8 +130,11 @@ class NumericLowering:
                 if base == "rotr":
                     k = (w - k) % w
                 mask = (1 << w) - 1
-                text = (f"((({_p(a)} << {k}) & {mask}) | ({_p(a)} >> {w - k}))" if k
-                        else a.text)
+                if k:  # (an operand that is not a name is computed once, into a temporary)
+                    first, later = self.temp(a)
+                    text = f"((({first} << {k}) & {mask}) | ({later} >> {w - k}))"
+                else:
+                    text = a.text
                 self.result(text, [a, b])
             elif base in _CMP and t in ("i32", "i64") and sx in ("", "u"):
                 cond = f"{_p(a)} {_CMP[base]} {_p(b)}"
