@@ -3,7 +3,7 @@
     modules()                      a hypothesis strategy of ``Generated`` (module, bytes, ...)
     generate(random.Random(seed))  the same generator driven by a seeded RNG (tools/fuzz.py)
 
-Both drive one generator through a ``Chooser`` (``int``, ``choice``, ``bool``): under
+Both drive one generator through a ``Chooser`` (``difftest.choosers``): under
 hypothesis every choice is a draw, so a failing module shrinks; under ``random`` a module
 is reproduced by its seed. Choice 0 is always the simplest option, the direction
 hypothesis shrinks towards.
@@ -47,7 +47,6 @@ ones (all 20: wasmvm gives wasmtime's x86-64 results bit for bit, NaNs included)
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 
 from .. import opcodes
@@ -126,6 +125,7 @@ from ..syntax import (
 from ..syntax.instructions import Catch, Throw, ThrowRef, TryTable, maker
 from ..syntax.types import ArrayType, FieldType
 from . import host
+from .choosers import Chooser, DataChooser, RandomChooser
 from .run import RELAXED_SIMD, SIMD
 from .values import EDGE_VALUES, NAN_ARITHMETIC_OPS_SIMD, DiffVal
 
@@ -137,49 +137,6 @@ FUEL_GLOBAL = "__fuel"
 FUEL = 300
 _CANONICAL_NAN = {"f32": f32.from_bits(0x7FC00000), "f64": f64.from_bits(0x7FF8000000000000)}
 _CONST = {"i32": i32, "i64": i64, "f32": f32, "f64": f64, "v128": v128}
-
-
-# ---------------------------------------------------------------------------------------
-# Choosers
-# ---------------------------------------------------------------------------------------
-class Chooser:
-    def int(self, lo: int, hi: int) -> int:
-        raise NotImplementedError
-
-    def choice(self, seq):
-        return seq[self.int(0, len(seq) - 1)]
-
-    def bool(self, percent: int = 50) -> bool:
-        """True with about ``percent`` % probability (False is the simpler choice)."""
-        return self.int(0, 99) >= 100 - percent
-
-    def bits(self, width: int) -> int:
-        return self.int(0, (1 << width) - 1)
-
-
-class RandomChooser(Chooser):
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-
-    def int(self, lo: int, hi: int) -> int:
-        return self.rng.randint(lo, hi)
-
-
-class DataChooser(Chooser):
-    """Choices drawn from hypothesis's ``data`` (shrinkable)."""
-
-    def __init__(self, draw):
-        from hypothesis import strategies as st
-
-        self._draw = draw
-        self._st = st
-        self._ints: dict[tuple[int, int], object] = {}
-
-    def int(self, lo: int, hi: int) -> int:
-        s = self._ints.get((lo, hi))
-        if s is None:
-            s = self._ints[(lo, hi)] = self._st.integers(lo, hi)
-        return self._draw(s)
 
 
 # ---------------------------------------------------------------------------------------
