@@ -42,10 +42,29 @@ function refKind(t) { return t.includes("func") ? "funcref" : "externref"; }
 
 class Unsupported extends Error {}
 
-const trampolines = new Map();
+// The helper modules made here, by what they are for: each has a type section, one
+// import (module "m"), one function exported as "run" (index `run`), an exported memory
+// of one page ("mem") and one code body.
+const helpers = new Map();
+function helperModule(key, types, imports, run, body) {
+  if (!helpers.has(key)) {
+    const bytes = [
+      0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+      ...section(1, types),
+      ...section(2, [1, ...imports]),
+      ...section(3, [1, run]),
+      ...section(5, [1, 0, 1]),
+      ...section(7, [2, ...name("run"), 0x00, run, ...name("mem"), 0x02, 0]),
+      ...section(10, [1, ...uleb(body.length), ...body]),
+    ];
+    helpers.set(key, new WebAssembly.Module(Uint8Array.from(bytes)));
+  }
+  return helpers.get(key);
+}
+
 function trampoline(params, results) {
   const key = params.join(",") + "->" + results.join(",");
-  if (trampolines.has(key)) return trampolines.get(key);
+  if (helpers.has(key)) return helpers.get(key);
   const refParams = params.filter((t) => !(t in NUM));
   const refResults = results.filter((t) => !(t in NUM));
   const types = [
@@ -68,38 +87,15 @@ function trampoline(params, results) {
   results.forEach((t, j) => { if (!(t in NUM)) code.push(0x20, ...uleb(base + j)); });
   code.push(0x0b);
   const locals = [...uleb(results.length), ...results.flatMap((t) => [1, vtype(t)])];
-  const body = [...locals, ...code];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [2, ...types]),
-    ...section(2, [1, ...name("m"), ...name("f"), 0x00, 0]),
-    ...section(3, [1, 1]),
-    ...section(5, [1, 0, 1]),
-    ...section(7, [2, ...name("run"), 0x00, 1, ...name("mem"), 0x02, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
-  ];
-  const mod = new WebAssembly.Module(Uint8Array.from(bytes));
-  trampolines.set(key, mod);
-  return mod;
+  return helperModule(key, [2, ...types], [...name("m"), ...name("f"), 0x00, 0], 1,
+                      [...locals, ...code]);
 }
 
 // a module that reads an imported global of type t (mutable or not) into its memory
 function globalReader(t, mutable) {
-  const key = `global ${t} ${mutable}`;
-  if (trampolines.has(key)) return trampolines.get(key);
   const code = [0, 0x41, ...sleb(RESULTS), 0x23, 0, ...STORE[t], 0, 0, 0x0b];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [1, 0x60, 0, 0]),
-    ...section(2, [1, ...name("m"), ...name("g"), 0x03, NUM[t], mutable ? 1 : 0]),
-    ...section(3, [1, 0]),
-    ...section(5, [1, 0, 1]),
-    ...section(7, [2, ...name("run"), 0x00, 0, ...name("mem"), 0x02, 0]),
-    ...section(10, [1, ...uleb(code.length), ...code]),
-  ];
-  const mod = new WebAssembly.Module(Uint8Array.from(bytes));
-  trampolines.set(key, mod);
-  return mod;
+  return helperModule(`global ${t} ${mutable}`, [1, 0x60, 0, 0],
+                      [...name("m"), ...name("g"), 0x03, NUM[t], mutable ? 1 : 0], 0, code);
 }
 
 class Host { constructor(n) { this.n = n; } }
