@@ -183,13 +183,10 @@ def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: 
         near: list[WasmFunc] = []  # called by the functions the caller has reached
         far: list[WasmFunc] = []  # called by those the worker has translated
 
-        def push_callees(stack: list, func: WasmFunc) -> None:
-            stack.extend(reversed([f for f in _callees(mod, func) if f.index not in done]))
+        def undone_callees(func: WasmFunc) -> list[WasmFunc]:
+            return [f for f in _callees(mod, func) if f.index not in done]
 
-        def push_hinted(func: WasmFunc) -> None:
-            _push_hinted(near, [f for f in _callees(mod, func) if f.index not in done])
-
-        push_hinted(first)
+        _push_hinted(near, undone_callees(first))
         tables = iter([f for t in mod.tables for f in t.elements
                        if isinstance(f, WasmFunc) and f.module is mod])
         pending = b""
@@ -207,7 +204,7 @@ def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: 
                 for k in range(0, whole, 4):
                     func = mod.funcs[int.from_bytes(pending[k:k + 4], "little")]
                     done.add(func.index)
-                    push_hinted(func)
+                    _push_hinted(near, undone_callees(func))
                 pending = pending[whole:]
             func = near.pop() if near else far.pop() if far else next(tables, None)
             if func is None:  # nothing left: wait for a hint, or for the caller's end
@@ -230,6 +227,6 @@ def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: 
                 entry = tier.entry_for(func, ns, store)
                 if entry is not None:
                     cache.store(key, entry)
-            push_callees(far, func)
+            far.extend(reversed(undone_callees(func)))
     except BaseException:  # noqa: BLE001 - the caller translates what the worker did not
         return
