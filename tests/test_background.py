@@ -4,13 +4,16 @@ when told or when its instance goes, and is never started where a fork is unsafe
 
 import gc
 import os
+import re
 import threading
 import time
 
 import pytest
 
 from wasmvm import Config, Engine, Instance, Module, Store
+from wasmvm.errors import InvalidError
 from wasmvm.exec import background
+from wasmvm.exec.compile import CompiledTier
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
 
@@ -68,9 +71,19 @@ def test_in_a_fresh_process():
     out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           __file__], capture_output=True, text=True, timeout=600, env=env)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
-    # every other test of this file ran there (this one skips itself in the child)
+    # every other test of this file ran there and passed: only this one skips itself
     others = sum(1 for name in globals() if name.startswith("test_")) - 1
-    assert f"{others} passed" in out.stdout, out.stdout[-2000:]
+    counts = re.search(r"\b(\d+) passed, 1 skipped in\b", out.stdout)
+    assert counts and int(counts[1]) >= others, out.stdout[-2000:]
+
+
+@pytest.fixture(params=["decoded", "first call"])
+def started(request, monkeypatch):
+    """When the worker starts: once the module is decoded (the API's Module), or, for a
+    module instance whose module started none, at its first call."""
+    if request.param == "first call":
+        monkeypatch.setattr(CompiledTier, "ahead_of_validation", lambda self, *a: None)
+    return request.param
 
 
 def _run(parallel: bool, wait: float = 0.0):
@@ -78,7 +91,7 @@ def _run(parallel: bool, wait: float = 0.0):
     store = Store(engine)
     instance = Instance(store, Module(engine, _module_text()), [])
     main = instance.exports(store)["main"]
-    assert main(store, 0) == 0  # translates main: the worker starts here
+    assert main(store, 0) == 0  # translates main: the worker starts here, if not before
     deadline = time.monotonic() + wait
     worker = instance._inst.background
     while worker and time.monotonic() < deadline and _made(worker) < 2 * N:
@@ -91,7 +104,9 @@ def _made(worker) -> int:
     return sum(len(os.listdir(root / d)) for d in os.listdir(root)) if root.exists() else 0
 
 
-def test_functions_translated_ahead_run_the_same_code(eager):
+def test_functions_translated_ahead_run_the_same_code(eager, started):
+    """Whoever made a translation, and whenever the worker started (before validation
+    it validates each body itself, and translates against stand-ins for the imports)."""
     engine, store, instance, result = _run(parallel=True, wait=20.0)
     serial_engine, serial_store, serial_instance, expected = _run(parallel=False)
     assert result == expected
@@ -109,7 +124,7 @@ def test_functions_translated_ahead_run_the_same_code(eager):
     instance._inst.background.stop()
 
 
-def test_the_worker_skips_what_the_caller_translates(eager):
+def test_the_worker_skips_what_the_caller_translates(eager, started):
     """No wait: the caller translates what the worker has not done yet, and says so;
     every result is right either way."""
     engine, store, instance, result = _run(parallel=True, wait=0.0)
@@ -120,7 +135,7 @@ def test_the_worker_skips_what_the_caller_translates(eager):
     instance._inst.background.stop()
 
 
-def test_the_worker_ends_and_its_cache_goes(eager):
+def test_the_worker_ends_and_its_cache_goes(eager, started):
     engine, store, instance, _ = _run(parallel=True)
     worker = instance._inst.background
     folder = worker.cache.directory
@@ -131,7 +146,7 @@ def test_the_worker_ends_and_its_cache_goes(eager):
     assert not folder.exists()
 
 
-def test_the_worker_ends_with_its_instance(eager):
+def test_the_worker_ends_with_its_instance(eager, started):
     engine, store, instance, _ = _run(parallel=True)
     worker = instance._inst.background
     pid, folder = worker.pid, worker.cache.directory
@@ -192,7 +207,9 @@ def test_an_orphaned_worker_removes_its_cache_and_ends(tmp_path):
 import os, sys, time
 sys.path.insert(0, {str(os.path.dirname(os.path.dirname(background.__file__)))!r})
 sys.path.insert(0, {os.path.dirname(__file__)!r})
+from wasmvm.errors import InvalidError
 from wasmvm.exec import background
+from wasmvm.exec.compile import CompiledTier
 background.MIN_INSTRUCTIONS = 0
 background._cpus = lambda: 2
 import test_background as t
@@ -230,3 +247,65 @@ def test_the_hinted_functions_callees_come_next_but_the_first_last():
     assert [near.pop() for _ in range(len(near))] == ["second", "third", "older", "first"]
     background._push_hinted(near, [])
     assert near == []
+
+
+def test_a_worker_started_for_an_invalid_module_is_stopped(eager, monkeypatch):
+    """The worker starts before validation; the module does not validate: it is killed
+    and reaped, and the error is the validator's."""
+    started = []
+    real = background.Background.for_module.__func__
+
+    def recorded(cls, *args):
+        started.append(real(cls, *args))
+        return started[-1]
+    monkeypatch.setattr(background.Background, "for_module", classmethod(recorded))
+    text = _module_text().replace("(i32.add (local.get 1)", "(i64.add (local.get 1)", 1)
+    with pytest.raises(InvalidError, match="type mismatch"):
+        Module(Engine(), text)
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(started[0].pid, os.WNOHANG)
+    assert not started[0].cache.directory.exists()
+
+
+def test_validating_or_printing_translations_starts_no_worker(eager, monkeypatch):
+    def refuse(*args):
+        raise AssertionError("a worker was started")
+    monkeypatch.setattr(background.Background, "__init__", refuse)
+    Module.validate(None, _module_text())
+    from wasmvm.cli import main
+    assert main(["translate", "--func", "main", str(_wat_file())]) == 0
+
+
+def _wat_file():
+    import tempfile
+    path = os.path.join(tempfile.mkdtemp(), "m.wat")
+    with open(path, "w") as f:
+        f.write(_module_text())
+    return path
+
+
+#: ``_start`` stores the table slot of $main for a runtime to call (Rust's shape); $f
+#: calls $die, then unreachable (a panic), and $g
+GUESSES = """(module
+  (table 4 funcref) (memory 1)
+  (elem (i32.const 1) $main $other $g)
+  (func $die)
+  (func $g)
+  (func $f (call $g) (call $die) (unreachable))
+  (func $main (call $f))
+  (func $other)
+  (func $runtime (param i32) (call_indirect (local.get 0)))
+  (func (export "_start") (i32.store (i32.const 8) (i32.const 1))
+    (call $runtime (i32.load (i32.const 8)))))"""
+
+
+def test_a_worker_started_before_any_call_guesses_main_and_leaves_panics_last():
+    from wasmvm.exec.instantiate import allocate
+
+    engine = Engine(Config(parallel_compilation=False))
+    module = Module(engine, GUESSES)
+    mod = allocate(Store(engine)._store, module.syntax, module._info)
+    assert [f.index for f in background._first_guesses(mod)] == [6, 3]  # _start, then $main
+    likely, unlikely = background._callees(mod, mod.funcs[2])  # $f
+    assert [f.index for f in likely] == [1] and [f.index for f in unlikely] == [0]

@@ -205,7 +205,17 @@ class Module:
         self.engine = engine or Engine()
         features = self.engine.config.features()
         self._module = decode_module(wasm, features)
-        self._info = validate_module(self._module, features)
+        config = self.engine.config
+        # (the compiled tier may start translating in a worker while this validates)
+        worker = self.engine.tier.ahead_of_validation(self._module, features,
+                                                      config.consume_fuel,
+                                                      config.epoch_interruption)
+        try:
+            self._info = validate_module(self._module, features)
+        except BaseException:
+            if worker:
+                worker.stop()
+            raise
 
     @classmethod
     def from_file(cls, engine: Engine | None, path: str | os.PathLike) -> Module:
@@ -215,7 +225,10 @@ class Module:
     @staticmethod
     def validate(engine: Engine | None, wasm: bytes) -> None:
         """Raise MalformedError or InvalidError if ``wasm`` is not a valid module."""
-        Module(engine, wasm)
+        from ..valid import validate_module
+
+        features = (engine or Engine()).config.features()
+        validate_module(decode_module(to_binary(wasm), features), features)
 
     @property
     def syntax(self):

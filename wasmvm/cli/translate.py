@@ -44,7 +44,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if args.width < 0:
         raise UserError("--width needs a number of at least 0")
     engine = Engine(Config(consume_fuel=args.fuel, epoch_interruption=args.epoch,
-                           tier="compiled", cache=False))
+                           tier="compiled", cache=False, parallel_compilation=False))
     module = Module(engine, read_input(args.file))
     store = Store(engine)
     if args.fuel:

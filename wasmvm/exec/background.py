@@ -6,31 +6,41 @@ functions, so a cold start spends more time translating than running (Boolector:
 of translation in a 2.2 s run). Python cannot translate on a second thread (the GIL), but
 it can in a second process: wasmtime compiles functions in parallel for the same reason.
 
-When the compiled tier first translates a function of a big module instance (at least
-``MIN_INSTRUCTIONS`` in its defined functions), it forks a worker. The worker translates
-the functions the program will probably call next into a translation cache
-(``exec.cache``): the store's own cache when it has one, else a private temporary
-directory removed when the instance goes away. The calling process looks each function
-up in that cache before translating it: a function the worker has done is installed from
-there (marshal, about 0.2 ms); one it has not reached yet is translated by the caller,
-who tells the worker (a pipe); so does a caller installing one. The worker then skips it
-and turns to the functions it calls directly (depth first, the caller's latest first, and
-its first callee last: the caller calls that one at once and would be translating it
-too; when nothing is left there, the functions called by those it translated itself,
-then the functions the tables hold): the worker follows the run. A translation depends
-only on the module, the function and the fuel and epoch flags (the cache key), never on
-who made it: the code run is the same either way. (tools/bench.py --real, 2 cores: resvg
-gets about 250 of its 615 functions from the worker, and its run takes 1.9 s instead of
-2.2 s.)
+A worker starts as soon as a big module (at least ``MIN_INSTRUCTIONS`` in its defined
+functions) is decoded by the API's ``Module``, so that it works while the caller
+validates and instantiates (for resvg, 0.3 s of the 0.7 s load: about 90 functions
+translated before the first call). For a module instance made otherwise, it starts when
+the compiled tier first translates one of its functions. The worker translates the
+functions the program will probably call next into a translation cache (``exec.cache``):
+the store's own cache when it has one, else a private temporary directory removed when
+the worker stops. The calling process looks each function up in that cache before
+translating it: a function the worker has done is installed from there (marshal, about
+0.2 ms); one it has not reached yet is translated by the caller, who tells the worker (a
+pipe); so does a caller installing one. The worker then skips it and turns to the
+functions it calls directly (depth first, the caller's latest first, and its first
+callee last: the caller calls that one at once and would be translating it too; when
+nothing is left there, the functions called by those it translated itself, then the
+functions the tables hold, and last the functions called only on the way to a trap,
+such as Rust's panics): the worker follows the run. Before the first call it has no
+hint, and starts from the module's entry points (its start function, ``_start``, its
+exports) and the functions whose table slots they store as constants (Rust's entry code
+stores a pointer to the program's ``main``, which its runtime calls through the table).
+A translation depends only on the module, the function and the fuel and epoch flags (the
+cache key), never on who made it: the code run is the same either way.
+(tools/bench.py --real, 2 cores: resvg gets about 280 of its 615 functions from the
+worker, and its run takes 1.65 s instead of 2.1 s.)
 
-The worker is a fork of the calling process taken at that moment, so it has the decoded
-and validated module and the instance's namespace without loading anything. It runs at a
-lower priority, keeps no file of the caller open but the cache's, writes nothing else,
-waits for hints when it has nothing left to translate, ends when the caller exits (it
-checks its parent between functions, and sees the hints' pipe close; a private cache goes
-with it) or when the instance is collected (the caller kills it),
-and never reports an error (a failed translation is left to the caller, who will meet
-it again and report it).
+The worker is a fork of the calling process. Started for a decoded module, it has the
+module but not the validator's facts: it allocates the module with stand-ins for its
+imports (as ``wasmvm translate`` does) and validates each body before translating it (a
+body that does not validate is skipped; the caller's validation reports it, and stops
+the worker). Started at a first call, it has the validated module and the instance's
+namespace. It runs at a lower priority, keeps no file of the caller open but the
+cache's, writes nothing else, waits for hints when it has nothing left to translate,
+ends when the caller exits (it checks its parent between functions, and sees the hints'
+pipe close; a private cache goes with it) or when its module (or instance) is collected
+(the caller kills it), and never reports an error (a failed translation is left to the
+caller, who will meet it again and report it).
 
 Not used where the worker could not help or could not be made safely: no ``os.fork``
 (Windows, Pyodide), fewer than two CPUs available, or other threads running in the
@@ -45,13 +55,16 @@ import shutil
 import tempfile
 import threading
 import weakref
+from array import array
 
 from ..syntax.instructions import walk
+from ..valid import FuncInfo, module_context, validate_func
+from . import compile_rt
 from .cache import TranslationCache
-from .compile_survey import size_of
-from .store import WasmFunc
+from .compile_survey import at_least
+from .store import Store, WasmFunc
 
-#: A module instance whose defined functions hold fewer instructions than this is never
+#: A module whose defined functions hold fewer instructions than this is never
 #: translated in the background (forking costs some milliseconds; small programs are
 #: translated in less)
 MIN_INSTRUCTIONS = 100_000
@@ -72,26 +85,39 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def big_enough(mod) -> bool:
-    """Does module instance ``mod`` define functions of MIN_INSTRUCTIONS or more?"""
-    total = 0
-    for f in mod.funcs:
-        if isinstance(f, WasmFunc) and f.module is mod:
-            total += size_of(f)
-            if total >= MIN_INSTRUCTIONS:
-                return True
-    return False
+def big_enough(module) -> bool:
+    """Does ``module`` (a syntax.Module) define functions of MIN_INSTRUCTIONS or more?"""
+    return at_least(module, MIN_INSTRUCTIONS)
 
 
-def _callees(mod, func: WasmFunc) -> list[WasmFunc]:
-    """The functions of ``mod`` that ``func`` calls directly, in the order written."""
-    out = []
+def _callees(mod, func: WasmFunc) -> tuple[list[WasmFunc], list[WasmFunc]]:
+    """The functions of ``mod`` that ``func`` calls directly, in the order written:
+    (likely, unlikely). Unlikely: called only just before an ``unreachable``, the shape
+    of a call that does not return (Rust's panics, C's abort and failed assertions):
+    run only when the program fails."""
+    calls: list[tuple[WasmFunc, bool]] = []  # (callee, its call is followed by unreachable)
+    after_call = False
     for event, instr in walk(func.code.body):
-        if event == "instr" and instr.op.name in ("call", "return_call"):
-            callee = mod.funcs[instr.func]
-            if isinstance(callee, WasmFunc) and callee.module is mod:
-                out.append(callee)
-    return out
+        if event == "instr":
+            name = instr.op.name
+            if after_call and name == "unreachable":
+                calls[-1] = (calls[-1][0], True)
+            after_call = False
+            if name in ("call", "return_call"):
+                callee = mod.funcs[instr.func]
+                if isinstance(callee, WasmFunc) and callee.module is mod:
+                    calls.append((callee, False))
+                    after_call = True
+        else:
+            after_call = False
+    likely = [f for f, fails in calls if not fails]
+    kept = {f.index for f in likely}
+    unlikely = []
+    for f, _ in calls:
+        if f.index not in kept:
+            kept.add(f.index)
+            unlikely.append(f)
+    return likely, unlikely
 
 
 def _push_hinted(near: list, callees: list) -> None:
@@ -106,12 +132,17 @@ def _push_hinted(near: list, callees: list) -> None:
 
 
 class Background:
-    """The worker translating module instance ``mod``'s functions ahead into ``cache``
-    (a TranslationCache; None: a private temporary one), started at the first call of
-    ``first`` (see the module docstring). The caller tells it each function it is about
-    to translate itself (``hint``); ``stop()`` ends it."""
+    """A worker translating a module's functions ahead into ``cache`` (a
+    TranslationCache; None: a private temporary one), see the module docstring: started
+    by ``for_instance`` at the first call of a big instance's function, or by
+    ``for_module`` once a big module is decoded. The caller tells it each function it is
+    about to translate itself (``hint``); ``stop()`` ends it, and so does the collection
+    of ``owner`` (the instance, or the decoded module)."""
 
-    def __init__(self, tier, mod, store, first: WasmFunc, cache: TranslationCache | None):
+    #: (fuel, epoch): the flags of the translations it makes (for_module), else None
+    flags = None
+
+    def __init__(self, owner, cache: TranslationCache | None, work):
         self.private = None
         if cache is None:
             self.private = tempfile.mkdtemp(prefix="wasmvm-translations-")
@@ -129,13 +160,40 @@ class Background:
             raise
         if pid == 0:  # the worker
             try:
-                _work(tier, mod, store, first, cache, parent, hints, self.private is not None)
+                work(cache, parent, hints, self.private is not None)
             finally:
                 os._exit(0)
         os.close(hints)
         os.set_blocking(self._hints, False)
         self.pid = pid
-        self._finalizer = weakref.finalize(mod, _stop, pid, self.private, self._hints)
+        self._finalizer = weakref.finalize(owner, _stop, pid, self.private, self._hints)
+
+    @classmethod
+    def for_instance(cls, tier, mod, store, first: WasmFunc,
+                     cache: TranslationCache | None) -> Background:
+        """A worker forked at the first call of ``first``, a function of module instance
+        ``mod``: it has the instance and its namespace as they are now."""
+        def work(*how):
+            _work(tier, mod, store, *how, first=first)
+
+        return cls(mod, cache, work)
+
+    @classmethod
+    def for_module(cls, tier, module, features, fuel: bool, epoch: bool,
+                   cache: TranslationCache | None) -> Background:
+        """A worker forked once ``module`` (a syntax.Module) is decoded, before it is
+        validated (validating takes about as long as decoding): it allocates the module
+        with stand-ins for its imports (``instantiate.allocate``, as ``wasmvm translate``
+        does: a translation depends on no import) and validates each body it translates
+        (a body that does not validate is skipped: the caller's validation reports it).
+        The instances that the caller makes of ``module`` use it (``CompiledTier``)."""
+        def work(*how):
+            mod, store, prepare = _stand_in(tier, module, features, fuel, epoch)
+            _work(tier, mod, store, *how, prepare=prepare)
+
+        worker = cls(module, cache, work)
+        worker.flags = (fuel, epoch)
+        return worker
 
     def hint(self, func: WasmFunc) -> None:
         """The caller is translating ``func`` now: the worker skips it, and turns to the
@@ -160,14 +218,105 @@ def _stop(pid: int, private: str | None, hints: int) -> None:
         shutil.rmtree(private, ignore_errors=True)
 
 
-def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: int,
-          private: bool) -> None:
+def _stand_in(tier, module, features, fuel: bool, epoch: bool):
+    """(module instance, store, prepare) for a worker forked before ``module`` was
+    validated (``Background.for_module``): the instance is allocated with stand-ins for
+    its imports, its functions' validation facts stand-ins too until ``prepare(func)``
+    validates the body (False: it does not validate; when the module's context does
+    not, ``module_context`` raises before anything is allocated)."""
+    from .instantiate import allocate  # (instantiate imports the tiers: not at load)
+
+    ctx = module_context(module, features)
+    info = ctx.info()
+    imported = ctx.num_imported_funcs
+    for i in range(len(module.funcs)):
+        ft = ctx.funcs[imported + i]  # (the parameters only, until validated)
+        info.funcs.append(FuncInfo(ft, tuple(ft.params), array("i"), 0))
+    store = Store(tier, consume_fuel=fuel, epoch=[0] if epoch else None)
+    mod = allocate(store, module, info)
+    compile_rt.namespace(mod, store, tier)
+
+    def prepare(func: WasmFunc) -> bool:
+        try:
+            func.info = validate_func(ctx, func.code, ctx.funcs[func.index])
+        except Exception:  # noqa: BLE001 - invalid: the caller's validation says why
+            return False
+        return True
+
+    return mod, store, prepare
+
+
+def _entry_points(mod) -> list[WasmFunc]:
+    """The functions of ``mod`` called from outside first: the start function, the WASI
+    entry points ``_initialize`` and ``_start``, then the other exported functions."""
+    exported = [f for kind, f in mod.exports.values() if kind == "func"]
+    named = [mod.exports[n][1] for n in ("_initialize", "_start")
+             if mod.exports.get(n, ("",))[0] == "func"]
+    start = [mod.funcs[mod.syntax.start]] if mod.syntax.start is not None else []
+    out: dict[int, WasmFunc] = {}
+    for f in start + named + exported:
+        if isinstance(f, WasmFunc) and f.module is mod:
+            out.setdefault(f.index, f)
+    return list(out.values())
+
+
+def _table_slots(mod) -> dict[int, WasmFunc]:
+    """The functions of ``mod`` its active segments put in table 0 at constant offsets,
+    by slot (read from the segments: an allocated instance's tables are empty)."""
+    slots: dict[int, WasmFunc] = {}
+    for seg, inst in zip(mod.syntax.elems, mod.elems):
+        mode = seg.mode
+        if (mode.kind == "active" and mode.table == 0 and len(mode.offset) == 1
+                and mode.offset[0].op.name in ("i32.const", "i64.const")):
+            base = mode.offset[0].value.value
+            for k, f in enumerate(inst.elements):
+                if isinstance(f, WasmFunc) and f.module is mod:
+                    slots[base + k] = f
+    return slots
+
+
+def _stored_pointers(func: WasmFunc, slots: dict[int, WasmFunc]) -> list[WasmFunc]:
+    """The functions whose table slot ``func`` stores to memory as a constant
+    (``i32.const k`` then a store): function pointers, which it or its callees will
+    probably call through ``call_indirect``. Rust's ``main`` is reached so: the entry
+    code stores a pointer to the program's ``main`` for the runtime to call."""
+    out = []
+    previous = None
+    for event, instr in walk(func.code.body):
+        if event != "instr":
+            previous = None
+            continue
+        if (previous is not None and instr.op.name.endswith("store")
+                and previous in slots):
+            out.append(slots[previous])
+        previous = instr.value.value if instr.op.name in ("i32.const", "i64.const") else None
+    return out
+
+
+def _first_guesses(mod) -> list[WasmFunc]:
+    """What a worker forked before any call translates first: the module's entry points
+    (``_entry_points``), then the functions whose pointers they or their direct callees
+    store (``_stored_pointers``)."""
+    entries = _entry_points(mod)
+    slots = _table_slots(mod)
+    out = {f.index: f for f in entries}
+    for f in [*entries, *(c for e in entries for c in _callees(mod, e)[0])]:
+        for target in _stored_pointers(f, slots):
+            out.setdefault(target.index, target)
+    return list(out.values())
+
+
+def _work(tier, mod, store, cache: TranslationCache, parent: int, hints: int,
+          private: bool, first: WasmFunc | None = None, prepare=None) -> None:
     """The worker's whole life (in the forked process; it ends with os._exit).
 
     Its next function is the top of a stack: the functions called directly by the one
     the caller was last seen translating (the caller's hints, read between
-    translations), then by the one the worker translated last, depth first; when the
-    stack runs out, the functions the tables hold."""
+    translations; before the first, ``first``'s callees, or with no ``first`` the
+    ``_first_guesses``), then by the one the worker translated last, depth first;
+    when the stack runs out, the functions the tables and element segments hold, then
+    those called only on the way to a trap. ``prepare(func)``: called before
+    translating ``func``; False skips it."""
     try:
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):  # it writes nothing but cache entries
@@ -179,15 +328,23 @@ def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: 
         os.nice(NICENESS)
         ns = mod.compiled
         fuel, epoch = ns["_F"] is not None, "_EH" in ns
-        done = {first.index}
+        done: set[int] = set()
         near: list[WasmFunc] = []  # called by the functions the caller has reached
         far: list[WasmFunc] = []  # called by those the worker has translated
+        unlikely: list[WasmFunc] = []  # called only on the way to a trap
 
         def undone_callees(func: WasmFunc) -> list[WasmFunc]:
-            return [f for f in _callees(mod, func) if f.index not in done]
+            likely, failing = _callees(mod, func)
+            unlikely.extend(f for f in reversed(failing) if f.index not in done)
+            return [f for f in likely if f.index not in done]
 
-        _push_hinted(near, undone_callees(first))
-        tables = iter([f for t in mod.tables for f in t.elements
+        if first is not None:
+            done.add(first.index)
+            _push_hinted(near, undone_callees(first))
+        else:
+            near.extend(reversed(_first_guesses(mod)))
+        # (an allocated instance's tables are empty: its active segments are not applied)
+        tables = iter([f for space in (*mod.tables, *mod.elems) for f in space.elements
                        if isinstance(f, WasmFunc) and f.module is mod])
         pending = b""
         while True:
@@ -206,7 +363,8 @@ def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: 
                     done.add(func.index)
                     _push_hinted(near, undone_callees(func))
                 pending = pending[whole:]
-            func = near.pop() if near else far.pop() if far else next(tables, None)
+            func = (near.pop() if near else far.pop() if far else next(tables, None)
+                    or (unlikely.pop() if unlikely else None))
             if func is None:  # nothing left: wait for a hint, or for the caller's end
                 os.set_blocking(hints, True)
                 more = os.read(hints, 1 << 16)
@@ -220,6 +378,8 @@ def _work(tier, mod, store, first, cache: TranslationCache, parent: int, hints: 
             if func.index in done:
                 continue
             done.add(func.index)
+            if prepare is not None and not prepare(func):
+                continue
             key = cache.key(func, fuel, epoch)
             if key is None:
                 return

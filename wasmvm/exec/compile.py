@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import struct
 import time
+import weakref
 
 from ..errors import InternalError, Trap, TrapCode
 from ..syntax.gcpause import paused_gc
@@ -150,6 +151,9 @@ class CompiledTier:
         self.defer_instructions = (self.DEFER_INSTRUCTIONS if defer_instructions is None
                                    else defer_instructions or None)
         self.stats = TranslationStats()
+        #: the workers started for decoded modules (``ahead_of_validation``), by the id
+        #: of the module: (a weak reference to it, its worker)
+        self._ahead: dict[int, tuple] = {}
 
     def call(self, store: Store, func: WasmFunc, args: list) -> list:
         """Call ``func`` with raw arguments; its raw results as a list."""
@@ -234,19 +238,43 @@ class CompiledTier:
         return install(entry, func, ns), entry, None
 
     def _worker(self, func: WasmFunc, store: Store):
-        """The background worker of ``func``'s instance (exec.background): started now
-        when the instance is big enough and the process can fork; else None."""
+        """The background worker of ``func``'s instance (exec.background): the one
+        started when its module was decoded (``ahead_of_validation``), else one started
+        now when the instance is big enough and the process can fork; else None."""
         mod = func.module
         if mod.background is None:
             mod.background = False
-            if background.available() and background.big_enough(mod):
+            ahead = self._ahead.get(id(mod.syntax))
+            flags = (store.fuel is not None, store.epoch is not None)
+            if ahead is not None and ahead[0]() is mod.syntax and ahead[1].flags == flags:
+                mod.background = ahead[1]
+            elif background.available() and background.big_enough(mod.syntax):
                 try:
-                    mod.background = background.Background(self, mod, store, func,
-                                                           self.cache)
+                    mod.background = background.Background.for_instance(
+                        self, mod, store, func, self.cache)
                     self.stats.workers += 1
                 except OSError:  # (no fork after all, no temporary folder): no worker
                     pass
         return mod.background or None
+
+    def ahead_of_validation(self, module, features, fuel: bool, epoch: bool):
+        """Start translating the decoded ``module`` (a syntax.Module, not validated yet)
+        ahead in a worker (exec.background), when this tier translates in parallel, the
+        module is big enough and the process can fork; its instances' calls then take
+        the translations it makes. ``fuel``/``epoch``: the flags of the stores that will
+        run it. The worker (None when not started): stop it if ``module`` is invalid."""
+        if not (self.parallel and background.available() and background.big_enough(module)):
+            return None
+        try:
+            worker = background.Background.for_module(self, module, features, fuel, epoch,
+                                                      self.cache)
+        except OSError:  # (no fork after all, no temporary folder): no worker
+            return None
+        self.stats.workers += 1
+        key = id(module)
+        self._ahead[key] = (weakref.ref(module), worker)
+        weakref.finalize(module, self._ahead.pop, key, None)
+        return worker
 
     def entry_for(self, func: WasmFunc, ns: dict, store: Store):
         """``func``'s translation entry (see ``install``), made with no epoch deadline

@@ -21,9 +21,25 @@ SPLIT_INSTRUCTIONS = 20_000
 
 
 def size_of(func) -> int:
-    """Instructions (walk events) in a function's body."""
-    offsets = func.code.offsets  # one per walk index, when decoded from bytes
-    return len(offsets) if offsets is not None else sum(1 for _ in walk(func.code.body))
+    """Instructions (walk events) in a function instance's body."""
+    return code_size(func.code)
+
+
+def code_size(code) -> int:
+    """Instructions (walk events) in a function body (a syntax.Func)."""
+    offsets = code.offsets  # one per walk index, when decoded from bytes
+    return len(offsets) if offsets is not None else sum(1 for _ in walk(code.body))
+
+
+def at_least(module, instructions: int) -> bool:
+    """Do the functions ``module`` (a syntax.Module) defines hold at least that many
+    instructions?"""
+    total = 0
+    for code in module.funcs:
+        total += code_size(code)
+        if total >= instructions:
+            return True
+    return False
 
 
 def too_big(func) -> bool:

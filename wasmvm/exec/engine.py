@@ -7,6 +7,9 @@ runs calls of WebAssembly functions, raw values in and out:
     class Tier:
         name: str                                       "reference" or "compiled"
         call(store, func: WasmFunc, args) -> results     traps raise Trap
+        ahead_of_validation(module, features, fuel, epoch) -> worker or None
+                                   a module was decoded: the compiled tier may start
+                                   translating it in a worker (exec.background)
 
 The compiled tier also has ``callable(store, func)``: the function in the compiled
 convention (``compile_rt``), through which the reference tier, running a function as its
@@ -42,6 +45,9 @@ class Tier(Protocol):
     name: str
 
     def call(self, store: Store, func: WasmFunc, args: list) -> list:
+        ...
+
+    def ahead_of_validation(self, module, features, fuel: bool, epoch: bool):
         ...
 
 

@@ -517,6 +517,10 @@ class ReferenceTier:
     def call(self, store: Store, func: WasmFunc, args: list) -> list:
         return run(store, func, args)
 
+    def ahead_of_validation(self, module, features, fuel: bool, epoch: bool) -> None:
+        """Nothing to prepare for a decoded module (see ``CompiledTier``)."""
+        return None
+
 
 def run(store: Store, func: WasmFunc, args: list) -> list:
     """Call ``func`` on this tier with raw arguments; its raw results. The plain path, or

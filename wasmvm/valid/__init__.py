@@ -2,6 +2,8 @@
 
     validate_module(module) -> ModuleInfo     raises InvalidError with the spec's message
     validate(module) -> module                the same check, for a pipeline
+    module_context(module) -> Context         the module-level checks only, then
+    validate_func(ctx, func, type) -> FuncInfo  one function body at a time
 
 ``ModuleInfo`` (see ``context``) carries the index spaces and, per defined function, a
 ``FuncInfo`` with the operand-stack height before every instruction, which the executors
@@ -20,8 +22,11 @@ from ..syntax.gcpause import paused_gc
 from ..syntax.module import Module
 from . import module as _module
 from .context import FuncInfo, ModuleInfo
+from .instr import validate_func
+from .module import module_context
 
-__all__ = ["validate_module", "validate", "ModuleInfo", "FuncInfo"]
+__all__ = ["validate_module", "validate", "ModuleInfo", "FuncInfo", "module_context",
+           "validate_func"]
 
 
 def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:

@@ -55,6 +55,25 @@ def check_subtypes(ctx: Context, module: Module) -> None:
 def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
     """Validate ``module``; raise InvalidError (with the spec's message) if it is invalid.
     ``features``: the proposals it may use (``syntax.features``)."""
+    ctx = module_context(module, features)
+    info = ctx.info()
+    imported = ctx.num_imported_funcs
+    for i, func in enumerate(module.funcs):
+        info.funcs.append(validate_func(ctx, func, ctx.funcs[imported + i]))
+    if module.start is not None:
+        check_start(ctx, module.start)
+    check_exports(ctx, module)
+    if len(ctx.mems) > 1 and not ctx.features.multi_memory:
+        fail(f"multiple memories ({len(ctx.mems)}): {later.not_supported(later.MULTI_MEMORY)}")
+    return info
+
+
+def module_context(module: Module, features: Features = WASM3) -> Context:
+    """The context ``C`` of ``module``'s function bodies, once what comes before them in
+    the validation order (types, imports, tags, globals, tables, memories, segments) has
+    been checked: InvalidError if that is invalid. ``validate_func(ctx, func, type)``
+    then validates one body, in any order (a worker translating ahead validates only
+    the bodies it translates, exec.background)."""
     ctx = Context(module, declared_refs(module), features)  # checks function type indices
     check_subtypes(ctx, module)
     for imp in module.imports:
@@ -89,16 +108,7 @@ def validate_module(module: Module, features: Features = WASM3) -> ModuleInfo:
             if data.mode.memory >= len(ctx.mems):
                 fail(f"unknown memory {data.mode.memory}")
             check_const(ctx, data.mode.offset, ctx.mems[data.mode.memory].index_type)
-    info = ctx.info()
-    imported = ctx.num_imported_funcs
-    for i, func in enumerate(module.funcs):
-        info.funcs.append(validate_func(ctx, func, ctx.funcs[imported + i]))
-    if module.start is not None:
-        check_start(ctx, module.start)
-    check_exports(ctx, module)
-    if len(ctx.mems) > 1 and not ctx.features.multi_memory:
-        fail(f"multiple memories ({len(ctx.mems)}): {later.not_supported(later.MULTI_MEMORY)}")
-    return info
+    return ctx
 
 
 def declared_refs(module: Module) -> frozenset[int]:
