@@ -309,3 +309,20 @@ def test_a_worker_started_before_any_call_guesses_main_and_leaves_panics_last():
     assert [f.index for f in background._first_guesses(mod)] == [6, 3]  # _start, then $main
     likely, unlikely = background._callees(mod, mod.funcs[2])  # $f
     assert [f.index for f in likely] == [1] and [f.index for f in unlikely] == [0]
+
+
+def test_the_web_service_starts_no_worker(eager, monkeypatch):
+    """The service runs each request under its own budgets (in a pool process or a
+    thread) and keeps the modules it loaded in a cache: a worker would outlive the
+    request, outside its memory limit."""
+    core = pytest.importorskip("wasmvm.web.core")
+    from wasmvm.wat import to_binary
+    from wasmvm.web.limits import Limits
+
+    def refuse(*args):
+        raise AssertionError("a worker was started")
+    monkeypatch.setattr(background.Background, "__init__", refuse)
+    module = core.load_module(to_binary(_module_text()), Limits())
+    store, _, _ = core.make_store(Limits(), observed=False)
+    instance = Instance(store, module, [])
+    assert instance.exports(store)["main"](store, 1) == _run(parallel=False)[3]

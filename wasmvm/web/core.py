@@ -91,6 +91,14 @@ def module_id(data: bytes) -> str:
 
 
 # -- loading -------------------------------------------------------------------------------
+def service_config(**settings) -> Config:
+    """The service's engine settings with ``settings``: never a translation worker
+    (``Config.parallel_compilation``): a request's work stays in the process or thread
+    that the service runs it in, under that one's budgets (a worker process would
+    outlive the request with the module it keeps in a cache, outside its memory limit)."""
+    return Config(parallel_compilation=False, **settings)
+
+
 def load_module(data: bytes, limits: Limits, engine: Engine | None = None, *,
                 growth_bounded: bool = False) -> Module:
     """Decode and validate ``data`` (MalformedError, InvalidError), then check it against
@@ -99,7 +107,7 @@ def load_module(data: bytes, limits: Limits, engine: Engine | None = None, *,
     if len(data) > limits.max_module_bytes:
         raise LimitError("max_module_bytes", f"the module has {len(data)} bytes; this service "
                          f"takes modules of at most {limits.max_module_bytes} bytes")
-    module = Module(engine, data)
+    module = Module(engine or Engine(service_config()), data)
     check_limits(module, limits, growth_bounded=growth_bounded)
     return module
 
@@ -228,7 +236,8 @@ def make_store(limits: Limits, *, observed: bool, fuel: int | None = None,
     client = fuel is not None and 0 <= fuel < most
     budget = fuel if client else most
     tier = "reference" if observed else "compiled"
-    store = Store(Engine(Config(tier=tier, consume_fuel=True, max_call_depth=limits.max_call_depth)))
+    store = Store(Engine(service_config(tier=tier, consume_fuel=True,
+                                        max_call_depth=limits.max_call_depth)))
     store.set_fuel(budget)
     if job is not None:
         job.register(store)
@@ -417,7 +426,7 @@ def translate(module: Module, limits: Limits, func: str | None = None,
     byte offsets and text of the instructions it came from; at most
     ``max_disassembly_lines`` lines in all. ``fuel``: the code made for a store that counts
     fuel (as this service's calls run), else as ``wasmvm run`` makes it."""
-    store = Store(Engine(Config(tier="compiled", consume_fuel=fuel,
+    store = Store(Engine(service_config(tier="compiled", consume_fuel=fuel,
                                 max_call_depth=limits.max_call_depth)))
     if fuel:
         store.set_fuel(limits.fuel)
