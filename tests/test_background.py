@@ -13,7 +13,7 @@ import pytest
 from wasmvm import Config, Engine, Instance, Module, Store
 from wasmvm.errors import InvalidError
 from wasmvm.exec import background
-from wasmvm.exec.compile import CompiledTier
+from wasmvm.exec.compiled_tier import CompiledTier
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
 
@@ -209,7 +209,7 @@ sys.path.insert(0, {str(os.path.dirname(os.path.dirname(background.__file__)))!r
 sys.path.insert(0, {os.path.dirname(__file__)!r})
 from wasmvm.errors import InvalidError
 from wasmvm.exec import background
-from wasmvm.exec.compile import CompiledTier
+from wasmvm.exec.compiled_tier import CompiledTier
 background.MIN_INSTRUCTIONS = 0
 background._cpus = lambda: 2
 import test_background as t

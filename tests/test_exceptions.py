@@ -273,7 +273,7 @@ def test_across_tiers():
     exception thrown by a compiled callee, and a compiled function catches one thrown by a
     callee running on the reference tier."""
     from wasmvm.exec import compile_rt
-    from wasmvm.exec.compile import CompiledTier
+    from wasmvm.exec.compiled_tier import CompiledTier
     from wasmvm.exec.engine import REFERENCE
 
     store, ex = _instance("compiled")
@@ -303,7 +303,7 @@ def test_across_tiers():
 def test_the_tier_of_each_side_is_what_the_test_says():
     """(The test above relies on CompiledTier deferring a function's first call.)"""
     from wasmvm.exec import compile_rt
-    from wasmvm.exec.compile import CompiledTier
+    from wasmvm.exec.compiled_tier import CompiledTier
     from wasmvm.exec.engine import REFERENCE
 
     store, ex = _instance("compiled")
@@ -462,7 +462,7 @@ def test_an_uncaught_exception_has_a_backtrace_as_a_trap_does(tier):
 def test_an_uncaught_exception_is_located_across_tiers():
     """A thrower on the reference tier (the compiled tier's fallback) under compiled
     callers, and the other way round: the same backtrace as on one tier."""
-    from wasmvm.exec.compile import CompiledTier
+    from wasmvm.exec.compiled_tier import CompiledTier
     from wasmvm.exec.engine import REFERENCE
 
     seen = []

@@ -11,8 +11,9 @@ import pytest
 
 from wasmvm import Config, Engine, Instance, Module, Store, Trap
 from wasmvm.exec import compile_flat, compile_rt, compile_survey
-from wasmvm.exec.compile import CompiledTier, Translator, translate_source
+from wasmvm.exec.compile import Translator, translate_source
 from wasmvm.exec.compile_flat import FlatTranslator
+from wasmvm.exec.compiled_tier import CompiledTier
 from wasmvm.exec.engine import REFERENCE
 
 HEADER = b"\x00asm\x01\x00\x00\x00"

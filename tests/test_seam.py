@@ -18,7 +18,7 @@ from wasmvm.errors import Trap, TrapCode
 from wasmvm.exec import compile as compile_module
 from wasmvm.exec import compile_rt
 from wasmvm.exec import engine as exec_engine
-from wasmvm.exec.compile import CompiledTier
+from wasmvm.exec.compiled_tier import CompiledTier
 from wasmvm.exec.events import Observer
 from wasmvm.exec.interp import Prepared
 from wasmvm.exec.store import ModuleInst, WasmFunc

@@ -38,8 +38,9 @@ class Config:
     #: the same module skips translating (``exec.cache``): False (the default), True (in
     #: $WASMVM_CACHE_DIR, else ~/.cache/wasmvm/translations) or a directory.
     cache: bool | str | os.PathLike = False
-    #: Translate ahead on another CPU, as wasmtime compiles in parallel: a big module
-    #: instance's functions are translated by a worker process while the program runs
+    #: Translate ahead on another CPU, as wasmtime compiles in parallel: a big module's
+    #: functions are translated by a worker process, from when ``Module`` has decoded it
+    #: (while it validates and instantiates) and while the program runs
     #: (``exec.background``: only where the process can fork, has two CPUs or more and
     #: runs no other thread; the code run is the same either way).
     parallel_compilation: bool = True

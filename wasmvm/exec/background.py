@@ -60,7 +60,7 @@ from array import array
 from ..syntax.instructions import walk
 from ..valid import FuncInfo, module_context, validate_func
 from . import compile_rt
-from .cache import TranslationCache
+from .cache import TranslationCache, _source_digest
 from .compile_survey import at_least
 from .store import Store, WasmFunc
 
@@ -148,6 +148,7 @@ class Background:
             self.private = tempfile.mkdtemp(prefix="wasmvm-translations-")
             cache = TranslationCache(self.private)
         self.cache = cache
+        _source_digest()  # (once, in the caller: the worker's keys are the caller's)
         parent = os.getpid()
         hints, self._hints = os.pipe()
         try:

@@ -32,7 +32,7 @@ import sys
 from typing import Protocol
 
 from ..errors import Trap, TrapCode
-from .compile import CompiledTier
+from .compiled_tier import CompiledTier
 from .interp import ReferenceTier, call_host
 from .store import MAX_HOST_NESTING, FuncInst, HostFunc, Store, Thrown, WasmFunc, uncaught_of
 

@@ -51,7 +51,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..exec.backtrace import INFO
-from ..exec.compile import CompiledTier
+from ..exec.compiled_tier import CompiledTier
 from ..exec.events import ExecState, Observer
 from ..exec.fuel import FUNCTION_ENTRY
 
