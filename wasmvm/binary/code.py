@@ -22,8 +22,9 @@ from collections.abc import Callable
 from .. import opcodes
 from ..errors import MalformedError
 from ..opcodes import ELSE, END
+from ..syntax.control import CATCH_KINDS
 from ..syntax.features import WASM3, Features
-from ..syntax.instructions import CATCH_KINDS, Catch, If, maker
+from ..syntax.instructions import Catch, If, maker
 from ..syntax.types import HEAP_BY_CODE, ValType, ref_type
 from . import later, reader
 from .reader import byte, eof, le_uint, s33, sleb, u32

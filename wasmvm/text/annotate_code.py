@@ -19,7 +19,7 @@ from ..binary import later, reader
 from ..binary.code import immediate_readers, read_heaptype, read_valtype
 from ..errors import InternalError, MalformedError
 from ..opcodes import ELSE, END
-from ..syntax.instructions import CATCH_KINDS
+from ..syntax.control import CATCH_KINDS
 from ..syntax.values import f32, f64, v128
 from .layout import named
 from .records import IMMEDIATE, OPCODE, Walker

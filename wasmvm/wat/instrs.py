@@ -21,8 +21,8 @@ emits its operands first, then itself (spec 6.5.5); a folded ``(if label bt fold
 from __future__ import annotations
 
 from .. import opcodes
+from ..syntax.control import CATCH_KINDS
 from ..syntax.instructions import (
-    CATCH_KINDS,
     BrOnCast,
     BrOnCastFail,
     Catch,
