@@ -36,6 +36,9 @@ from ..syntax.types import (
 from .canon import module_canon
 from .subtype import matches
 
+#: The start of the spec's message for an operand of the wrong type
+MISMATCH = "type mismatch"
+
 
 def fail(message: str, offset: int | None = None):
     """Raise the spec's validation error. (A function, so that handlers stay one-liners.)"""
