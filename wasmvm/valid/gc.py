@@ -1,7 +1,6 @@
-"""Validating the GC instructions (WebAssembly 3.0, spec 3.3, aggregate, i31 and reference
-instructions): structs, arrays, i31, casts and the extern/any conversions, one small rule
-each; ``instr.SPECIAL`` takes them (``SPECIAL`` here), as it takes the vector rows' checks
-from ``simd``.
+"""Validating the GC instructions (WebAssembly 3.0: the spec's aggregate, i31 and
+reference instructions): structs, arrays, i31, casts and the extern/any conversions, one
+small rule each, in a table (``SPECIAL``) that ``instr.SPECIAL`` takes in.
 """
 
 from __future__ import annotations
