@@ -175,7 +175,7 @@ class Background:
         """A worker forked at the first call of ``first``, a function of module instance
         ``mod``: it has the instance and its namespace as they are now."""
         def work(*how):
-            _work(tier, mod, store, *how, first=first)
+            _work(tier, lambda: (mod, store, None), *how, first=first)
 
         return cls(mod, cache, work)
 
@@ -189,8 +189,7 @@ class Background:
         (a body that does not validate is skipped: the caller's validation reports it).
         The instances that the caller makes of ``module`` use it (``CompiledTier``)."""
         def work(*how):
-            mod, store, prepare = _stand_in(tier, module, features, fuel, epoch)
-            _work(tier, mod, store, *how, prepare=prepare)
+            _work(tier, lambda: _stand_in(tier, module, features, fuel, epoch), *how)
 
         worker = cls(module, cache, work)
         worker.flags = (fuel, epoch)
@@ -307,9 +306,10 @@ def _first_guesses(mod) -> list[WasmFunc]:
     return list(out.values())
 
 
-def _work(tier, mod, store, cache: TranslationCache, parent: int, hints: int,
-          private: bool, first: WasmFunc | None = None, prepare=None) -> None:
-    """The worker's whole life (in the forked process; it ends with os._exit).
+def _work(tier, setup, cache: TranslationCache, parent: int, hints: int, private: bool,
+          first: WasmFunc | None = None) -> None:
+    """The worker's whole life (in the forked process; it ends with os._exit), once
+    ``setup()`` has given it (module instance, store, prepare or None).
 
     Its next function is the top of a stack: the functions called directly by the one
     the caller was last seen translating (the caller's hints, read between
@@ -327,6 +327,7 @@ def _work(tier, mod, store, cache: TranslationCache, parent: int, hints: int,
             os.closerange(lo, hi)  # (no pipe or socket of the caller's held open by it)
         os.set_blocking(hints, False)
         os.nice(NICENESS)
+        mod, store, prepare = setup()  # (at the worker's priority, with its files only)
         ns = mod.compiled
         fuel, epoch = ns["_F"] is not None, "_EH" in ns
         done: set[int] = set()
