@@ -268,21 +268,15 @@ def test_a_worker_started_for_an_invalid_module_is_stopped(eager, monkeypatch):
     assert not started[0].cache.directory.exists()
 
 
-def test_validating_or_printing_translations_starts_no_worker(eager, monkeypatch):
+def test_validating_or_printing_translations_starts_no_worker(eager, monkeypatch, tmp_path):
     def refuse(*args):
         raise AssertionError("a worker was started")
     monkeypatch.setattr(background.Background, "__init__", refuse)
     Module.validate(None, _module_text())
     from wasmvm.cli import main
-    assert main(["translate", "--func", "main", str(_wat_file())]) == 0
-
-
-def _wat_file():
-    import tempfile
-    path = os.path.join(tempfile.mkdtemp(), "m.wat")
-    with open(path, "w") as f:
-        f.write(_module_text())
-    return path
+    wat = tmp_path / "m.wat"
+    wat.write_text(_module_text())
+    assert main(["translate", "--func", "main", str(wat)]) == 0
 
 
 #: ``_start`` stores the table slot of $main for a runtime to call (Rust's shape); $f

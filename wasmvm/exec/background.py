@@ -111,13 +111,9 @@ def _callees(mod, func: WasmFunc) -> tuple[list[WasmFunc], list[WasmFunc]]:
         else:
             after_call = False
     likely = [f for f, fails in calls if not fails]
-    kept = {f.index for f in likely}
-    unlikely = []
-    for f, _ in calls:
-        if f.index not in kept:
-            kept.add(f.index)
-            unlikely.append(f)
-    return likely, unlikely
+    warm = {f.index for f in likely}
+    unlikely = {f.index: f for f, fails in calls if fails and f.index not in warm}
+    return likely, list(unlikely.values())
 
 
 def _push_hinted(near: list, callees: list) -> None:
